@@ -1,0 +1,447 @@
+//! The syntax tree: what the file says, as written, with a byte span on
+//! every node. Produced by `syntax::parse`, read by `check` (and by the
+//! formatter). No pest types appear here.
+
+use crate::codes::Level;
+use crate::source::Span;
+
+/// A parsed file: its `call` block and its comments (a side table, in order).
+#[derive(Clone, Debug)]
+pub struct File {
+    /// The one `call` block.
+    pub call: Call,
+    /// Every `//` comment, in source order.
+    pub comments: Vec<Comment>,
+}
+
+/// A `//` comment.
+#[derive(Clone, Debug)]
+pub struct Comment {
+    /// From `//` to the end of the line (without the line break).
+    pub span: Span,
+    /// The comment text, including `//`.
+    pub text: String,
+}
+
+/// An identifier as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A string literal, decoded: literal text and `{placeholders}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    /// The pieces, in order; adjacent literals are merged.
+    pub parts: Vec<TextPart>,
+    /// The whole literal, quotes included.
+    pub span: Span,
+    /// Written as a `"""` block.
+    pub block: bool,
+}
+
+/// A piece of a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextPart {
+    /// Text with escapes decoded (and `{{`/`}}` turned into braces).
+    Literal(String),
+    /// A `{path}` placeholder.
+    Placeholder(Placeholder),
+}
+
+/// A `{path}` inside a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placeholder {
+    /// What is between the braces.
+    pub path: String,
+    /// The placeholder, braces included.
+    pub span: Span,
+}
+
+impl Text {
+    /// Whether the text has no visible character (placeholders count as visible).
+    #[must_use]
+    pub fn is_blank(&self) -> bool {
+        self.parts.iter().all(|p| match p {
+            TextPart::Literal(s) => s.trim().is_empty(),
+            TextPart::Placeholder(_) => false,
+        })
+    }
+
+    /// The literal text, if the string holds no placeholder.
+    #[must_use]
+    pub fn as_literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [] => Some(""),
+            [TextPart::Literal(s)] => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A scalar value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// A string.
+    Text(Text),
+    /// A whole number, as written (it may not fit any integer type).
+    Integer(String, Span),
+    /// A bare word such as `male`.
+    Word(Ident),
+}
+
+impl Value {
+    /// Where the value is written.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        match self {
+            Value::Text(t) => t.span,
+            Value::Integer(_, s) => *s,
+            Value::Word(w) => w.span,
+        }
+    }
+}
+
+/// `NAME VALUE`.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The field's name.
+    pub name: Ident,
+    /// The value.
+    pub value: Value,
+    /// The whole field.
+    pub span: Span,
+}
+
+/// `allow|warn|deny LINT`.
+#[derive(Clone, Debug)]
+pub struct LintAttr {
+    /// The level set.
+    pub level: Level,
+    /// The lint's name.
+    pub lint: Ident,
+    /// The whole attribute.
+    pub span: Span,
+}
+
+/// `call ID { … }`.
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// The call's id.
+    pub id: Ident,
+    /// What the block holds, in order.
+    pub items: Vec<CallItem>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// An item of the `call` block.
+#[derive(Clone, Debug)]
+pub enum CallItem {
+    /// `title`, `locale`, `opening` (or an unknown field).
+    Field(Field),
+    /// `allow …`.
+    Lint(LintAttr),
+    /// `caller … { }` or `callee … { }`.
+    Party(Party),
+    /// `signal …`.
+    Signal(Signal),
+    /// `flow { }`.
+    Flow(Flow),
+    /// `faq { }`.
+    Faq(Faq),
+    /// `end { }`.
+    End(EndBlock),
+}
+
+/// Which side of the call a party block describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartyKind {
+    /// `caller`.
+    Caller,
+    /// `callee`.
+    Callee,
+}
+
+impl PartyKind {
+    /// The keyword.
+    #[must_use]
+    pub const fn keyword(self) -> &'static str {
+        match self {
+            PartyKind::Caller => "caller",
+            PartyKind::Callee => "callee",
+        }
+    }
+}
+
+/// `caller ID { … }` or `callee ID { … }`.
+#[derive(Clone, Debug)]
+pub struct Party {
+    /// Which party.
+    pub kind: PartyKind,
+    /// The party's id.
+    pub id: Ident,
+    /// What the block holds.
+    pub items: Vec<PartyItem>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// An item of a party block.
+#[derive(Clone, Debug)]
+pub enum PartyItem {
+    /// A scalar field.
+    Field(Field),
+    /// `allow …`.
+    Lint(LintAttr),
+    /// `knows { }`.
+    Knows(Entries),
+    /// `background { }`.
+    Background(Entries),
+    /// `concern …`.
+    Concern(Concern),
+    /// `style { }`.
+    Style(Style),
+}
+
+/// `knows { … }` or `background { … }`.
+#[derive(Clone, Debug)]
+pub struct Entries {
+    /// The labelled entries, in order.
+    pub entries: Vec<Entry>,
+    /// `allow …` inside the block.
+    pub lints: Vec<LintAttr>,
+    /// The keyword.
+    pub keyword: Span,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// `LABEL "value"`.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The label (an identifier or a string's text).
+    pub label: String,
+    /// Where the label is written.
+    pub label_span: Span,
+    /// The label was written as a string.
+    pub quoted_label: bool,
+    /// The value.
+    pub value: Text,
+}
+
+/// How much a concern matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    /// The callee's first worry.
+    Primary,
+    /// A second worry.
+    Secondary,
+    /// A worry the callee may not voice.
+    Latent,
+}
+
+impl Priority {
+    /// The keyword.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Priority::Primary => "primary",
+            Priority::Secondary => "secondary",
+            Priority::Latent => "latent",
+        }
+    }
+}
+
+/// `concern ID PRIORITY "…"`.
+#[derive(Clone, Debug)]
+pub struct Concern {
+    /// The id.
+    pub id: Ident,
+    /// The priority.
+    pub priority: Priority,
+    /// The concern's text.
+    pub text: Text,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `style { … }`.
+#[derive(Clone, Debug)]
+pub struct Style {
+    /// `note`, `avoid`, `prefer` (or unknown fields).
+    pub fields: Vec<Field>,
+    /// `allow …` inside the block.
+    pub lints: Vec<LintAttr>,
+    /// The keyword.
+    pub keyword: Span,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// `signal ID "…"`.
+#[derive(Clone, Debug)]
+pub struct Signal {
+    /// The id.
+    pub id: Ident,
+    /// What the signal means.
+    pub description: Option<Text>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `flow { … }`.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    /// Steps, global branches and lint attributes, in order.
+    pub items: Vec<FlowItem>,
+    /// The keyword.
+    pub keyword: Span,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// An item of the flow.
+#[derive(Clone, Debug)]
+pub enum FlowItem {
+    /// A step.
+    Step(Step),
+    /// A global branch.
+    Branch(Branch),
+    /// `allow …`.
+    Lint(LintAttr),
+}
+
+/// `step ID "title" covers … { … }`.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// The id.
+    pub id: Ident,
+    /// The title.
+    pub title: Option<Text>,
+    /// The concerns this step addresses.
+    pub covers: Vec<Ident>,
+    /// The statements of the step.
+    pub items: Vec<StepItem>,
+    /// The whole step.
+    pub span: Span,
+}
+
+/// A statement in a step.
+#[derive(Clone, Debug)]
+pub enum StepItem {
+    /// `say "…"`.
+    Say(Text),
+    /// `next TARGET` or `-> TARGET`.
+    Next(Transition),
+    /// `on SIGNAL -> TARGET`.
+    Branch(Branch),
+    /// `allow …`.
+    Lint(LintAttr),
+}
+
+/// `next TARGET` or `-> TARGET`.
+#[derive(Clone, Debug)]
+pub struct Transition {
+    /// Written with `->` rather than `next`.
+    pub arrow: bool,
+    /// Where it leads.
+    pub target: Target,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `on SIGNAL -> TARGET`.
+#[derive(Clone, Debug)]
+pub struct Branch {
+    /// The signal.
+    pub signal: Ident,
+    /// Where it leads.
+    pub target: Target,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// Where a transition leads.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// A step.
+    Step(Ident),
+    /// The end of the call, optionally naming an end condition.
+    End {
+        /// `end` or `end(ID)`.
+        span: Span,
+        /// The end condition named.
+        condition: Option<Ident>,
+    },
+}
+
+impl Target {
+    /// Where the target is written.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        match self {
+            Target::Step(id) => id.span,
+            Target::End { span, .. } => *span,
+        }
+    }
+}
+
+/// `faq { … }`.
+#[derive(Clone, Debug)]
+pub struct Faq {
+    /// The entries.
+    pub entries: Vec<Qa>,
+    /// `allow …` inside the block.
+    pub lints: Vec<LintAttr>,
+    /// The keyword.
+    pub keyword: Span,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// `qa ID covers … { q … a … }`.
+#[derive(Clone, Debug)]
+pub struct Qa {
+    /// The id.
+    pub id: Ident,
+    /// The concerns this answer addresses.
+    pub covers: Vec<Ident>,
+    /// `q`, `a` (or unknown fields).
+    pub fields: Vec<Field>,
+    /// `allow …` inside the block.
+    pub lints: Vec<LintAttr>,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// `end { … }`.
+#[derive(Clone, Debug)]
+pub struct EndBlock {
+    /// The end conditions.
+    pub conditions: Vec<When>,
+    /// `closing` (or unknown fields).
+    pub fields: Vec<Field>,
+    /// `allow …` inside the block.
+    pub lints: Vec<LintAttr>,
+    /// The keyword.
+    pub keyword: Span,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// `when ID "caller side" callee "callee side"`.
+#[derive(Clone, Debug)]
+pub struct When {
+    /// The id.
+    pub id: Ident,
+    /// The caller's wording.
+    pub caller: Option<Text>,
+    /// The callee's wording.
+    pub callee: Option<Text>,
+    /// The whole statement.
+    pub span: Span,
+}

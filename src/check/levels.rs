@@ -1,0 +1,145 @@
+//! Lint levels: the defaults, then `-A/-W/-D` from the command line (last
+//! wins), then `allow`/`warn`/`deny` in the spec (the innermost enclosing
+//! block wins). Unknown lint names in a spec are W0209.
+
+use crate::ast::{Call, CallItem, FlowItem, LintAttr, PartyItem, StepItem};
+use crate::codes::{Code, Level};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+use std::fmt::Write as _;
+
+use super::suggest;
+
+/// The lint name that stands for every lint.
+pub const ALL_LINTS: &str = "warnings";
+
+/// Lint levels set outside the spec (the command line), in order.
+#[derive(Clone, Debug, Default)]
+pub struct LintLevels {
+    settings: Vec<(Option<Code>, Level)>,
+}
+
+impl LintLevels {
+    /// Adds a setting; `lint` is a lint name or `warnings` (every lint).
+    ///
+    /// # Errors
+    /// An unknown lint name, with the closest known name if there is one.
+    pub fn set(&mut self, lint: &str, level: Level) -> Result<(), String> {
+        let code = lookup(lint)?;
+        self.settings.push((code, level));
+        Ok(())
+    }
+
+    fn level_of(&self, code: Code) -> Option<Level> {
+        self.settings
+            .iter()
+            .rev()
+            .find(|(c, _)| c.is_none_or(|c| c == code))
+            .map(|(_, l)| *l)
+    }
+}
+
+/// Looks a lint name up: `Ok(None)` is `warnings`.
+fn lookup(lint: &str) -> Result<Option<Code>, String> {
+    if lint == ALL_LINTS {
+        return Ok(None);
+    }
+    if let Some(code) = Code::from_lint(lint) {
+        return Ok(Some(code));
+    }
+    // A code is accepted too (`-A W0208`).
+    if let Some(code) = Code::lookup(lint).filter(|c| c.lint().is_some()) {
+        return Ok(Some(code));
+    }
+    let mut msg = format!("unknown lint `{lint}`");
+    if let Some(best) = suggest(lint, Code::lint_names().chain([ALL_LINTS])) {
+        let _ = write!(msg, "; did you mean `{best}`?");
+    }
+    Err(msg)
+}
+
+/// Every `allow`/`warn`/`deny` in the spec with the span it governs.
+fn attributes(call: &Call) -> Vec<(&LintAttr, Span)> {
+    let mut out = Vec::new();
+    for item in &call.items {
+        match item {
+            CallItem::Lint(a) => out.push((a, call.span)),
+            CallItem::Party(p) => {
+                for i in &p.items {
+                    match i {
+                        PartyItem::Lint(a) => out.push((a, p.span)),
+                        PartyItem::Knows(e) | PartyItem::Background(e) => {
+                            out.extend(e.lints.iter().map(|a| (a, e.span)));
+                        }
+                        PartyItem::Style(s) => out.extend(s.lints.iter().map(|a| (a, s.span))),
+                        PartyItem::Field(_) | PartyItem::Concern(_) => {}
+                    }
+                }
+            }
+            CallItem::Flow(f) => {
+                for i in &f.items {
+                    match i {
+                        FlowItem::Lint(a) => out.push((a, f.span)),
+                        FlowItem::Step(s) => {
+                            for si in &s.items {
+                                if let StepItem::Lint(a) = si {
+                                    out.push((a, s.span));
+                                }
+                            }
+                        }
+                        FlowItem::Branch(_) => {}
+                    }
+                }
+            }
+            CallItem::Faq(f) => {
+                out.extend(f.lints.iter().map(|a| (a, f.span)));
+                for q in &f.entries {
+                    out.extend(q.lints.iter().map(|a| (a, q.span)));
+                }
+            }
+            CallItem::End(e) => out.extend(e.lints.iter().map(|a| (a, e.span))),
+            CallItem::Field(_) | CallItem::Signal(_) => {}
+        }
+    }
+    out
+}
+
+/// Reports unknown lint names, sets every diagnostic's final level and
+/// drops the allowed ones.
+pub fn apply(call: &Call, cli: &LintLevels, diags: &mut Vec<Diagnostic>) {
+    let attrs = attributes(call);
+    let mut known: Vec<(Option<Code>, Level, Span)> = Vec::new();
+    for (a, scope) in &attrs {
+        match lookup(&a.lint.name) {
+            Ok(code) => known.push((code, a.level, *scope)),
+            Err(_) => {
+                let mut d = Diagnostic::new(Code::W0209, a.lint.span, format!("unknown lint `{}`", a.lint.name))
+                    .label("callc has no lint of this name");
+                if let Some(best) = suggest(&a.lint.name, Code::lint_names().chain([ALL_LINTS])) {
+                    d = d.help(format!("did you mean `{best}`?")).fix(a.lint.span, best);
+                } else {
+                    let names: Vec<&str> = Code::lint_names().collect();
+                    d = d.note(format!("the lints are {}", names.join(", ")));
+                }
+                diags.push(d);
+            }
+        }
+    }
+    for d in diags.iter_mut() {
+        if d.code.lint().is_none() {
+            continue;
+        }
+        // Innermost scope first; among equal scopes, the last written wins.
+        let from_spec = known
+            .iter()
+            .enumerate()
+            .filter(|(_, (c, _, scope))| c.is_none_or(|c| c == d.code) && scope.contains(d.span))
+            .min_by_key(|(i, (_, _, scope))| (scope.end - scope.start, usize::MAX - i))
+            .map(|(_, (_, l, _))| *l);
+        if let Some(level) = from_spec.or_else(|| cli.level_of(d.code)) {
+            d.level = level;
+        }
+    }
+    diags.retain(|d| d.level != Level::Allow);
+}

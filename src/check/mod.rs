@@ -1,0 +1,900 @@
+//! Checking: [`ast::File`] → [`ir::Spec`] and diagnostics.
+//!
+//! One pass collects the blocks and fields (E0104–E0107), declares every id
+//! in the one namespace (E0101), resolves references (E0102) and renders
+//! strings (E0103, see `render`). The resulting spec is complete even when
+//! there are errors (missing parts are empty), so the graph and content
+//! lints (`flow`, `lints`) always run: a run reports every problem at once.
+
+mod fields;
+mod flow;
+mod levels;
+mod render;
+
+use std::collections::BTreeMap;
+
+use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind, StepItem, Target, Text, Value};
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::ir;
+use crate::source::Span;
+
+pub use levels::LintLevels;
+
+use fields::Collected;
+use render::Renderer;
+
+/// The closest of `candidates` to `name`, if it is close enough to be a
+/// likely typo.
+pub(crate) fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let n = name.chars().count();
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|(d, c)| {
+            let len = n.max(c.chars().count());
+            *d <= len.div_ceil(3).max(1) && *d < len
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// [`suggest`] for the command line's own names.
+#[must_use]
+pub fn suggest_name<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    suggest(name, candidates.iter().copied())
+}
+
+/// What an id names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Call,
+    Caller,
+    Callee,
+    Concern,
+    Signal,
+    Step,
+    Qa,
+    End,
+}
+
+impl Kind {
+    /// The kind's name without an article: "step".
+    const fn name(self) -> &'static str {
+        match self {
+            Kind::Call => "call",
+            Kind::Caller => "caller",
+            Kind::Callee => "callee",
+            Kind::Concern => "concern",
+            Kind::Signal => "signal",
+            Kind::Step => "step",
+            Kind::Qa => "FAQ entry",
+            Kind::End => "end condition",
+        }
+    }
+
+    const fn noun(self) -> &'static str {
+        match self {
+            Kind::Call => "the call",
+            Kind::Caller => "the caller",
+            Kind::Callee => "the callee",
+            Kind::Concern => "a concern",
+            Kind::Signal => "a signal",
+            Kind::Step => "a step",
+            Kind::Qa => "an FAQ entry",
+            Kind::End => "an end condition",
+        }
+    }
+}
+
+/// Checks a parsed file with the given command-line lint levels. The
+/// diagnostics come back with their final levels, allowed ones removed,
+/// sorted by position.
+#[must_use]
+pub fn check(file: &ast::File, cli: &LintLevels) -> (ir::Spec, Vec<Diagnostic>) {
+    let mut cx = Checker::default();
+    let spec = cx.spec(&file.call);
+    flow::lint(&spec, &cx.spans, &mut cx.diags);
+    let mut diags = cx.diags;
+    levels::apply(&file.call, cli, &mut diags);
+    crate::diagnostic::sort(&mut diags);
+    (spec, diags)
+}
+
+/// Where things are in the source, for diagnostics raised on the IR.
+#[derive(Default)]
+pub(crate) struct Spans {
+    /// The `flow` keyword (or the call id when there is no flow).
+    pub flow: Span,
+    /// Each step's id.
+    pub steps: Vec<Span>,
+    /// Each concern's id.
+    pub concerns: Vec<Span>,
+    /// Each signal's id.
+    pub signals: Vec<Span>,
+}
+
+#[derive(Default)]
+struct Checker {
+    diags: Vec<Diagnostic>,
+    ids: BTreeMap<String, (Kind, Span)>,
+    spans: Spans,
+}
+
+/// The parts of the call, gathered before they are checked.
+#[derive(Default)]
+struct Parts<'a> {
+    caller: Option<&'a ast::Party>,
+    callee: Option<&'a ast::Party>,
+    signals: Vec<&'a ast::Signal>,
+    flow: Option<&'a ast::Flow>,
+    faq: Option<&'a ast::Faq>,
+    end: Option<&'a ast::EndBlock>,
+}
+
+impl Checker {
+    fn spec(&mut self, call: &ast::Call) -> ir::Spec {
+        let parts = self.gather(call);
+        let fields = fields::collect(
+            "call",
+            call.items.iter().filter_map(as_field),
+            &[fields::CALL],
+            &mut self.diags,
+        );
+
+        // Declare every id first, so references can point forwards.
+        self.declare(&call.id, Kind::Call);
+        for (party, kind) in [(parts.caller, Kind::Caller), (parts.callee, Kind::Callee)] {
+            if let Some(p) = party {
+                self.declare(&p.id, kind);
+            }
+        }
+        let concerns: Vec<&ast::Concern> = parts.callee.map_or_else(Vec::new, |p| {
+            p.items
+                .iter()
+                .filter_map(|i| if let PartyItem::Concern(c) = i { Some(c) } else { None })
+                .collect()
+        });
+        for c in &concerns {
+            self.declare(&c.id, Kind::Concern);
+        }
+        for s in &parts.signals {
+            self.declare(&s.id, Kind::Signal);
+        }
+        let steps: Vec<&ast::Step> = parts.flow.map_or_else(Vec::new, |f| {
+            f.items
+                .iter()
+                .filter_map(|i| if let FlowItem::Step(s) = i { Some(s) } else { None })
+                .collect()
+        });
+        for s in &steps {
+            self.declare(&s.id, Kind::Step);
+        }
+        let qas: Vec<&ast::Qa> = parts.faq.map_or_else(Vec::new, |f| f.entries.iter().collect());
+        for q in &qas {
+            self.declare(&q.id, Kind::Qa);
+        }
+        let whens: Vec<&ast::When> = parts.end.map_or_else(Vec::new, |e| e.conditions.iter().collect());
+        for w in &whens {
+            self.declare(&w.id, Kind::End);
+        }
+        self.spans.concerns = concerns.iter().map(|c| c.id.span).collect();
+        self.spans.signals = parts.signals.iter().map(|s| s.id.span).collect();
+        self.spans.steps = steps.iter().map(|s| s.id.span).collect();
+        self.spans.flow = parts.flow.map_or(call.id.span, |f| f.keyword);
+
+        // Placeholders render against the parties' fields.
+        let caller_fields = parts.caller.map(|p| self.party_fields(p));
+        let callee_fields = parts.callee.map(|p| self.party_fields(p));
+        let mut r = Renderer::new(
+            parts.caller,
+            caller_fields.as_ref(),
+            parts.callee,
+            callee_fields.as_ref(),
+        );
+
+        let mut spec = ir::Spec {
+            id: call.id.name.clone(),
+            title: self.opt_text(&mut r, &fields, "title"),
+            locale: self.locale(&mut r, &fields, call),
+            opening: self.opt_text(&mut r, &fields, "opening"),
+            ..ir::Spec::default()
+        };
+        spec.caller = self.party(&mut r, parts.caller, caller_fields.as_ref(), PartyKind::Caller, call);
+        spec.callee = self.party(&mut r, parts.callee, callee_fields.as_ref(), PartyKind::Callee, call);
+        spec.concerns = concerns
+            .iter()
+            .map(|c| ir::Concern {
+                id: c.id.name.clone(),
+                priority: c.priority,
+                text: self.text(&mut r, &c.text),
+                steps: Vec::new(),
+                faq: Vec::new(),
+            })
+            .collect();
+        spec.signals = parts
+            .signals
+            .iter()
+            .map(|s| ir::Signal {
+                id: s.id.name.clone(),
+                description: s.description.as_ref().map(|t| self.text(&mut r, t)),
+            })
+            .collect();
+        spec.ends = whens.iter().map(|w| self.when(&mut r, w)).collect();
+        self.flow(&mut r, &mut spec, parts.flow, &steps, call);
+        let concern_names: Vec<&str> = concerns.iter().map(|c| c.id.name.as_str()).collect();
+        spec.faq = qas.iter().map(|q| self.qa(&mut r, q, &concern_names)).collect();
+        for (i, step) in spec.steps.iter().enumerate() {
+            for &c in &step.covers {
+                spec.concerns[c].steps.push(i);
+            }
+        }
+        for (i, qa) in spec.faq.iter().enumerate() {
+            for &c in &qa.covers {
+                spec.concerns[c].faq.push(i);
+            }
+        }
+        spec.closing = self.closing(&mut r, parts.end, call);
+        self.content_lints(&steps, &qas, &whens);
+        self.diags.append(&mut r.diags);
+        spec
+    }
+
+    /// W0205 `end_mismatch`, W0206 `duplicate_question` and W0208 `silent_step`.
+    fn content_lints(&mut self, steps: &[&ast::Step], qas: &[&ast::Qa], whens: &[&ast::When]) {
+        for s in steps {
+            if !s.items.iter().any(|i| matches!(i, StepItem::Say(_))) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::W0208,
+                        s.id.span,
+                        format!("step `{}` has nothing to say", s.id.name),
+                    )
+                    .label("no `say` in this step")
+                    .help("add the caller's line: `say \"…\"`"),
+                );
+            }
+        }
+        let with_callee = whens.iter().find(|w| w.callee.is_some());
+        for w in whens {
+            if w.caller.is_some() && w.callee.is_none() {
+                if let Some(other) = with_callee {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::W0205,
+                            w.id.span,
+                            format!("end condition `{}` has no callee side", w.id.name),
+                        )
+                        .label("the simulated callee does not know this ending")
+                        .with_secondary(other.id.span, "other end conditions give the callee's wording")
+                        .help(format!(
+                            "add `callee \"…\"` after the caller's wording of `{}`",
+                            w.id.name
+                        )),
+                    );
+                }
+            } else if w.caller.is_none() && w.callee.is_some() {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::W0205,
+                        w.id.span,
+                        format!("end condition `{}` has only the callee's side", w.id.name),
+                    )
+                    .label("the caller does not know this ending")
+                    .help(format!(
+                        "write the caller's wording: `when {} \"…\" callee \"…\"`",
+                        w.id.name
+                    )),
+                );
+            }
+        }
+        let mut seen: BTreeMap<String, (Span, &str)> = BTreeMap::new();
+        for q in qas {
+            for f in q.fields.iter().filter(|f| f.name.name == "q") {
+                let Value::Text(t) = &f.value else { continue };
+                let key = normalise_question(t);
+                if key.is_empty() {
+                    continue;
+                }
+                if let Some((first, id)) = seen.get(&key) {
+                    self.diags.push(
+                        Diagnostic::new(Code::W0206, t.span, "this question is asked twice in the FAQ")
+                            .label("the same question as an earlier one")
+                            .with_secondary(*first, format!("first asked in `{id}`"))
+                            .note("questions are compared after Unicode (NFKC) normalisation, ignoring case, spaces and punctuation")
+                            .help("merge the answers into one entry, or make the questions distinct"),
+                    );
+                } else {
+                    seen.insert(key, (t.span, &q.id.name));
+                }
+            }
+        }
+    }
+
+    /// Sorts the call's items into parts, reporting repeats and absences.
+    fn gather<'a>(&mut self, call: &'a ast::Call) -> Parts<'a> {
+        let mut parts = Parts::default();
+        for item in &call.items {
+            match item {
+                CallItem::Party(p) => {
+                    let slot = match p.kind {
+                        PartyKind::Caller => &mut parts.caller,
+                        PartyKind::Callee => &mut parts.callee,
+                    };
+                    self.once(slot, p, p.id.span, p.kind.keyword(), |p| p.id.span);
+                }
+                CallItem::Signal(s) => parts.signals.push(s),
+                CallItem::Flow(f) => self.once(&mut parts.flow, f, f.keyword, "flow", |f| f.keyword),
+                CallItem::Faq(f) => self.once(&mut parts.faq, f, f.keyword, "faq", |f| f.keyword),
+                CallItem::End(e) => self.once(&mut parts.end, e, e.keyword, "end", |e| e.keyword),
+                CallItem::Field(_) | CallItem::Lint(_) => {}
+            }
+        }
+        for (present, what, example) in [
+            (parts.caller.is_some(), "caller", "caller li_ming { name \"李明\" }"),
+            (parts.callee.is_some(), "callee", "callee zhang_qiang { name \"张强\" }"),
+            (parts.flow.is_some(), "flow", "flow { step greet { say \"您好\" } }"),
+            (parts.end.is_some(), "end", "end { closing \"再见\" }"),
+        ] {
+            if !present {
+                self.diags.push(
+                    Diagnostic::new(Code::E0104, call.id.span, format!("the call has no `{what}` block"))
+                        .label(format!("`{what}` is required"))
+                        .help(format!("add one, such as `{example}`")),
+                );
+            }
+        }
+        parts
+    }
+
+    /// Keeps the first of a block that may appear once; reports the others.
+    fn once<'a, T>(&mut self, slot: &mut Option<&'a T>, item: &'a T, at: Span, what: &str, span_of: fn(&T) -> Span) {
+        if let Some(first) = slot {
+            self.diags.push(
+                Diagnostic::new(Code::E0105, at, format!("`{what}` is given twice"))
+                    .label("given again here")
+                    .with_secondary(span_of(first), "first given here")
+                    .help(format!("merge the two `{what}` blocks into one")),
+            );
+        } else {
+            *slot = Some(item);
+        }
+    }
+
+    fn declare(&mut self, id: &ast::Ident, kind: Kind) {
+        if id.name.is_empty() {
+            return;
+        }
+        if let Some((first_kind, first)) = self.ids.get(&id.name) {
+            let what = if *first_kind == kind {
+                String::new()
+            } else {
+                format!(" as {}", first_kind.noun())
+            };
+            self.diags.push(
+                Diagnostic::new(Code::E0101, id.span, format!("`{}` is defined twice", id.name))
+                    .label(format!("defined again here as {}", kind.noun()))
+                    .with_secondary(*first, format!("first defined here{what}"))
+                    .note("all ids of a call share one namespace")
+                    .help("rename one of them"),
+            );
+        } else {
+            self.ids.insert(id.name.clone(), (kind, id.span));
+        }
+    }
+
+    /// Resolves a reference to an id of `kind`; reports E0102 otherwise.
+    fn resolve(&mut self, id: &ast::Ident, kind: Kind, position: &[&str], ctx: &str) -> Option<usize> {
+        if let Some(i) = position.iter().position(|n| *n == id.name) {
+            return Some(i);
+        }
+        let mut d = Diagnostic::new(
+            Code::E0102,
+            id.span,
+            format!("unknown {} `{}` in {ctx}", kind.name(), id.name),
+        );
+        if let Some((other, at)) = self.ids.get(&id.name) {
+            d = d
+                .label(format!("`{}` is {}, not {}", id.name, other.noun(), kind.noun()))
+                .with_secondary(*at, format!("`{}` is defined here", id.name));
+        } else {
+            d = d.label(format!("no {} is called `{}`", kind.name(), id.name));
+        }
+        if let Some(best) = suggest(&id.name, position.iter().copied()) {
+            d = d.help(format!("did you mean `{best}`?")).fix(id.span, best);
+        } else if position.is_empty() {
+            d = d.note(format!("the call defines no {}", plural(kind)));
+        } else {
+            let list: Vec<String> = position.iter().take(8).map(|n| format!("`{n}`")).collect();
+            d = d.note(format!(
+                "the {} are {}{}",
+                plural(kind),
+                list.join(", "),
+                if position.len() > 8 { ", …" } else { "" }
+            ));
+        }
+        self.diags.push(d);
+        None
+    }
+
+    fn text(&mut self, r: &mut Renderer<'_>, t: &Text) -> String {
+        if t.is_blank() {
+            self.diags.push(
+                Diagnostic::new(Code::W0207, t.span, "this text is empty")
+                    .label("nothing to say here")
+                    .help("write the text, or remove the line"),
+            );
+        }
+        r.render(t)
+    }
+
+    fn field_text(&mut self, r: &mut Renderer<'_>, fields: &Collected<'_>, name: &str) -> Vec<String> {
+        let texts: Vec<&Text> = fields
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| if let Value::Text(t) = &f.value { Some(t) } else { None })
+            .collect();
+        texts.into_iter().map(|t| self.text(r, t)).collect()
+    }
+
+    fn opt_text(&mut self, r: &mut Renderer<'_>, fields: &Collected<'_>, name: &str) -> Option<String> {
+        self.field_text(r, fields, name).into_iter().next()
+    }
+
+    fn locale(&mut self, r: &mut Renderer<'_>, fields: &Collected<'_>, call: &ast::Call) -> String {
+        let Some(field) = fields.get("locale").and_then(|v| v.first()) else {
+            self.diags.push(
+                Diagnostic::new(Code::E0104, call.id.span, "the call has no `locale`")
+                    .label("`locale` is required")
+                    .help("add `locale \"zh-CN\"` (or `\"en\"`, …): it sets the language of generated prompts"),
+            );
+            return String::new();
+        };
+        let locale = self.opt_text(r, fields, "locale").unwrap_or_default();
+        let ok = !locale.is_empty()
+            && locale.split('-').enumerate().all(|(i, part)| {
+                let n = part.len();
+                part.chars().all(|c| c.is_ascii_alphanumeric())
+                    && if i == 0 {
+                        (2..=3).contains(&n) && part.chars().all(|c| c.is_ascii_alphabetic())
+                    } else {
+                        (1..=8).contains(&n)
+                    }
+            });
+        if !ok {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0106,
+                    field.value.span(),
+                    format!("`{locale}` is not a language tag"),
+                )
+                .label("expected a tag such as \"zh-CN\" or \"en\"")
+                .note("locales are BCP 47 language tags: a language, then optional subtags joined by `-`"),
+            );
+        }
+        locale
+    }
+
+    fn party_fields<'a>(&mut self, p: &'a ast::Party) -> Collected<'a> {
+        let block = p.kind.keyword();
+        let only = match p.kind {
+            PartyKind::Caller => fields::CALLER_ONLY,
+            PartyKind::Callee => fields::CALLEE_ONLY,
+        };
+        let fs = p
+            .items
+            .iter()
+            .filter_map(|i| if let PartyItem::Field(f) = i { Some(f) } else { None });
+        fields::collect(block, fs, &[fields::PARTY, only], &mut self.diags)
+    }
+
+    fn party(
+        &mut self,
+        r: &mut Renderer<'_>,
+        p: Option<&ast::Party>,
+        fields: Option<&Collected<'_>>,
+        kind: PartyKind,
+        call: &ast::Call,
+    ) -> ir::Party {
+        let (Some(p), Some(fields)) = (p, fields) else {
+            return ir::Party::default();
+        };
+        let block = kind.keyword();
+        if !fields.contains_key("name") {
+            self.diags.push(
+                Diagnostic::new(Code::E0104, p.id.span, format!("the {block} has no `name`"))
+                    .label("`name` is required")
+                    .help(format!("add `name \"…\"` inside `{block} {} {{ … }}`", p.id.name)),
+            );
+        }
+        let _ = call;
+        let mut out = ir::Party {
+            id: p.id.name.clone(),
+            name: self.opt_text(r, fields, "name").unwrap_or_default(),
+            org: self.opt_text(r, fields, "org"),
+            role: self.opt_text(r, fields, "role"),
+            persona: self.opt_text(r, fields, "persona"),
+            task: self.opt_text(r, fields, "task"),
+            behavior: self.field_text(r, fields, "behavior"),
+            ..ir::Party::default()
+        };
+        if let Some(f) = fields.get("gender").and_then(|v| v.first())
+            && let Value::Word(w) = &f.value
+        {
+            {
+                if matches!(w.name.as_str(), "male" | "female" | "other") {
+                    out.gender = Some(w.name.clone());
+                } else {
+                    let mut d =
+                        Diagnostic::new(Code::E0106, w.span, format!("`{}` is not a gender callc knows", w.name))
+                            .label("expected `male`, `female` or `other`");
+                    if let Some(best) = suggest(&w.name, ["male", "female", "other"]) {
+                        d = d.help(format!("did you mean `{best}`?")).fix(w.span, best);
+                    }
+                    self.diags.push(d);
+                }
+            }
+        }
+        if let Some(f) = fields.get("age").and_then(|v| v.first())
+            && let Value::Integer(n, span) = &f.value
+        {
+            {
+                match n.parse::<u32>() {
+                    Ok(age) if age <= 150 => out.age = Some(age),
+                    _ => self.diags.push(
+                        Diagnostic::new(Code::E0106, *span, format!("`{n}` is not a plausible age"))
+                            .label("expected a whole number from 0 to 150"),
+                    ),
+                }
+            }
+        }
+        for item in &p.items {
+            match item {
+                PartyItem::Knows(e) if kind == PartyKind::Caller => out.knows = self.entries(r, e, "knows"),
+                PartyItem::Background(e) if kind == PartyKind::Callee => {
+                    out.background = self.entries(r, e, "background");
+                }
+                PartyItem::Style(s) if kind == PartyKind::Callee => {
+                    let fs = fields::collect("style", &s.fields, &[fields::STYLE], &mut self.diags);
+                    out.style = ir::Style {
+                        note: self.opt_text(r, &fs, "note"),
+                        avoid: self.field_text(r, &fs, "avoid"),
+                        prefer: self.field_text(r, &fs, "prefer"),
+                    };
+                }
+                PartyItem::Concern(_) if kind == PartyKind::Callee => {}
+                PartyItem::Knows(e) => self.misplaced("knows", e.keyword, block, "caller"),
+                PartyItem::Background(e) => self.misplaced("background", e.keyword, block, "callee"),
+                PartyItem::Style(s) => self.misplaced("style", s.keyword, block, "callee"),
+                PartyItem::Concern(c) => self.misplaced("concern", c.span, block, "callee"),
+                PartyItem::Field(_) | PartyItem::Lint(_) => {}
+            }
+        }
+        self.repeated_blocks(p);
+        out
+    }
+
+    /// `knows`, `background` and `style` may appear once per party.
+    fn repeated_blocks(&mut self, p: &ast::Party) {
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        for item in &p.items {
+            let (name, at) = match item {
+                PartyItem::Knows(e) => ("knows", e.keyword),
+                PartyItem::Background(e) => ("background", e.keyword),
+                PartyItem::Style(s) => ("style", s.keyword),
+                _ => continue,
+            };
+            if let Some(first) = seen.get(name) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0105,
+                        at,
+                        format!("`{name}` is given twice in `{}`", p.kind.keyword()),
+                    )
+                    .label("given again here")
+                    .with_secondary(*first, "first given here")
+                    .help(format!("merge the two `{name}` blocks into one")),
+                );
+            } else {
+                seen.insert(name, at);
+            }
+        }
+    }
+
+    fn misplaced(&mut self, what: &str, at: Span, block: &str, home: &str) {
+        let span = Span::new(at.start, at.start + what.len());
+        self.diags.push(
+            Diagnostic::new(Code::E0107, span, format!("`{what}` is not part of `{block}`"))
+                .label(format!("`{what}` belongs in `{home}`"))
+                .help(format!("move it into the `{home}` block")),
+        );
+    }
+
+    fn entries(&mut self, r: &mut Renderer<'_>, e: &ast::Entries, block: &str) -> Vec<(String, String)> {
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        let mut out = Vec::new();
+        for entry in &e.entries {
+            if let Some(first) = seen.get(entry.label.as_str()) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0105,
+                        entry.label_span,
+                        format!("`{}` is given twice in `{block}`", entry.label),
+                    )
+                    .label("given again here")
+                    .with_secondary(*first, "first given here")
+                    .help("keep one of them, or give them different labels"),
+                );
+                continue;
+            }
+            seen.insert(&entry.label, entry.label_span);
+            let value = self.text(r, &entry.value);
+            out.push((entry.label.clone(), value));
+        }
+        out
+    }
+
+    fn when(&mut self, r: &mut Renderer<'_>, w: &ast::When) -> ir::EndCondition {
+        if w.caller.is_none() && w.callee.is_none() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0104,
+                    w.id.span,
+                    format!("end condition `{}` has no wording", w.id.name),
+                )
+                .label("say when the call ends this way")
+                .help(format!("write `when {} \"…\" callee \"…\"`", w.id.name)),
+            );
+        }
+        ir::EndCondition {
+            id: w.id.name.clone(),
+            caller: w.caller.as_ref().map(|t| self.text(r, t)),
+            callee: w.callee.as_ref().map(|t| self.text(r, t)),
+        }
+    }
+
+    fn closing(&mut self, r: &mut Renderer<'_>, end: Option<&ast::EndBlock>, _call: &ast::Call) -> String {
+        let Some(end) = end else { return String::new() };
+        let fs = fields::collect("end", &end.fields, &[fields::END], &mut self.diags);
+        if !fs.contains_key("closing") {
+            self.diags.push(
+                Diagnostic::new(Code::E0104, end.keyword, "the `end` block has no `closing`")
+                    .label("`closing` is required")
+                    .help("add the line the caller ends the call with: `closing \"…\"`"),
+            );
+        }
+        self.opt_text(r, &fs, "closing").unwrap_or_default()
+    }
+
+    fn qa(&mut self, r: &mut Renderer<'_>, q: &ast::Qa, concerns: &[&str]) -> ir::Qa {
+        let fs = fields::collect("qa", &q.fields, &[fields::QA], &mut self.diags);
+        for (name, what) in [("q", "a question"), ("a", "an answer")] {
+            if !fs.contains_key(name) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0104,
+                        q.id.span,
+                        format!("FAQ entry `{}` has no {what}", q.id.name),
+                    )
+                    .label(format!("`{name}` is required"))
+                    .help(format!("add `{name} \"…\"` inside the entry")),
+                );
+            }
+        }
+        let covers = self.covers(&q.covers, concerns, &format!("FAQ entry `{}`", q.id.name));
+        ir::Qa {
+            id: q.id.name.clone(),
+            questions: self.field_text(r, &fs, "q"),
+            answer: self.opt_text(r, &fs, "a").unwrap_or_default(),
+            covers,
+        }
+    }
+
+    fn covers(&mut self, covers: &[ast::Ident], names: &[&str], ctx: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        for c in covers {
+            if let Some(first) = seen.get(c.name.as_str()) {
+                self.diags.push(
+                    Diagnostic::new(Code::E0105, c.span, format!("`{}` is listed twice in `covers`", c.name))
+                        .label("listed again here")
+                        .with_secondary(*first, "first listed here")
+                        .fix(c.span, ""),
+                );
+                continue;
+            }
+            seen.insert(&c.name, c.span);
+            if let Some(i) = self.resolve(c, Kind::Concern, names, &format!("`covers` of {ctx}")) {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    fn flow(
+        &mut self,
+        r: &mut Renderer<'_>,
+        spec: &mut ir::Spec,
+        flow: Option<&ast::Flow>,
+        steps: &[&ast::Step],
+        _call: &ast::Call,
+    ) {
+        let Some(flow) = flow else { return };
+        if steps.is_empty() {
+            self.diags.push(
+                Diagnostic::new(Code::E0104, flow.keyword, "the flow has no step")
+                    .label("a flow needs at least one step")
+                    .help("add a step, such as `step greet \"开场\" { say \"您好\" }`"),
+            );
+        }
+        // Names in declaration order, so resolved indices match the IR's vectors.
+        let step_names: Vec<String> = steps.iter().map(|s| s.id.name.clone()).collect();
+        let step_names: Vec<&str> = step_names.iter().map(String::as_str).collect();
+        let signal_names: Vec<String> = spec.signals.iter().map(|s| s.id.clone()).collect();
+        let signal_names: Vec<&str> = signal_names.iter().map(String::as_str).collect();
+        let end_names: Vec<String> = spec.ends.iter().map(|e| e.id.clone()).collect();
+        let end_names: Vec<&str> = end_names.iter().map(String::as_str).collect();
+        let concern_names: Vec<String> = spec.concerns.iter().map(|c| c.id.clone()).collect();
+        let concern_names: Vec<&str> = concern_names.iter().map(String::as_str).collect();
+        let names = Names {
+            concerns: &concern_names,
+            steps: &step_names,
+            signals: &signal_names,
+            ends: &end_names,
+        };
+
+        let mut global: Vec<ir::Branch> = Vec::new();
+        let mut global_seen: BTreeMap<String, Span> = BTreeMap::new();
+        for item in &flow.items {
+            if let FlowItem::Branch(b) = item
+                && let Some(br) = self.branch(b, &names, &mut global_seen, "the flow", true)
+            {
+                global.push(br);
+            }
+        }
+        spec.global_branches.clone_from(&global);
+
+        for (i, s) in steps.iter().enumerate() {
+            let ctx = format!("step `{}`", s.id.name);
+            let mut lines = Vec::new();
+            let mut next: Option<(ir::Target, Span)> = None;
+            let mut next_written = false;
+            let mut own: Vec<ir::Branch> = Vec::new();
+            let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+            for item in &s.items {
+                match item {
+                    StepItem::Say(t) => lines.push(self.text(r, t)),
+                    StepItem::Next(tr) => {
+                        if let Some((_, first)) = &next {
+                            let kw = if tr.arrow { "->" } else { "next" };
+                            self.diags.push(
+                                Diagnostic::new(
+                                    Code::E0105,
+                                    tr.span,
+                                    format!("step `{}` has two successors", s.id.name),
+                                )
+                                .label(format!("`{kw}` given again here"))
+                                .with_secondary(*first, "first successor given here")
+                                .note("`next X` and `-> X` both set the step that follows; write one")
+                                .help("use `on SIGNAL -> X` for a branch taken on a signal"),
+                            );
+                            continue;
+                        }
+                        next_written = true;
+                        let target = self.target(&tr.target, &names, &ctx);
+                        next = Some((target.unwrap_or(ir::Target::End(None)), tr.span));
+                    }
+                    StepItem::Branch(b) => {
+                        if let Some(br) = self.branch(b, &names, &mut seen, &ctx, false) {
+                            own.push(br);
+                        }
+                    }
+                    StepItem::Lint(_) => {}
+                }
+            }
+            let default = if i + 1 < steps.len() {
+                ir::Target::Step(i + 1)
+            } else {
+                ir::Target::End(None)
+            };
+            let mut branches = own.clone();
+            for g in &global {
+                if !own.iter().any(|b| b.signal == g.signal) {
+                    branches.push(g.clone());
+                }
+            }
+            let title = s.title.as_ref().map(|t| self.text(r, t));
+            let covers = self.covers(&s.covers, names.concerns, &ctx);
+            spec.steps.push(ir::Step {
+                id: s.id.name.clone(),
+                title,
+                lines,
+                covers,
+                next: next.map_or(default, |(t, _)| t),
+                next_explicit: next_written,
+                branches,
+            });
+        }
+    }
+
+    fn branch(
+        &mut self,
+        b: &ast::Branch,
+        names: &Names<'_>,
+        seen: &mut BTreeMap<String, Span>,
+        ctx: &str,
+        global: bool,
+    ) -> Option<ir::Branch> {
+        if let Some(first) = seen.get(&b.signal.name) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0105,
+                    b.signal.span,
+                    format!("`on {}` is given twice in {ctx}", b.signal.name),
+                )
+                .label("given again here")
+                .with_secondary(*first, "first given here")
+                .help("a signal can lead to one place only; keep one branch"),
+            );
+            return None;
+        }
+        seen.insert(b.signal.name.clone(), b.signal.span);
+        let signal = self.resolve(&b.signal, Kind::Signal, names.signals, &format!("a branch of {ctx}"));
+        let target = self.target(&b.target, names, ctx);
+        Some(ir::Branch {
+            signal: signal?,
+            target: target?,
+            global,
+        })
+    }
+
+    fn target(&mut self, t: &Target, names: &Names<'_>, ctx: &str) -> Option<ir::Target> {
+        match t {
+            Target::Step(id) => self.resolve(id, Kind::Step, names.steps, ctx).map(ir::Target::Step),
+            Target::End { condition: None, .. } => Some(ir::Target::End(None)),
+            Target::End { condition: Some(c), .. } => self
+                .resolve(c, Kind::End, names.ends, ctx)
+                .map(|i| ir::Target::End(Some(i))),
+        }
+    }
+}
+
+struct Names<'a> {
+    concerns: &'a [&'a str],
+    steps: &'a [&'a str],
+    signals: &'a [&'a str],
+    ends: &'a [&'a str],
+}
+
+fn plural(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Concern => "concerns",
+        Kind::Signal => "signals",
+        Kind::Step => "steps",
+        Kind::Qa => "FAQ entries",
+        Kind::End => "end conditions",
+        Kind::Call | Kind::Caller | Kind::Callee => "parties",
+    }
+}
+
+/// A question's comparison key: NFKC, lower case, letters and digits only.
+fn normalise_question(t: &Text) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut raw = String::new();
+    for p in &t.parts {
+        match p {
+            ast::TextPart::Literal(s) => raw.push_str(s),
+            ast::TextPart::Placeholder(p) => raw.push_str(&p.path),
+        }
+    }
+    raw.nfkc()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+fn as_field(item: &CallItem) -> Option<&ast::Field> {
+    if let CallItem::Field(f) = item { Some(f) } else { None }
+}

@@ -1,0 +1,386 @@
+//! The command line: arguments, files, output and exit codes. The only
+//! module (with the language server) that touches the file system,
+//! standard streams, the environment or the process.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 the input has an error,
+//! 2 usage or IO problems (clap's own usage errors exit 2 as well).
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+use crate::check::LintLevels;
+use crate::codes::{Code, Level};
+use crate::{Compiled, compile, emit, render};
+
+/// callc — check and compile `.call` specifications of outbound phone calls.
+#[derive(Parser, Debug)]
+#[command(name = "callc", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How to print diagnostics.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Format {
+    /// Snippets with labels, for people (on standard error).
+    Human,
+    /// One line per diagnostic: `file:line:col: severity[CODE]: message` (on standard error).
+    Short,
+    /// One JSON object per line (on standard output); see docs/diagnostics.md.
+    Json,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Color {
+    /// When standard error is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// What `build` produces.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Target {
+    /// The checked spec as JSON (see `callc schema`).
+    Json,
+}
+
+/// Options shared by the commands that check.
+#[derive(clap::Args, Debug)]
+struct CheckOptions {
+    /// Allow a lint (repeatable; `warnings` means every lint).
+    #[arg(short = 'A', long = "allow", value_name = "LINT")]
+    allow: Vec<String>,
+    /// Make a lint a warning (repeatable).
+    #[arg(short = 'W', long = "warn", value_name = "LINT")]
+    warn: Vec<String>,
+    /// Make a lint an error (repeatable).
+    #[arg(short = 'D', long = "deny", value_name = "LINT")]
+    deny: Vec<String>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check specs and report every problem. A directory means every `*.call` below it; `-` reads standard input.
+    Check {
+        /// Files or directories.
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        options: CheckOptions,
+    },
+    /// Compile a spec. Nothing is written when it has an error.
+    Build {
+        /// The spec to compile (`-` reads standard input).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// What to produce.
+        #[arg(long, short = 't', value_enum)]
+        target: Target,
+        /// Where to write (standard output when absent). Written atomically.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        options: CheckOptions,
+    },
+    /// Explain a diagnostic code (`E0102`) or lint (`dead_end`); without one, list them all.
+    Explain {
+        /// The code or lint name.
+        code: Option<String>,
+    },
+    /// Print the JSON Schema of `build --target json` output.
+    Schema,
+}
+
+/// Runs the command line and returns the process exit code.
+#[must_use]
+pub fn main() -> ExitCode {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::from(e.use_stderr()) * 2);
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+    };
+    let sub = matches.subcommand().map(|(_, m)| m);
+    match cli.command {
+        Command::Check { paths, options } => run_check(&paths, &options, sub),
+        Command::Build {
+            file,
+            target,
+            output,
+            options,
+        } => run_build(&file, target, output.as_deref(), &options, sub),
+        Command::Explain { code } => run_explain(code.as_deref()),
+        Command::Schema => {
+            print!("{}", emit::json::schema());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// A problem with the tool's own work (arguments, files): exit 2.
+fn tool_error(message: &str) -> ExitCode {
+    eprintln!("callc: error: {message}");
+    ExitCode::from(2)
+}
+
+/// `-A/-W/-D` in command-line order, so that the last one wins.
+fn lint_levels(matches: Option<&ArgMatches>) -> Result<LintLevels, String> {
+    let mut all: Vec<(usize, &str, Level)> = Vec::new();
+    if let Some(m) = matches {
+        for (id, level) in [("allow", Level::Allow), ("warn", Level::Warn), ("deny", Level::Deny)] {
+            if let (Some(values), Some(indices)) = (m.get_many::<String>(id), m.indices_of(id)) {
+                for (v, i) in values.zip(indices) {
+                    all.push((i, v.as_str(), level));
+                }
+            }
+        }
+    }
+    all.sort_by_key(|(i, _, _)| *i);
+    let mut levels = LintLevels::default();
+    for (_, lint, level) in all {
+        levels.set(lint, level)?;
+    }
+    Ok(levels)
+}
+
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Every `.call` file a path names, sorted; a file is taken as given.
+fn expand(path: &Path) -> Result<Vec<PathBuf>, String> {
+    if path.as_os_str() == "-" || !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "call") {
+            files.push(entry.into_path());
+        }
+    }
+    if files.is_empty() {
+        return Err(format!("no `.call` file in `{}`", path.display()));
+    }
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<(String, Vec<u8>), String> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok((String::from("<stdin>"), bytes));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    Ok((path.display().to_string(), bytes))
+}
+
+/// Prints the diagnostics of one file; returns (errors, warnings).
+fn report(
+    c: &Compiled,
+    options: &CheckOptions,
+    color: bool,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> (usize, usize) {
+    let (mut errors, mut warnings) = (0, 0);
+    for d in &c.diagnostics {
+        if d.is_error() {
+            errors += 1;
+        } else {
+            warnings += 1;
+        }
+        let _ = match options.format {
+            Format::Human => write!(err, "{}", render::human(&c.file, d, color)),
+            Format::Short => writeln!(err, "{}", render::short(&c.file, d)),
+            Format::Json => {
+                let line = serde_json::to_string(&render::json(&c.file, d)).unwrap_or_default();
+                writeln!(out, "{line}")
+            }
+        };
+    }
+    (errors, warnings)
+}
+
+fn summary(options: &CheckOptions, errors: usize, warnings: usize, color: bool, err: &mut impl Write) {
+    if options.format != Format::Human || errors + warnings == 0 {
+        return;
+    }
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let text = match (errors, warnings) {
+        (0, w) => format!("{} emitted", plural(w, "warning")),
+        (e, 0) => format!("{} found", plural(e, "error")),
+        (e, w) => format!("{} and {} found", plural(e, "error"), plural(w, "warning")),
+    };
+    let (bold, reset) = if color { ("\x1b[1m", "\x1b[0m") } else { ("", "") };
+    let _ = writeln!(err, "{bold}callc: {text}{reset}");
+}
+
+fn run_check(paths: &[PathBuf], options: &CheckOptions, matches: Option<&ArgMatches>) -> ExitCode {
+    let levels = match lint_levels(matches) {
+        Ok(l) => l,
+        Err(e) => return tool_error(&e),
+    };
+    let color = use_color(options.color);
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let (mut errors, mut warnings, mut io_failed) = (0, 0, false);
+    for path in paths {
+        let files = match expand(path) {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = writeln!(err, "callc: error: {e}");
+                io_failed = true;
+                continue;
+            }
+        };
+        for file in files {
+            match read(&file) {
+                Ok((name, bytes)) => {
+                    let compiled = compile(&name, &bytes, &levels);
+                    let (e, w) = report(&compiled, options, color, &mut out, &mut err);
+                    errors += e;
+                    warnings += w;
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "callc: error: {e}");
+                    io_failed = true;
+                }
+            }
+        }
+    }
+    summary(options, errors, warnings, color, &mut err);
+    if io_failed {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_build(
+    path: &Path,
+    target: Target,
+    output: Option<&Path>,
+    options: &CheckOptions,
+    matches: Option<&ArgMatches>,
+) -> ExitCode {
+    let levels = match lint_levels(matches) {
+        Ok(l) => l,
+        Err(e) => return tool_error(&e),
+    };
+    let color = use_color(options.color);
+    let (name, bytes) = match read(path) {
+        Ok(r) => r,
+        Err(e) => return tool_error(&e),
+    };
+    let compiled = compile(&name, &bytes, &levels);
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let (errors, warnings) = report(&compiled, options, color, &mut out, &mut err);
+    summary(options, errors, warnings, color, &mut err);
+    let Some(spec) = compiled.spec_if_ok() else {
+        let _ = writeln!(err, "callc: nothing was built: `{name}` has errors");
+        return ExitCode::from(1);
+    };
+    let text = match target {
+        Target::Json => emit::json::emit(spec),
+    };
+    match output {
+        None => {
+            if options.format == Format::Json {
+                // Diagnostics own standard output in this format.
+                return tool_error("`--format json` with `build` needs `-o FILE` for the output");
+            }
+            if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
+                return tool_error("cannot write to standard output");
+            }
+            ExitCode::SUCCESS
+        }
+        Some(path) => match write_atomically(path, text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => tool_error(&format!("cannot write `{}`: {e}", path.display())),
+        },
+    }
+}
+
+/// Writes a file so that readers see the old contents or the new, never a
+/// part: a temporary file beside it, synced, then renamed over it. The file
+/// is created readable by everyone (0644), like any other build output.
+///
+/// # Errors
+/// Any IO error; the destination is then left as it was.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".callc-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(&dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn run_explain(code: Option<&str>) -> ExitCode {
+    let Some(name) = code else {
+        println!("Every code callc reports; `callc explain CODE` prints its explanation.\n");
+        for c in Code::ALL {
+            let lint = c.lint().map_or(String::new(), |l| format!(" ({l})"));
+            println!("{}  {}{lint}", c.as_str(), c.title());
+        }
+        return ExitCode::SUCCESS;
+    };
+    match Code::lookup(name.trim()) {
+        Some(c) => {
+            print!("{}", c.explanation());
+            ExitCode::SUCCESS
+        }
+        None => {
+            let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).chain(Code::lint_names()).collect();
+            let hint = crate::check::suggest_name(&name.to_ascii_uppercase(), &names)
+                .or_else(|| crate::check::suggest_name(name, &names))
+                .map_or(String::new(), |b| format!("; did you mean `{b}`?"));
+            tool_error(&format!(
+                "no diagnostic code or lint is called `{name}`{hint} (`callc explain` lists them)"
+            ))
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! The `json` target: the checked spec as a public, versioned JSON document.
+//!
+//! This is its own serde model (not the IR serialised), so refactoring the
+//! compiler cannot silently change the format. `callc schema` prints the
+//! JSON Schema generated from these types. Field order is fixed by the
+//! struct definitions and every list keeps source order, so the output is
+//! byte-for-byte deterministic.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::ir;
+
+/// The version of this format; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A compiled call specification.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CallSpec {
+    /// The version of this format.
+    pub format_version: u32,
+    /// The call's id.
+    pub id: String,
+    /// The call's title.
+    pub title: Option<String>,
+    /// The locale of the spec's text, such as `zh-CN`.
+    pub locale: String,
+    /// The party that places the call.
+    pub caller: Caller,
+    /// The party that is called (the simulated customer).
+    pub callee: Callee,
+    /// Signals the callee may give that move the flow.
+    pub signals: Vec<Signal>,
+    /// The opening line.
+    pub opening: Option<String>,
+    /// The flow of steps, with every edge explicit.
+    pub flow: Flow,
+    /// Answers the caller may give at any point of the call.
+    pub faq: Vec<Qa>,
+    /// How the call ends.
+    pub end: End,
+}
+
+/// A labelled fact.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The label, as written.
+    pub label: String,
+    /// The value, placeholders substituted.
+    pub value: String,
+}
+
+/// The caller.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Caller {
+    /// The caller's id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `male`, `female` or `other`.
+    pub gender: Option<String>,
+    /// Age in years.
+    pub age: Option<u32>,
+    /// Organisation.
+    pub org: Option<String>,
+    /// Role.
+    pub role: Option<String>,
+    /// Persona prose.
+    pub persona: Option<String>,
+    /// The task of the call.
+    pub task: Option<String>,
+    /// What the caller knows about the callee, in order.
+    pub knows: Vec<Entry>,
+}
+
+/// The callee.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Callee {
+    /// The callee's id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `male`, `female` or `other`.
+    pub gender: Option<String>,
+    /// Age in years.
+    pub age: Option<u32>,
+    /// Organisation.
+    pub org: Option<String>,
+    /// Role.
+    pub role: Option<String>,
+    /// Persona prose.
+    pub persona: Option<String>,
+    /// Background, by label, in order.
+    pub background: Vec<Entry>,
+    /// Concerns, in order, with what covers each.
+    pub concerns: Vec<Concern>,
+    /// Typical behaviour, one item per line.
+    pub behavior: Vec<String>,
+    /// Reply style.
+    pub style: Style,
+}
+
+/// Priority of a concern.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// The callee's first worry.
+    Primary,
+    /// A second worry.
+    Secondary,
+    /// A worry the callee may not voice.
+    Latent,
+}
+
+/// A callee concern.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Concern {
+    /// The concern's id.
+    pub id: String,
+    /// How much it matters.
+    pub priority: Priority,
+    /// The concern.
+    pub text: String,
+    /// Ids of the steps that cover it, in flow order.
+    pub covered_by_steps: Vec<String>,
+    /// Ids of the FAQ entries that cover it, in FAQ order.
+    pub covered_by_faq: Vec<String>,
+}
+
+/// The callee's reply style.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Style {
+    /// An instruction about the examples.
+    pub note: Option<String>,
+    /// Lines not to imitate.
+    pub avoid: Vec<String>,
+    /// Lines to imitate.
+    pub prefer: Vec<String>,
+}
+
+/// A signal.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Signal {
+    /// The signal's id.
+    pub id: String,
+    /// What it means.
+    pub description: Option<String>,
+}
+
+/// Where a transition leads.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Target {
+    /// Another step.
+    Step {
+        /// The step's id.
+        step: String,
+    },
+    /// The end of the call.
+    End {
+        /// The end condition that holds, if the transition names one.
+        condition: Option<String>,
+    },
+}
+
+/// A branch taken when the callee gives a signal.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    /// The signal's id.
+    pub signal: String,
+    /// Where the branch leads.
+    pub target: Target,
+    /// Whether it is inherited from a global branch of the flow.
+    pub global: bool,
+}
+
+/// The flow.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    /// The id of the first step.
+    pub start: Option<String>,
+    /// Branches that apply at every step unless a step overrides them.
+    pub global_branches: Vec<Branch>,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// A step.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The step's id.
+    pub id: String,
+    /// The step's title.
+    pub title: Option<String>,
+    /// The lines to say, in order.
+    pub say: Vec<String>,
+    /// Ids of the concerns the step covers.
+    pub covers: Vec<String>,
+    /// Where the call goes when no branch is taken.
+    pub next: Target,
+    /// Every branch in force at this step: its own first, then inherited global ones.
+    pub branches: Vec<Branch>,
+}
+
+/// An FAQ entry.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Qa {
+    /// The entry's id.
+    pub id: String,
+    /// The question, in one or more phrasings.
+    pub questions: Vec<String>,
+    /// The answer.
+    pub answer: String,
+    /// Ids of the concerns the answer covers.
+    pub covers: Vec<String>,
+}
+
+/// How the call ends.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct End {
+    /// The reasons the call may end.
+    pub conditions: Vec<EndCondition>,
+    /// The closing line.
+    pub closing: String,
+}
+
+/// An end condition, in the words of each side.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EndCondition {
+    /// The condition's id.
+    pub id: String,
+    /// The caller's wording.
+    pub caller: Option<String>,
+    /// The callee's wording.
+    pub callee: Option<String>,
+}
+
+fn target(spec: &ir::Spec, t: ir::Target) -> Target {
+    match t {
+        ir::Target::Step(i) => Target::Step {
+            step: spec.steps[i].id.clone(),
+        },
+        ir::Target::End(c) => Target::End {
+            condition: c.map(|i| spec.ends[i].id.clone()),
+        },
+    }
+}
+
+fn branch(spec: &ir::Spec, b: &ir::Branch) -> Branch {
+    Branch {
+        signal: spec.signals[b.signal].id.clone(),
+        target: target(spec, b.target),
+        global: b.global,
+    }
+}
+
+fn entries(list: &[(String, String)]) -> Vec<Entry> {
+    list.iter()
+        .map(|(label, value)| Entry {
+            label: label.clone(),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+/// The JSON model of a checked spec.
+#[must_use]
+pub fn model(spec: &ir::Spec) -> CallSpec {
+    let ids = |list: &[usize], of: &dyn Fn(usize) -> String| list.iter().map(|&i| of(i)).collect::<Vec<_>>();
+    let concern_id = |i: usize| spec.concerns[i].id.clone();
+    CallSpec {
+        format_version: FORMAT_VERSION,
+        id: spec.id.clone(),
+        title: spec.title.clone(),
+        locale: spec.locale.clone(),
+        caller: Caller {
+            id: spec.caller.id.clone(),
+            name: spec.caller.name.clone(),
+            gender: spec.caller.gender.clone(),
+            age: spec.caller.age,
+            org: spec.caller.org.clone(),
+            role: spec.caller.role.clone(),
+            persona: spec.caller.persona.clone(),
+            task: spec.caller.task.clone(),
+            knows: entries(&spec.caller.knows),
+        },
+        callee: Callee {
+            id: spec.callee.id.clone(),
+            name: spec.callee.name.clone(),
+            gender: spec.callee.gender.clone(),
+            age: spec.callee.age,
+            org: spec.callee.org.clone(),
+            role: spec.callee.role.clone(),
+            persona: spec.callee.persona.clone(),
+            background: entries(&spec.callee.background),
+            concerns: spec
+                .concerns
+                .iter()
+                .map(|c| Concern {
+                    id: c.id.clone(),
+                    priority: match c.priority {
+                        crate::ast::Priority::Primary => Priority::Primary,
+                        crate::ast::Priority::Secondary => Priority::Secondary,
+                        crate::ast::Priority::Latent => Priority::Latent,
+                    },
+                    text: c.text.clone(),
+                    covered_by_steps: ids(&c.steps, &|i| spec.steps[i].id.clone()),
+                    covered_by_faq: ids(&c.faq, &|i| spec.faq[i].id.clone()),
+                })
+                .collect(),
+            behavior: spec.callee.behavior.clone(),
+            style: Style {
+                note: spec.callee.style.note.clone(),
+                avoid: spec.callee.style.avoid.clone(),
+                prefer: spec.callee.style.prefer.clone(),
+            },
+        },
+        signals: spec
+            .signals
+            .iter()
+            .map(|s| Signal {
+                id: s.id.clone(),
+                description: s.description.clone(),
+            })
+            .collect(),
+        opening: spec.opening.clone(),
+        flow: Flow {
+            start: spec.steps.first().map(|s| s.id.clone()),
+            global_branches: spec.global_branches.iter().map(|b| branch(spec, b)).collect(),
+            steps: spec
+                .steps
+                .iter()
+                .map(|s| Step {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    say: s.lines.clone(),
+                    covers: ids(&s.covers, &concern_id),
+                    next: target(spec, s.next),
+                    branches: s.branches.iter().map(|b| branch(spec, b)).collect(),
+                })
+                .collect(),
+        },
+        faq: spec
+            .faq
+            .iter()
+            .map(|q| Qa {
+                id: q.id.clone(),
+                questions: q.questions.clone(),
+                answer: q.answer.clone(),
+                covers: ids(&q.covers, &concern_id),
+            })
+            .collect(),
+        end: End {
+            conditions: spec
+                .ends
+                .iter()
+                .map(|e| EndCondition {
+                    id: e.id.clone(),
+                    caller: e.caller.clone(),
+                    callee: e.callee.clone(),
+                })
+                .collect(),
+            closing: spec.closing.clone(),
+        },
+    }
+}
+
+/// The JSON text of a checked spec: pretty-printed, UTF-8, ending in a newline.
+#[must_use]
+pub fn emit(spec: &ir::Spec) -> String {
+    let mut out = serde_json::to_string_pretty(&model(spec)).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// The JSON Schema of the output, pretty-printed.
+#[must_use]
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(CallSpec);
+    let mut out = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    out.push('\n');
+    out
+}

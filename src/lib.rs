@@ -1,0 +1,104 @@
+//! callc: the compiler for `.call` specifications of outbound phone calls.
+//!
+//! The pipeline, each stage pure (no IO outside `cli`):
+//!
+//! ```text
+//! &str ─syntax::parse─▶ ast::File ─check::check─▶ ir::Spec + diagnostics ─emit─▶ output
+//! ```
+
+pub mod ast;
+pub mod check;
+pub mod codes;
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod render;
+pub mod source;
+pub mod syntax;
+
+use check::LintLevels;
+use diagnostic::Diagnostic;
+use source::{DecodeProblem, SourceFile, Span};
+
+/// The result of checking one file.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The file, as text.
+    pub file: SourceFile,
+    /// The syntax tree, when the file parsed.
+    pub ast: Option<ast::File>,
+    /// The checked spec, when the file parsed (complete only without errors).
+    pub spec: Option<ir::Spec>,
+    /// Every problem found, final levels applied, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// Whether any diagnostic is an error.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The checked spec, only when there is no error.
+    #[must_use]
+    pub fn spec_if_ok(&self) -> Option<&ir::Spec> {
+        if self.has_errors() { None } else { self.spec.as_ref() }
+    }
+}
+
+/// Checks one file given as bytes: decode, parse, check.
+#[must_use]
+pub fn compile(name: &str, bytes: &[u8], levels: &LintLevels) -> Compiled {
+    let (text, problem) = source::decode(bytes);
+    let file = SourceFile::new(name, text);
+    if let Some(problem) = problem {
+        let d = match problem {
+            DecodeProblem::InvalidUtf8(span) => {
+                Diagnostic::new(codes::Code::E0002, span, "the file is not valid UTF-8")
+                    .label("this byte sequence is not UTF-8")
+                    .help("save the file as UTF-8 (callc reads no other encoding)")
+            }
+            DecodeProblem::TooLarge { len } => {
+                let end = file.text.len().min(1);
+                Diagnostic::new(
+                    codes::Code::E0003,
+                    Span::new(0, end),
+                    format!(
+                        "the file is {len} bytes; callc reads files of at most {} bytes",
+                        source::MAX_SOURCE_BYTES
+                    ),
+                )
+                .label("this file is too large")
+                .help("split the call into several specs")
+            }
+        };
+        return Compiled {
+            file,
+            ast: None,
+            spec: None,
+            diagnostics: vec![d],
+        };
+    }
+    compile_text(file, levels)
+}
+
+/// Checks a file that is already text.
+#[must_use]
+pub fn compile_text(file: SourceFile, levels: &LintLevels) -> Compiled {
+    let (ast, mut diagnostics) = syntax::parse(&file.text);
+    let mut spec = None;
+    if let Some(tree) = &ast {
+        let (s, mut more) = check::check(tree, levels);
+        diagnostics.append(&mut more);
+        spec = Some(s);
+    }
+    diagnostic::sort(&mut diagnostics);
+    Compiled {
+        file,
+        ast,
+        spec,
+        diagnostics,
+    }
+}
+pub mod cli;

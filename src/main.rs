@@ -1,0 +1,5 @@
+//! The `callc` binary: everything is in the library's `cli` module.
+
+fn main() -> std::process::ExitCode {
+    callc::cli::main()
+}

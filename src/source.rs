@@ -1,0 +1,189 @@
+//! Source text and positions: byte spans inside the compiler, lines and
+//! columns (characters or UTF-16 code units) only at the edges.
+//!
+//! Input: the raw bytes of a file. Output: a [`SourceFile`] whose text is
+//! valid UTF-8, plus the first problem the bytes had (invalid UTF-8, too
+//! large), which the caller turns into a diagnostic.
+
+use line_index::{LineIndex, TextSize, WideEncoding};
+
+/// The largest source file callc reads, in bytes. Larger files get a
+/// diagnostic instead of a parse; the limit is the same in every build.
+pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A half-open byte range `start..end` into one source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// The first byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    #[must_use]
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    /// The smallest span covering both.
+    #[must_use]
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    /// Whether `other` lies inside this span.
+    #[must_use]
+    pub fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    /// The byte range, for slicing.
+    #[must_use]
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// A position for people and editors: 1-based line, 1-based column in
+/// Unicode scalar values, 1-based column in UTF-16 code units, and the byte
+/// offset it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// Byte offset from the start of the file.
+    pub byte: usize,
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, counted in characters (Unicode scalar values).
+    pub column: usize,
+    /// 1-based column, counted in UTF-16 code units (LSP's unit, plus one).
+    pub column_utf16: usize,
+}
+
+/// One source file: its name as the user gave it and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as given on the command line (or a label such as `<stdin>`).
+    pub name: String,
+    /// The text. Invalid UTF-8 has been replaced by U+FFFD, see [`decode`].
+    pub text: String,
+    index: LineIndex,
+}
+
+impl SourceFile {
+    /// A file from text that is already UTF-8.
+    #[must_use]
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let index = LineIndex::new(&text);
+        Self {
+            name: name.into(),
+            text,
+            index,
+        }
+    }
+
+    /// The position of a byte offset (clamped to the text and moved back to a
+    /// character boundary).
+    #[must_use]
+    pub fn position(&self, byte: usize) -> Position {
+        let mut byte = byte.min(self.text.len());
+        while !self.text.is_char_boundary(byte) {
+            byte -= 1;
+        }
+        let offset = TextSize::new(u32::try_from(byte).unwrap_or(u32::MAX));
+        let lc = self.index.line_col(offset);
+        let line_start = byte - lc.col as usize;
+        let before = &self.text[line_start..byte];
+        let utf16 = self
+            .index
+            .to_wide(WideEncoding::Utf16, lc)
+            .map_or_else(|| before.encode_utf16().count(), |w| w.col as usize);
+        Position {
+            byte,
+            line: lc.line as usize + 1,
+            column: before.chars().count() + 1,
+            column_utf16: utf16 + 1,
+        }
+    }
+
+    /// The byte range of the 0-based line `line` (without its line break).
+    #[must_use]
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let r = self.index.line(u32::try_from(line).ok()?)?;
+        let (start, mut end) = (usize::from(r.start()), usize::from(r.end()));
+        let bytes = self.text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        Some(start..end)
+    }
+}
+
+/// What was wrong with the raw bytes of a file, if anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeProblem {
+    /// The bytes are not UTF-8; the span covers the first bad sequence in the
+    /// decoded (lossy) text, where it shows as U+FFFD.
+    InvalidUtf8(Span),
+    /// The file is larger than [`MAX_SOURCE_BYTES`]; `len` is its size.
+    TooLarge {
+        /// The size of the file in bytes.
+        len: usize,
+    },
+}
+
+/// Turns raw bytes into text. Never fails: invalid UTF-8 becomes U+FFFD and
+/// is reported, an over-large file is cut to its first line and reported.
+#[must_use]
+pub fn decode(bytes: &[u8]) -> (String, Option<DecodeProblem>) {
+    if bytes.len() > MAX_SOURCE_BYTES {
+        // Keep only a short, valid prefix so the diagnostic has something to point at.
+        let head = &bytes[..bytes.len().min(200)];
+        let head_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+        let text = String::from_utf8_lossy(&head[..head_end]).into_owned();
+        return (text, Some(DecodeProblem::TooLarge { len: bytes.len() }));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), None),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            // The lossy text is identical up to `at`; there it holds U+FFFD (3 bytes).
+            (
+                text,
+                Some(DecodeProblem::InvalidUtf8(Span::new(at, at + '\u{FFFD}'.len_utf8()))),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_chars_and_utf16() {
+        // "你好😀" = 3 + 3 + 4 bytes; 3 chars; 4 UTF-16 units.
+        let f = SourceFile::new("t", "ab\r\n你好😀x");
+        let p = f.position(4 + 10);
+        assert_eq!((p.line, p.column, p.column_utf16), (2, 4, 5));
+        assert_eq!(f.line_range(0), Some(0..2));
+        assert_eq!(f.line_range(1), Some(4..15));
+    }
+
+    #[test]
+    fn position_inside_a_character_moves_back() {
+        let f = SourceFile::new("t", "你");
+        assert_eq!(f.position(1).column, 1);
+        assert_eq!(f.position(99).column, 2);
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_bad_byte() {
+        let (text, problem) = decode(b"ab\xffcd");
+        assert_eq!(text, "ab\u{FFFD}cd");
+        assert_eq!(problem, Some(DecodeProblem::InvalidUtf8(Span::new(2, 5))));
+    }
+}

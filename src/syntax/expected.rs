@@ -1,0 +1,196 @@
+//! pest's "positives" (the rules it could have matched) turned into words:
+//! one exhaustive table, so a new grammar rule cannot reach users as a raw
+//! rule name.
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use super::{Rule, token_at};
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+/// What the user could have written where a rule was expected.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "the end of the file",
+        Rule::WHITESPACE => "a space",
+        Rule::COMMENT => "a comment",
+        Rule::file | Rule::call | Rule::kw_call => "`call`",
+        Rule::caller | Rule::kw_caller => "`caller`",
+        Rule::callee | Rule::kw_callee => "`callee`",
+        Rule::knows | Rule::kw_knows => "`knows`",
+        Rule::background | Rule::kw_background => "`background`",
+        Rule::entry | Rule::label_word => "a label",
+        Rule::concern | Rule::kw_concern => "`concern`",
+        Rule::priority => "`primary`, `secondary` or `latent`",
+        Rule::style | Rule::kw_style => "`style`",
+        Rule::signal | Rule::kw_signal => "`signal`",
+        Rule::flow | Rule::kw_flow => "`flow`",
+        Rule::step | Rule::kw_step => "`step`",
+        Rule::say | Rule::kw_say => "`say`",
+        Rule::next | Rule::kw_next => "`next`",
+        Rule::goto | Rule::arrow => "`->`",
+        Rule::branch | Rule::kw_on => "`on`",
+        Rule::target => "a step id or `end`",
+        Rule::end_target | Rule::kw_end => "`end`",
+        Rule::covers | Rule::kw_covers => "`covers`",
+        Rule::faq | Rule::kw_faq => "`faq`",
+        Rule::qa | Rule::kw_qa => "`qa`",
+        Rule::end_block => "`end`",
+        Rule::when | Rule::kw_when => "`when`",
+        Rule::lint_attr | Rule::lint_level => "`allow`",
+        Rule::lint_name => "a lint name",
+        Rule::field | Rule::field_name => "a field name",
+        Rule::integer => "a number",
+        Rule::word => "a word",
+        Rule::line_string | Rule::block_string => "a string",
+        Rule::call_id => "the call's id",
+        Rule::party_id => "an id",
+        Rule::concern_id => "a concern id",
+        Rule::signal_id => "a signal id",
+        Rule::step_id => "a step id",
+        Rule::qa_id => "an FAQ entry id",
+        Rule::end_id => "an end condition id",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::lparen => "`(`",
+        Rule::rparen => "`)`",
+        // Silent rules never reach an error, but pest still gives them variants.
+        Rule::call_item => "a part of the call",
+        Rule::party_item => "a field",
+        Rule::step_item => "`say`",
+        Rule::label => "a label",
+        Rule::value => "a value",
+        Rule::string | Rule::line_chars | Rule::line_run | Rule::block_chars | Rule::block_run => "a string",
+        Rule::ident | Rule::keyword => "an identifier",
+    }
+}
+
+/// Joins descriptions as "a, b or c", without repeats.
+fn join(words: &[&str]) -> String {
+    let mut uniq: Vec<&str> = Vec::new();
+    for w in words {
+        if !uniq.contains(w) {
+            uniq.push(w);
+        }
+    }
+    match uniq.as_slice() {
+        [] => String::from("something else"),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// How the token at a position reads in a message.
+fn found(source: &str, span: Span) -> String {
+    let Some(c) = source[span.start..].chars().next() else {
+        return String::from("the end of the file");
+    };
+    match c {
+        '\0' => String::from("a NUL byte"),
+        '\u{FFFD}' => String::from("a character that is not valid UTF-8"),
+        '\n' | '\r' => String::from("the end of the line"),
+        c if c.is_control() || bidi_or_invisible(c) => format!("the invisible character U+{:04X}", c as u32),
+        _ => format!("`{}`", &source[span.range()]),
+    }
+}
+
+/// Characters that change how text displays without showing themselves.
+pub(crate) fn bidi_or_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// The one syntax error of a file that does not parse.
+pub fn syntax_error(source: &str, err: &Error<super::Rule>) -> Diagnostic {
+    let pos = match err.location {
+        InputLocation::Pos(p) | InputLocation::Span((p, _)) => p.min(source.len()),
+    };
+    let positives: Vec<Rule> = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let rest = &source[pos..];
+    let wants_string = positives
+        .iter()
+        .any(|r| matches!(r, Rule::line_string | Rule::block_string));
+    if wants_string && rest.starts_with("\"\"\"") {
+        return Diagnostic::new(Code::E0001, Span::new(pos, pos + 3), "unterminated block string")
+            .label("this `\"\"\"` is never closed")
+            .help("close the block with `\"\"\"` on a line of its own");
+    }
+    if wants_string && rest.starts_with('"') {
+        let line_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let end = pos + line_end.min(200);
+        let end = (end..=source.len())
+            .find(|&e| source.is_char_boundary(e))
+            .unwrap_or(source.len());
+        return Diagnostic::new(Code::E0001, Span::new(pos, end), "unterminated string")
+            .label("this string has no closing `\"` on its line")
+            .help("close the string with `\"`; for text over several lines use a `\"\"\"` block");
+    }
+    let span = if pos >= source.len() {
+        Span::new(pos, pos)
+    } else {
+        token_at(source, pos)
+    };
+    let mut positives: Vec<Rule> = positives
+        .into_iter()
+        .filter(|r| !matches!(r, Rule::COMMENT | Rule::WHITESPACE))
+        .collect();
+    // Statements first, then the generic alternatives, the closing brace last.
+    positives.sort_by_key(|r| match r {
+        Rule::rbrace => 3,
+        Rule::lint_attr | Rule::lint_level => 2,
+        Rule::field | Rule::field_name => 1,
+        _ => 0,
+    });
+    let words: Vec<&str> = positives.iter().map(|r| describe(*r)).collect();
+    let expected = join(&words);
+    let found = found(source, span);
+    let mut d = Diagnostic::new(Code::E0001, span, format!("expected {expected}, found {found}"))
+        .label(format!("expected {expected}"));
+    if positives == [Rule::EOI] {
+        d = d.note("a file holds exactly one `call` block");
+    }
+    let token = &source[span.range()];
+    if let Some(best) = did_you_mean(token, &words) {
+        d = d.help(format!("did you mean `{best}`?")).fix(span, best);
+    } else if let Some(home) = home_of(token) {
+        d = d.help(format!("`{}` is written {home}", &source[span.range()]));
+    } else if positives.contains(&Rule::field) || positives.contains(&Rule::field_name) {
+        d = d.note("`docs/language.md` lists what each block holds");
+    }
+    d
+}
+
+/// The expected keyword closest to a misspelt word.
+fn did_you_mean(token: &str, words: &[&str]) -> Option<String> {
+    if token.is_empty() || !token.chars().all(unicode_ident::is_xid_continue) {
+        return None;
+    }
+    words
+        .iter()
+        .flat_map(|w| w.split('`').skip(1).step_by(2))
+        .filter(|k| k.chars().all(|c| c.is_ascii_lowercase()))
+        .map(|k| (strsim::damerau_levenshtein(token, k), k))
+        .filter(|(d, k)| *d > 0 && *d <= k.len().div_ceil(3))
+        .min()
+        .map(|(_, k)| k.to_owned())
+}
+
+/// Where a keyword belongs, for a keyword found in the wrong block.
+fn home_of(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "concern" | "background" | "style" | "behavior" => "inside `callee { … }`",
+        "knows" | "task" => "inside `caller { … }`",
+        "step" => "inside `flow { … }`",
+        "qa" => "inside `faq { … }`",
+        "q" | "a" => "inside `qa ID { … }`",
+        "when" | "closing" => "inside `end { … }`",
+        "say" | "next" => "inside `step ID { … }`",
+        "signal" | "opening" | "title" | "locale" | "caller" | "callee" | "flow" | "faq" => {
+            "directly inside `call ID { … }`"
+        }
+        _ => return None,
+    })
+}

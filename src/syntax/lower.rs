@@ -1,0 +1,480 @@
+//! Lowering: pest pairs → the owned [`ast`] tree, collecting comments into
+//! a side table and decoding strings. The grammar guarantees the shape of
+//! the pairs, so a mismatch here is a bug in this file, not in the input;
+//! it is still handled without panicking.
+
+use pest::iterators::{Pair, Pairs};
+
+use super::text;
+use super::{Rule, reserved_id};
+use crate::ast::{
+    Branch, Call, CallItem, Comment, Concern, EndBlock, Entries, Entry, Faq, Field, File, Flow, FlowItem, Ident,
+    LintAttr, Party, PartyItem, PartyKind, Priority, Qa, Signal, Step, StepItem, Style, Target, Text, Transition,
+    Value, When,
+};
+use crate::codes::Level;
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+/// Lowers the pairs of a `file` parse.
+pub fn file(pairs: Pairs<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Option<File> {
+    let mut cx = Lower {
+        diags,
+        comments: Vec::new(),
+    };
+    let file = pairs.into_iter().next()?;
+    let call = cx.children(file).into_iter().find(|p| p.as_rule() == Rule::call)?;
+    let call = cx.call(call);
+    let mut comments = cx.comments;
+    comments.sort_by_key(|c| c.span.start);
+    Some(File { call, comments })
+}
+
+fn span(p: &Pair<'_, Rule>) -> Span {
+    Span::new(p.as_span().start(), p.as_span().end())
+}
+
+struct Lower<'d> {
+    diags: &'d mut Vec<Diagnostic>,
+    comments: Vec<Comment>,
+}
+
+impl Lower<'_> {
+    /// The meaningful children of a pair: comments go to the side table,
+    /// keywords and punctuation are dropped.
+    fn children<'i>(&mut self, pair: Pair<'i, Rule>) -> Vec<Pair<'i, Rule>> {
+        let mut out = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::COMMENT => self.comments.push(Comment {
+                    span: span(&p),
+                    text: p.as_str().to_owned(),
+                }),
+                Rule::kw_call
+                | Rule::kw_caller
+                | Rule::kw_callee
+                | Rule::kw_knows
+                | Rule::kw_background
+                | Rule::kw_concern
+                | Rule::kw_style
+                | Rule::kw_signal
+                | Rule::kw_flow
+                | Rule::kw_step
+                | Rule::kw_say
+                | Rule::kw_next
+                | Rule::kw_on
+                | Rule::kw_end
+                | Rule::kw_covers
+                | Rule::kw_faq
+                | Rule::kw_qa
+                | Rule::kw_when
+                | Rule::lbrace
+                | Rule::rbrace
+                | Rule::lparen
+                | Rule::rparen
+                | Rule::arrow
+                | Rule::EOI => {}
+                _ => out.push(p),
+            }
+        }
+        out
+    }
+
+    /// An identifier that declares something (so it may not be `end`).
+    fn decl(&mut self, p: &Pair<'_, Rule>) -> Ident {
+        let id = ident(p);
+        if id.name == "end" {
+            self.diags.push(reserved_id(id.span));
+        }
+        id
+    }
+
+    fn text(&mut self, p: &Pair<'_, Rule>) -> Text {
+        text::decode(p.as_str(), p.as_span().start(), self.diags)
+    }
+
+    fn call(&mut self, pair: Pair<'_, Rule>) -> Call {
+        let sp = span(&pair);
+        let mut kids = self.children(pair).into_iter();
+        let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
+        let mut items = Vec::new();
+        for p in kids {
+            let item = match p.as_rule() {
+                Rule::lint_attr => CallItem::Lint(self.lint(p)),
+                Rule::caller => CallItem::Party(self.party(p, PartyKind::Caller)),
+                Rule::callee => CallItem::Party(self.party(p, PartyKind::Callee)),
+                Rule::signal => CallItem::Signal(self.signal(p)),
+                Rule::flow => CallItem::Flow(self.flow(p)),
+                Rule::faq => CallItem::Faq(self.faq(p)),
+                Rule::end_block => CallItem::End(self.end_block(p)),
+                Rule::field => CallItem::Field(self.field(p)),
+                _ => continue,
+            };
+            items.push(item);
+        }
+        Call { id, items, span: sp }
+    }
+
+    fn lint(&mut self, pair: Pair<'_, Rule>) -> LintAttr {
+        let sp = span(&pair);
+        let kids = self.children(pair);
+        let level = match kids.first().map(Pair::as_str) {
+            Some("warn") => Level::Warn,
+            Some("deny") => Level::Deny,
+            _ => Level::Allow,
+        };
+        let lint = kids.get(1).map_or_else(|| missing(sp), ident);
+        LintAttr { level, lint, span: sp }
+    }
+
+    fn field(&mut self, pair: Pair<'_, Rule>) -> Field {
+        let sp = span(&pair);
+        let kids = self.children(pair);
+        let name = kids.first().map_or_else(|| missing(sp), ident);
+        let value = match kids.get(1) {
+            Some(p) if p.as_rule() == Rule::integer => Value::Integer(p.as_str().to_owned(), span(p)),
+            Some(p) if p.as_rule() == Rule::word => Value::Word(ident(p)),
+            Some(p) => Value::Text(self.text(p)),
+            None => Value::Word(missing(sp)),
+        };
+        Field { name, value, span: sp }
+    }
+
+    fn party(&mut self, pair: Pair<'_, Rule>, kind: PartyKind) -> Party {
+        let sp = span(&pair);
+        let mut kids = self.children(pair).into_iter();
+        let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
+        let mut items = Vec::new();
+        for p in kids {
+            let item = match p.as_rule() {
+                Rule::lint_attr => PartyItem::Lint(self.lint(p)),
+                Rule::knows => PartyItem::Knows(self.entries(p)),
+                Rule::background => PartyItem::Background(self.entries(p)),
+                Rule::concern => PartyItem::Concern(self.concern(p)),
+                Rule::style => PartyItem::Style(self.style(p)),
+                Rule::field => PartyItem::Field(self.field(p)),
+                _ => continue,
+            };
+            items.push(item);
+        }
+        Party {
+            kind,
+            id,
+            items,
+            span: sp,
+        }
+    }
+
+    fn entries(&mut self, pair: Pair<'_, Rule>) -> Entries {
+        let sp = span(&pair);
+        let keyword = keyword_span(&pair);
+        let mut entries = Vec::new();
+        let mut lints = Vec::new();
+        for p in self.children(pair) {
+            match p.as_rule() {
+                Rule::lint_attr => lints.push(self.lint(p)),
+                Rule::entry => {
+                    let kids = self.children(p);
+                    let (Some(label), Some(value)) = (kids.first(), kids.get(1)) else {
+                        continue;
+                    };
+                    let quoted = label.as_rule() == Rule::line_string;
+                    let label_text = if quoted {
+                        let t = self.text(label);
+                        t.as_literal().unwrap_or(label.as_str()).to_owned()
+                    } else {
+                        label.as_str().to_owned()
+                    };
+                    entries.push(Entry {
+                        label: label_text,
+                        label_span: span(label),
+                        quoted_label: quoted,
+                        value: self.text(value),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Entries {
+            entries,
+            lints,
+            keyword,
+            span: sp,
+        }
+    }
+
+    fn concern(&mut self, pair: Pair<'_, Rule>) -> Concern {
+        let sp = span(&pair);
+        let kids = self.children(pair);
+        let id = kids.first().map_or_else(|| missing(sp), |p| self.decl(p));
+        let priority = match kids.get(1).map(Pair::as_str) {
+            Some("secondary") => Priority::Secondary,
+            Some("latent") => Priority::Latent,
+            _ => Priority::Primary,
+        };
+        let text = kids.get(2).map_or_else(|| empty_text(sp), |p| self.text(p));
+        Concern {
+            id,
+            priority,
+            text,
+            span: sp,
+        }
+    }
+
+    fn style(&mut self, pair: Pair<'_, Rule>) -> Style {
+        let sp = span(&pair);
+        let keyword = keyword_span(&pair);
+        let mut fields = Vec::new();
+        let mut lints = Vec::new();
+        for p in self.children(pair) {
+            match p.as_rule() {
+                Rule::lint_attr => lints.push(self.lint(p)),
+                Rule::field => fields.push(self.field(p)),
+                _ => {}
+            }
+        }
+        Style {
+            fields,
+            lints,
+            keyword,
+            span: sp,
+        }
+    }
+
+    fn signal(&mut self, pair: Pair<'_, Rule>) -> Signal {
+        let sp = span(&pair);
+        let kids = self.children(pair);
+        let id = kids.first().map_or_else(|| missing(sp), |p| self.decl(p));
+        let description = kids.get(1).map(|p| self.text(p));
+        Signal {
+            id,
+            description,
+            span: sp,
+        }
+    }
+
+    fn flow(&mut self, pair: Pair<'_, Rule>) -> Flow {
+        let sp = span(&pair);
+        let keyword = keyword_span(&pair);
+        let mut items = Vec::new();
+        for p in self.children(pair) {
+            match p.as_rule() {
+                Rule::lint_attr => items.push(FlowItem::Lint(self.lint(p))),
+                Rule::step => items.push(FlowItem::Step(self.step(p))),
+                Rule::branch => items.push(FlowItem::Branch(self.branch(p))),
+                _ => {}
+            }
+        }
+        Flow {
+            items,
+            keyword,
+            span: sp,
+        }
+    }
+
+    fn step(&mut self, pair: Pair<'_, Rule>) -> Step {
+        let sp = span(&pair);
+        let mut kids = self.children(pair).into_iter().peekable();
+        let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
+        let mut title = None;
+        let mut covers = Vec::new();
+        let mut items = Vec::new();
+        for p in kids {
+            match p.as_rule() {
+                Rule::line_string | Rule::block_string => title = Some(self.text(&p)),
+                Rule::covers => covers = self.covers(p),
+                Rule::say => {
+                    let kids = self.children(p);
+                    if let Some(s) = kids.first() {
+                        items.push(StepItem::Say(self.text(s)));
+                    }
+                }
+                Rule::next | Rule::goto => {
+                    let arrow = p.as_rule() == Rule::goto;
+                    let sp = span(&p);
+                    let kids = self.children(p);
+                    if let Some(t) = kids.into_iter().next() {
+                        let target = self.target(t);
+                        items.push(StepItem::Next(Transition {
+                            arrow,
+                            target,
+                            span: sp,
+                        }));
+                    }
+                }
+                Rule::branch => items.push(StepItem::Branch(self.branch(p))),
+                Rule::lint_attr => items.push(StepItem::Lint(self.lint(p))),
+                _ => {}
+            }
+        }
+        Step {
+            id,
+            title,
+            covers,
+            items,
+            span: sp,
+        }
+    }
+
+    fn covers(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
+        self.children(pair).iter().map(ident).collect()
+    }
+
+    fn branch(&mut self, pair: Pair<'_, Rule>) -> Branch {
+        let sp = span(&pair);
+        let mut kids = self.children(pair).into_iter();
+        let signal = kids.next().map_or_else(|| missing(sp), |p| ident(&p));
+        let target = kids.next().map_or(
+            Target::End {
+                span: sp,
+                condition: None,
+            },
+            |t| self.target(t),
+        );
+        Branch {
+            signal,
+            target,
+            span: sp,
+        }
+    }
+
+    fn target(&mut self, pair: Pair<'_, Rule>) -> Target {
+        let sp = span(&pair);
+        let Some(inner) = self.children(pair).into_iter().next() else {
+            return Target::End {
+                span: sp,
+                condition: None,
+            };
+        };
+        if inner.as_rule() == Rule::end_target {
+            let isp = span(&inner);
+            let condition = self.children(inner).first().map(ident);
+            Target::End { span: isp, condition }
+        } else {
+            Target::Step(ident(&inner))
+        }
+    }
+
+    fn faq(&mut self, pair: Pair<'_, Rule>) -> Faq {
+        let sp = span(&pair);
+        let keyword = keyword_span(&pair);
+        let mut entries = Vec::new();
+        let mut lints = Vec::new();
+        for p in self.children(pair) {
+            match p.as_rule() {
+                Rule::lint_attr => lints.push(self.lint(p)),
+                Rule::qa => entries.push(self.qa(p)),
+                _ => {}
+            }
+        }
+        Faq {
+            entries,
+            lints,
+            keyword,
+            span: sp,
+        }
+    }
+
+    fn qa(&mut self, pair: Pair<'_, Rule>) -> Qa {
+        let sp = span(&pair);
+        let mut kids = self.children(pair).into_iter();
+        let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
+        let mut covers = Vec::new();
+        let mut fields = Vec::new();
+        let mut lints = Vec::new();
+        for p in kids {
+            match p.as_rule() {
+                Rule::covers => covers = self.covers(p),
+                Rule::field => fields.push(self.field(p)),
+                Rule::lint_attr => lints.push(self.lint(p)),
+                _ => {}
+            }
+        }
+        Qa {
+            id,
+            covers,
+            fields,
+            lints,
+            span: sp,
+        }
+    }
+
+    fn end_block(&mut self, pair: Pair<'_, Rule>) -> EndBlock {
+        let sp = span(&pair);
+        let keyword = keyword_span(&pair);
+        let mut conditions = Vec::new();
+        let mut fields = Vec::new();
+        let mut lints = Vec::new();
+        for p in self.children(pair) {
+            match p.as_rule() {
+                Rule::when => conditions.push(self.when(p)),
+                Rule::field => fields.push(self.field(p)),
+                Rule::lint_attr => lints.push(self.lint(p)),
+                _ => {}
+            }
+        }
+        EndBlock {
+            conditions,
+            fields,
+            lints,
+            keyword,
+            span: sp,
+        }
+    }
+
+    fn when(&mut self, pair: Pair<'_, Rule>) -> When {
+        let sp = span(&pair);
+        // `callee` is a keyword pair inside `when`: keep it to tell the sides apart.
+        let mut id = None;
+        let mut caller = None;
+        let mut callee = None;
+        let mut after_callee = false;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::COMMENT => self.comments.push(Comment {
+                    span: span(&p),
+                    text: p.as_str().to_owned(),
+                }),
+                Rule::end_id => id = Some(self.decl(&p)),
+                Rule::kw_callee => after_callee = true,
+                Rule::line_string | Rule::block_string if after_callee => callee = Some(self.text(&p)),
+                Rule::line_string | Rule::block_string => caller = Some(self.text(&p)),
+                _ => {}
+            }
+        }
+        When {
+            id: id.unwrap_or_else(|| missing(sp)),
+            caller,
+            callee,
+            span: sp,
+        }
+    }
+}
+
+fn ident(p: &Pair<'_, Rule>) -> Ident {
+    Ident {
+        name: p.as_str().to_owned(),
+        span: span(p),
+    }
+}
+
+/// The span of a block's opening keyword (its first token).
+fn keyword_span(p: &Pair<'_, Rule>) -> Span {
+    p.clone().into_inner().next().map_or_else(|| span(p), |k| span(&k))
+}
+
+/// A placeholder for a part the grammar guarantees; never reached on parsed input.
+fn missing(at: Span) -> Ident {
+    Ident {
+        name: String::new(),
+        span: Span::new(at.start, at.start),
+    }
+}
+
+fn empty_text(at: Span) -> Text {
+    Text {
+        parts: Vec::new(),
+        span: Span::new(at.start, at.start),
+        block: false,
+    }
+}

@@ -1,0 +1,294 @@
+//! Decoding string literals: escapes, `"""` dedent, and `{placeholder}`
+//! scanning, each problem with its own span.
+//!
+//! Input: the literal exactly as matched by the grammar (quotes included)
+//! and its byte offset. Output: an [`ast::Text`] and diagnostics.
+
+use crate::ast::{Placeholder, Text, TextPart};
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+
+/// Decodes a `"…"` or `"""…"""` literal that starts at byte `base`.
+pub fn decode(raw: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Text {
+    let span = Span::new(base, base + raw.len());
+    let mut parts = Vec::new();
+    let block = raw.starts_with("\"\"\"") && raw.len() >= 6;
+    if block {
+        decode_block(&raw[3..raw.len() - 3], base + 3, &mut parts, diags);
+    } else {
+        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+        scan(inner, base + 1, &mut parts, diags);
+    }
+    Text { parts, span, block }
+}
+
+/// Splits a block body into lines, drops the first and last line breaks,
+/// removes the common indentation and scans each line.
+fn decode_block(body: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut Vec<Diagnostic>) {
+    // Lines with their byte offsets inside `body`, without their line breaks.
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut start = 0;
+    for (i, b) in body.bytes().enumerate() {
+        if b == b'\n' {
+            let line = &body[start..i];
+            lines.push((start, line.strip_suffix('\r').unwrap_or(line)));
+            start = i + 1;
+        }
+    }
+    lines.push((start, &body[start..]));
+    // The opening `"""` is followed by a line break: drop the empty first line.
+    if lines.len() > 1 && lines[0].1.trim().is_empty() {
+        lines.remove(0);
+    }
+    // The closing `"""` stands on its own line: drop that line's indentation.
+    if lines.len() > 1 && lines.last().is_some_and(|l| l.1.trim().is_empty()) {
+        lines.pop();
+    }
+    let indent = common_indent(lines.iter().map(|l| l.1));
+    for (n, (offset, line)) in lines.iter().enumerate() {
+        if n > 0 {
+            push_literal(parts, "\n");
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        let cut = indent.min(line.len());
+        scan(&line[cut..], base + offset + cut, parts, diags);
+    }
+}
+
+/// The longest run of leading spaces and tabs shared by every non-blank line.
+fn common_indent<'a>(lines: impl Iterator<Item = &'a str>) -> usize {
+    let mut common: Option<&str> = None;
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let ws = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        common = Some(match common {
+            None => ws,
+            Some(c) => {
+                let n = c.bytes().zip(ws.bytes()).take_while(|(a, b)| a == b).count();
+                &c[..n]
+            }
+        });
+    }
+    common.map_or(0, str::len)
+}
+
+fn push_literal(parts: &mut Vec<TextPart>, s: &str) {
+    if let Some(TextPart::Literal(last)) = parts.last_mut() {
+        last.push_str(s);
+    } else {
+        parts.push(TextPart::Literal(s.to_owned()));
+    }
+}
+
+/// Scans one line of string content starting at byte `base`.
+fn scan(s: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut Vec<Diagnostic>) {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    let mut run = 0; // start of the pending literal run
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                push_literal(parts, &s[run..i]);
+                i = escape(s, i, base, parts, diags);
+                run = i;
+            }
+            b'{' if bytes.get(i + 1) == Some(&b'{') => {
+                push_literal(parts, &s[run..=i]);
+                i += 2;
+                run = i;
+            }
+            b'}' if bytes.get(i + 1) == Some(&b'}') => {
+                push_literal(parts, &s[run..=i]);
+                i += 2;
+                run = i;
+            }
+            b'{' => {
+                push_literal(parts, &s[run..i]);
+                let close = s[i + 1..].find(['}', '{', '"']).map(|j| i + 1 + j);
+                match close {
+                    Some(j) if bytes[j] == b'}' => {
+                        parts.push(TextPart::Placeholder(Placeholder {
+                            path: s[i + 1..j].to_owned(),
+                            span: Span::new(base + i, base + j + 1),
+                        }));
+                        i = j + 1;
+                    }
+                    _ => {
+                        diags.push(
+                            Diagnostic::new(
+                                Code::E0103,
+                                Span::new(base + i, base + i + 1),
+                                "this `{` is never closed",
+                            )
+                            .label("placeholder starts here")
+                            .help("write `{{` for a literal brace, or close the placeholder with `}`")
+                            .fix(Span::new(base + i, base + i + 1), "{{"),
+                        );
+                        push_literal(parts, "{");
+                        i += 1;
+                    }
+                }
+                run = i;
+            }
+            b'}' => {
+                push_literal(parts, &s[run..i]);
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0103,
+                        Span::new(base + i, base + i + 1),
+                        "unmatched `}` in a string",
+                    )
+                    .label("no placeholder is open here")
+                    .help("write `}}` for a literal brace")
+                    .fix(Span::new(base + i, base + i + 1), "}}"),
+                );
+                push_literal(parts, "}");
+                i += 1;
+                run = i;
+            }
+            _ => i += 1,
+        }
+    }
+    push_literal(parts, &s[run..]);
+    if matches!(parts.last(), Some(TextPart::Literal(l)) if l.is_empty()) {
+        parts.pop();
+    }
+}
+
+/// Decodes the escape at `s[i]` (a backslash); returns the index after it.
+fn escape(s: &str, i: usize, base: usize, parts: &mut Vec<TextPart>, diags: &mut Vec<Diagnostic>) -> usize {
+    let rest = &s[i + 1..];
+    let Some(c) = rest.chars().next() else {
+        diags.push(
+            Diagnostic::new(
+                Code::E0001,
+                Span::new(base + i, base + i + 1),
+                "a backslash ends the line",
+            )
+            .label("escape what?")
+            .help("write `\\\\` for a backslash"),
+        );
+        return i + 1;
+    };
+    let simple = match c {
+        '"' => Some('"'),
+        '\\' => Some('\\'),
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        'r' => Some('\r'),
+        '0' => Some('\0'),
+        _ => None,
+    };
+    if let Some(ch) = simple {
+        push_literal(parts, ch.encode_utf8(&mut [0; 4]));
+        return i + 2;
+    }
+    if c == 'u' {
+        let end = rest.find('}').filter(|_| rest[1..].starts_with('{'));
+        if let Some(end) = end {
+            let hex = &rest[2..end];
+            let span = Span::new(base + i, base + i + 1 + end + 1);
+            let ch = (1..=6)
+                .contains(&hex.len())
+                .then(|| u32::from_str_radix(hex, 16).ok())
+                .flatten()
+                .and_then(char::from_u32);
+            if let Some(ch) = ch {
+                push_literal(parts, ch.encode_utf8(&mut [0; 4]));
+            } else {
+                diags.push(
+                    Diagnostic::new(Code::E0001, span, format!("invalid Unicode escape `\\u{{{hex}}}`"))
+                        .label("not a Unicode scalar value")
+                        .help("write 1 to 6 hexadecimal digits naming a character, such as `\\u{1F600}`"),
+                );
+            }
+            return i + 1 + end + 1;
+        }
+        diags.push(
+            Diagnostic::new(
+                Code::E0001,
+                Span::new(base + i, base + i + 2),
+                "incomplete Unicode escape",
+            )
+            .label("expected `\\u{…}`")
+            .help("write the character's code in braces, such as `\\u{1F600}`"),
+        );
+        return i + 2;
+    }
+    let len = c.len_utf8();
+    let shown: String = c.escape_debug().collect();
+    diags.push(
+        Diagnostic::new(
+            Code::E0001,
+            Span::new(base + i, base + i + 1 + len),
+            format!("unknown escape `\\{shown}`"),
+        )
+        .label("unknown escape")
+        .note("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\0` and `\\u{…}`")
+        .help("write `\\\\` for a literal backslash")
+        .fix(Span::new(base + i, base + i + 1), "\\\\"),
+    );
+    i + 1 + len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(raw: &str) -> (Text, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let t = decode(raw, 10, &mut d);
+        (t, d)
+    }
+
+    #[test]
+    fn escapes_and_braces() {
+        let (t, d) = lit(r#""a\"b\\c\n\u{1F600}{{x}}""#);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(t.as_literal(), Some("a\"b\\c\n😀{x}"));
+    }
+
+    #[test]
+    fn placeholder_has_its_span() {
+        let (t, d) = lit(r#""您好{callee.name}！""#);
+        assert!(d.is_empty());
+        let TextPart::Placeholder(p) = &t.parts[1] else {
+            panic!("{t:?}")
+        };
+        assert_eq!(p.path, "callee.name");
+        // base 10, quote 1, 您好 6 bytes.
+        assert_eq!(p.span, Span::new(17, 30));
+    }
+
+    #[test]
+    fn unclosed_and_lone_braces_are_reported() {
+        let (_, d) = lit(r#""a{b c} d}""#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        let (_, d) = lit(r#""a{b""#);
+        assert_eq!(d[0].code, Code::E0103);
+        assert_eq!(d[0].span, Span::new(12, 13));
+    }
+
+    #[test]
+    fn unknown_escape_is_a_syntax_error() {
+        let (_, d) = lit(r#""价\q""#);
+        assert_eq!(d[0].code, Code::E0001);
+        assert_eq!(d[0].span, Span::new(14, 16));
+    }
+
+    #[test]
+    fn block_dedents_and_normalises_crlf() {
+        let raw = "\"\"\"\r\n    第一行\r\n      二\r\n\r\n    三\r\n    \"\"\"";
+        let (t, d) = lit(raw);
+        assert!(d.is_empty());
+        assert_eq!(t.as_literal(), Some("第一行\n  二\n\n三"));
+    }
+
+    #[test]
+    fn block_on_one_line() {
+        let (t, _) = lit("\"\"\"  x \"\"\"");
+        assert_eq!(t.as_literal(), Some("x "));
+    }
+}
