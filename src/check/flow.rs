@@ -25,6 +25,149 @@ fn ends(spec: &Spec, i: usize) -> bool {
         .any(|t| t.step().is_none())
 }
 
+/// W0202: steps from which the call can never end. Every such path ends up
+/// circling in a *trap*: a loop of steps (a strongly connected component)
+/// with no way out. One diagnostic per trap, at its first step, naming the
+/// other steps of the loop and the steps that can only lead into it.
+fn dead_ends(spec: &Spec, spans: &Spans, finishes: &[bool], preds: &[Vec<usize>], diags: &mut Vec<Diagnostic>) {
+    let n = spec.steps.len();
+    let component = components(spec);
+    // A component of non-finishing steps is a trap when no edge leaves it.
+    let mut leaves = vec![false; n];
+    for i in (0..n).filter(|&i| !finishes[i]) {
+        if successors(spec, i).any(|j| component[j] != component[i]) {
+            leaves[component[i]] = true;
+        }
+    }
+    let in_trap = |i: usize| !finishes[i] && !leaves[component[i]];
+    let mut traps: Vec<usize> = Vec::new(); // the first step of each trap, in source order
+    let mut trap_index = vec![usize::MAX; n]; // component → index in `traps`
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for i in (0..n).filter(|&i| in_trap(i)) {
+        if trap_index[component[i]] == usize::MAX {
+            trap_index[component[i]] = traps.len();
+            traps.push(i);
+            members.push(Vec::new());
+        }
+        members[trap_index[component[i]]].push(i);
+    }
+    // Which other non-finishing steps lead into which trap (the first trap
+    // to reach them, in one multi-source backward search).
+    let mut feeds: Vec<Vec<usize>> = vec![Vec::new(); traps.len()];
+    let mut owner = vec![usize::MAX; n];
+    let mut queue = std::collections::VecDeque::new();
+    for (t, list) in members.iter().enumerate() {
+        for &i in list {
+            owner[i] = t;
+            queue.push_back(i);
+        }
+    }
+    while let Some(j) = queue.pop_front() {
+        for &i in &preds[j] {
+            if !finishes[i] && owner[i] == usize::MAX {
+                owner[i] = owner[j];
+                feeds[owner[j]].push(i);
+                queue.push_back(i);
+            }
+        }
+    }
+    for (t, &first) in traps.iter().enumerate() {
+        let step = &spec.steps[first];
+        let mut d = Diagnostic::new(
+            Code::W0202,
+            spans.steps[first],
+            format!("the call can never end once it reaches step `{}`", step.id),
+        );
+        if members[t].len() == 1 {
+            d = d.label("this step leads only back to itself");
+        } else {
+            d = d.label("every path from here circles among these steps");
+            for &m in members[t].iter().skip(1).take(6) {
+                d = d.with_secondary(spans.steps[m], "part of the same loop");
+            }
+        }
+        let mut lead_in = feeds[t].clone();
+        lead_in.sort_unstable();
+        if !lead_in.is_empty() {
+            let names: Vec<String> = lead_in
+                .iter()
+                .take(8)
+                .map(|&i| format!("`{}`", spec.steps[i].id))
+                .collect();
+            let more = if lead_in.len() > 8 {
+                format!(" and {} more", lead_in.len() - 8)
+            } else {
+                String::new()
+            };
+            d = d.note(format!(
+                "{}{more} can only lead into this loop, so the call cannot end after {} either",
+                names.join(", "),
+                if lead_in.len() == 1 { "it" } else { "them" }
+            ));
+        }
+        diags.push(
+            d.help("give the loop a way out: `-> end`, a `next` beyond it, or a branch such as `on declined -> end`"),
+        );
+    }
+}
+
+/// Strongly connected components of the step graph (Tarjan's algorithm,
+/// iterative so that no flow can overflow the stack); each step's component.
+fn components(spec: &Spec) -> Vec<usize> {
+    let n = spec.steps.len();
+    let adjacency: Vec<Vec<usize>> = (0..n).map(|i| successors(spec, i).collect()).collect();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut component = vec![usize::MAX; n];
+    let (mut next_index, mut next_component) = (0, 0);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // Each frame: a step and how far through its successors we are.
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(frame) = work.last_mut() {
+            let (v, pos) = *frame;
+            if let Some(&w) = adjacency[v].get(pos) {
+                frame.1 += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
 /// Runs the graph and coverage lints.
 pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut Vec<Diagnostic>) {
     let n = spec.steps.len();
@@ -71,32 +214,25 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut Vec<Diagnostic>) {
                 )
                 .label("no path from the first step leads here");
                 if i > 0 && spec.steps[i - 1].next_explicit {
-                    d = d.with_secondary(
-                        spans.steps[i - 1],
-                        format!(
-                            "`{}` continues elsewhere, so the flow skips this step",
-                            spec.steps[i - 1].id
-                        ),
-                    );
+                    let prev = &spec.steps[i - 1];
+                    let why = match prev.next {
+                        Target::End(_) => format!("`{}` ends the call, so the flow never falls through here", prev.id),
+                        Target::Step(j) => {
+                            format!(
+                                "`{}` continues with `{}`, skipping this step",
+                                prev.id, spec.steps[j].id
+                            )
+                        }
+                    };
+                    d = d.with_secondary(spans.steps[i - 1], why);
                 }
                 diags.push(d.help(format!(
                     "lead here with `next {id}` or a branch `on SIGNAL -> {id}`, or remove the step",
                     id = step.id
                 )));
             }
-            if !finishes[i] {
-                diags.push(
-                    Diagnostic::new(
-                        Code::W0202,
-                        spans.steps[i],
-                        format!("the call cannot end after step `{}`", step.id),
-                    )
-                    .label("no path from this step reaches the end of the call")
-                    .note("every path from here loops back into the flow")
-                    .help("end the loop somewhere with `-> end` or a branch such as `on declined -> end`"),
-                );
-            }
         }
+        dead_ends(spec, spans, &finishes, &preds, diags);
     }
 
     for (i, c) in spec.concerns.iter().enumerate() {

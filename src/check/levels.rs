@@ -119,7 +119,7 @@ pub fn apply(call: &Call, cli: &LintLevels, diags: &mut Vec<Diagnostic>) {
                 if let Some(best) = suggest(&a.lint.name, Code::lint_names().chain([ALL_LINTS])) {
                     d = d.help(format!("did you mean `{best}`?")).fix(a.lint.span, best);
                 } else {
-                    let names: Vec<&str> = Code::lint_names().collect();
+                    let names: Vec<String> = Code::lint_names().map(|n| format!("`{n}`")).collect();
                     d = d.note(format!("the lints are {}", names.join(", ")));
                 }
                 diags.push(d);

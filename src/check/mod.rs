@@ -395,8 +395,9 @@ impl Checker {
             format!("unknown {} `{}` in {ctx}", kind.name(), id.name),
         );
         if let Some((other, at)) = self.ids.get(&id.name) {
+            d.message = format!("`{}` is {}, not {} (in {ctx})", id.name, other.noun(), kind.noun());
             d = d
-                .label(format!("`{}` is {}, not {}", id.name, other.noun(), kind.noun()))
+                .label(format!("expected {} here", kind.noun()))
                 .with_secondary(*at, format!("`{}` is defined here", id.name));
         } else {
             d = d.label(format!("no {} is called `{}`", kind.name(), id.name));
@@ -670,7 +671,7 @@ impl Checker {
 
     fn qa(&mut self, r: &mut Renderer<'_>, q: &ast::Qa, concerns: &[&str]) -> ir::Qa {
         let fs = fields::collect("qa", &q.fields, &[fields::QA], &mut self.diags);
-        for (name, what) in [("q", "a question"), ("a", "an answer")] {
+        for (name, what) in [("q", "question"), ("a", "answer")] {
             if !fs.contains_key(name) {
                 self.diags.push(
                     Diagnostic::new(

@@ -153,7 +153,15 @@ pub fn syntax_error(source: &str, err: &Error<super::Rule>) -> Diagnostic {
         d = d.note("a file holds exactly one `call` block");
     }
     let token = &source[span.range()];
-    if let Some(best) = did_you_mean(token, &words) {
+    let outer = matches!(
+        token,
+        "caller" | "callee" | "signal" | "flow" | "faq" | "end" | "title" | "locale" | "opening" | "step" | "qa"
+    );
+    if outer && positives.contains(&Rule::rbrace) && !words.iter().any(|w| w.contains(&format!("`{token}`"))) {
+        d = d.help(format!(
+            "is a `}}` missing before this `{token}`? An earlier block may not be closed"
+        ));
+    } else if let Some(best) = did_you_mean(token, &words) {
         d = d.help(format!("did you mean `{best}`?")).fix(span, best);
     } else if let Some(home) = home_of(token) {
         d = d.help(format!("`{}` is written {home}", &source[span.range()]));
