@@ -47,8 +47,11 @@ pub struct Fix {
 pub struct Diagnostic {
     /// The stable code.
     pub code: Code,
-    /// The level before lint settings apply; for errors always `Deny`.
+    /// The current level: the default, then lint settings; for errors always `Deny`.
     pub level: Level,
+    /// The level before lint settings applied (the code's default, or the
+    /// case's, as for primary concerns).
+    pub default_level: Level,
     /// The headline.
     pub message: String,
     /// The primary span.
@@ -72,6 +75,7 @@ impl Diagnostic {
         Self {
             code,
             level: code.default_level(),
+            default_level: code.default_level(),
             message: message.into(),
             span,
             label: String::new(),
@@ -128,6 +132,7 @@ impl Diagnostic {
     #[must_use]
     pub fn level(mut self, level: Level) -> Self {
         self.level = level;
+        self.default_level = level;
         self
     }
 

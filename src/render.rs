@@ -208,7 +208,7 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
         notes.push(format!("help: {h}"));
     }
     if let Some(lint) = d.code.lint() {
-        let level = d.code.default_level();
+        let level = d.default_level;
         if d.level == level {
             notes.push(format!("note: `{lint}` is {} by default", level_word(level)));
         } else {

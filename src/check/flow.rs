@@ -259,16 +259,8 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut Vec<Diagnostic>) {
         }
     }
 
-    let mut used = vec![false; spec.signals.len()];
-    for b in spec
-        .global_branches
-        .iter()
-        .chain(spec.steps.iter().flat_map(|s| &s.branches))
-    {
-        used[b.signal] = true;
-    }
     for (i, s) in spec.signals.iter().enumerate() {
-        if !used[i] {
+        if !spans.used_signals.contains(&i) {
             let Some(&span) = spans.signals.get(i) else { continue };
             diags.push(
                 Diagnostic::new(Code::W0204, span, format!("signal `{}` is never used", s.id))

@@ -113,6 +113,9 @@ pub(crate) struct Spans {
     pub concerns: Vec<Span>,
     /// Each signal's id.
     pub signals: Vec<Span>,
+    /// The signals some `on` names (even when its target does not resolve,
+    /// so an unknown target does not also make its signal "unused").
+    pub used_signals: std::collections::BTreeSet<usize>,
 }
 
 #[derive(Default)]
@@ -843,6 +846,9 @@ impl Checker {
         }
         seen.insert(b.signal.name.clone(), b.signal.span);
         let signal = self.resolve(&b.signal, Kind::Signal, names.signals, &format!("a branch of {ctx}"));
+        if let Some(i) = signal {
+            self.spans.used_signals.insert(i);
+        }
         let target = self.target(&b.target, names, ctx);
         Some(ir::Branch {
             signal: signal?,

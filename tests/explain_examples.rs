@@ -1,0 +1,70 @@
+//! Every code's explanation (`docs/errors/CODE.md`, printed by `callc
+//! explain`) carries an example: its first ```` ```call ```` block must raise
+//! exactly that code, and every ```` ```call ok ```` block must raise nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+
+use callc::check::LintLevels;
+use callc::codes::Code;
+
+/// The fenced blocks of a Markdown text: (info string, body).
+fn blocks(md: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in md.lines() {
+        if let Some(info) = line.strip_prefix("```") {
+            match current.take() {
+                Some(block) => out.push(block),
+                None => current = Some((info.trim().to_owned(), String::new())),
+            }
+        } else if let Some((_, body)) = current.as_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    out
+}
+
+fn codes_of(name: &str, text: &str) -> BTreeSet<&'static str> {
+    let compiled = callc::compile(name, text.as_bytes(), &LintLevels::default());
+    compiled.diagnostics.iter().map(|d| d.code.as_str()).collect()
+}
+
+#[test]
+fn every_explanation_has_an_example_that_raises_exactly_its_code() {
+    for code in Code::ALL {
+        let md = code.explanation();
+        let blocks = blocks(md);
+        let example = blocks.iter().find(|(info, _)| info == "call");
+        match (code, example) {
+            // Bytes that are not UTF-8, and files over the size limit, cannot
+            // be shown in Markdown: their tests build the bytes (bad_input.rs).
+            (Code::E0002 | Code::E0003, None) => {}
+            (_, None) => panic!("{code:?}: no ```call example"),
+            (_, Some((_, body))) => {
+                let got = codes_of(code.as_str(), body);
+                assert_eq!(got, BTreeSet::from([code.as_str()]), "{code:?} example raises {got:?}");
+            }
+        }
+        let fixed: Vec<&String> = blocks.iter().filter(|(info, _)| info == "call ok").map(|(_, b)| b).collect();
+        assert!(!fixed.is_empty(), "{code:?}: no ```call ok block showing the fix");
+        for body in fixed {
+            let got = codes_of(code.as_str(), body);
+            assert!(got.is_empty(), "{code:?}: the fixed example still raises {got:?}:\n{body}");
+        }
+    }
+}
+
+#[test]
+fn the_language_reference_example_is_clean() {
+    let md = std::fs::read_to_string("docs/language.md").unwrap();
+    let full: Vec<String> =
+        blocks(&md).into_iter().filter(|(info, _)| info == "call ok").map(|(_, body)| body).collect();
+    assert!(!full.is_empty(), "docs/language.md should hold a complete example marked ```call ok");
+    for body in full {
+        let got = codes_of("language.md", &body);
+        assert!(got.is_empty(), "the example raises {got:?}:\n{body}");
+    }
+}
