@@ -67,7 +67,10 @@ fn every_problem_is_reported_in_source_order() {
         .map(|l| {
             let mut parts = l.split(':');
             let _file = parts.next();
-            (parts.next().unwrap().parse().unwrap(), parts.next().unwrap().parse().unwrap())
+            (
+                parts.next().unwrap().parse().unwrap(),
+                parts.next().unwrap().parse().unwrap(),
+            )
         })
         .collect();
     assert!(lines.len() >= 4, "{lines:?}");
@@ -86,18 +89,30 @@ fn json_format_has_utf16_columns_and_byte_offsets() {
     let o = run(&["check", "--format", "json", MANY]);
     assert_eq!(code(&o), 1);
     assert!(o.stderr.is_empty(), "json goes to stdout only: {}", text(&o.stderr));
-    let records: Vec<serde_json::Value> =
-        text(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let placeholder = records.iter().find(|r| r["code"] == "E0103").expect("the unknown placeholder");
+    let records: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let placeholder = records
+        .iter()
+        .find(|r| r["code"] == "E0103")
+        .expect("the unknown placeholder");
     // Line 11: `    step 开场 "开场😀" { say "您好，{callee.nmae}！"  next 报价 }`
     let source = std::fs::read_to_string(MANY).unwrap();
     let line = source.lines().nth(10).unwrap();
     let before = &line[..line.find("{callee").unwrap()];
     assert_eq!(placeholder["range"]["start"]["line"], 11);
-    assert_eq!(placeholder["range"]["start"]["column"], before.encode_utf16().count() + 1);
-    assert_ne!(before.encode_utf16().count(), before.chars().count(), "the line must have an emoji before");
-    let start = placeholder["range"]["start"]["byte"].as_u64().unwrap() as usize;
-    let end = placeholder["range"]["end"]["byte"].as_u64().unwrap() as usize;
+    assert_eq!(
+        placeholder["range"]["start"]["column"],
+        before.encode_utf16().count() + 1
+    );
+    assert_ne!(
+        before.encode_utf16().count(),
+        before.chars().count(),
+        "the line must have an emoji before"
+    );
+    let start = usize::try_from(placeholder["range"]["start"]["byte"].as_u64().unwrap()).unwrap();
+    let end = usize::try_from(placeholder["range"]["end"]["byte"].as_u64().unwrap()).unwrap();
     assert_eq!(&source[start..end], "{callee.nmae}");
     assert_eq!(placeholder["severity"], "error");
     assert_eq!(placeholder["lint"], serde_json::Value::Null);
@@ -108,14 +123,49 @@ fn json_format_has_utf16_columns_and_byte_offsets() {
     assert_eq!(unused["severity"], "warning");
     let mut keys: Vec<&str> = placeholder.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["code", "file", "fix", "help", "label", "lint", "message", "notes", "range", "secondary", "severity"]);
+    assert_eq!(
+        keys,
+        [
+            "code",
+            "file",
+            "fix",
+            "help",
+            "label",
+            "lint",
+            "message",
+            "notes",
+            "range",
+            "secondary",
+            "severity"
+        ]
+    );
 }
 
 #[test]
 fn lint_flags_last_one_wins() {
     assert_eq!(code(&run(&["check", "-D", "unused_signal", WARN_ONLY])), 1);
-    assert_eq!(code(&run(&["check", "-D", "unused_signal", "-A", "unused_signal", WARN_ONLY])), 0);
-    assert_eq!(code(&run(&["check", "-A", "unused_signal", "-D", "unused_signal", WARN_ONLY])), 1);
+    assert_eq!(
+        code(&run(&[
+            "check",
+            "-D",
+            "unused_signal",
+            "-A",
+            "unused_signal",
+            WARN_ONLY
+        ])),
+        0
+    );
+    assert_eq!(
+        code(&run(&[
+            "check",
+            "-A",
+            "unused_signal",
+            "-D",
+            "unused_signal",
+            WARN_ONLY
+        ])),
+        1
+    );
     assert_eq!(code(&run(&["check", "-D", "warnings", WARN_ONLY])), 1);
     assert_eq!(code(&run(&["check", "-D", "W0204", WARN_ONLY])), 1);
     let o = run(&["check", "-A", "unused_signal", WARN_ONLY]);
@@ -130,13 +180,21 @@ fn lint_flags_last_one_wins() {
 fn an_unknown_lint_flag_is_a_usage_error_with_a_suggestion() {
     let o = run(&["check", "-A", "unused_signals", WARN_ONLY]);
     assert_eq!(code(&o), 2);
-    assert!(text(&o.stderr).contains("did you mean `unused_signal`?"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("did you mean `unused_signal`?"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
 fn allow_in_the_spec_wins_over_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let src = std::fs::read_to_string(WARN_ONLY).unwrap().replacen("locale \"zh-CN\"", "locale \"zh-CN\"\n  allow unused_signal", 1);
+    let src = std::fs::read_to_string(WARN_ONLY).unwrap().replacen(
+        "locale \"zh-CN\"",
+        "locale \"zh-CN\"\n  allow unused_signal",
+        1,
+    );
     let path = dir.path().join("allowed.call");
     std::fs::write(&path, src).unwrap();
     let o = run(&["check", "-D", "unused_signal", path.to_str().unwrap()]);
@@ -150,17 +208,25 @@ fn colour_follows_the_flag_and_no_color() {
     assert!(!ansi(&run(&["check", "--color", "never", ERROR])));
     // Not a terminal: no colour by default, and none with NO_COLOR either.
     assert!(!ansi(&run(&["check", ERROR])));
-    assert!(!ansi(&callc().env("NO_COLOR", "1").args(["check", ERROR]).output().unwrap()));
+    assert!(!ansi(
+        &callc().env("NO_COLOR", "1").args(["check", ERROR]).output().unwrap()
+    ));
 }
 
 #[test]
 fn explain_prints_the_explanation() {
     let o = run(&["explain", "E0102"]);
     assert_eq!(code(&o), 0);
-    assert_eq!(text(&o.stdout), std::fs::read_to_string("docs/errors/E0102.md").unwrap());
+    assert_eq!(
+        text(&o.stdout),
+        std::fs::read_to_string("docs/errors/E0102.md").unwrap()
+    );
     assert_eq!(run(&["explain", "e0102"]).stdout, o.stdout);
     let by_lint = run(&["explain", "dead_end"]);
-    assert_eq!(text(&by_lint.stdout), std::fs::read_to_string("docs/errors/W0202.md").unwrap());
+    assert_eq!(
+        text(&by_lint.stdout),
+        std::fs::read_to_string("docs/errors/W0202.md").unwrap()
+    );
 }
 
 #[test]
@@ -170,7 +236,11 @@ fn explain_rejects_unknown_codes() {
     assert!(o.stdout.is_empty());
     assert!(text(&o.stderr).contains("E0199"), "{}", text(&o.stderr));
     let o = run(&["explain", "dead_ends"]);
-    assert!(text(&o.stderr).contains("did you mean `dead_end`?"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("did you mean `dead_end`?"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]
@@ -187,10 +257,20 @@ fn build_writes_json_to_stdout_or_a_file() {
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("nested/out.json");
-    let o = run(&["build", "specs/taishan_renewal.call", "-t", "json", "-o", out.to_str().unwrap()]);
+    let o = run(&[
+        "build",
+        "specs/taishan_renewal.call",
+        "-t",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     assert!(o.stdout.is_empty());
-    assert_eq!(std::fs::read(&out).unwrap(), run(&["build", "specs/taishan_renewal.call", "-t", "json"]).stdout);
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        run(&["build", "specs/taishan_renewal.call", "-t", "json"]).stdout
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -198,7 +278,10 @@ fn build_writes_json_to_stdout_or_a_file() {
         assert_eq!(mode, 0o644);
     }
     // No temporary file is left beside the output.
-    let names: Vec<_> = std::fs::read_dir(out.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 }
 
@@ -243,7 +326,10 @@ fn a_directory_means_every_call_file_below_it() {
     let o = run(&["check", "--format", "short", dir.path().to_str().unwrap()]);
     assert_eq!(code(&o), 1);
     let err = text(&o.stderr);
-    assert!(err.contains("one.call") && err.contains("two.call") && !err.contains("notes.txt"), "{err}");
+    assert!(
+        err.contains("one.call") && err.contains("two.call") && !err.contains("notes.txt"),
+        "{err}"
+    );
     let empty = tempfile::tempdir().unwrap();
     assert_eq!(code(&run(&["check", empty.path().to_str().unwrap()])), 2);
 }
@@ -257,7 +343,12 @@ fn standard_input_is_read_with_a_dash() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(&std::fs::read(ERROR).unwrap()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(ERROR).unwrap())
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(code(&o), 1);
     assert!(text(&o.stderr).starts_with("<stdin>:13:"), "{}", text(&o.stderr));

@@ -48,11 +48,18 @@ fn every_explanation_has_an_example_that_raises_exactly_its_code() {
                 assert_eq!(got, BTreeSet::from([code.as_str()]), "{code:?} example raises {got:?}");
             }
         }
-        let fixed: Vec<&String> = blocks.iter().filter(|(info, _)| info == "call ok").map(|(_, b)| b).collect();
+        let fixed: Vec<&String> = blocks
+            .iter()
+            .filter(|(info, _)| info == "call ok")
+            .map(|(_, b)| b)
+            .collect();
         assert!(!fixed.is_empty(), "{code:?}: no ```call ok block showing the fix");
         for body in fixed {
             let got = codes_of(code.as_str(), body);
-            assert!(got.is_empty(), "{code:?}: the fixed example still raises {got:?}:\n{body}");
+            assert!(
+                got.is_empty(),
+                "{code:?}: the fixed example still raises {got:?}:\n{body}"
+            );
         }
     }
 }
@@ -60,9 +67,15 @@ fn every_explanation_has_an_example_that_raises_exactly_its_code() {
 #[test]
 fn the_language_reference_example_is_clean() {
     let md = std::fs::read_to_string("docs/language.md").unwrap();
-    let full: Vec<String> =
-        blocks(&md).into_iter().filter(|(info, _)| info == "call ok").map(|(_, body)| body).collect();
-    assert!(!full.is_empty(), "docs/language.md should hold a complete example marked ```call ok");
+    let full: Vec<String> = blocks(&md)
+        .into_iter()
+        .filter(|(info, _)| info == "call ok")
+        .map(|(_, body)| body)
+        .collect();
+    assert!(
+        !full.is_empty(),
+        "docs/language.md should hold a complete example marked ```call ok"
+    );
     for body in full {
         let got = codes_of("language.md", &body);
         assert!(got.is_empty(), "the example raises {got:?}:\n{body}");

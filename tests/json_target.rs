@@ -22,7 +22,12 @@ fn specs() -> Vec<std::path::PathBuf> {
 fn build(path: &std::path::Path) -> String {
     let bytes = std::fs::read(path).unwrap();
     let compiled = callc::compile(&path.display().to_string(), &bytes, &LintLevels::default());
-    assert!(compiled.diagnostics.is_empty(), "{}: {:#?}", path.display(), compiled.diagnostics);
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{}: {:#?}",
+        path.display(),
+        compiled.diagnostics
+    );
     json::emit(compiled.spec_if_ok().unwrap())
 }
 
@@ -32,7 +37,10 @@ fn every_spec_validates_against_the_schema() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     for path in specs() {
         let out: serde_json::Value = serde_json::from_str(&build(&path)).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&out).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&out)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
     }
 }
@@ -64,8 +72,7 @@ fn output_reads_back_into_the_model_and_is_deterministic() {
 
 #[test]
 fn every_edge_of_the_flow_is_explicit() {
-    let out: json::CallSpec =
-        serde_json::from_str(&build("specs/zh_broadband_retention.call".as_ref())).unwrap();
+    let out: json::CallSpec = serde_json::from_str(&build("specs/zh_broadband_retention.call".as_ref())).unwrap();
     let ids: Vec<&str> = out.flow.steps.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(out.flow.start.as_deref(), ids.first().copied());
     let signals: Vec<&str> = out.signals.iter().map(|s| s.id.as_str()).collect();
@@ -139,7 +146,10 @@ fn seed_sentences() -> Vec<String> {
             }
         }
     }
-    out.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+    out.into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn strings(v: &serde_json::Value, out: &mut String) {
@@ -157,12 +167,20 @@ fn strings(v: &serde_json::Value, out: &mut String) {
 #[test]
 fn the_reference_spec_holds_every_sentence_of_the_seed() {
     let sentences = seed_sentences();
-    assert!(sentences.len() > 100, "the seed parser lost the seed: {}", sentences.len());
+    assert!(
+        sentences.len() > 100,
+        "the seed parser lost the seed: {}",
+        sentences.len()
+    );
     let out: serde_json::Value = serde_json::from_str(&build("specs/taishan_renewal.call".as_ref())).unwrap();
     let mut all = String::new();
     strings(&out, &mut all);
     let missing: Vec<&String> = sentences.iter().filter(|s| !all.contains(s.as_str())).collect();
-    assert!(missing.is_empty(), "{} sentences of the seed are missing: {missing:#?}", missing.len());
+    assert!(
+        missing.is_empty(),
+        "{} sentences of the seed are missing: {missing:#?}",
+        missing.len()
+    );
 }
 
 #[test]
@@ -170,7 +188,10 @@ fn the_seed_copy_matches_the_shared_seed() {
     // The repository keeps a copy so the tests run anywhere; where the shared
     // design folder sits beside the clone (as in CI), the copy must be current.
     if let Ok(shared) = std::fs::read_to_string("../shared/seeds/taishan_renewal.md") {
-        assert_eq!(shared, std::fs::read_to_string("tests/fixtures/seeds/taishan_renewal.md").unwrap());
+        assert_eq!(
+            shared,
+            std::fs::read_to_string("tests/fixtures/seeds/taishan_renewal.md").unwrap()
+        );
     }
 }
 

@@ -204,8 +204,7 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        for i in 0..n {
-            let step = &spec.steps[i];
+        for (i, step) in spec.steps.iter().enumerate() {
             if !reached[i] {
                 let mut d = Diagnostic::new(
                     Code::W0201,

@@ -46,6 +46,9 @@ pub fn suggest_name<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     suggest(name, candidates.iter().copied())
 }
 
+/// How many unknown references per file get a did-you-mean.
+const MAX_SUGGESTIONS: usize = 200;
+
 /// What an id names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -121,6 +124,7 @@ pub(crate) struct Spans {
 #[derive(Default)]
 struct Checker {
     diags: Vec<Diagnostic>,
+    suggestions: usize,
     ids: BTreeMap<String, (Kind, Span)>,
     spans: Spans,
 }
@@ -226,7 +230,7 @@ impl Checker {
             .collect();
         spec.ends = whens.iter().map(|w| self.when(&mut r, w)).collect();
         self.flow(&mut r, &mut spec, parts.flow, &steps, call);
-        let concern_names: Vec<&str> = concerns.iter().map(|c| c.id.name.as_str()).collect();
+        let concern_names = Index::new(concerns.iter().map(|c| c.id.name.as_str()).collect());
         spec.faq = qas.iter().map(|q| self.qa(&mut r, q, &concern_names)).collect();
         for (i, step) in spec.steps.iter().enumerate() {
             for &c in &step.covers {
@@ -388,10 +392,11 @@ impl Checker {
     }
 
     /// Resolves a reference to an id of `kind`; reports E0102 otherwise.
-    fn resolve(&mut self, id: &ast::Ident, kind: Kind, position: &[&str], ctx: &str) -> Option<usize> {
-        if let Some(i) = position.iter().position(|n| *n == id.name) {
+    fn resolve(&mut self, id: &ast::Ident, kind: Kind, index: &Index<'_>, ctx: &str) -> Option<usize> {
+        if let Some(&i) = index.map.get(id.name.as_str()) {
             return Some(i);
         }
+        let position = &index.names;
         let mut d = Diagnostic::new(
             Code::E0102,
             id.span,
@@ -405,7 +410,15 @@ impl Checker {
         } else {
             d = d.label(format!("no {} is called `{}`", kind.name(), id.name));
         }
-        if let Some(best) = suggest(&id.name, position.iter().copied()) {
+        // Suggestions cost a pass over every name: bounded per file so that a
+        // spec with thousands of broken references stays linear.
+        let best = if self.suggestions < MAX_SUGGESTIONS {
+            self.suggestions += 1;
+            suggest(&id.name, position.iter().copied())
+        } else {
+            None
+        };
+        if let Some(best) = best {
             d = d.help(format!("did you mean `{best}`?")).fix(id.span, best);
         } else if position.is_empty() {
             d = d.note(format!("the call defines no {}", plural(kind)));
@@ -672,7 +685,7 @@ impl Checker {
         self.opt_text(r, &fs, "closing").unwrap_or_default()
     }
 
-    fn qa(&mut self, r: &mut Renderer<'_>, q: &ast::Qa, concerns: &[&str]) -> ir::Qa {
+    fn qa(&mut self, r: &mut Renderer<'_>, q: &ast::Qa, concerns: &Index<'_>) -> ir::Qa {
         let fs = fields::collect("qa", &q.fields, &[fields::QA], &mut self.diags);
         for (name, what) in [("q", "question"), ("a", "answer")] {
             if !fs.contains_key(name) {
@@ -696,7 +709,7 @@ impl Checker {
         }
     }
 
-    fn covers(&mut self, covers: &[ast::Ident], names: &[&str], ctx: &str) -> Vec<usize> {
+    fn covers(&mut self, covers: &[ast::Ident], names: &Index<'_>, ctx: &str) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
         for c in covers {
@@ -743,10 +756,10 @@ impl Checker {
         let concern_names: Vec<String> = spec.concerns.iter().map(|c| c.id.clone()).collect();
         let concern_names: Vec<&str> = concern_names.iter().map(String::as_str).collect();
         let names = Names {
-            concerns: &concern_names,
-            steps: &step_names,
-            signals: &signal_names,
-            ends: &end_names,
+            concerns: Index::new(concern_names),
+            steps: Index::new(step_names),
+            signals: Index::new(signal_names),
+            ends: Index::new(end_names),
         };
 
         let mut global: Vec<ir::Branch> = Vec::new();
@@ -810,7 +823,7 @@ impl Checker {
                 }
             }
             let title = s.title.as_ref().map(|t| self.text(r, t));
-            let covers = self.covers(&s.covers, names.concerns, &ctx);
+            let covers = self.covers(&s.covers, &names.concerns, &ctx);
             spec.steps.push(ir::Step {
                 id: s.id.name.clone(),
                 title,
@@ -845,7 +858,7 @@ impl Checker {
             return None;
         }
         seen.insert(b.signal.name.clone(), b.signal.span);
-        let signal = self.resolve(&b.signal, Kind::Signal, names.signals, &format!("a branch of {ctx}"));
+        let signal = self.resolve(&b.signal, Kind::Signal, &names.signals, &format!("a branch of {ctx}"));
         if let Some(i) = signal {
             self.spans.used_signals.insert(i);
         }
@@ -859,20 +872,38 @@ impl Checker {
 
     fn target(&mut self, t: &Target, names: &Names<'_>, ctx: &str) -> Option<ir::Target> {
         match t {
-            Target::Step(id) => self.resolve(id, Kind::Step, names.steps, ctx).map(ir::Target::Step),
+            Target::Step(id) => self.resolve(id, Kind::Step, &names.steps, ctx).map(ir::Target::Step),
             Target::End { condition: None, .. } => Some(ir::Target::End(None)),
             Target::End { condition: Some(c), .. } => self
-                .resolve(c, Kind::End, names.ends, ctx)
+                .resolve(c, Kind::End, &names.ends, ctx)
                 .map(|i| ir::Target::End(Some(i))),
         }
     }
 }
 
+/// The ids of one kind, in declaration order (the order of the IR's
+/// vectors), with a map for lookups in constant time.
+struct Index<'a> {
+    names: Vec<&'a str>,
+    map: std::collections::HashMap<&'a str, usize>,
+}
+
+impl<'a> Index<'a> {
+    fn new(names: Vec<&'a str>) -> Self {
+        let mut map = std::collections::HashMap::with_capacity(names.len());
+        for (i, n) in names.iter().enumerate() {
+            // A duplicate id (E0101) resolves to its first definition.
+            map.entry(*n).or_insert(i);
+        }
+        Self { names, map }
+    }
+}
+
 struct Names<'a> {
-    concerns: &'a [&'a str],
-    steps: &'a [&'a str],
-    signals: &'a [&'a str],
-    ends: &'a [&'a str],
+    concerns: Index<'a>,
+    steps: Index<'a>,
+    signals: Index<'a>,
+    ends: Index<'a>,
 }
 
 fn plural(kind: Kind) -> &'static str {

@@ -148,6 +148,26 @@ fn scan(s: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut Vec<Diagnos
                 i += 1;
                 run = i;
             }
+            b if (b < 0x20 && b != b'\t') || b == 0x7F => {
+                // A raw control character is invisible in an editor and cut
+                // short by C-based runtimes: ask for the escape instead.
+                let escape = match b {
+                    0 => String::from("\\0"),
+                    b'\r' => String::from("\\r"),
+                    _ => format!("\\u{{{b:X}}}"),
+                };
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0001,
+                        Span::new(base + i, base + i + 1),
+                        format!("a raw control character (U+{b:04X}) in a string"),
+                    )
+                    .label("invisible character")
+                    .help(format!("write it as `{escape}` if it is meant, or delete it"))
+                    .fix(Span::new(base + i, base + i + 1), escape),
+                );
+                i += 1;
+            }
             _ => i += 1,
         }
     }
@@ -284,6 +304,17 @@ mod tests {
         let (t, d) = lit(raw);
         assert!(d.is_empty());
         assert_eq!(t.as_literal(), Some("第一行\n  二\n\n三"));
+    }
+
+    #[test]
+    fn raw_control_characters_are_errors_tabs_are_not() {
+        let (t, d) = lit("\"a\tb\"");
+        assert!(d.is_empty());
+        assert_eq!(t.as_literal(), Some("a\tb"));
+        let (_, d) = lit("\"a\0b\u{7}\"");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].span, Span::new(12, 13));
+        assert_eq!(d[0].fix.as_ref().map(|f| f.replacement.as_str()), Some("\\0"));
     }
 
     #[test]
