@@ -55,6 +55,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::rbrace => "`}`",
         Rule::lparen => "`(`",
         Rule::rparen => "`)`",
+        Rule::comma => "`,`",
         // Silent rules never reach an error, but pest still gives them variants.
         Rule::call_item => "a part of the call",
         Rule::party_item => "a field",
@@ -153,6 +154,12 @@ pub fn syntax_error(source: &str, err: &Error<super::Rule>) -> Diagnostic {
         d = d.note("a file holds exactly one `call` block");
     }
     let token = &source[span.range()];
+    if let Some(d2) = typed_in_chinese(source, span, &words, &d) {
+        return d2;
+    }
+    if span.start >= source.len() && positives.contains(&Rule::rbrace) {
+        return d.help("the file ends before every block is closed: add the missing `}`");
+    }
     let outer = matches!(
         token,
         "caller" | "callee" | "signal" | "flow" | "faq" | "end" | "title" | "locale" | "opening" | "step" | "qa"
@@ -169,6 +176,50 @@ pub fn syntax_error(source: &str, err: &Error<super::Rule>) -> Diagnostic {
         d = d.note("`docs/language.md` lists what each block holds");
     }
     d
+}
+
+/// Punctuation typed with a Chinese input method: full-width forms of ASCII
+/// punctuation (`｛`, `，`, `（`) and Chinese quotation marks around a string.
+fn typed_in_chinese(source: &str, span: Span, words: &[&str], d: &Diagnostic) -> Option<Diagnostic> {
+    let c = source[span.start..].chars().next()?;
+    let wants_string = words.contains(&"a string");
+    if wants_string && matches!(c, '“' | '”' | '‘' | '’' | '\'' | '「' | '『') {
+        let close = match c {
+            '“' | '”' => '”',
+            '‘' | '’' => '’',
+            '「' => '」',
+            '『' => '』',
+            _ => '\'',
+        };
+        let rest = &source[span.start + c.len_utf8()..];
+        let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+        let mut out = d.clone().help(format!(
+            "strings are written between ASCII double quotes `\"`; `{c}` is part of the text, not a delimiter"
+        ));
+        if let Some(end) = line.find(close) {
+            let inner = &line[..end];
+            let whole = Span::new(span.start, span.start + c.len_utf8() + end + close.len_utf8());
+            let escaped = inner.replace('\\', "\\\\").replace('"', "\\\"");
+            out = out.fix(whole, format!("\"{escaped}\""));
+        }
+        return Some(out);
+    }
+    // Full-width forms U+FF01..U+FF5E map to ASCII by a fixed offset.
+    let ascii = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)?,
+        '\u{3000}' => ' ',
+        _ => return None,
+    };
+    let token = format!("`{ascii}`");
+    if words.iter().any(|w| w.contains(&token)) {
+        let width = c.len_utf8();
+        return Some(
+            d.clone()
+                .help(format!("`{c}` is the full-width form of `{ascii}`; write `{ascii}`"))
+                .fix(Span::new(span.start, span.start + width), ascii.to_string()),
+        );
+    }
+    None
 }
 
 /// The expected keyword closest to a misspelt word.

@@ -73,6 +73,7 @@ impl Lower<'_> {
                 | Rule::lparen
                 | Rule::rparen
                 | Rule::arrow
+                | Rule::comma
                 | Rule::EOI => {}
                 _ => out.push(p),
             }
