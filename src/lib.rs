@@ -65,8 +65,9 @@ pub fn compile(name: &str, bytes: &[u8], levels: &LintLevels) -> Compiled {
                     codes::Code::E0003,
                     Span::new(0, end),
                     format!(
-                        "the file is {len} bytes; callc reads files of at most {} bytes",
-                        source::MAX_SOURCE_BYTES
+                        "the file is {}; callc reads files of at most {}",
+                        mebibytes(len),
+                        mebibytes(source::MAX_SOURCE_BYTES)
                     ),
                 )
                 .label("this file is too large")
@@ -81,6 +82,12 @@ pub fn compile(name: &str, bytes: &[u8], levels: &LintLevels) -> Compiled {
         };
     }
     compile_text(file, levels)
+}
+
+/// A size for people: `52.4 MiB`.
+fn mebibytes(bytes: usize) -> String {
+    let tenths = bytes.saturating_mul(10) / (1024 * 1024);
+    format!("{}.{} MiB", tenths / 10, tenths % 10)
 }
 
 /// Checks a file that is already text.

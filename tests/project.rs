@@ -1,0 +1,137 @@
+//! Promises the repository makes about itself: every grammar rule is
+//! documented, every construct has an example in the language reference,
+//! every code has an explanation and a fixture, and every spec is clean.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use callc::codes::Code;
+
+#[test]
+fn every_grammar_rule_has_a_doc_line() {
+    let grammar = std::fs::read_to_string("grammar/call.pest").unwrap();
+    let lines: Vec<&str> = grammar.lines().collect();
+    let mut rules = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let Some((name, _)) = line.split_once(" = ") else {
+            continue;
+        };
+        if name.starts_with(' ') || name.starts_with("//") {
+            continue;
+        }
+        rules += 1;
+        let doc = lines[..i].iter().rev().find(|l| !l.trim().is_empty()).unwrap();
+        assert!(doc.starts_with("///"), "rule `{name}` has no `///` line above it");
+    }
+    assert!(rules > 40, "found only {rules} rules");
+}
+
+#[test]
+fn the_language_reference_shows_every_construct() {
+    let md = std::fs::read_to_string("docs/language.md").unwrap();
+    let mut examples = String::new();
+    let mut inside = false;
+    for line in md.lines() {
+        if line.starts_with("```") {
+            inside = !inside && line.starts_with("```call");
+            continue;
+        }
+        if inside {
+            examples.push_str(line);
+            examples.push('\n');
+        }
+    }
+    let constructs = [
+        "call ",
+        "title ",
+        "locale ",
+        "caller ",
+        "callee ",
+        "name ",
+        "gender ",
+        "age ",
+        "org ",
+        "role ",
+        "persona ",
+        "task ",
+        "knows {",
+        "background {",
+        "concern ",
+        "primary ",
+        "secondary ",
+        "latent ",
+        "behavior ",
+        "style {",
+        "note ",
+        "avoid ",
+        "prefer ",
+        "signal ",
+        "opening ",
+        "flow {",
+        "step ",
+        "covers ",
+        "say ",
+        "next ",
+        "-> ",
+        "on ",
+        "end(",
+        "-> end",
+        "faq {",
+        "qa ",
+        "q ",
+        "a ",
+        "end {",
+        "when ",
+        "callee \"",
+        "closing ",
+        "allow ",
+        "warn ",
+        "deny ",
+        "\"\"\"",
+        "{callee.",
+        "{caller.",
+        "{knows.",
+        "{background.",
+        "{{",
+        "//",
+    ];
+    for c in constructs {
+        assert!(
+            examples.contains(c),
+            "docs/language.md has no ```call example using `{c}`"
+        );
+    }
+}
+
+#[test]
+fn every_code_has_an_explanation_file_and_a_fixture() {
+    let fixtures: Vec<String> = std::fs::read_dir("tests/fixtures/check")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for code in Code::ALL {
+        let path = format!("docs/errors/{}.md", code.as_str());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), code.explanation(), "{path}");
+        // Invalid UTF-8 and over-large files are built by tests/bad_input.rs.
+        if !matches!(code, Code::E0002 | Code::E0003) {
+            assert!(
+                fixtures.iter().any(|f| f.starts_with(&format!("{}_", code.as_str()))),
+                "no fixture for {code:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_spec_is_clean_and_the_reference_comes_first() {
+    let mut specs: Vec<String> = std::fs::read_dir("specs")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    specs.sort();
+    assert!(specs.contains(&"taishan_renewal.call".to_owned()));
+    for s in &specs {
+        let bytes = std::fs::read(format!("specs/{s}")).unwrap();
+        let c = callc::compile(s, &bytes, &callc::check::LintLevels::default());
+        assert!(c.diagnostics.is_empty(), "{s}: {:#?}", c.diagnostics);
+    }
+}
