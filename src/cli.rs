@@ -50,6 +50,32 @@ enum Color {
 enum Target {
     /// The checked spec as JSON (see `callc schema`).
     Json,
+    /// A Rasa CALM project (a directory: needs `-o DIR`).
+    Rasa,
+    /// One self-contained Rust source file: the spec as data and the flow as a state machine.
+    Rust,
+    /// The caller and callee role prompts, in the reference Markdown layout.
+    Markdown,
+}
+
+impl Target {
+    fn emit_target(self) -> emit::Target {
+        match self {
+            Target::Json => emit::Target::Json,
+            Target::Rasa => emit::Target::Rasa,
+            Target::Rust => emit::Target::Rust,
+            Target::Markdown => emit::Target::Markdown,
+        }
+    }
+}
+
+/// How `graph` draws the flow.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum GraphFormat {
+    /// Mermaid `flowchart` (GitHub, GitLab and many editors render it).
+    Mermaid,
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
 }
 
 /// Options shared by the commands that check.
@@ -96,6 +122,31 @@ enum Command {
         #[command(flatten)]
         options: CheckOptions,
     },
+    /// Draw a spec's flow: steps, branches, global branches, ends and the concerns each step covers.
+    Graph {
+        /// The spec (`-` reads standard input).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The picture's language.
+        #[arg(long = "to", value_enum, default_value_t = GraphFormat::Mermaid, value_name = "FORMAT")]
+        to: GraphFormat,
+        /// Where to write (standard output when absent). Written atomically.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        options: CheckOptions,
+    },
+    /// Turn a Markdown spec in the reference layout into a `.call` file.
+    Import {
+        /// The Markdown file (`-` reads standard input).
+        #[arg(value_name = "FILE.md")]
+        file: PathBuf,
+        /// Where to write the `.call` file (standard output when absent). Written atomically.
+        #[arg(long, short = 'o', value_name = "FILE.call")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        options: CheckOptions,
+    },
     /// Explain a diagnostic code (`E0102`) or lint (`dead_end`); without one, list them all.
     Explain {
         /// The code or lint name.
@@ -131,6 +182,13 @@ pub fn main() -> ExitCode {
             output,
             options,
         } => run_build(&file, target, output.as_deref(), &options, sub),
+        Command::Graph {
+            file,
+            to,
+            output,
+            options,
+        } => run_graph(&file, to, output.as_deref(), &options, sub),
+        Command::Import { file, output, options } => run_import(&file, output.as_deref(), &options, sub),
         Command::Explain { code } => run_explain(code.as_deref()),
         Command::Schema => {
             print!("{}", emit::json::schema());
@@ -294,6 +352,62 @@ fn run_build(
     options: &CheckOptions,
     matches: Option<&ArgMatches>,
 ) -> ExitCode {
+    let target = target.emit_target();
+    if target.is_directory() && output.is_none() {
+        return tool_error("`--target rasa` writes a directory of files: give it with `-o DIR`");
+    }
+    checked_output(
+        path,
+        output,
+        options,
+        matches,
+        |spec| emit::emit(target, spec),
+        target.is_directory(),
+    )
+}
+
+fn run_graph(
+    path: &Path,
+    to: GraphFormat,
+    output: Option<&Path>,
+    options: &CheckOptions,
+    matches: Option<&ArgMatches>,
+) -> ExitCode {
+    let format = match to {
+        GraphFormat::Mermaid => emit::graph::Format::Mermaid,
+        GraphFormat::Dot => emit::graph::Format::Dot,
+    };
+    let ext = if format == emit::graph::Format::Dot {
+        "dot"
+    } else {
+        "mmd"
+    };
+    checked_output(
+        path,
+        output,
+        options,
+        matches,
+        |spec| {
+            vec![emit::OutputFile {
+                path: PathBuf::from(format!("{}.{ext}", spec.id)),
+                contents: emit::graph::emit(spec, format),
+            }]
+        },
+        false,
+    )
+}
+
+/// Checks a spec, reports its diagnostics and, when it has no error, writes
+/// what `produce` makes of it: to standard output, to a file, or (for a
+/// directory target) to files below a directory.
+fn checked_output(
+    path: &Path,
+    output: Option<&Path>,
+    options: &CheckOptions,
+    matches: Option<&ArgMatches>,
+    produce: impl FnOnce(&crate::ir::Spec) -> Vec<emit::OutputFile>,
+    directory: bool,
+) -> ExitCode {
     let levels = match lint_levels(matches) {
         Ok(l) => l,
         Err(e) => return tool_error(&e),
@@ -309,37 +423,74 @@ fn run_build(
     let (errors, warnings) = report(&compiled, options, color, &mut out, &mut err);
     summary(options, errors, warnings, color, &mut err);
     let Some(spec) = compiled.spec_if_ok() else {
-        let _ = writeln!(err, "callc: nothing was built: `{name}` has errors");
+        let _ = writeln!(err, "callc: nothing was written: `{name}` has errors");
         return ExitCode::from(1);
     };
-    let text = match target {
-        Target::Json => emit::json::emit(spec),
-    };
+    let files = produce(spec);
+    write_outputs(output, &files, directory, options, &mut out)
+}
+
+/// Writes generated files: one file to standard output or to `output`, or
+/// every file below the directory `output`. All files are written to
+/// temporary files first and renamed into place only when every one was
+/// written, so an IO failure leaves the earlier output as it was.
+fn write_outputs(
+    output: Option<&Path>,
+    files: &[emit::OutputFile],
+    directory: bool,
+    options: &CheckOptions,
+    out: &mut impl Write,
+) -> ExitCode {
     match output {
         None => {
             if options.format == Format::Json {
                 // Diagnostics own standard output in this format.
-                return tool_error("`--format json` with `build` needs `-o FILE` for the output");
+                return tool_error("with `--format json`, give the output with `-o`");
             }
-            if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
-                return tool_error("cannot write to standard output");
+            for f in files {
+                if out.write_all(f.contents.as_bytes()).and_then(|()| out.flush()).is_err() {
+                    return tool_error("cannot write to standard output");
+                }
             }
             ExitCode::SUCCESS
         }
-        Some(path) => match write_atomically(path, text.as_bytes()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => tool_error(&format!("cannot write `{}`: {e}", path.display())),
-        },
+        Some(root) => {
+            let pairs: Vec<(PathBuf, &[u8])> = if directory {
+                files
+                    .iter()
+                    .map(|f| (root.join(&f.path), f.contents.as_bytes()))
+                    .collect()
+            } else {
+                files
+                    .first()
+                    .map(|f| (root.to_path_buf(), f.contents.as_bytes()))
+                    .into_iter()
+                    .collect()
+            };
+            match write_all_atomically(&pairs) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err((path, e)) => tool_error(&format!("cannot write `{}`: {e}", path.display())),
+            }
+        }
     }
 }
 
-/// Writes a file so that readers see the old contents or the new, never a
-/// part: a temporary file beside it, synced, then renamed over it. The file
-/// is created readable by everyone (0644), like any other build output.
-///
-/// # Errors
-/// Any IO error; the destination is then left as it was.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+/// Writes several files, each through a temporary file beside it; renames
+/// them into place only once all are written.
+fn write_all_atomically(files: &[(PathBuf, &[u8])]) -> Result<(), (PathBuf, std::io::Error)> {
+    let mut staged = Vec::new();
+    for (path, contents) in files {
+        let tmp = stage(path, contents).map_err(|e| (path.clone(), e))?;
+        staged.push((path, tmp));
+    }
+    for (path, tmp) in staged {
+        tmp.persist(path).map_err(|e| (path.clone(), e.error))?;
+    }
+    Ok(())
+}
+
+/// A temporary file beside `path`, created 0644, holding `contents`, synced.
+fn stage(path: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -355,7 +506,71 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut tmp = builder.tempfile_in(&dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(tmp)
+}
+
+fn run_import(path: &Path, output: Option<&Path>, options: &CheckOptions, matches: Option<&ArgMatches>) -> ExitCode {
+    // Lint levels apply to the importer's own warnings (W0302, W0303).
+    let levels = match lint_levels(matches) {
+        Ok(l) => l,
+        Err(e) => return tool_error(&e),
+    };
+    let color = use_color(options.color);
+    let (name, bytes) = match read(path) {
+        Ok(r) => r,
+        Err(e) => return tool_error(&e),
+    };
+    let (text, problem) = crate::source::decode(&bytes);
+    let file = crate::source::SourceFile::new(&name, text);
+    let mut imported = if problem.is_some() {
+        // Decoding problems are reported the same way `check` reports them.
+        let c = compile(&name, &bytes, &levels);
+        crate::import::Imported {
+            call: None,
+            diagnostics: c.diagnostics,
+        }
+    } else {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| s != "-");
+        crate::import::import_named(&file.text, stem.as_deref())
+    };
+    levels.apply_to(&mut imported.diagnostics);
+    crate::diagnostic::sort(&mut imported.diagnostics);
+    let compiled = Compiled {
+        file,
+        ast: None,
+        spec: None,
+        diagnostics: imported.diagnostics,
+    };
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let (errors, warnings) = report(&compiled, options, color, &mut out, &mut err);
+    summary(options, errors, warnings, color, &mut err);
+    match imported.call {
+        Some(call) if errors == 0 => {
+            let file = emit::OutputFile {
+                path: PathBuf::from("imported.call"),
+                contents: call,
+            };
+            write_outputs(output, std::slice::from_ref(&file), false, options, &mut out)
+        }
+        _ => {
+            let _ = writeln!(err, "callc: nothing was written: `{name}` could not be imported");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes a file so that readers see the old contents or the new, never a
+/// part: a temporary file beside it, synced, then renamed over it. The file
+/// is created readable by everyone (0644), like any other build output.
+///
+/// # Errors
+/// Any IO error; the destination is then left as it was.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    stage(path, contents)?.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -101,6 +101,9 @@ codes! {
     W0207, Some("empty_text"), Warn, "an empty or whitespace-only string where text is expected";
     W0208, Some("silent_step"), Warn, "a step with no line to say";
     W0209, Some("unknown_lint"), Warn, "an unknown lint name in `allow`, `warn` or `deny`";
+    E0301, None, Deny, "the Markdown is not a call spec in the reference layout";
+    W0302, Some("unplaced_markdown"), Warn, "Markdown text the importer could not place";
+    W0303, Some("covers_not_imported"), Warn, "Markdown cannot say which steps cover which concerns";
 }
 
 impl Code {

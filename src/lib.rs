@@ -11,6 +11,7 @@ pub mod check;
 pub mod codes;
 pub mod diagnostic;
 pub mod emit;
+pub mod import;
 pub mod ir;
 pub mod render;
 pub mod source;

@@ -31,6 +31,19 @@ impl LintLevels {
         Ok(())
     }
 
+    /// Applies these levels to diagnostics that have no spec around them
+    /// (the importer's), dropping the allowed ones.
+    pub fn apply_to(&self, diags: &mut Vec<Diagnostic>) {
+        for d in diags.iter_mut() {
+            if d.code.lint().is_some()
+                && let Some(level) = self.level_of(d.code)
+            {
+                d.level = level;
+            }
+        }
+        diags.retain(|d| d.level != Level::Allow);
+    }
+
     fn level_of(&self, code: Code) -> Option<Level> {
         self.settings
             .iter()

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The rasa target checked by Rasa itself: builds every spec in specs/ (and the
+# adversarial fixture in tests/e2e/rasa/) with `--target rasa`, then
+#   - tests/e2e/rasa/validate.py: Rasa's importer and every check of
+#     `rasa data validate --fail-on-warnings`, one by one;
+#   - tests/e2e/rasa/converse.py: trains each project and holds conversations
+#     along every edge of the spec's flow graph, comparing what Rasa says with
+#     the spec's text.
+# rasa-pro is installed with pip into a virtualenv OUTSIDE the clone
+# (CALLC_RASA_VENV, default ~/.cache/callc/rasa-venv); the first run downloads
+# about 1.3 GB, later runs reuse the virtualenv. CALLC_PYTHON picks the
+# interpreter (CPython 3.11 to 3.14; default python3). CALLC overrides the
+# compiler command (default `cargo run --quiet --`), e.g. an installed callc.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv="${CALLC_RASA_VENV:-$HOME/.cache/callc/rasa-venv}"
+python="${CALLC_PYTHON:-python3}"
+requirements=tests/e2e/rasa/requirements.txt
+
+loud() {
+  echo >&2
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+  for line in "$@"; do echo "!!! $line" >&2; done
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+  echo >&2
+}
+
+started=$(date +%s)
+echo "== rasa-pro in $venv"
+if [ ! -x "$venv/bin/python" ]; then
+  if ! "$python" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 15)))'; then
+    loud "rasa-pro needs CPython 3.11 to 3.14; \`$python\` is $("$python" --version 2>&1)." \
+      "Set CALLC_PYTHON to a suitable interpreter."
+    exit 1
+  fi
+  "$python" -m venv "$venv"
+fi
+# A no-op when the pinned version is installed; otherwise pip fetches it (its cache makes reinstalls fast).
+if ! "$venv/bin/python" -m pip install --quiet -r "$requirements"; then
+  loud "Could not install $(grep -v '^#' "$requirements" | tr '\n' ' ')from the package index." \
+    "Is PyPI (or PIP_INDEX_URL) reachable from here? See pip's messages above." \
+    "The rasa target is NOT checked by Rasa."
+  exit 1
+fi
+echo "   ready in $(( $(date +%s) - started ))s"
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+echo "== building every spec with --target rasa (and --target json for the conversations)"
+read -r -a callc <<< "${CALLC:-cargo run --quiet --}"
+[ -n "${CALLC:-}" ] || cargo build --quiet
+projects=()
+pairs=()
+for spec in specs/*.call tests/e2e/rasa/*.call; do
+  name=$(basename "$spec" .call)
+  if ! "${callc[@]}" build "$spec" --target rasa -o "$out/$name" 2> "$out/build.log"; then
+    echo "callc could not build $spec:" >&2
+    cat "$out/build.log" >&2
+    exit 1
+  fi
+  "${callc[@]}" build "$spec" --target json -o "$out/$name.json" 2> "$out/build.log"
+  projects+=("$out/$name")
+  pairs+=("$out/$name" "$out/$name.json")
+  echo "   $spec -> $name/"
+done
+
+echo "== Rasa's validator"
+t=$(date +%s)
+"$venv/bin/python" tests/e2e/rasa/validate.py "${projects[@]}"
+echo "   validation took $(( $(date +%s) - t ))s"
+
+echo "== conversations along every edge of each flow"
+t=$(date +%s)
+"$venv/bin/python" tests/e2e/rasa/converse.py "${pairs[@]}" 2> "$out/converse.log" \
+  || { cat "$out/converse.log" >&2; exit 1; }
+echo "   conversations took $(( $(date +%s) - t ))s"
+
+echo "rasa target checked by rasa-pro in $(( $(date +%s) - started ))s"

@@ -1,0 +1,288 @@
+//! `callc graph`: the flow as a picture, in Mermaid or Graphviz DOT.
+//!
+//! Input: a checked [`ir::Spec`]. Output: one text. Steps are boxes
+//! (title, id and the concerns the step covers), the default successor is a
+//! solid arrow, a branch is a dashed arrow labelled with its signal, ends are
+//! one terminal node per end condition named (plus a plain `end`). Global
+//! branches are drawn once, from an "any step" node, not from every step;
+//! a step that overrides one draws its own arrow.
+
+use std::fmt::Write as _;
+
+use super::names::AsciiNames;
+use crate::ir::{self, Target};
+
+/// The graph formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Mermaid `flowchart` (renders in GitHub, GitLab, many editors).
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
+}
+
+/// Words in the spec's locale.
+struct Words {
+    start: &'static str,
+    end: &'static str,
+    any_step: &'static str,
+    covers: &'static str,
+}
+
+fn words(locale: &str) -> Words {
+    if locale.starts_with("zh") {
+        Words {
+            start: "开始",
+            end: "结束",
+            any_step: "任意步骤",
+            covers: "覆盖",
+        }
+    } else {
+        Words {
+            start: "start",
+            end: "end",
+            any_step: "any step",
+            covers: "covers",
+        }
+    }
+}
+
+/// A node or edge of the picture, before it is written in one syntax.
+struct Node {
+    id: String,
+    label: Vec<String>,
+    shape: Shape,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Step,
+    Terminal,
+    Any,
+}
+
+struct Edge {
+    from: String,
+    to: String,
+    label: Option<String>,
+    branch: bool,
+}
+
+/// The nodes and edges of a spec's flow, in a fixed order.
+fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
+    let w = words(&spec.locale);
+    // Mermaid reads a node called `end` as the end of a subgraph: terminal
+    // nodes are `stop…`, and step nodes carry an `s_` prefix.
+    let steps = AsciiNames::new(spec.steps.iter().map(|s| s.id.as_str()), &[]);
+    let node_of_step = |i: usize| format!("s_{}", steps.get(&spec.steps[i].id));
+    let node_of_end = |c: Option<usize>| match c {
+        None => String::from("stop"),
+        Some(i) => format!("stop_{i}"),
+    };
+    let mut nodes = vec![Node {
+        id: String::from("start"),
+        label: vec![w.start.to_owned()],
+        shape: Shape::Terminal,
+    }];
+    for (i, s) in spec.steps.iter().enumerate() {
+        let mut label = vec![
+            s.title
+                .clone()
+                .map_or_else(|| s.id.clone(), |t| format!("{t} ({})", s.id)),
+        ];
+        if !s.covers.is_empty() {
+            let names: Vec<&str> = s.covers.iter().map(|&c| spec.concerns[c].id.as_str()).collect();
+            label.push(format!("{}: {}", w.covers, names.join(", ")));
+        }
+        nodes.push(Node {
+            id: node_of_step(i),
+            label,
+            shape: Shape::Step,
+        });
+    }
+    let target = |t: Target| match t {
+        Target::Step(i) => node_of_step(i),
+        Target::End(c) => node_of_end(c),
+    };
+    let mut edges = Vec::new();
+    if !spec.steps.is_empty() {
+        edges.push(Edge {
+            from: String::from("start"),
+            to: node_of_step(0),
+            label: None,
+            branch: false,
+        });
+    }
+    let mut ends: Vec<Option<usize>> = Vec::new();
+    let mut note_end = |t: Target| {
+        if let Target::End(c) = t
+            && !ends.contains(&c)
+        {
+            ends.push(c);
+        }
+    };
+    if !spec.global_branches.is_empty() {
+        nodes.push(Node {
+            id: String::from("any"),
+            label: vec![w.any_step.to_owned()],
+            shape: Shape::Any,
+        });
+        for b in &spec.global_branches {
+            note_end(b.target);
+            edges.push(Edge {
+                from: String::from("any"),
+                to: target(b.target),
+                label: Some(spec.signals[b.signal].id.clone()),
+                branch: true,
+            });
+        }
+    }
+    for (i, s) in spec.steps.iter().enumerate() {
+        note_end(s.next);
+        edges.push(Edge {
+            from: node_of_step(i),
+            to: target(s.next),
+            label: None,
+            branch: false,
+        });
+        for b in s.branches.iter().filter(|b| !b.global) {
+            note_end(b.target);
+            edges.push(Edge {
+                from: node_of_step(i),
+                to: target(b.target),
+                label: Some(spec.signals[b.signal].id.clone()),
+                branch: true,
+            });
+        }
+    }
+    ends.sort_unstable();
+    for c in ends {
+        let label = match c {
+            None => vec![w.end.to_owned()],
+            Some(i) => {
+                let e = &spec.ends[i];
+                vec![format!("{} ({})", w.end, e.id)]
+                    .into_iter()
+                    .chain(e.caller.clone().or_else(|| e.callee.clone()))
+                    .collect()
+            }
+        };
+        nodes.push(Node {
+            id: node_of_end(c),
+            label,
+            shape: Shape::Terminal,
+        });
+    }
+    (nodes, edges)
+}
+
+/// The flow in the given format.
+#[must_use]
+pub fn emit(spec: &ir::Spec, format: Format) -> String {
+    let (nodes, edges) = layout(spec);
+    match format {
+        Format::Mermaid => mermaid(&nodes, &edges),
+        Format::Dot => dot(spec, &nodes, &edges),
+    }
+}
+
+/// Mermaid label text: inside `"…"`, with entity codes for what Mermaid
+/// would read as syntax or HTML.
+fn mermaid_text(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            '&' => out.push_str("#amp;"),
+            '|' => out.push_str("#124;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn mermaid(nodes: &[Node], edges: &[Edge]) -> String {
+    let mut out = String::from("flowchart TD\n");
+    for n in nodes {
+        let label: Vec<String> = n.label.iter().map(|l| mermaid_text(l)).collect();
+        let label = label.join("<br/>");
+        let _ = match n.shape {
+            Shape::Step => writeln!(out, "    {}[\"{label}\"]", n.id),
+            Shape::Terminal => writeln!(out, "    {}([\"{label}\"])", n.id),
+            Shape::Any => writeln!(out, "    {}{{{{\"{label}\"}}}}", n.id),
+        };
+    }
+    for e in edges {
+        let _ = match (&e.label, e.branch) {
+            (Some(l), _) => writeln!(out, "    {} -.->|\"{}\"| {}", e.from, mermaid_text(l), e.to),
+            (None, _) => writeln!(out, "    {} --> {}", e.from, e.to),
+        };
+    }
+    out
+}
+
+/// A DOT string literal.
+fn dot_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn dot(spec: &ir::Spec, nodes: &[Node], edges: &[Edge]) -> String {
+    let mut out = format!("digraph {} {{\n", dot_string(&spec.id));
+    out.push_str("    node [fontname=\"sans-serif\"];\n    edge [fontname=\"sans-serif\"];\n");
+    for n in nodes {
+        let shape = match n.shape {
+            Shape::Step => "box",
+            Shape::Terminal => "oval",
+            Shape::Any => "hexagon",
+        };
+        let _ = writeln!(
+            out,
+            "    {} [shape={shape}, label={}];",
+            n.id,
+            dot_string(&n.label.join("\n"))
+        );
+    }
+    for e in edges {
+        let style = if e.branch { ", style=dashed" } else { "" };
+        let label = e
+            .label
+            .as_ref()
+            .map_or(String::new(), |l| format!(", label={}", dot_string(l)));
+        let _ = writeln!(out, "    {} -> {} [arrowhead=normal{style}{label}];", e.from, e.to);
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mermaid_text_cannot_break_out_of_a_label() {
+        assert_eq!(
+            mermaid_text("a\"]-->x[\"<b>#&|"),
+            "a#quot;]--#gt;x[#quot;#lt;b#gt;#35;#amp;#124;"
+        );
+    }
+
+    #[test]
+    fn dot_strings_escape_quotes_and_backslashes() {
+        assert_eq!(dot_string("a\"b\\c\nd\r"), "\"a\\\"b\\\\c\\nd\"");
+    }
+}

@@ -1,0 +1,495 @@
+//! The `markdown` target: a checked [`ir::Spec`] → one Markdown file holding
+//! the two role prompts, caller then callee, in the layout of the reference
+//! document (`tests/fixtures/seeds/taishan_renewal.md`), with the section
+//! titles of the spec's locale.
+//!
+//! Pure and deterministic. The flow information the reference layout has no
+//! place for (branches, jumps, endings) is written as parenthesised notes in
+//! the steps, in the locale's words, so that an agent reading the prompt can
+//! follow it; `callc import` reads those notes back. The layout tables
+//! ([`Layout`]) are shared with the importer, so the two directions cannot
+//! drift apart. docs/targets/markdown.md documents the mapping.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::OutputFile;
+use crate::ast::Priority;
+use crate::ir::{self, Target};
+
+/// The words of the layout in one language: section titles, labels and the
+/// phrases of flow notes.
+#[derive(Debug)]
+pub struct Layout {
+    /// The locale the importer gives a spec written with these titles.
+    pub locale: &'static str,
+    /// `## 电话拨打方`.
+    pub caller: &'static str,
+    /// `## 电话接听方`.
+    pub callee: &'static str,
+    /// `### 角色` (both parties).
+    pub role: &'static str,
+    /// `### 核心任务（一句话）`.
+    pub task: &'static str,
+    /// `### 目标客户画像（…）`: what the caller knows.
+    pub knows: &'static str,
+    /// `### 分步流程和话术（最重要）`.
+    pub flow: &'static str,
+    /// `### 问答知识库（…）`.
+    pub faq: &'static str,
+    /// `### 开场白`.
+    pub opening: &'static str,
+    /// `### 结束条件与结束语` (caller).
+    pub ending: &'static str,
+    /// `**结束条件：**` inside the caller's ending section.
+    pub end_conditions: &'static str,
+    /// `**结束语：**` inside the caller's ending section.
+    pub closing: &'static str,
+    /// `### 背景信息（…）`.
+    pub background: &'static str,
+    /// `### 核心关切点（…）`.
+    pub concerns: &'static str,
+    /// `### 对话中的典型行为模式（…）`.
+    pub behavior: &'static str,
+    /// `### 回复风格示例（…）`.
+    pub style: &'static str,
+    /// `### 结束条件（…）` (callee).
+    pub callee_end: &'static str,
+    /// The label of the examples not to imitate.
+    pub avoid: &'static str,
+    /// The label of the examples to imitate.
+    pub prefer: &'static str,
+    /// Concern labels by priority: primary, secondary, latent.
+    pub priorities: [&'static str; 3],
+    /// The FAQ labels: question, answer.
+    pub qa: [&'static str; 2],
+    /// Identity labels: name, gender, age, organisation, role.
+    pub identity: [&'static str; 5],
+    /// Gender words: male, female, other.
+    pub genders: [&'static str; 3],
+    /// The unit written after an age (`岁`), or nothing.
+    pub age_unit: &'static str,
+    /// The colon between a label and its value.
+    pub colon: &'static str,
+    /// Opening and closing quotation marks of spoken lines.
+    pub quotes: [&'static str; 2],
+    /// Opening and closing brackets of a flow note.
+    pub brackets: [&'static str; 2],
+    /// A branch: before the signal, after it.
+    pub branch: [&'static str; 2],
+    /// A global branch: before the signal, after it.
+    pub global_branch: [&'static str; 2],
+    /// An explicit successor: the words before the target.
+    pub then: &'static str,
+    /// The arrow between a condition and its target.
+    pub arrow: &'static str,
+    /// Going to a step: before the number, after it.
+    pub goto: [&'static str; 2],
+    /// Ending the call.
+    pub end_call: &'static str,
+}
+
+/// The zh-CN layout: the reference document's own titles.
+pub const ZH: Layout = Layout {
+    locale: "zh-CN",
+    caller: "电话拨打方",
+    callee: "电话接听方",
+    role: "角色",
+    task: "核心任务（一句话）",
+    knows: "目标客户画像（电话拨打方所掌握的电话接听方的一些基本信息）",
+    flow: "分步流程和话术（最重要）",
+    faq: "问答知识库（常见的客户问题和答案）",
+    opening: "开场白",
+    ending: "结束条件与结束语",
+    end_conditions: "结束条件：",
+    closing: "结束语：",
+    background: "背景信息（包括了身份，关键经历，性格画像，接电话前的即时情境）",
+    concerns: "核心关切点（包括了首要，次要和潜在问题）",
+    behavior: "对话中的典型行为模式（包括了情绪变化，不确定性，环境因素）",
+    style: "回复风格示例（规定了回复风格接近于真实人类而非AI，包括了反面教材和正面教材）",
+    callee_end: "结束条件（规定了几种结束条件）",
+    avoid: "反面教材 (不要这样说):",
+    prefer: "正面教材 (模仿这种感觉):",
+    priorities: ["首要问题", "次要问题", "潜在问题"],
+    qa: ["问", "答"],
+    identity: ["姓名", "性别", "年龄", "单位", "职务"],
+    genders: ["男", "女", "其他"],
+    age_unit: "岁",
+    colon: "：",
+    quotes: ["“", "”"],
+    brackets: ["（", "）"],
+    branch: ["如", ""],
+    global_branch: ["任何一步中，如", ""],
+    then: "说完后",
+    arrow: " → ",
+    goto: ["转到第", "步"],
+    end_call: "结束通话",
+};
+
+/// The English layout, used for every locale other than Chinese.
+pub const EN: Layout = Layout {
+    locale: "en",
+    caller: "Caller",
+    callee: "Callee",
+    role: "Role",
+    task: "Core task (one sentence)",
+    knows: "Customer profile (what the caller knows about the callee)",
+    flow: "Step-by-step flow and script (most important)",
+    faq: "FAQ (common customer questions and answers)",
+    opening: "Opening line",
+    ending: "End conditions and closing line",
+    end_conditions: "End conditions:",
+    closing: "Closing line:",
+    background: "Background (identity, key experiences, personality, situation just before the call)",
+    concerns: "Core concerns (primary, secondary and latent)",
+    behavior: "Typical behaviour in the conversation (mood changes, uncertainty, surroundings)",
+    style: "Reply style examples (sound like a real person, not an AI; examples to avoid and to imitate)",
+    callee_end: "End conditions (the ways the call can end)",
+    avoid: "Examples to avoid (don't talk like this):",
+    prefer: "Examples to imitate (aim for this feel):",
+    priorities: ["Primary concern", "Secondary concern", "Latent concern"],
+    qa: ["Q", "A"],
+    identity: ["Name", "Gender", "Age", "Organisation", "Role"],
+    genders: ["male", "female", "other"],
+    age_unit: "",
+    colon: ": ",
+    quotes: ["“", "”"],
+    brackets: ["(", ")"],
+    branch: ["If “", "”"],
+    global_branch: ["At any step, if “", "”"],
+    then: "Then",
+    arrow: " → ",
+    goto: ["go to step ", ""],
+    end_call: "end the call",
+};
+
+/// The layout for a locale: Chinese (`zh`, any region or script) gets the
+/// reference document's titles, every other locale the English ones.
+#[must_use]
+pub fn layout(locale: &str) -> &'static Layout {
+    let language = locale.split(['-', '_']).next().unwrap_or_default();
+    if language.eq_ignore_ascii_case("zh") { &ZH } else { &EN }
+}
+
+/// The Markdown role prompts, as one file `ID.md`.
+#[must_use]
+pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {
+    vec![OutputFile {
+        path: PathBuf::from(format!("{}.md", spec.id)),
+        contents: render(spec),
+    }]
+}
+
+/// The Markdown text of a spec.
+#[must_use]
+pub fn render(spec: &ir::Spec) -> String {
+    let l = layout(&spec.locale);
+    let mut out = String::new();
+    if let Some(title) = &spec.title {
+        let _ = writeln!(out, "# {}\n", text(title, ""));
+    }
+    caller(&mut out, spec, l);
+    callee(&mut out, spec, l);
+    // One line break at the end, whatever the last section wrote.
+    let end = out.trim_end().len();
+    out.truncate(end);
+    out.push('\n');
+    out
+}
+
+fn section(out: &mut String, title: &str) {
+    let _ = write!(out, "### {title}\n\n");
+}
+
+fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
+    let p = &spec.caller;
+    let _ = write!(out, "## {}\n\n", l.caller);
+    role(out, p, l);
+    if let Some(task) = &p.task {
+        section(out, l.task);
+        let _ = write!(out, "{}\n\n", text(task, ""));
+    }
+    labelled(out, l.knows, &p.knows, l);
+    flow(out, spec, l);
+    if !spec.faq.is_empty() {
+        section(out, l.faq);
+        for qa in &spec.faq {
+            let mut lines: Vec<String> = qa
+                .questions
+                .iter()
+                .map(|q| format!("{}{}{}", l.qa[0], l.colon, text(q, "  ")))
+                .collect();
+            lines.push(format!("{}{}{}", l.qa[1], l.colon, text(&qa.answer, "  ")));
+            let _ = write!(out, "- {}\n\n", hard_breaks(&lines, "  "));
+        }
+    }
+    if let Some(opening) = &spec.opening {
+        section(out, l.opening);
+        let _ = write!(out, "{}\n\n", quoted(opening, "", l));
+    }
+    section(out, l.ending);
+    let conditions: Vec<&String> = spec.ends.iter().filter_map(|e| e.caller.as_ref()).collect();
+    if !conditions.is_empty() {
+        let _ = writeln!(out, "**{}**", l.end_conditions);
+        for c in conditions {
+            let _ = writeln!(out, "- {}", text(c, "  "));
+        }
+        out.push('\n');
+    }
+    if !spec.closing.trim().is_empty() {
+        let _ = write!(out, "**{}**\n{}\n\n", l.closing, quoted(&spec.closing, "", l));
+    }
+}
+
+fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
+    let p = &spec.callee;
+    let _ = write!(out, "\n## {}\n\n", l.callee);
+    role(out, p, l);
+    labelled(out, l.background, &p.background, l);
+    if !spec.concerns.is_empty() {
+        section(out, l.concerns);
+        for c in &spec.concerns {
+            let label = match c.priority {
+                Priority::Primary => l.priorities[0],
+                Priority::Secondary => l.priorities[1],
+                Priority::Latent => l.priorities[2],
+            };
+            let _ = writeln!(out, "- {label}{}{}", l.colon, text(&c.text, "  "));
+        }
+        out.push('\n');
+    }
+    if !p.behavior.is_empty() {
+        section(out, l.behavior);
+        for b in &p.behavior {
+            let _ = writeln!(out, "- {}", text(b, "  "));
+        }
+        out.push('\n');
+    }
+    let s = &p.style;
+    if s.note.is_some() || !s.avoid.is_empty() || !s.prefer.is_empty() {
+        section(out, l.style);
+        if let Some(note) = &s.note {
+            let _ = write!(out, "{}\n\n", text(note, ""));
+        }
+        for (label, lines) in [(l.avoid, &s.avoid), (l.prefer, &s.prefer)] {
+            if lines.is_empty() {
+                continue;
+            }
+            let mut all = vec![format!("**{label}**")];
+            all.extend(lines.iter().map(|x| quoted(x, "  ", l)));
+            let _ = write!(out, "- {}\n\n", hard_breaks(&all, "  "));
+        }
+    }
+    let conditions: Vec<&String> = spec.ends.iter().filter_map(|e| e.callee.as_ref()).collect();
+    if !conditions.is_empty() {
+        section(out, l.callee_end);
+        for c in conditions {
+            let _ = writeln!(out, "- {}", text(c, "  "));
+        }
+        out.push('\n');
+    }
+}
+
+/// The role section: identity bullets for what the persona does not
+/// mention, then the persona.
+fn role(out: &mut String, p: &ir::Party, l: &Layout) {
+    section(out, l.role);
+    let persona = p.persona.as_deref().unwrap_or_default();
+    let gender = p.gender.as_deref().map(|g| match g {
+        "male" => l.genders[0],
+        "female" => l.genders[1],
+        _ => l.genders[2],
+    });
+    let age = p.age.map(|a| format!("{a}{}", l.age_unit));
+    let fields = [
+        Some(p.name.as_str()),
+        gender,
+        age.as_deref(),
+        p.org.as_deref(),
+        p.role.as_deref(),
+    ];
+    let mut any = false;
+    for (label, value) in l.identity.iter().zip(fields) {
+        if let Some(v) = value.filter(|v| !mentions(persona, v)) {
+            let _ = writeln!(out, "- {label}{}{}", l.colon, text(v, "  "));
+            any = true;
+        }
+    }
+    if any {
+        out.push('\n');
+    }
+    if !persona.trim().is_empty() {
+        let _ = write!(out, "{}\n\n", text(persona, ""));
+    }
+}
+
+/// Whether the persona already says `value`: as a substring, or for ASCII
+/// words as a whole word (so that `male` is not found in `female`).
+fn mentions(persona: &str, value: &str) -> bool {
+    if value.trim().is_empty() {
+        return true;
+    }
+    let word = |c: char| c.is_alphanumeric() && c.is_ascii();
+    persona.match_indices(value).any(|(i, _)| {
+        let before = persona[..i].chars().next_back();
+        let after = persona[i + value.len()..].chars().next();
+        let first = value.chars().next().is_some_and(word);
+        let last = value.chars().next_back().is_some_and(word);
+        !(first && before.is_some_and(word) || last && after.is_some_and(word))
+    })
+}
+
+fn labelled(out: &mut String, title: &str, entries: &[(String, String)], l: &Layout) {
+    if entries.is_empty() {
+        return;
+    }
+    section(out, title);
+    for (label, value) in entries {
+        let _ = writeln!(out, "- {}{}{}", text(label, "  "), l.colon, text(value, "  "));
+    }
+    out.push('\n');
+}
+
+fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
+    section(out, l.flow);
+    if !spec.global_branches.is_empty() {
+        let notes: Vec<String> = spec
+            .global_branches
+            .iter()
+            .map(|b| note(l, l.global_branch, Some(signal(spec, b.signal)), b.target, spec))
+            .collect();
+        let _ = write!(out, "{}\n\n", hard_breaks(&notes, ""));
+    }
+    for (i, step) in spec.steps.iter().enumerate() {
+        let marker = format!("{}. ", i + 1);
+        let indent = " ".repeat(marker.len());
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(title) = &step.title {
+            lines.push(text(title, &indent));
+        }
+        lines.extend(step.lines.iter().map(|s| quoted(s, &indent, l)));
+        for b in step.branches.iter().filter(|b| !b.global) {
+            lines.push(note(l, l.branch, Some(signal(spec, b.signal)), b.target, spec));
+        }
+        let default = if i + 1 < spec.steps.len() {
+            Target::Step(i + 1)
+        } else {
+            Target::End(None)
+        };
+        if step.next_explicit && step.next != default {
+            lines.push(note(l, [l.then, ""], None, step.next, spec));
+        }
+        let _ = write!(out, "{marker}{}\n\n", hard_breaks(&lines, &indent));
+    }
+}
+
+fn signal(spec: &ir::Spec, i: usize) -> &str {
+    spec.signals
+        .get(i)
+        .map_or("", |s| s.description.as_deref().unwrap_or(&s.id))
+}
+
+/// A flow note: `（如张强表示时间紧 → 转到第9步）`. Line breaks inside the
+/// words become spaces and one final full stop is dropped, so that the note
+/// stays one line that the importer reads back.
+fn note(l: &Layout, frame: [&str; 2], cause: Option<&str>, target: Target, spec: &ir::Spec) -> String {
+    let one_line = |s: &str| {
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.strip_suffix(['。', '.']).map_or(s.clone(), str::to_owned)
+    };
+    let to = match target {
+        Target::Step(n) => format!("{}{}{}", l.goto[0], n + 1, l.goto[1]),
+        Target::End(None) => l.end_call.to_owned(),
+        Target::End(Some(c)) => {
+            let e = &spec.ends[c];
+            let why = e.caller.as_deref().or(e.callee.as_deref()).unwrap_or(&e.id);
+            format!("{}{}{}", l.end_call, l.colon, one_line(why))
+        }
+    };
+    let cause = cause.map_or(String::new(), one_line);
+    format!(
+        "{}{}{cause}{}{}{to}{}",
+        l.brackets[0], frame[0], frame[1], l.arrow, l.brackets[1]
+    )
+}
+
+/// Lines of one list item: every line but the last ends with two spaces (a
+/// Markdown hard line break); lines after the first are indented.
+fn hard_breaks(lines: &[String], indent: &str) -> String {
+    let mut s = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            s.push_str("  \n");
+            s.push_str(indent);
+        }
+        s.push_str(line);
+    }
+    s
+}
+
+/// A spoken line in quotation marks.
+fn quoted(s: &str, indent: &str, l: &Layout) -> String {
+    format!("{}{}{}", l.quotes[0], text(s, indent), l.quotes[1])
+}
+
+/// The one escaping function of this target: spec text as Markdown lines.
+/// Any line break (LF, CRLF, CR) starts a new line, indented by `indent` so
+/// that it stays inside its list item; a line that starts with `#` (which
+/// would open a heading and end the section) or with `\` gets a backslash
+/// in front, as `CommonMark` escapes it. Nothing else is escaped: the prompt
+/// is read as text by a model, and `*` or `_` inside a sentence are kept as
+/// they are. Blank lines stay blank (no trailing spaces).
+#[must_use]
+pub fn text(s: &str, indent: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in s.split("\r\n").flat_map(|l| l.split(['\n', '\r'])).enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(indent);
+            }
+        }
+        if line.trim_start().starts_with(['#', '\\']) {
+            let lead = line.len() - line.trim_start().len();
+            out.push_str(&line[..lead]);
+            out.push('\\');
+            out.push_str(&line[lead..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_escapes_only_what_opens_structure() {
+        assert_eq!(text("一行", "  "), "一行");
+        assert_eq!(text("# 不是标题", ""), "\\# 不是标题");
+        assert_eq!(text("a\r\n  #b\rc\n\nd", "   "), "a\n     \\#b\n   c\n\n   d");
+        assert_eq!(text("\\n 字面", ""), "\\\\n 字面");
+        assert_eq!(text("*重点* 和 _下划线_ 😀", ""), "*重点* 和 _下划线_ 😀");
+        assert_eq!(text("", "  "), "");
+    }
+
+    #[test]
+    fn mentions_respects_ascii_words() {
+        assert!(mentions("张强，泰山公司采购负责人，35岁", "35岁"));
+        assert!(!mentions("She is female.", "male"));
+        assert!(mentions("A male nurse", "male"));
+        assert!(mentions("李明（男）", "男"));
+        assert!(!mentions("Maria drives", "Maria Gonzalez"));
+        assert!(mentions("anything", " "));
+    }
+
+    #[test]
+    fn chinese_locales_get_the_reference_titles() {
+        assert_eq!(layout("zh-CN").caller, "电话拨打方");
+        assert_eq!(layout("zh-Hant-TW").caller, "电话拨打方");
+        assert_eq!(layout("en-US").caller, "Caller");
+        assert_eq!(layout("fr").caller, "Caller");
+    }
+}
