@@ -147,6 +147,20 @@ enum Command {
         #[command(flatten)]
         options: CheckOptions,
     },
+    /// Format specs in the one canonical layout (comments kept). A directory means every `*.call` below it.
+    Fmt {
+        /// Files or directories; `-` formats standard input to standard output.
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        /// Change nothing; list the files that would change and exit 1 if any would.
+        #[arg(long)]
+        check: bool,
+        /// When to use colour (for syntax errors).
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
     /// Explain a diagnostic code (`E0102`) or lint (`dead_end`); without one, list them all.
     Explain {
         /// The code or lint name.
@@ -189,6 +203,11 @@ pub fn main() -> ExitCode {
             options,
         } => run_graph(&file, to, output.as_deref(), &options, sub),
         Command::Import { file, output, options } => run_import(&file, output.as_deref(), &options, sub),
+        Command::Fmt { paths, check, color } => run_fmt(&paths, check, color),
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => tool_error(&format!("language server: {e}")),
+        },
         Command::Explain { code } => run_explain(code.as_deref()),
         Command::Schema => {
             print!("{}", emit::json::schema());
@@ -303,37 +322,49 @@ fn summary(options: &CheckOptions, errors: usize, warnings: usize, color: bool, 
 }
 
 fn run_check(paths: &[PathBuf], options: &CheckOptions, matches: Option<&ArgMatches>) -> ExitCode {
+    use rayon::prelude::*;
+
     let levels = match lint_levels(matches) {
         Ok(l) => l,
         Err(e) => return tool_error(&e),
     };
     let color = use_color(options.color);
+    // Every file first (a path that cannot be expanded keeps its place in
+    // the order), then all of them checked on every core, then the reports
+    // printed in the order the files were named.
+    let mut jobs: Vec<Result<PathBuf, String>> = Vec::new();
+    for path in paths {
+        match expand(path) {
+            Ok(files) => jobs.extend(files.into_iter().map(Ok)),
+            Err(e) => jobs.push(Err(e)),
+        }
+    }
+    let reports: Vec<FileReport> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let mut r = FileReport::default();
+            match job.and_then(|file| read(&file)) {
+                Ok((name, bytes)) => {
+                    let compiled = crate::compile_owned(&name, bytes, &levels);
+                    (r.errors, r.warnings) = report(&compiled, options, color, &mut r.out, &mut r.err);
+                }
+                Err(e) => {
+                    let _ = writeln!(r.err, "callc: error: {e}");
+                    r.io_failed = true;
+                }
+            }
+            r
+        })
+        .collect();
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let (mut out, mut err) = (stdout.lock(), stderr.lock());
     let (mut errors, mut warnings, mut io_failed) = (0, 0, false);
-    for path in paths {
-        let files = match expand(path) {
-            Ok(f) => f,
-            Err(e) => {
-                let _ = writeln!(err, "callc: error: {e}");
-                io_failed = true;
-                continue;
-            }
-        };
-        for file in files {
-            match read(&file) {
-                Ok((name, bytes)) => {
-                    let compiled = compile(&name, &bytes, &levels);
-                    let (e, w) = report(&compiled, options, color, &mut out, &mut err);
-                    errors += e;
-                    warnings += w;
-                }
-                Err(e) => {
-                    let _ = writeln!(err, "callc: error: {e}");
-                    io_failed = true;
-                }
-            }
-        }
+    for r in reports {
+        let _ = out.write_all(&r.out);
+        let _ = err.write_all(&r.err);
+        errors += r.errors;
+        warnings += r.warnings;
+        io_failed |= r.io_failed;
     }
     summary(options, errors, warnings, color, &mut err);
     if io_failed {
@@ -343,6 +374,17 @@ fn run_check(paths: &[PathBuf], options: &CheckOptions, matches: Option<&ArgMatc
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// What checking one file printed and found, gathered so that files checked
+/// in parallel are reported in order.
+#[derive(Default)]
+struct FileReport {
+    out: Vec<u8>,
+    err: Vec<u8>,
+    errors: usize,
+    warnings: usize,
+    io_failed: bool,
 }
 
 fn run_build(
@@ -417,7 +459,7 @@ fn checked_output(
         Ok(r) => r,
         Err(e) => return tool_error(&e),
     };
-    let compiled = compile(&name, &bytes, &levels);
+    let compiled = crate::compile_owned(&name, bytes, &levels);
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let (mut out, mut err) = (stdout.lock(), stderr.lock());
     let (errors, warnings) = report(&compiled, options, color, &mut out, &mut err);
@@ -572,6 +614,70 @@ fn run_import(path: &Path, output: Option<&Path>, options: &CheckOptions, matche
 pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     stage(path, contents)?.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+fn run_fmt(paths: &[PathBuf], check: bool, color: Color) -> ExitCode {
+    let color = use_color(color);
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let (mut io_failed, mut syntax_errors, mut changed) = (false, false, Vec::new());
+    for path in paths {
+        let files = match expand(path) {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = writeln!(err, "callc: error: {e}");
+                io_failed = true;
+                continue;
+            }
+        };
+        for file in files {
+            let (name, bytes) = match read(&file) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = writeln!(err, "callc: error: {e}");
+                    io_failed = true;
+                    continue;
+                }
+            };
+            // A file that does not decode or parse is reported like `check` does, and left alone.
+            let (text, problem) = crate::source::decode(&bytes);
+            let formatted = if problem.is_some() {
+                Err(Vec::new())
+            } else {
+                crate::fmt::format(&text)
+            };
+            let Ok(formatted) = formatted else {
+                let c = compile(&name, &bytes, &LintLevels::default());
+                for d in c.diagnostics.iter().filter(|d| d.is_error()) {
+                    let _ = write!(err, "{}", render::human(&c.file, d, color));
+                }
+                let _ = writeln!(err, "callc: `{name}` was not formatted: it has syntax errors");
+                syntax_errors = true;
+                continue;
+            };
+            if file.as_os_str() == "-" {
+                print!("{formatted}");
+                continue;
+            }
+            if formatted == text {
+                continue;
+            }
+            if check {
+                let _ = writeln!(err, "would reformat {name}");
+                changed.push(name);
+            } else if let Err(e) = write_atomically(&file, formatted.as_bytes()) {
+                let _ = writeln!(err, "callc: error: cannot write `{name}`: {e}");
+                io_failed = true;
+            }
+        }
+    }
+    if io_failed {
+        ExitCode::from(2)
+    } else if syntax_errors || !changed.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn run_explain(code: Option<&str>) -> ExitCode {

@@ -6,13 +6,19 @@
 //! &str ─syntax::parse─▶ ast::File ─check::check─▶ ir::Spec + diagnostics ─emit─▶ output
 //! ```
 
+// pest is built without its `std` feature (which checks the stack on every
+// rule call and costs 13% of a parse); its generated parser then names `alloc`.
+extern crate alloc;
+
 pub mod ast;
 pub mod check;
 pub mod codes;
 pub mod diagnostic;
 pub mod emit;
+pub mod fmt;
 pub mod import;
 pub mod ir;
+pub mod lsp;
 pub mod render;
 pub mod source;
 pub mod syntax;
@@ -51,7 +57,13 @@ impl Compiled {
 /// Checks one file given as bytes: decode, parse, check.
 #[must_use]
 pub fn compile(name: &str, bytes: &[u8], levels: &LintLevels) -> Compiled {
-    let (text, problem) = source::decode(bytes);
+    compile_owned(name, bytes.to_vec(), levels)
+}
+
+/// [`compile`] for bytes the caller no longer needs (no copy of the text).
+#[must_use]
+pub fn compile_owned(name: &str, bytes: Vec<u8>, levels: &LintLevels) -> Compiled {
+    let (text, problem) = source::decode_owned(bytes);
     let file = SourceFile::new(name, text);
     if let Some(problem) = problem {
         let d = match problem {

@@ -68,20 +68,24 @@ pub struct SourceFile {
     pub name: String,
     /// The text. Invalid UTF-8 has been replaced by U+FFFD, see [`decode`].
     pub text: String,
-    index: LineIndex,
+    /// Built on the first position asked for: a clean file never needs one,
+    /// and building it costs as much as parsing a text-heavy Chinese file.
+    index: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     /// A file from text that is already UTF-8.
     #[must_use]
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let index = LineIndex::new(&text);
         Self {
             name: name.into(),
-            text,
-            index,
+            text: text.into(),
+            index: std::sync::OnceLock::new(),
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The position of a byte offset (clamped to the text and moved back to a
@@ -93,11 +97,11 @@ impl SourceFile {
             byte -= 1;
         }
         let offset = TextSize::new(u32::try_from(byte).unwrap_or(u32::MAX));
-        let lc = self.index.line_col(offset);
+        let lc = self.index().line_col(offset);
         let line_start = byte - lc.col as usize;
         let before = &self.text[line_start..byte];
         let utf16 = self
-            .index
+            .index()
             .to_wide(WideEncoding::Utf16, lc)
             .map_or_else(|| before.encode_utf16().count(), |w| w.col as usize);
         Position {
@@ -111,7 +115,7 @@ impl SourceFile {
     /// The byte range of the 0-based line `line` (without its line break).
     #[must_use]
     pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
-        let r = self.index.line(u32::try_from(line).ok()?)?;
+        let r = self.index().line(u32::try_from(line).ok()?)?;
         let (start, mut end) = (usize::from(r.start()), usize::from(r.end()));
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
@@ -138,6 +142,13 @@ pub enum DecodeProblem {
 /// is reported, an over-large file is cut to its first line and reported.
 #[must_use]
 pub fn decode(bytes: &[u8]) -> (String, Option<DecodeProblem>) {
+    decode_owned(bytes.to_vec())
+}
+
+/// [`decode`] for bytes the caller no longer needs: valid UTF-8 becomes the
+/// text without a copy, which matters for the peak memory of large files.
+#[must_use]
+pub fn decode_owned(bytes: Vec<u8>) -> (String, Option<DecodeProblem>) {
     if bytes.len() > MAX_SOURCE_BYTES {
         // Keep only a short, valid prefix so the diagnostic has something to point at.
         let head = &bytes[..bytes.len().min(200)];
@@ -145,11 +156,18 @@ pub fn decode(bytes: &[u8]) -> (String, Option<DecodeProblem>) {
         let text = String::from_utf8_lossy(&head[..head_end]).into_owned();
         return (text, Some(DecodeProblem::TooLarge { len: bytes.len() }));
     }
-    match std::str::from_utf8(bytes) {
+    // The fast validator answers the common case; std's error says where.
+    if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        return match String::from_utf8(bytes) {
+            Ok(s) => (s, None),
+            Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), None),
+        };
+    }
+    match std::str::from_utf8(&bytes) {
         Ok(s) => (s.to_owned(), None),
         Err(e) => {
             let at = e.valid_up_to();
-            let text = String::from_utf8_lossy(bytes).into_owned();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
             // The lossy text is identical up to `at`; there it holds U+FFFD (3 bytes).
             (
                 text,

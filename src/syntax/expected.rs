@@ -62,7 +62,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::step_item => "`say`",
         Rule::label => "a label",
         Rule::value => "a value",
-        Rule::string | Rule::line_chars | Rule::line_run | Rule::block_chars | Rule::block_run => "a string",
+        Rule::string => "a string",
         Rule::ident | Rule::keyword => "an identifier",
     }
 }

@@ -46,10 +46,7 @@ impl Lower<'_> {
         let mut out = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::COMMENT => self.comments.push(Comment {
-                    span: span(&p),
-                    text: p.as_str().to_owned(),
-                }),
+                Rule::COMMENT => self.comments.push(comment(&p)),
                 Rule::kw_call
                 | Rule::kw_caller
                 | Rule::kw_callee
@@ -432,10 +429,7 @@ impl Lower<'_> {
         let mut after_callee = false;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::COMMENT => self.comments.push(Comment {
-                    span: span(&p),
-                    text: p.as_str().to_owned(),
-                }),
+                Rule::COMMENT => self.comments.push(comment(&p)),
                 Rule::end_id => id = Some(self.decl(&p)),
                 Rule::kw_callee => after_callee = true,
                 Rule::line_string | Rule::block_string if after_callee => callee = Some(self.text(&p)),
@@ -449,6 +443,16 @@ impl Lower<'_> {
             callee,
             span: sp,
         }
+    }
+}
+
+/// A comment without the carriage return of a CRLF line ending.
+fn comment(p: &Pair<'_, Rule>) -> Comment {
+    let text = p.as_str().strip_suffix('\r').unwrap_or(p.as_str());
+    let start = p.as_span().start();
+    Comment {
+        span: Span::new(start, start + text.len()),
+        text: text.to_owned(),
     }
 }
 

@@ -40,6 +40,14 @@ pub fn parse(source: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
     }
 }
 
+/// Whether pest recognises the text, without building the tree: for
+/// benchmarks that separate pest's cost from lowering's.
+#[doc(hidden)]
+#[must_use]
+pub fn recognise(source: &str) -> bool {
+    CallParser::parse(Rule::file, source).is_ok()
+}
+
 /// The span of the token at `pos`: an identifier-like word, a string start,
 /// or one character; never longer than a few dozen characters.
 fn token_at(source: &str, pos: usize) -> Span {

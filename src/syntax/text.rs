@@ -18,9 +18,25 @@ pub fn decode(raw: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Text {
         decode_block(&raw[3..raw.len() - 3], base + 3, &mut parts, diags);
     } else {
         let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
-        scan(inner, base + 1, &mut parts, diags);
+        if is_plain(inner) {
+            // Most strings hold no escape, brace or control character: one copy.
+            if !inner.is_empty() {
+                parts.push(TextPart::Literal(inner.to_owned()));
+            }
+        } else {
+            scan(inner, base + 1, &mut parts, diags);
+        }
     }
     Text { parts, span, block }
+}
+
+/// Whether a one-line string's content needs no decoding at all.
+#[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branches, so it vectorises
+fn is_plain(s: &str) -> bool {
+    // Branch-free, so the compiler vectorises it; strings are mostly long CJK runs.
+    !s.bytes().fold(false, |special, b| {
+        special | (b == b'\\') | (b == b'{') | (b == b'}') | (b < 0x20) | (b == 0x7F)
+    })
 }
 
 /// Splits a block body into lines, drops the first and last line breaks,

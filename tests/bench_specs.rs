@@ -1,0 +1,29 @@
+//! The specs the benchmarks generate are valid and clean, so the benchmarks
+//! measure the normal path, not error reporting.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../benches/support/generate.rs"]
+mod generate;
+
+use generate::{Shape, spec};
+
+#[test]
+fn generated_specs_check_clean_and_have_the_asked_size() {
+    for shape in [Shape::Text, Shape::Dense] {
+        for size in [10_000, 100_000] {
+            let text = spec(shape, size);
+            assert!(
+                text.len() >= size && text.len() < size + 2_000,
+                "{shape:?} {size}: {}",
+                text.len()
+            );
+            let c = callc::compile("bench.call", text.as_bytes(), &callc::check::LintLevels::default());
+            assert!(
+                c.diagnostics.is_empty(),
+                "{shape:?}: {:#?}",
+                &c.diagnostics[..c.diagnostics.len().min(3)]
+            );
+        }
+    }
+}
