@@ -226,8 +226,7 @@ fn escape(s: &str, i: usize, base: usize, parts: &mut Vec<TextPart>, diags: &mut
         if let Some(end) = end {
             let hex = &rest[2..end];
             let span = Span::new(base + i, base + i + 1 + end + 1);
-            let ch = (1..=6)
-                .contains(&hex.len())
+            let ch = ((1..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
                 .then(|| u32::from_str_radix(hex, 16).ok())
                 .flatten()
                 .and_then(char::from_u32);
@@ -284,6 +283,18 @@ mod tests {
         let (t, d) = lit(r#""a\"b\\c\n\u{1F600}{{x}}""#);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(t.as_literal(), Some("a\"b\\c\n😀{x}"));
+    }
+
+    #[test]
+    fn unicode_escapes_take_hex_digits_only() {
+        let (t, d) = lit(r#""\u{41}\u{1f600}""#);
+        assert!(d.is_empty());
+        assert_eq!(t.as_literal(), Some("A😀"));
+        for bad in [r#""\u{+41}""#, r#""\u{}""#, r#""\u{D800}""#, r#""\u{110000}""#, r#""\u{1234567}""#] {
+            let (_, d) = lit(bad);
+            assert_eq!(d.len(), 1, "{bad}");
+            assert_eq!(d[0].code, Code::E0001, "{bad}");
+        }
     }
 
     #[test]
