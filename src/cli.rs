@@ -646,14 +646,19 @@ fn run_fmt(paths: &[PathBuf], check: bool, color: Color) -> ExitCode {
             } else {
                 crate::fmt::format(&text)
             };
-            let Ok(formatted) = formatted else {
-                let c = compile(&name, &bytes, &LintLevels::default());
-                for d in c.diagnostics.iter().filter(|d| d.is_error()) {
-                    let _ = write!(err, "{}", render::human(&c.file, d, color));
+            let formatted = match formatted {
+                Ok(f) => f,
+                Err(errors) => {
+                    // Only why it cannot be formatted (every diagnostic when it does not even decode).
+                    let c = compile(&name, &bytes, &LintLevels::default());
+                    let shown = if errors.is_empty() { c.diagnostics } else { errors };
+                    for d in shown.iter().filter(|d| d.is_error()) {
+                        let _ = write!(err, "{}", render::human(&c.file, d, color));
+                    }
+                    let _ = writeln!(err, "callc: `{name}` was not formatted: it has syntax errors");
+                    syntax_errors = true;
+                    continue;
                 }
-                let _ = writeln!(err, "callc: `{name}` was not formatted: it has syntax errors");
-                syntax_errors = true;
-                continue;
             };
             if file.as_os_str() == "-" {
                 print!("{formatted}");

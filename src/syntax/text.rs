@@ -290,7 +290,13 @@ mod tests {
         let (t, d) = lit(r#""\u{41}\u{1f600}""#);
         assert!(d.is_empty());
         assert_eq!(t.as_literal(), Some("A😀"));
-        for bad in [r#""\u{+41}""#, r#""\u{}""#, r#""\u{D800}""#, r#""\u{110000}""#, r#""\u{1234567}""#] {
+        for bad in [
+            r#""\u{+41}""#,
+            r#""\u{}""#,
+            r#""\u{D800}""#,
+            r#""\u{110000}""#,
+            r#""\u{1234567}""#,
+        ] {
             let (_, d) = lit(bad);
             assert_eq!(d.len(), 1, "{bad}");
             assert_eq!(d[0].code, Code::E0001, "{bad}");

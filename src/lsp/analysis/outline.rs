@@ -1,0 +1,263 @@
+//! The outline of a file: the call, its parties (with `knows`, `background`
+//! and concerns), signals, the flow with its steps, the FAQ and the end
+//! conditions, as a tree with the span of each node and of its name.
+//!
+//! Input: an [`ast::File`]. Output: the root [`Node`] (the call).
+
+use crate::ast::{self, CallItem, FlowItem, PartyItem, Target, Text, TextPart, Value};
+use crate::source::Span;
+
+use super::complete::cut;
+
+/// What a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// The `call` block.
+    Call,
+    /// `caller` or `callee`.
+    Party,
+    /// `knows`, `background`, `flow`, `faq`, `end`: a group.
+    Group,
+    /// A labelled entry of `knows` or `background`.
+    Entry,
+    /// A concern.
+    Concern,
+    /// A signal.
+    Signal,
+    /// A step.
+    Step,
+    /// A global branch `on S -> T`.
+    Branch,
+    /// An FAQ entry.
+    Qa,
+    /// An end condition.
+    When,
+}
+
+/// One node of the outline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    /// The name shown (never empty).
+    pub name: String,
+    /// A short description (a title, a wording), one line.
+    pub detail: Option<String>,
+    /// What it is.
+    pub kind: NodeKind,
+    /// The whole construct.
+    pub span: Span,
+    /// The part to select: its id or keyword (inside `span`).
+    pub selection: Span,
+    /// Nested nodes, in source order.
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    fn new(name: &str, kind: NodeKind, span: Span, selection: Span) -> Self {
+        Self {
+            name: if name.is_empty() {
+                "?".to_owned()
+            } else {
+                name.to_owned()
+            },
+            detail: None,
+            kind,
+            span,
+            selection: if span.contains(selection) { selection } else { span },
+            children: Vec::new(),
+        }
+    }
+
+    fn detail(mut self, detail: Option<String>) -> Self {
+        self.detail = detail.filter(|d| !d.is_empty());
+        self
+    }
+}
+
+/// A text as one short line, placeholders as written.
+#[must_use]
+pub fn text_preview(t: &Text) -> String {
+    let mut s = String::new();
+    for p in &t.parts {
+        match p {
+            TextPart::Literal(l) => s.push_str(l),
+            TextPart::Placeholder(p) => {
+                s.push('{');
+                s.push_str(&p.path);
+                s.push('}');
+            }
+        }
+    }
+    let line = s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    cut(line, 60)
+}
+
+fn field_text<'a>(fields: impl IntoIterator<Item = &'a ast::Field>, name: &str) -> Option<String> {
+    fields
+        .into_iter()
+        .find(|f| f.name.name == name)
+        .map(|f| match &f.value {
+            Value::Text(t) => text_preview(t),
+            Value::Integer(n, _) => n.clone(),
+            Value::Word(w) => w.name.clone(),
+        })
+}
+
+/// The outline of a parsed file.
+#[must_use]
+pub fn outline(file: &ast::File) -> Node {
+    let call = &file.call;
+    let fields = call
+        .items
+        .iter()
+        .filter_map(|i| if let CallItem::Field(f) = i { Some(f) } else { None });
+    let mut root =
+        Node::new(&call.id.name, NodeKind::Call, call.span, call.id.span).detail(field_text(fields, "title"));
+    for item in &call.items {
+        match item {
+            CallItem::Party(p) => root.children.push(party(p)),
+            CallItem::Signal(s) => root.children.push(
+                Node::new(&s.id.name, NodeKind::Signal, s.span, s.id.span)
+                    .detail(s.description.as_ref().map(text_preview)),
+            ),
+            CallItem::Flow(f) => root.children.push(flow(f)),
+            CallItem::Faq(f) => {
+                let mut group = Node::new("faq", NodeKind::Group, f.span, f.keyword);
+                for q in &f.entries {
+                    group.children.push(
+                        Node::new(&q.id.name, NodeKind::Qa, q.span, q.id.span).detail(field_text(&q.fields, "q")),
+                    );
+                }
+                root.children.push(group);
+            }
+            CallItem::End(e) => {
+                let mut group = Node::new("end", NodeKind::Group, e.span, e.keyword);
+                for w in &e.conditions {
+                    let wording = w.caller.as_ref().or(w.callee.as_ref()).map(text_preview);
+                    group
+                        .children
+                        .push(Node::new(&w.id.name, NodeKind::When, w.span, w.id.span).detail(wording));
+                }
+                root.children.push(group);
+            }
+            CallItem::Field(_) | CallItem::Lint(_) => {}
+        }
+    }
+    root
+}
+
+fn party(p: &ast::Party) -> Node {
+    let fields = p
+        .items
+        .iter()
+        .filter_map(|i| if let PartyItem::Field(f) = i { Some(f) } else { None });
+    let name = field_text(fields, "name");
+    let mut node = Node::new(&p.id.name, NodeKind::Party, p.span, p.id.span).detail(Some(match name {
+        Some(n) => format!("{} · {n}", p.kind.keyword()),
+        None => p.kind.keyword().to_owned(),
+    }));
+    for item in &p.items {
+        match item {
+            PartyItem::Knows(e) | PartyItem::Background(e) => {
+                let word = if matches!(item, PartyItem::Knows(_)) {
+                    "knows"
+                } else {
+                    "background"
+                };
+                let mut group = Node::new(word, NodeKind::Group, e.span, e.keyword);
+                for entry in &e.entries {
+                    let span = entry.label_span.to(entry.value.span);
+                    group.children.push(
+                        Node::new(&entry.label, NodeKind::Entry, span, entry.label_span)
+                            .detail(Some(text_preview(&entry.value))),
+                    );
+                }
+                node.children.push(group);
+            }
+            PartyItem::Concern(c) => node.children.push(
+                Node::new(&c.id.name, NodeKind::Concern, c.span, c.id.span).detail(Some(format!(
+                    "{} · {}",
+                    c.priority.as_str(),
+                    text_preview(&c.text)
+                ))),
+            ),
+            PartyItem::Field(_) | PartyItem::Lint(_) | PartyItem::Style(_) => {}
+        }
+    }
+    node
+}
+
+fn flow(f: &ast::Flow) -> Node {
+    let mut group = Node::new("flow", NodeKind::Group, f.span, f.keyword);
+    for item in &f.items {
+        match item {
+            FlowItem::Step(s) => group.children.push(
+                Node::new(&s.id.name, NodeKind::Step, s.span, s.id.span).detail(s.title.as_ref().map(text_preview)),
+            ),
+            FlowItem::Branch(b) => {
+                let to = match &b.target {
+                    Target::Step(id) => id.name.clone(),
+                    Target::End { condition: Some(c), .. } => format!("end({})", c.name),
+                    Target::End { condition: None, .. } => "end".to_owned(),
+                };
+                group.children.push(
+                    Node::new(
+                        &format!("on {} -> {to}", b.signal.name),
+                        NodeKind::Branch,
+                        b.span,
+                        b.signal.span,
+                    )
+                    .detail(Some("at every step".to_owned())),
+                );
+            }
+            FlowItem::Lint(_) => {}
+        }
+    }
+    group
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(n: &Node) {
+        assert!(n.span.contains(n.selection), "{n:?}");
+        assert!(!n.name.is_empty());
+        for c in &n.children {
+            assert!(n.span.contains(c.span), "{} does not contain {}", n.name, c.name);
+            walk(c);
+        }
+    }
+
+    #[test]
+    fn the_reference_spec_has_the_expected_shape() {
+        let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/taishan_renewal.call"))
+            .expect("reference spec");
+        let (file, _) = crate::syntax::parse(&src);
+        let root = outline(&file.expect("parses"));
+        assert_eq!(root.name, "taishan_renewal");
+        assert_eq!(root.kind, NodeKind::Call);
+        let top: Vec<(&str, NodeKind)> = root.children.iter().map(|c| (c.name.as_str(), c.kind)).collect();
+        assert!(top.contains(&("li_ming", NodeKind::Party)), "{top:?}");
+        assert!(
+            top.contains(&("flow", NodeKind::Group)) && top.contains(&("faq", NodeKind::Group)),
+            "{top:?}"
+        );
+        let flow = root.children.iter().find(|c| c.name == "flow").expect("flow");
+        assert!(
+            flow.children
+                .iter()
+                .any(|c| c.kind == NodeKind::Step && c.name == "greet")
+        );
+        let callee = root.children.iter().find(|c| c.name == "zhang_qiang").expect("callee");
+        let concern = callee
+            .children
+            .iter()
+            .find(|c| c.kind == NodeKind::Concern)
+            .expect("concern");
+        assert!(
+            concern.detail.as_deref().is_some_and(|d| d.starts_with("primary · ")),
+            "{concern:?}"
+        );
+        walk(&root);
+    }
+}

@@ -1,0 +1,249 @@
+//! Rename: which name is under the cursor (or why there is none that can be
+//! renamed), whether a new name is acceptable, and the edits.
+//!
+//! Input: an [`Analysis`], a byte offset, a new name. Output: the span and
+//! name to rename, or the edits, or a message for people saying why not.
+
+use crate::source::Span;
+
+use super::Analysis;
+use super::index::Kind;
+use super::tokens::{TokenKind, is_identifier, tokenize};
+use super::vocabulary::{self, WordKind};
+
+/// The name a rename at the cursor would change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The name as written under the cursor (a quoted label includes its quotes).
+    pub span: Span,
+    /// The name.
+    pub name: String,
+    /// What it names.
+    pub kind: Kind,
+    /// The definition, in the analysis's index.
+    pub symbol: usize,
+}
+
+/// The renamable name at `offset`, or why there is none.
+///
+/// # Errors
+/// A message for people: the cursor is on a keyword, a string, a field, a
+/// lint, an unknown name, or the file does not parse.
+pub fn prepare(analysis: &Analysis, offset: usize) -> Result<Target, String> {
+    let index = analysis
+        .index
+        .as_ref()
+        .ok_or("the file has a syntax error; fix it, then rename")?;
+    let Some(occ) = index.at(offset) else {
+        return Err(why_not(analysis.text(), offset));
+    };
+    match (occ.kind, occ.symbol) {
+        (Kind::Lint, _) => Err(format!("`{}` is a lint name; lint names are fixed", occ.name)),
+        (Kind::Field, _) => {
+            let (party, field) = occ.name.split_once('.').unwrap_or(("", &occ.name));
+            Err(format!(
+                "`{field}` is a field of the {party}; field names are fixed by the language"
+            ))
+        }
+        (kind, None) => Err(format!(
+            "no {} is called `{}`, so there is nothing to rename (define it, or apply the suggested fix)",
+            kind.name(),
+            occ.name
+        )),
+        (kind, Some(symbol)) => Ok(Target {
+            span: occ.span,
+            name: occ.name.clone(),
+            kind,
+            symbol,
+        }),
+    }
+}
+
+/// Why the cursor is on nothing that can be renamed.
+fn why_not(source: &str, offset: usize) -> String {
+    let tokens = tokenize(source);
+    let i = tokens.partition_point(|t| t.span.end < offset);
+    let Some(t) = tokens.get(i).filter(|t| t.span.start <= offset) else {
+        return "there is no id here to rename".to_owned();
+    };
+    let text = t.text(source);
+    match t.kind {
+        TokenKind::Ident => match vocabulary::word(text) {
+            Some(w) if w.kind == WordKind::Keyword => {
+                format!("`{text}` is a keyword, not an id; only ids can be renamed")
+            }
+            Some(_) => format!("`{text}` is a field name; field names are fixed by the language"),
+            None => format!("`{text}` is a fixed word, not an id; only ids can be renamed"),
+        },
+        TokenKind::String { .. } | TokenKind::Block { .. } => {
+            "this is text inside a string; only ids and `{knows.…}`/`{background.…}` labels can be renamed".to_owned()
+        }
+        TokenKind::Comment => "this is a comment; only ids can be renamed".to_owned(),
+        _ => "there is no id here to rename".to_owned(),
+    }
+}
+
+/// The edits that rename the name at `offset` to `new_name` everywhere in the file.
+///
+/// # Errors
+/// A message for people: nothing to rename here (see [`prepare`]), the new
+/// name is not an identifier, is a keyword or is taken, or the result
+/// would not parse.
+pub fn rename(analysis: &Analysis, offset: usize, new_name: &str) -> Result<Vec<(Span, String)>, String> {
+    let target = prepare(analysis, offset)?;
+    let Some(index) = analysis.index.as_ref() else {
+        return Err("the file has a syntax error; fix it, then rename".to_owned());
+    };
+    if new_name == target.name {
+        return Ok(Vec::new());
+    }
+    if !is_identifier(new_name) {
+        return Err(format!(
+            "`{new_name}` is not an identifier: a name starts with a letter or `_` and goes on with letters, \
+             digits and `_` (no spaces, hyphens, punctuation or emoji)"
+        ));
+    }
+    if vocabulary::is_keyword(new_name) {
+        return Err(format!("`{new_name}` is a keyword; choose another name"));
+    }
+    let taken = if target.kind.is_id() {
+        index.id_named(new_name).map(|s| {
+            format!(
+                "`{new_name}` is already the id of a {}; ids of every kind share one namespace",
+                s.kind.name()
+            )
+        })
+    } else {
+        index
+            .lookup(target.kind, new_name)
+            .map(|_| format!("`{new_name}` is already a {}", target.kind.name()))
+    };
+    if let Some(message) = taken {
+        return Err(message);
+    }
+    let edits: Vec<(Span, String)> = index
+        .occurrences_of(target.symbol)
+        .map(|o| (o.span, new_name.to_owned()))
+        .collect();
+    // Belt and braces: the renamed file must still parse.
+    let mut text = analysis.text().to_owned();
+    for (span, new) in edits.iter().rev() {
+        text.replace_range(span.range(), new);
+    }
+    if crate::syntax::parse(&text).0.is_none() {
+        return Err(format!("renaming to `{new_name}` would make the file fail to parse"));
+    }
+    Ok(edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r#"call t {
+  locale "zh-CN"
+  caller a { name "李明" knows { "公司 名" "泰山" } }
+  callee b { name "张强😀" concern 价格 primary "价格" }
+  signal 忙 "忙"
+  opening "{knows.公司 名}{callee.name}"
+  flow {
+    on 忙 -> 发资料 // 注释
+    step 开场 covers 价格 { say "您好" next 发资料 allow silent_step }
+    step 发资料 { say "发" -> end(拒绝) on 忙 -> 开场 }
+  }
+  end { when 拒绝 "不要" closing "再见" }
+}
+"#;
+
+    fn at(needle: &str) -> usize {
+        SPEC.find(needle).expect("needle")
+    }
+
+    fn analysis() -> Analysis {
+        Analysis::new("t.call", SPEC)
+    }
+
+    fn apply(edits: &[(Span, String)]) -> String {
+        let mut s = SPEC.to_owned();
+        let mut edits = edits.to_vec();
+        edits.sort_by_key(|(sp, _)| std::cmp::Reverse(sp.start));
+        for (sp, new) in edits {
+            s.replace_range(sp.range(), &new);
+        }
+        s
+    }
+
+    #[test]
+    fn renames_a_step_from_a_reference() {
+        let a = analysis();
+        let edits = rename(&a, at("发资料 //"), "send_docs").expect("rename");
+        assert_eq!(edits.len(), 3);
+        let out = apply(&edits);
+        assert!(
+            !out.contains("发资料") && out.matches("send_docs").count() == 3,
+            "{out}"
+        );
+        let c = crate::compile("t.call", out.as_bytes(), &crate::check::LintLevels::default());
+        assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    }
+
+    #[test]
+    fn renames_signals_concerns_ends_and_quoted_labels() {
+        let a = analysis();
+        for (needle, new, count) in [("忙 \"", "busy", 3), ("价格 {", "price", 2), ("拒绝)", "declined", 2)] {
+            let edits = rename(&a, at(needle), new).expect(needle);
+            assert_eq!(edits.len(), count, "{needle}");
+        }
+        let edits = rename(&a, at("公司 名}"), "公司").expect("label");
+        let out = apply(&edits);
+        assert!(
+            out.contains("knows { 公司 \"泰山\" }") && out.contains("{knows.公司}"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn refuses_with_a_reason() {
+        let a = analysis();
+        let err = |needle: &str| prepare(&a, at(needle)).expect_err(needle);
+        assert!(err("step 开场").contains("keyword"));
+        assert!(err("\"您好\"").contains("inside a string"));
+        assert!(err("// 注释").contains("comment"));
+        assert!(err("callee.name").contains("field of the callee"));
+        assert!(err("silent_step").contains("lint name"));
+        assert!(err("name \"李明\"").contains("field name"));
+        assert!(err("primary").contains("fixed word"));
+        let unknown = Analysis::new("t.call", &SPEC.replace("next 发资料", "next 发资"));
+        let e = prepare(&unknown, at("next 发资料") + 5).expect_err("unknown");
+        assert!(e.contains("no step is called `发资`"), "{e}");
+        let broken = Analysis::new("t.call", &SPEC.replace("flow {", "flow"));
+        assert!(
+            prepare(&broken, at("开场"))
+                .expect_err("broken")
+                .contains("syntax error")
+        );
+    }
+
+    #[test]
+    fn validates_the_new_name() {
+        let a = analysis();
+        let on = at("开场 covers");
+        assert!(
+            rename(&a, on, "send docs")
+                .expect_err("space")
+                .contains("not an identifier")
+        );
+        assert!(
+            rename(&a, on, "报价😀")
+                .expect_err("emoji")
+                .contains("not an identifier")
+        );
+        assert!(rename(&a, on, "end").expect_err("end").contains("keyword"));
+        assert!(rename(&a, on, "step").expect_err("kw").contains("keyword"));
+        let e = rename(&a, on, "忙").expect_err("taken");
+        assert!(e.contains("already the id of a signal"), "{e}");
+        assert_eq!(rename(&a, on, "开场"), Ok(Vec::new()));
+        let t = prepare(&a, on).expect("target");
+        assert_eq!((t.name.as_str(), t.kind, t.span.start), ("开场", Kind::Step, on));
+    }
+}

@@ -1,0 +1,132 @@
+"""The outline, formatting, rename and quick fixes."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pytest_lsp import LanguageClient
+
+from helpers import BROKEN, CALLC, CLEAN, URI, apply, at, covered, open_doc, replace_all
+
+DOC = types.TextDocumentIdentifier(uri=URI)
+
+
+async def test_document_symbols_outline_the_call(client: LanguageClient):
+    await open_doc(client, CLEAN)
+    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=DOC))
+    root = symbols[0]
+    assert isinstance(root, types.DocumentSymbol), "these clients take the hierarchy"
+    assert root.name == "续约" and root.kind == types.SymbolKind.Module
+    assert [c.name for c in root.children] == ["李明", "张强", "忙", "flow", "faq", "end"]
+    caller, callee, signal, flow, faq, end = root.children
+    assert caller.children[0].name == "knows" and caller.children[0].children[0].name == "公司"
+    assert [c.name for c in callee.children] == ["价格", "试用"]
+    assert callee.children[0].detail == "primary · 价格是否透明😀"
+    assert signal.kind == types.SymbolKind.Event and signal.detail == "张强说忙"
+    assert [c.name for c in flow.children] == ["on 忙 -> docs", "开场", "docs", "offer"]
+    offer = flow.children[3]
+    assert offer.kind == types.SymbolKind.Function and offer.detail == "活动优势"
+    assert covered(client, CLEAN, offer.selection_range) == "offer"
+    assert covered(client, CLEAN, offer.range).startswith('step offer "活动优势"')
+    assert covered(client, CLEAN, offer.range).endswith("}")
+    assert [c.name for c in faq.children] == ["条款"]
+    assert [c.name for c in end.children] == ["拒绝"]
+    # While the file does not parse, the outline of its last good version stays.
+    await replace_all(client, 2, CLEAN.replace("flow {", "flow"))
+    again = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=DOC))
+    assert [c.name for c in again[0].children] == ["李明", "张强", "忙", "flow", "faq", "end"]
+
+
+OPTIONS = types.FormattingOptions(tab_size=2, insert_spaces=True)
+
+
+async def test_formatting_is_callc_fmt(client: LanguageClient):
+    text = CLEAN.replace("  locale", "\tlocale  ").replace("step 开场", "step    开场")
+    await open_doc(client, text)
+    edits = await client.text_document_formatting_async(types.DocumentFormattingParams(text_document=DOC, options=OPTIONS))
+    want = subprocess.run([CALLC, "fmt", "-"], input=text, capture_output=True, text=True, check=True).stdout
+    assert apply(client, text, edits or []) == want
+
+
+async def test_formatting_leaves_a_broken_file_alone(client: LanguageClient):
+    await open_doc(client, CLEAN.replace("flow {", "flow"))
+    edits = await client.text_document_formatting_async(types.DocumentFormattingParams(text_document=DOC, options=OPTIONS))
+    assert not edits
+
+
+async def test_rename_changes_every_occurrence(client: LanguageClient):
+    await open_doc(client, CLEAN)
+    prepared = await client.text_document_prepare_rename_async(types.PrepareRenameParams(**at(client, CLEAN, "docs")))
+    assert prepared.placeholder == "docs"
+    assert covered(client, CLEAN, prepared.range) == "docs"
+    edit = await client.text_document_rename_async(types.RenameParams(**at(client, CLEAN, "docs", 2), new_name="发资料"))
+    renamed = apply(client, CLEAN, edit.changes[URI])
+    assert renamed == CLEAN.replace("docs", "发资料")
+    # The result is checked like any other text: no new diagnostic.
+    assert await replace_all(client, 2, renamed) == []
+
+
+@pytest.mark.parametrize(
+    "needle,why",
+    [("step", "`step` is a keyword"), ("资料稍后", "inside a string"), ("callee.name", "field of the callee")],
+)
+async def test_prepare_rename_refuses_what_is_not_an_id(client: LanguageClient, needle, why):
+    await open_doc(client, CLEAN)
+    with pytest.raises(JsonRpcException) as e:
+        await client.text_document_prepare_rename_async(types.PrepareRenameParams(**at(client, CLEAN, needle)))
+    assert why in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "new,why",
+    [("offer", "already the id of a step"), ("忙", "already the id of a signal"), ("a b", "not an identifier"), ("end", "keyword")],
+)
+async def test_rename_refuses_bad_names(client: LanguageClient, new, why):
+    await open_doc(client, CLEAN)
+    with pytest.raises(JsonRpcException) as e:
+        await client.text_document_rename_async(types.RenameParams(**at(client, CLEAN, "docs"), new_name=new))
+    assert why in str(e.value)
+
+
+async def test_a_quick_fix_applies_the_did_you_mean(client: LanguageClient):
+    diags = await open_doc(client, BROKEN)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=DOC, range=diags[0].range, context=types.CodeActionContext(diagnostics=diags)
+        )
+    )
+    assert len(actions) == 1
+    a = actions[0]
+    assert a.kind == types.CodeActionKind.QuickFix
+    assert a.title == "Replace `dcos` with `docs`"
+    assert a.is_preferred
+    assert [d.code for d in a.diagnostics] == ["E0102"]
+    fixed = apply(client, BROKEN, a.edit.changes[URI])
+    assert fixed == CLEAN
+    assert await replace_all(client, 2, fixed) == []
+
+
+@pytest.mark.parametrize(
+    "old,new,title,after",
+    [
+        ("covers 价格 {", "covers 价格 ｛", "Replace `｛` with `{`", "covers 价格 {"),
+        ('a "有。"', 'a "有{。"', "Replace `{` with `{{`", 'a "有{{。"'),
+        ("gender", "gender", None, None),
+    ],
+    ids=["full-width brace", "lone brace", "no fix"],
+)
+async def test_quick_fixes_for_other_fixable_problems(client: LanguageClient, old, new, title, after):
+    text = CLEAN.replace(old, new, 1)
+    diags = await open_doc(client, text)
+    where = diags[0].range if diags else types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(text_document=DOC, range=where, context=types.CodeActionContext(diagnostics=diags))
+    )
+    if title is None:
+        assert not actions
+        return
+    assert actions[0].title == title
+    assert after in apply(client, text, actions[0].edit.changes[URI])

@@ -1,0 +1,73 @@
+"""Go to definition, find references (includeDeclaration honoured) and document
+highlights, for every kind of id, from the definition and from every reference."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from helpers import CLEAN, URI, at, covered, open_doc, pos
+
+# (needle, how many times it occurs as that id, which occurrence is the definition)
+IDS = [
+    ("docs", 3, 1),  # step: `on 忙 -> docs`, `step docs`, `next docs`
+    ("offer", 2, 1),  # step: `next offer`, `step offer`
+    ("价格 ", 3, 0),  # concern: definition, `covers` of a step, `covers` of an FAQ entry
+    ("忙 ", 2, 0),  # signal: definition, `on 忙`
+    ("拒绝", 2, 1),  # end condition: `end(拒绝)`, `when 拒绝`
+    ("条款", 1, 0),  # FAQ entry
+    ("李明 ", 1, 0),  # caller
+    ("张强 {", 1, 0),  # callee
+    ("续约 {", 1, 0),  # the call
+]
+
+
+@pytest.mark.parametrize("needle,count,def_nth", IDS, ids=[i[0].strip() for i in IDS])
+async def test_definition_and_references(client: LanguageClient, needle, count, def_nth):
+    await open_doc(client, CLEAN)
+    name = needle.split(" ")[0]
+    definition = pos(client, CLEAN, needle, def_nth)
+    for nth in range(count):
+        where = at(client, CLEAN, needle, nth)
+        d = await client.text_document_definition_async(types.DefinitionParams(**where))
+        loc = d[0] if isinstance(d, list) else d
+        assert loc.uri == URI
+        assert loc.range.start == definition, f"{name} #{nth}"
+        assert covered(client, CLEAN, loc.range) == name
+        for include in (True, False):
+            refs = await client.text_document_references_async(
+                types.ReferenceParams(**where, context=types.ReferenceContext(include_declaration=include))
+            )
+            assert len(refs) == count - (0 if include else 1), f"{name} #{nth} include={include}"
+            assert all(covered(client, CLEAN, r.range) == name for r in refs)
+            assert (definition in [r.range.start for r in refs]) == include
+
+
+async def test_a_placeholder_leads_to_its_entry(client: LanguageClient):
+    await open_doc(client, CLEAN)
+    d = await client.text_document_definition_async(types.DefinitionParams(**at(client, CLEAN, "knows.公司", delta=7)))
+    loc = d[0] if isinstance(d, list) else d
+    assert loc.range.start == pos(client, CLEAN, '公司 "')
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            **at(client, CLEAN, '公司 "'), context=types.ReferenceContext(include_declaration=False)
+        )
+    )
+    assert [covered(client, CLEAN, r.range) for r in refs] == ["公司"]
+
+
+async def test_highlights_tell_definitions_from_references(client: LanguageClient):
+    await open_doc(client, CLEAN)
+    h = await client.text_document_document_highlight_async(types.DocumentHighlightParams(**at(client, CLEAN, "docs")))
+    assert [x.kind for x in h] == [
+        types.DocumentHighlightKind.Read,
+        types.DocumentHighlightKind.Write,
+        types.DocumentHighlightKind.Read,
+    ]
+
+
+async def test_nothing_on_keywords_and_text(client: LanguageClient):
+    await open_doc(client, CLEAN)
+    for needle in ("flow", "资料稍后"):
+        assert await client.text_document_definition_async(types.DefinitionParams(**at(client, CLEAN, needle))) is None

@@ -1,0 +1,1065 @@
+//! The language server driven in-process through `lsp_server::Connection::memory()`:
+//! every feature, with Chinese text and emoji before the positions involved,
+//! in UTF-16 (the protocol's default) and UTF-8 (when the client offers it).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::many_single_char_names
+)]
+
+use std::fmt::Write as _;
+
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use callc::check::LintLevels;
+use callc::lsp::Exit;
+use lsp_server::{Connection, Message, Notification, Request, RequestId, ResponseError};
+use serde_json::{Value, json};
+
+/// A spec with an unknown step (`dcos`) after Chinese text and an emoji on the same line.
+const BROKEN_REF: &str = r#"call 续约 {
+  locale "zh-CN"
+  caller 李明 { name "李明" org "长江公司" knows { 公司 "泰山公司" } }
+  callee 张强 {
+    name "张强"
+    concern 价格 primary "价格是否透明😀"
+    concern 试用 latent "能否试用"
+  }
+  signal 忙 "张强说忙"
+  opening "您好，{callee.name}，我是{knows.公司}的朋友"
+  flow {
+    on 忙 -> docs
+    step 开场 "开场问候" covers 价格 { say "您好😀" next offer }
+    step docs "发送资料" { say "资料稍后发到您邮箱。" -> end(拒绝) }
+    step offer "活动优势" covers 试用 { say "提前续约享8%专属优惠😀"  next dcos }
+  }
+  faq { qa 条款 covers 价格 { q "有合同模板吗？" a "有。" } }
+  end { when 拒绝 "不要" callee "不要" closing "再见" }
+}
+"#;
+
+fn clean() -> String {
+    BROKEN_REF.replace("next dcos", "next docs")
+}
+
+const URI: &str = "file:///work/%E7%BB%AD%E7%BA%A6.call";
+
+/// A response, as a result or an error.
+#[derive(Debug)]
+struct Reply {
+    result: Option<Value>,
+    error: Option<ResponseError>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Enc {
+    Utf16,
+    Utf8,
+}
+
+struct Client {
+    conn: Connection,
+    server: Option<JoinHandle<Exit>>,
+    next_id: i32,
+    notifications: Vec<Notification>,
+    enc: Enc,
+    init: Value,
+}
+
+impl Client {
+    fn start() -> Self {
+        Self::with_capabilities(json!({
+            "textDocument": {
+                "completion": {"completionItem": {"snippetSupport": false, "documentationFormat": ["markdown"]}},
+                "hover": {"contentFormat": ["markdown"]},
+                "documentSymbol": {"hierarchicalDocumentSymbolSupport": true},
+                "publishDiagnostics": {"relatedInformation": true, "tagSupport": {"valueSet": [1, 2]}},
+                "rename": {"prepareSupport": true}
+            }
+        }))
+    }
+
+    #[allow(clippy::needless_pass_by_value)] // Called with `json!` literals.
+    fn with_capabilities(capabilities: Value) -> Self {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || callc::lsp::serve(server).expect("server ran"));
+        let enc = if capabilities["general"]["positionEncodings"]
+            .as_array()
+            .is_some_and(|a| a.contains(&json!("utf-8")))
+        {
+            Enc::Utf8
+        } else {
+            Enc::Utf16
+        };
+        let mut c = Self {
+            conn: client,
+            server: Some(handle),
+            next_id: 0,
+            notifications: Vec::new(),
+            enc,
+            init: Value::Null,
+        };
+        let init = c.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+        );
+        c.init = init.result.expect("initialize result");
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.conn
+            .sender
+            .send(Message::Notification(Notification::new(method.to_owned(), params)))
+            .unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Reply {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        self.conn
+            .sender
+            .send(Message::Request(Request::new(id.clone(), method.to_owned(), params)))
+            .unwrap();
+        loop {
+            match self
+                .conn
+                .receiver
+                .recv_timeout(Duration::from_secs(20))
+                .expect("a response")
+            {
+                Message::Response(r) if r.id == id => {
+                    return match r.response_result {
+                        Ok(v) => Reply {
+                            result: Some(v),
+                            error: None,
+                        },
+                        Err(e) => Reply {
+                            result: None,
+                            error: Some(e),
+                        },
+                    };
+                }
+                Message::Notification(n) => self.notifications.push(n),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    fn result(&mut self, method: &str, params: Value) -> Value {
+        let r = self.request(method, params);
+        match (r.result, r.error) {
+            (_, Some(e)) => panic!("{method} failed: {e:?}"),
+            (v, None) => v.unwrap_or(Value::Null),
+        }
+    }
+
+    fn error(&mut self, method: &str, params: Value) -> (i32, String) {
+        let r = self.request(method, params);
+        let e = r
+            .error
+            .unwrap_or_else(|| panic!("{method} should fail, got {:?}", r.result));
+        (e.code, e.message)
+    }
+
+    /// The next diagnostics published for `uri` (waiting for them).
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(i) = self
+                .notifications
+                .iter()
+                .position(|n| n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri)
+            {
+                let n = self.notifications.remove(i);
+                return n.params["diagnostics"].as_array().cloned().unwrap_or_default();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.conn.receiver.recv_timeout(left).expect("diagnostics in time") {
+                Message::Notification(n) => self.notifications.push(n),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    fn open(&mut self, text: &str) -> Vec<Value> {
+        self.open_at(URI, text)
+    }
+
+    fn open_at(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "call", "version": 1, "text": text}}),
+        );
+        self.diagnostics(uri)
+    }
+
+    #[allow(clippy::needless_pass_by_value)] // Called with `json!` literals.
+    fn change(&self, version: i32, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": changes}),
+        );
+    }
+
+    /// The position of the `nth` occurrence of `needle` in `text` (plus `delta` characters).
+    fn pos(&self, text: &str, needle: &str, nth: usize, delta: usize) -> Value {
+        let mut at = text
+            .match_indices(needle)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{needle}"))
+            .0;
+        for c in text[at..].chars().take(delta) {
+            at += c.len_utf8();
+        }
+        let line = text[..at].matches('\n').count();
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let col = match self.enc {
+            Enc::Utf16 => text[start..at].encode_utf16().count(),
+            Enc::Utf8 => at - start,
+        };
+        json!({"line": line, "character": col})
+    }
+
+    fn at(&self, text: &str, needle: &str, nth: usize) -> Value {
+        json!({"textDocument": {"uri": URI}, "position": self.pos(text, needle, nth, 0)})
+    }
+
+    /// The byte offset of an LSP position in `text`.
+    fn offset(&self, text: &str, p: &Value) -> usize {
+        let line = usize::try_from(p["line"].as_u64().unwrap()).unwrap();
+        let col = usize::try_from(p["character"].as_u64().unwrap()).unwrap();
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let rest = &text[start..];
+        match self.enc {
+            Enc::Utf8 => start + col,
+            Enc::Utf16 => {
+                let mut units = 0;
+                for (i, c) in rest.char_indices() {
+                    if units >= col {
+                        return start + i;
+                    }
+                    units += c.len_utf16();
+                }
+                start + rest.len()
+            }
+        }
+    }
+
+    /// The text a range covers.
+    fn slice<'a>(&self, text: &'a str, range: &Value) -> &'a str {
+        &text[self.offset(text, &range["start"])..self.offset(text, &range["end"])]
+    }
+
+    /// Applies text edits (any order, non-overlapping) to `text`.
+    fn apply(&self, text: &str, edits: &[Value]) -> String {
+        let mut spans: Vec<(usize, usize, String)> = edits
+            .iter()
+            .map(|e| {
+                (
+                    self.offset(text, &e["range"]["start"]),
+                    self.offset(text, &e["range"]["end"]),
+                    e["newText"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+        let mut out = text.to_owned();
+        for (a, b, new) in spans {
+            out.replace_range(a..b, &new);
+        }
+        out
+    }
+
+    fn shutdown(mut self) -> Exit {
+        let r = self.request("shutdown", Value::Null);
+        assert!(r.error.is_none(), "{r:?}");
+        self.notify("exit", Value::Null);
+        self.server.take().unwrap().join().unwrap()
+    }
+}
+
+#[test]
+fn initialize_announces_every_feature_in_utf16_by_default() {
+    let c = Client::start();
+    let caps = &c.init["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+    for cap in [
+        "hoverProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "documentHighlightProvider",
+        "documentSymbolProvider",
+        "documentFormattingProvider",
+    ] {
+        assert_eq!(caps[cap], true, "{cap}");
+    }
+    assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+    assert_eq!(caps["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
+    assert!(
+        caps["completionProvider"]["triggerCharacters"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("{"))
+    );
+    assert_eq!(c.init["serverInfo"]["name"], "callc");
+    assert_eq!(c.shutdown(), Exit::Clean);
+}
+
+#[test]
+fn diagnostics_match_callc_check_with_utf16_ranges_after_chinese_and_emoji() {
+    let mut c = Client::start();
+    let diags = c.open(BROKEN_REF);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d["code"], "E0102");
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["source"], "callc");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown step `dcos` in step `offer`")
+    );
+    assert!(d["message"].as_str().unwrap().contains("help: did you mean `docs`?"));
+    // `dcos` follows 活动优势, 提前续约享8%专属优惠 and 😀 (two UTF-16 units) on its line.
+    assert_eq!(d["range"]["start"], c.pos(BROKEN_REF, "dcos", 0, 0));
+    assert_eq!(d["range"]["end"], c.pos(BROKEN_REF, "dcos", 0, 4));
+    let line = BROKEN_REF.lines().find(|l| l.contains("dcos")).unwrap();
+    let utf16 = line[..line.find("dcos").unwrap()].encode_utf16().count();
+    assert_eq!(d["range"]["start"]["character"], utf16);
+    assert_ne!(
+        utf16,
+        line[..line.find("dcos").unwrap()].chars().count(),
+        "the emoji matters"
+    );
+    assert_eq!(d["data"]["fix"]["newText"], "docs");
+    assert_eq!(c.shutdown(), Exit::Clean);
+}
+
+#[test]
+fn every_fixture_gets_the_diagnostics_of_callc_check() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check");
+    let mut c = Client::start();
+    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    let mut checked = 0;
+    for (i, path) in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "call"))
+        .enumerate()
+    {
+        let text = std::fs::read_to_string(path).unwrap();
+        let uri = format!("file:///fixture{i}.call");
+        let got = c.open_at(&uri, &text);
+        let want = callc::compile("f.call", text.as_bytes(), &LintLevels::default());
+        let want: Vec<_> = want
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity().is_some())
+            .map(|d| callc::render::json(&want.file, d))
+            .collect();
+        assert_eq!(got.len(), want.len(), "{}", path.display());
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g["code"], w.code, "{}", path.display());
+            assert!(
+                g["message"].as_str().unwrap().starts_with(&w.message),
+                "{}",
+                path.display()
+            );
+            assert_eq!(g["severity"], if w.severity == "error" { 1 } else { 2 });
+            // `callc check --format json` columns are 1-based UTF-16: LSP's plus one.
+            assert_eq!(
+                g["range"]["start"]["line"],
+                w.range.start.line - 1,
+                "{}",
+                path.display()
+            );
+            assert_eq!(
+                g["range"]["start"]["character"],
+                w.range.start.column - 1,
+                "{}",
+                path.display()
+            );
+            assert_eq!(
+                g["range"]["end"]["character"],
+                w.range.end.column - 1,
+                "{}",
+                path.display()
+            );
+            assert_eq!(g["data"]["lint"], json!(w.lint));
+            let related = g["relatedInformation"].as_array().map_or(0, Vec::len);
+            assert_eq!(related, w.secondary.len(), "{}", path.display());
+            for (r, s) in g["relatedInformation"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .zip(&w.secondary)
+            {
+                assert_eq!(r["location"]["uri"], uri.as_str());
+                assert_eq!(r["message"], s.message.as_str());
+                assert_eq!(r["location"]["range"]["start"]["character"], s.range.start.column - 1);
+            }
+            if let Some(lint) = w.lint {
+                assert!(
+                    g["message"].as_str().unwrap().contains(&format!("`{lint}`")),
+                    "lint named"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 40, "{checked} fixtures");
+    c.shutdown();
+}
+
+#[test]
+fn incremental_changes_fix_and_clear_diagnostics_then_close_clears() {
+    let mut c = Client::start();
+    assert_eq!(c.open(BROKEN_REF).len(), 1);
+    let start = c.pos(BROKEN_REF, "dcos", 0, 0);
+    let end = c.pos(BROKEN_REF, "dcos", 0, 4);
+    c.change(2, json!([{"range": {"start": start, "end": end}, "text": "docs"}]));
+    assert_eq!(c.diagnostics(URI), Vec::<Value>::new(), "fixed");
+    // Two changes in one notification: break, then re-break elsewhere after the emoji.
+    let fixed = clean();
+    let s2 = c.pos(&fixed, "您好😀", 0, 3);
+    c.change(
+        3,
+        json!([
+            {"range": {"start": c.pos(&fixed, "next offer", 0, 5), "end": c.pos(&fixed, "next offer", 0, 10)}, "text": "offr"},
+            {"range": {"start": s2, "end": s2}, "text": "！"}
+        ]),
+    );
+    let d = c.diagnostics(URI);
+    let codes: Vec<_> = d.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E0102", "W0201"], "{d:#?}");
+    assert!(d[0]["message"].as_str().unwrap().contains("`offr`"));
+    assert_eq!(
+        c.slice(
+            &fixed.replace("next offer", "next offr").replace("您好😀", "您好😀！"),
+            &d[0]["range"]
+        ),
+        "offr"
+    );
+    assert_eq!(d[1]["tags"], json!([1]), "an unreachable step is faded");
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": URI}}));
+    assert_eq!(c.diagnostics(URI), Vec::<Value>::new(), "cleared on close");
+    c.shutdown();
+}
+
+#[test]
+fn a_burst_of_changes_is_checked_once() {
+    let mut c = Client::start();
+    c.open(&clean());
+    let mut text = clean();
+    for (v, ch) in ["一", "二", "三", "四"].iter().enumerate() {
+        let p = c.pos(&text, "您好😀", 0, 0);
+        c.change(
+            i32::try_from(v).unwrap() + 2,
+            json!([{"range": {"start": p, "end": p}, "text": ch}]),
+        );
+        let at = text.find("您好😀").unwrap();
+        text.insert_str(at, ch);
+    }
+    assert_eq!(c.diagnostics(URI), Vec::<Value>::new());
+    std::thread::sleep(callc::lsp::DEBOUNCE * 4);
+    let r = c.request("textDocument/hover", c.at(&text, "开场", 0));
+    assert!(
+        r.result.unwrap()["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("> 一二三四您好😀")
+    );
+    let published = c
+        .notifications
+        .iter()
+        .filter(|n| n.method == "textDocument/publishDiagnostics")
+        .count();
+    assert_eq!(published, 0, "one publication for the whole burst");
+    c.shutdown();
+}
+
+/// Definition and references from each of the `count` occurrences of
+/// `needle` (which starts with the name), the `def_nth` being the definition.
+fn check_symbol(c: &mut Client, text: &str, needle: &str, count: usize, def_nth: usize) {
+    let name = needle.split(' ').next().unwrap();
+    let def = c.pos(text, needle, def_nth, 0);
+    for nth in 0..count {
+        let at = c.at(text, needle, nth);
+        let d = c.result("textDocument/definition", at.clone());
+        assert_eq!(d["uri"], URI, "{name}#{nth}");
+        assert_eq!(d["range"]["start"], def, "{name}#{nth}");
+        assert_eq!(c.slice(text, &d["range"]), name);
+        let mut with = at.clone();
+        with["context"] = json!({"includeDeclaration": true});
+        let refs = c.result("textDocument/references", with);
+        assert_eq!(refs.as_array().unwrap().len(), count, "{name}#{nth}: {refs:#}");
+        for r in refs.as_array().unwrap() {
+            assert_eq!(c.slice(text, &r["range"]), name);
+        }
+        let mut without = at;
+        without["context"] = json!({"includeDeclaration": false});
+        let refs = c.result("textDocument/references", without);
+        assert_eq!(refs.as_array().unwrap().len(), count - 1, "{name}#{nth}");
+        assert!(refs.as_array().unwrap().iter().all(|r| r["range"]["start"] != def));
+    }
+}
+
+#[test]
+fn definition_and_references_for_every_kind_of_id() {
+    let text = clean();
+    for enc_caps in [json!({}), json!({"positionEncodings": ["utf-8", "utf-16"]})] {
+        let mut c = Client::with_capabilities(json!({"general": enc_caps}));
+        c.open(&text);
+        check_symbol(&mut c, &text, "docs", 3, 1); // `on 忙 -> docs`, `step docs`, `next docs`
+        check_symbol(&mut c, &text, "价格 ", 3, 0); // concern, covers in a step, covers in a qa
+        check_symbol(&mut c, &text, "忙 ", 2, 0); // signal and `on 忙`
+        check_symbol(&mut c, &text, "拒绝", 2, 1); // `end(拒绝)` and `when 拒绝`
+        check_symbol(&mut c, &text, "offer", 2, 1);
+        check_symbol(&mut c, &text, "条款", 1, 0);
+        check_symbol(&mut c, &text, "李明 ", 1, 0);
+        check_symbol(&mut c, &text, "张强 {", 1, 0);
+        check_symbol(&mut c, &text, "续约", 1, 0);
+        // A placeholder leads to its `knows` entry.
+        let d = c.result("textDocument/definition", c.at(&text, "knows.公司", 0));
+        assert_eq!(d["range"]["start"], c.pos(&text, "公司 \"", 0, 0));
+        // Highlights: the definition is a write, references are reads.
+        let h = c.result("textDocument/documentHighlight", c.at(&text, "docs", 0));
+        let kinds: Vec<_> = h
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["kind"].as_i64().unwrap())
+            .collect();
+        assert_eq!(kinds, [2, 3, 2]);
+        // Nothing on a keyword or in a string.
+        assert_eq!(c.result("textDocument/definition", c.at(&text, "flow", 0)), Value::Null);
+        assert_eq!(
+            c.result("textDocument/definition", c.at(&text, "资料稍后", 0)),
+            Value::Null
+        );
+        c.shutdown();
+    }
+}
+
+#[test]
+fn utf8_is_used_when_the_client_offers_it() {
+    let mut c = Client::with_capabilities(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}));
+    assert_eq!(c.init["capabilities"]["positionEncoding"], "utf-8");
+    let d = c.open(BROKEN_REF);
+    let line = BROKEN_REF.lines().find(|l| l.contains("dcos")).unwrap();
+    assert_eq!(d[0]["range"]["start"]["character"], line.find("dcos").unwrap());
+    c.shutdown();
+}
+
+#[test]
+fn hover_explains_each_kind_in_markdown() {
+    let text = clean();
+    let mut c = Client::start();
+    c.open(&text);
+    let mut hover = |needle: &str, nth: usize| -> String {
+        let h = c.result("textDocument/hover", c.at(&text, needle, nth));
+        assert_eq!(h["contents"]["kind"], "markdown", "{needle}");
+        h["contents"]["value"].as_str().unwrap().to_owned()
+    };
+    let h = hover("docs", 0);
+    assert!(
+        h.contains("**step** `docs` — 发送资料") && h.contains("> 资料稍后发到您邮箱。"),
+        "{h}"
+    );
+    assert!(h.contains("then `end(拒绝)`"), "{h}");
+    let h = hover("价格 ", 0);
+    assert!(h.contains("· primary") && h.contains("> 价格是否透明😀"), "{h}");
+    let h = hover("忙 ", 0);
+    assert!(h.contains("> 张强说忙") && h.contains("at every step → `docs`"), "{h}");
+    let h = hover("条款", 0);
+    assert!(h.contains("Q: 有合同模板吗？") && h.contains("> 有。"), "{h}");
+    let h = hover("拒绝", 0);
+    assert!(
+        h.contains("caller side:\n> 不要") && h.contains("callee side:\n> 不要"),
+        "{h}"
+    );
+    let h = hover("李明 ", 0);
+    assert!(h.contains("**caller** `李明` — 李明 (长江公司)"), "{h}");
+    assert!(hover("knows.公司", 0).contains("> 泰山公司"));
+    assert!(hover("callee.name", 0).contains("> 张强"));
+    assert!(hover("covers", 0).contains("keyword `covers`"));
+    let none = c.result("textDocument/hover", c.at(&text, "\"再见\"", 0));
+    assert_eq!(none, Value::Null);
+    c.shutdown();
+}
+
+fn labels(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn completion_offers_what_fits_the_place() {
+    let mut c = Client::start();
+    c.open(&clean());
+    // Typing `next ` after Chinese and an emoji: the file does not parse, completion still works.
+    let text = clean().replace("next docs }", "next  }");
+    c.change(2, json!([{"text": text}]));
+    let d = c.diagnostics(URI);
+    assert_eq!(d[0]["code"], "E0001");
+    let at = json!({"textDocument": {"uri": URI}, "position": c.pos(&text, "next  }", 0, 5),
+        "context": {"triggerKind": 2, "triggerCharacter": " "}});
+    let items = c.result("textDocument/completion", at);
+    assert_eq!(labels(&items), ["开场", "docs", "offer", "end", "end(拒绝)"]);
+    assert_eq!(items[1]["detail"], "发送资料");
+    assert_eq!(items[1]["textEdit"]["newText"], "docs");
+    // `on ` → signals; `covers 价格, ` → the other concerns; `end(` → end conditions.
+    for (edit, needle, delta, want) in [
+        ("say \"您好😀\" on ", "on  ", 3, vec!["忙"]),
+        ("covers 价格, {", "价格, {", 4, vec!["试用"]),
+        ("-> end( }", "end( }", 4, vec!["拒绝"]),
+    ] {
+        let text = clean().replace(
+            match needle {
+                "on  " => "say \"您好😀\"",
+                "价格, {" => "covers 价格 {",
+                _ => "-> end(拒绝) }",
+            },
+            edit,
+        );
+        c.change(3, json!([{"text": text}]));
+        let at = json!({"textDocument": {"uri": URI}, "position": c.pos(&text, needle, 0, delta)});
+        let items = c.result("textDocument/completion", at);
+        assert_eq!(labels(&items), want, "{edit}");
+    }
+    // A space after a finished statement does not pop keywords up; asking does.
+    let text = clean().replace("say \"您好😀\"", "say \"您好😀\" ");
+    c.change(4, json!([{"text": text}]));
+    let p = c.pos(&text, "😀\" ", 0, 3);
+    let by_space = c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": p, "context": {"triggerKind": 2, "triggerCharacter": " "}}),
+    );
+    assert_eq!(by_space, Value::Null);
+    let invoked = c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": p, "context": {"triggerKind": 1}}),
+    );
+    assert_eq!(labels(&invoked), ["on", "say", "next", "allow", "warn", "deny"]);
+    assert!(
+        invoked[1]["documentation"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("a line the caller says")
+    );
+    assert_eq!(invoked[1]["insertTextFormat"], 1, "no snippets for this client");
+    // Placeholders inside a string, after `{`.
+    let text = clean().replace("say \"您好😀\"", "say \"您好😀{\"");
+    c.change(5, json!([{"text": text}]));
+    let items = c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": c.pos(&text, "😀{", 0, 2)}),
+    );
+    let l = labels(&items);
+    assert!(
+        l.contains(&"callee.name".to_owned()) && l.contains(&"knows.公司".to_owned()),
+        "{l:?}"
+    );
+    let k = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "knows.公司")
+        .unwrap();
+    assert_eq!(k["textEdit"]["newText"], "knows.公司}");
+    c.shutdown();
+}
+
+#[test]
+fn completion_uses_snippets_when_the_client_supports_them() {
+    let mut c = Client::with_capabilities(
+        json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true}}}}),
+    );
+    let text = clean().replace("    step 开场", "    \n    step 开场");
+    c.open(&text);
+    let items = c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": c.pos(&text, "    \n", 0, 4)}),
+    );
+    let step = items.as_array().unwrap().iter().find(|i| i["label"] == "step").unwrap();
+    assert_eq!(step["insertTextFormat"], 2);
+    assert!(
+        step["textEdit"]["newText"]
+            .as_str()
+            .unwrap()
+            .starts_with("step ${1:id}")
+    );
+    assert!(
+        step["documentation"].is_string(),
+        "markdown was not offered: plain text"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn document_symbols_outline_the_call() {
+    let text = clean();
+    let mut c = Client::start();
+    c.open(&text);
+    let s = c.result("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    let root = &s[0];
+    assert_eq!(root["name"], "续约");
+    let names: Vec<_> = root["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["李明", "张强", "忙", "flow", "faq", "end"]);
+    let caller = &root["children"][0];
+    assert_eq!(caller["children"][0]["name"], "knows");
+    assert_eq!(caller["children"][0]["children"][0]["name"], "公司");
+    let callee = &root["children"][1];
+    assert_eq!(callee["children"][0]["name"], "价格");
+    assert_eq!(callee["children"][0]["detail"], "primary · 价格是否透明😀");
+    let flow = &root["children"][3];
+    let steps: Vec<_> = flow["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["on 忙 -> docs", "开场", "docs", "offer"]);
+    let offer = &flow["children"][3];
+    assert_eq!(offer["kind"], 12, "a step is a function");
+    assert_eq!(c.slice(&text, &offer["selectionRange"]), "offer");
+    assert!(c.slice(&text, &offer["range"]).starts_with("step offer \"活动优势\""));
+    assert_eq!(root["children"][5]["children"][0]["name"], "拒绝");
+    // While the text does not parse, the outline of the last good parse stays.
+    let broken = text.replace("flow {", "flow");
+    c.change(2, json!([{"text": broken}]));
+    let again = c.result("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    assert_eq!(again[0]["children"].as_array().unwrap().len(), 6);
+    c.shutdown();
+}
+
+#[test]
+fn flat_symbols_for_clients_without_hierarchy() {
+    let mut c = Client::with_capabilities(json!({}));
+    c.open(&clean());
+    let s = c.result("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    let offer = s.as_array().unwrap().iter().find(|s| s["name"] == "offer").unwrap();
+    assert_eq!(offer["containerName"], "flow");
+    c.shutdown();
+}
+
+#[test]
+fn formatting_goes_through_callc_fmt_and_leaves_broken_files_alone() {
+    let text = clean().replace("  locale", "\tlocale  ");
+    let mut c = Client::start();
+    c.open(&text);
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let want = callc::fmt::format(&text).expect("formats");
+    assert_eq!(c.apply(&text, edits.as_array().unwrap()), want);
+    let broken = text.replace("flow {", "flow");
+    c.change(2, json!([{"text": broken}]));
+    let none = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(none, Value::Null, "no edits for a file with syntax errors");
+    c.shutdown();
+}
+
+#[test]
+fn rename_changes_every_occurrence_and_refuses_clearly() {
+    let text = clean();
+    let mut c = Client::start();
+    c.open(&text);
+    let p = c.result("textDocument/prepareRename", c.at(&text, "docs", 0));
+    assert_eq!(p["placeholder"], "docs");
+    assert_eq!(c.slice(&text, &p["range"]), "docs");
+    let mut params = c.at(&text, "docs", 2);
+    params["newName"] = json!("发资料");
+    let edit = c.result("textDocument/rename", params);
+    let edits = edit["changes"][URI].as_array().unwrap().clone();
+    assert_eq!(edits.len(), 3);
+    let renamed = c.apply(&text, &edits);
+    assert_eq!(renamed, text.replace("docs", "发资料"));
+    // Refusals: a keyword, a string, a field, a taken name, not an identifier.
+    let (code, msg) = c.error("textDocument/prepareRename", c.at(&text, "step", 0));
+    assert_eq!(code, -32803);
+    assert!(msg.contains("`step` is a keyword"), "{msg}");
+    let (_, msg) = c.error("textDocument/prepareRename", c.at(&text, "资料稍后", 0));
+    assert!(msg.contains("inside a string"), "{msg}");
+    let (_, msg) = c.error("textDocument/prepareRename", c.at(&text, "callee.name", 0));
+    assert!(msg.contains("field of the callee"), "{msg}");
+    for (new, why) in [
+        ("offer", "already the id of a step"),
+        ("忙", "already the id of a signal"),
+        ("a b", "not an identifier"),
+        ("end", "keyword"),
+    ] {
+        let mut params = c.at(&text, "docs", 0);
+        params["newName"] = json!(new);
+        let (code, msg) = c.error("textDocument/rename", params);
+        assert_eq!(code, -32803);
+        assert!(msg.contains(why), "{new}: {msg}");
+    }
+    c.shutdown();
+}
+
+#[test]
+fn code_actions_apply_each_fix_with_its_diagnostic() {
+    let mut c = Client::start();
+    let diags = c.open(BROKEN_REF);
+    let params = json!({
+        "textDocument": {"uri": URI},
+        "range": diags[0]["range"],
+        "context": {"diagnostics": diags}
+    });
+    let actions = c.result("textDocument/codeAction", params);
+    let a = &actions[0];
+    assert_eq!(a["kind"], "quickfix");
+    assert_eq!(a["title"], "Replace `dcos` with `docs`");
+    assert_eq!(a["diagnostics"][0]["code"], "E0102");
+    assert_eq!(a["isPreferred"], true);
+    let fixed = c.apply(BROKEN_REF, a["edit"]["changes"][URI].as_array().unwrap());
+    assert_eq!(fixed, clean());
+    // Full-width punctuation and a lone brace get their fixes too.
+    for (text, title, check) in [
+        (
+            clean().replace("covers 价格 {", "covers 价格 ｛"),
+            "Replace `｛` with `{`",
+            "covers 价格 {",
+        ),
+        (clean().replace("有。", "有{。"), "Replace `{` with `{{`", "有{{。"),
+    ] {
+        c.change(2, json!([{"text": text}]));
+        let diags = c.diagnostics(URI);
+        let params =
+            json!({"textDocument": {"uri": URI}, "range": diags[0]["range"], "context": {"diagnostics": diags}});
+        let actions = c.result("textDocument/codeAction", params);
+        assert_eq!(actions[0]["title"], title);
+        let fixed = c.apply(&text, actions[0]["edit"]["changes"][URI].as_array().unwrap());
+        assert!(fixed.contains(check), "{fixed}");
+    }
+    // Nothing where there is no fix.
+    let params = json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}});
+    assert_eq!(c.result("textDocument/codeAction", params), json!([]));
+    c.shutdown();
+}
+
+#[test]
+fn failures_are_answered_and_the_server_goes_on() {
+    let mut c = Client::start();
+    c.open(&clean());
+    let (code, _) = c.error(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert_eq!(code, -32601, "MethodNotFound");
+    let (code, _) = c.error("initialize", json!({"capabilities": {}}));
+    assert_eq!(code, -32600, "initialize twice");
+    let (code, _) = c.error("textDocument/hover", json!({"nonsense": true}));
+    assert_eq!(code, -32602, "InvalidParams");
+    let (code, msg) = c.error(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///nope.call"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(code, -32803);
+    assert!(msg.contains("not open"), "{msg}");
+    let (code, msg) = c.error(callc::lsp::DEBUG_PANIC, Value::Null);
+    assert_eq!(code, -32603, "InternalError");
+    assert!(msg.contains("internal error in callc"), "{msg}");
+    // Notifications for unknown documents are ignored; positions far out are clamped.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///nope.call", "version": 2}, "contentChanges": [{"text": "x"}]}),
+    );
+    c.notify("$/cancelRequest", json!({"id": 99}));
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    let far = json!({"textDocument": {"uri": URI}, "position": {"line": 9999, "character": 9999}});
+    assert_eq!(c.result("textDocument/hover", far), Value::Null);
+    let h = c.result("textDocument/hover", c.at(&clean(), "docs", 0));
+    assert!(
+        h["contents"]["value"].as_str().unwrap().contains("**step** `docs`"),
+        "still answering"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn requests_after_shutdown_are_refused_and_exit_without_shutdown_is_reported() {
+    let mut c = Client::start();
+    let r = c.request("shutdown", Value::Null);
+    assert!(r.error.is_none());
+    let (code, _) = c.error("textDocument/hover", json!({}));
+    assert_eq!(code, -32600, "InvalidRequest after shutdown");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.server.take().unwrap().join().unwrap(), Exit::Clean);
+
+    let c = Client::start();
+    c.notify("exit", Value::Null);
+    let mut c = c;
+    assert_eq!(c.server.take().unwrap().join().unwrap(), Exit::WithoutShutdown);
+}
+
+#[test]
+fn requests_before_initialize_are_refused() {
+    let (server, client) = Connection::memory();
+    let handle = std::thread::spawn(move || callc::lsp::serve(server).expect("server ran"));
+    client
+        .sender
+        .send(Message::Request(Request::new(
+            1.into(),
+            "textDocument/hover".to_owned(),
+            json!({}),
+        )))
+        .unwrap();
+    match client.receiver.recv_timeout(Duration::from_secs(10)).unwrap() {
+        Message::Response(r) => assert_eq!(r.response_result.unwrap_err().code, -32002),
+        other => panic!("{other:?}"),
+    }
+    client
+        .sender
+        .send(Message::Notification(Notification::new("exit".to_owned(), Value::Null)))
+        .unwrap();
+    assert_eq!(handle.join().unwrap(), Exit::WithoutShutdown);
+}
+
+#[test]
+fn crlf_documents_keep_positions_right() {
+    let text = BROKEN_REF.replace('\n', "\r\n");
+    let mut c = Client::start();
+    let d = c.open(&text);
+    assert_eq!(c.slice(&text, &d[0]["range"]), "dcos");
+    let d = c.result("textDocument/definition", c.at(&text, "offer", 0));
+    assert_eq!(c.slice(&text, &d["range"]), "offer");
+    c.shutdown();
+}
+
+/// A spec of about 1 MB: many steps of Chinese text with emoji, each going to the next.
+fn large_spec() -> String {
+    let mut s = String::from(
+        "call 大 {\n  locale \"zh-CN\"\n  caller a { name \"李明\" }\n  callee b { name \"张强\" concern 价格 primary \"价格\" }\n  signal 忙 \"忙\"\n  flow {\n    on 忙 -> end\n",
+    );
+    let mut i = 0;
+    while s.len() < 1_000_000 {
+        let _ = writeln!(
+            s,
+            "    step 步骤{i} \"标题😀{i}\" covers 价格 {{ say \"您好😀，这是第{i}步，提前续约享8%专属优惠。\" next 步骤{} }}",
+            i + 1
+        );
+        i += 1;
+    }
+    let _ = write!(
+        s,
+        "    step 步骤{i} {{ say \"再见\" -> end }}\n  }}\n  end {{ closing \"再见\" }}\n}}\n"
+    );
+    s
+}
+
+#[test]
+fn a_one_megabyte_spec_stays_responsive() {
+    let text = large_spec();
+    let mut c = Client::start();
+    let t = Instant::now();
+    assert_eq!(c.open(&text), Vec::<Value>::new());
+    let open = t.elapsed();
+    // Type one character near the end, with Chinese and emoji before it on the line.
+    let t = Instant::now();
+    let p = c.pos(&text, "next 步骤", 4000, 5);
+    c.change(2, json!([{"range": {"start": p, "end": p}, "text": "x"}]));
+    let d = c.diagnostics(URI);
+    assert_eq!(d.iter().filter(|d| d["code"] == "E0102").count(), 1);
+    let change = t.elapsed();
+    let t = Instant::now();
+    let refs = c.result(
+        "textDocument/references",
+        json!({"textDocument": {"uri": URI}, "position": c.pos(&text, "价格 primary", 0, 0), "context": {"includeDeclaration": true}}),
+    );
+    assert!(refs.as_array().unwrap().len() > 5000);
+    c.result("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": p}),
+    );
+    let requests = t.elapsed();
+    eprintln!("1 MB spec: open {open:?}, change {change:?}, references + symbols + completion {requests:?}");
+    // Generous bounds (debug build, slow CI): a quadratic step would take minutes.
+    assert!(open + change + requests < Duration::from_secs(60));
+    c.shutdown();
+}
+
+/// Every feature of the pure analysis at every offset of every fixture
+/// (most of them broken on purpose), and of text cut at every offset: no panic.
+#[test]
+fn no_offset_in_any_fixture_breaks_the_analysis() {
+    use callc::lsp::analysis::{Analysis, complete, hover, outline, rename};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check");
+    let mut texts: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "call"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    texts.push(clean());
+    let cut: Vec<String> = clean()
+        .char_indices()
+        .step_by(7)
+        .map(|(i, _)| clean()[..i].to_owned())
+        .collect();
+    texts.extend(cut);
+    let mut offsets = 0;
+    for text in &texts {
+        let a = Analysis::new("t.call", text);
+        let last = a.index.as_ref();
+        if let Some(ast) = &a.compiled.ast {
+            let _ = outline::outline(ast);
+        }
+        for i in 0..=text.len() + 1 {
+            let _ = hover::hover(&a, i);
+            let _ = complete::complete(text, i, last);
+            let _ = rename::prepare(&a, i);
+            if i % 5 == 0 {
+                let _ = rename::rename(&a, i, "新名字");
+            }
+            offsets += 1;
+        }
+    }
+    assert!(offsets > 10_000, "{offsets}");
+}
+
+#[test]
+fn diagnostics_arrive_while_requests_keep_coming() {
+    let mut c = Client::start();
+    c.open(&clean());
+    c.change(2, json!([{"text": BROKEN_REF}]));
+    // Requests every 5 ms, never a pause as long as the debounce: diagnostics come anyway.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(800) {
+        c.request("textDocument/hover", c.at(BROKEN_REF, "docs", 0));
+        std::thread::sleep(Duration::from_millis(5));
+        if c.notifications
+            .iter()
+            .any(|n| n.method == "textDocument/publishDiagnostics")
+        {
+            break;
+        }
+    }
+    assert!(
+        start.elapsed() < Duration::from_millis(800),
+        "no diagnostics while requests kept coming"
+    );
+    assert_eq!(c.diagnostics(URI)[0]["code"], "E0102");
+    c.shutdown();
+}
