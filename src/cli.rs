@@ -289,6 +289,7 @@ fn report(
     err: &mut impl Write,
 ) -> (usize, usize) {
     let (mut errors, mut warnings) = (0, 0);
+    let mut hidden = 0;
     for d in &c.diagnostics {
         if d.is_error() {
             errors += 1;
@@ -296,6 +297,11 @@ fn report(
             warnings += 1;
         }
         let _ = match options.format {
+            // A person reads the first few hundred; tools get every one (short, JSON).
+            Format::Human if errors + warnings > MAX_HUMAN_DIAGNOSTICS => {
+                hidden += 1;
+                Ok(())
+            }
             Format::Human => write!(err, "{}", render::human(&c.file, d, color)),
             Format::Short => writeln!(err, "{}", render::short(&c.file, d)),
             Format::Json => {
@@ -304,8 +310,18 @@ fn report(
             }
         };
     }
+    if hidden > 0 {
+        let _ = writeln!(
+            err,
+            "callc: {hidden} more diagnostics in `{}` not shown; `--format short` lists them all\n",
+            c.file.name
+        );
+    }
     (errors, warnings)
 }
+
+/// The most diagnostics of one file the human format shows.
+const MAX_HUMAN_DIAGNOSTICS: usize = 500;
 
 fn summary(options: &CheckOptions, errors: usize, warnings: usize, color: bool, err: &mut impl Write) {
     if options.format != Format::Human || errors + warnings == 0 {

@@ -101,6 +101,8 @@ codes! {
     W0207, Some("empty_text"), Warn, "an empty or whitespace-only string where text is expected";
     W0208, Some("silent_step"), Warn, "a step with no line to say";
     W0209, Some("unknown_lint"), Warn, "an unknown lint name in `allow`, `warn` or `deny`";
+    W0210, Some("invisible_character"), Warn, "a bidi control or invisible character written raw in a string or comment";
+    W0211, Some("confusable_id"), Warn, "two ids that look the same but are spelt with different characters";
     E0301, None, Deny, "the Markdown is not a call spec in the reference layout";
     W0302, Some("unplaced_markdown"), Warn, "Markdown text the importer could not place";
     W0303, Some("covers_not_imported"), Warn, "Markdown cannot say which steps cover which concerns";

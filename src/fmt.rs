@@ -826,7 +826,8 @@ fn block_lines(raw: &str) -> Option<Vec<Option<&str>>> {
     for line in &mut lines[..last] {
         *line = line.strip_suffix('\r').unwrap_or(line);
     }
-    let blank = |l: &str| l.trim().is_empty();
+    // Blank as the decoder means it: spaces and tabs only (a full-width space is text).
+    let blank = |l: &str| l.trim_matches([' ', '\t']).is_empty();
     let mut from = 0;
     if lines.len() > 1 && blank(lines[0]) {
         from = 1;

@@ -106,10 +106,13 @@ fn mebibytes(bytes: usize) -> String {
 /// Checks a file that is already text.
 #[must_use]
 pub fn compile_text(file: SourceFile, levels: &LintLevels) -> Compiled {
-    let (ast, mut diagnostics) = syntax::parse(&file.text);
+    let (ast, parsed) = syntax::parse(&file.text);
+    // Lints found while parsing (W0210) get their levels with the checker's own.
+    let (lints, mut diagnostics): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        parsed.into_iter().partition(|d| d.code.lint().is_some());
     let mut spec = None;
     if let Some(tree) = &ast {
-        let (s, mut more) = check::check(tree, levels);
+        let (s, mut more) = check::check_with(tree, levels, lints);
         diagnostics.append(&mut more);
         spec = Some(s);
     }

@@ -76,7 +76,7 @@ impl<'a> Excerpt<'a> {
             let ex_start = text.len();
             let prefix = if from > range.start { "…" } else { "" };
             text.push_str(prefix);
-            text.push_str(&file.text[from..to]);
+            push_visible(&mut text, &file.text[from..to]);
             if to < range.end {
                 text.push('…');
             }
@@ -115,6 +115,17 @@ impl<'a> Excerpt<'a> {
 
     fn line_of(&self, byte: usize) -> usize {
         self.lines.iter().rposition(|l| l.ex_start <= byte).unwrap_or(0)
+    }
+}
+
+/// Appends `line`, with every bidi control and invisible character shown as
+/// `�` (as rustc does): raw, they would reorder the snippet on the terminal
+/// or hide where the caret points. Each of them is three bytes in UTF-8, as
+/// `�` is, so byte offsets into the excerpt stay the same.
+fn push_visible(text: &mut String, line: &str) {
+    for c in line.chars() {
+        let hidden = crate::syntax::is_bidi_control(c) || crate::syntax::is_invisible(c);
+        text.push(if hidden && c.len_utf8() == 3 { '\u{FFFD}' } else { c });
     }
 }
 

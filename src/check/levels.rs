@@ -139,20 +139,103 @@ pub fn apply(call: &Call, cli: &LintLevels, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    let scopes = Scopes::new(&known);
     for d in diags.iter_mut() {
         if d.code.lint().is_none() {
             continue;
         }
         // Innermost scope first; among equal scopes, the last written wins.
-        let from_spec = known
-            .iter()
-            .enumerate()
-            .filter(|(_, (c, _, scope))| c.is_none_or(|c| c == d.code) && scope.contains(d.span))
-            .min_by_key(|(i, (_, _, scope))| (scope.end - scope.start, usize::MAX - i))
-            .map(|(_, (_, l, _))| *l);
+        let from_spec = if d.span.start < d.span.end {
+            scopes.level(d.code, d.span)
+        } else {
+            known
+                .iter()
+                .enumerate()
+                .filter(|(_, (c, _, scope))| c.is_none_or(|c| c == d.code) && scope.contains(d.span))
+                .min_by_key(|(i, (_, _, scope))| (scope.end - scope.start, usize::MAX - i))
+                .map(|(_, (_, l, _))| *l)
+        };
         if let Some(level) = from_spec.or_else(|| cli.level_of(d.code)) {
             d.level = level;
         }
     }
     diags.retain(|d| d.level != Level::Allow);
+}
+
+/// The blocks that carry lint attributes, as a tree (blocks nest and never
+/// overlap otherwise), each with the last level written in it per lint: the
+/// level of a diagnostic is then found by walking up from the innermost
+/// block, a few steps, instead of comparing it with every attribute of the
+/// file (quadratic with tens of thousands of steps that each say `allow …`).
+struct Scopes {
+    /// Sorted by start, an enclosing block before the blocks it holds.
+    scopes: Vec<Scope>,
+}
+
+struct Scope {
+    span: Span,
+    parent: Option<usize>,
+    /// Per lint, the index (in writing order) and level of its last attribute here.
+    lints: std::collections::BTreeMap<Code, (usize, Level)>,
+    /// The same for `warnings` (every lint).
+    all: Option<(usize, Level)>,
+}
+
+impl Scopes {
+    fn new(known: &[(Option<Code>, Level, Span)]) -> Self {
+        let mut by_span: std::collections::BTreeMap<(usize, std::cmp::Reverse<usize>), Scope> =
+            std::collections::BTreeMap::new();
+        for (i, (code, level, span)) in known.iter().enumerate() {
+            let scope = by_span
+                .entry((span.start, std::cmp::Reverse(span.end)))
+                .or_insert_with(|| Scope {
+                    span: *span,
+                    parent: None,
+                    lints: std::collections::BTreeMap::new(),
+                    all: None,
+                });
+            match code {
+                Some(c) => {
+                    scope.lints.insert(*c, (i, *level));
+                }
+                None => scope.all = Some((i, *level)),
+            }
+        }
+        let mut scopes: Vec<Scope> = by_span.into_values().collect();
+        let mut open: Vec<usize> = Vec::new();
+        for i in 0..scopes.len() {
+            while open
+                .last()
+                .is_some_and(|&top| !scopes[top].span.contains(scopes[i].span))
+            {
+                open.pop();
+            }
+            scopes[i].parent = open.last().copied();
+            open.push(i);
+        }
+        Self { scopes }
+    }
+
+    /// The level the innermost block around `span` (not empty) sets for `code`.
+    fn level(&self, code: Code, span: Span) -> Option<Level> {
+        // Every block that holds `span` encloses the last block starting at or before it.
+        let mut at = self
+            .scopes
+            .partition_point(|s| s.span.start <= span.start)
+            .checked_sub(1);
+        while let Some(i) = at {
+            let scope = &self.scopes[i];
+            if scope.span.contains(span) {
+                let last = [scope.lints.get(&code).copied(), scope.all]
+                    .into_iter()
+                    .flatten()
+                    .max_by_key(|(i, _)| *i);
+                if let Some((_, level)) = last {
+                    return Some(level);
+                }
+            }
+            at = scope.parent;
+        }
+        None
+    }
 }

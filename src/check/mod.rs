@@ -24,20 +24,51 @@ pub use levels::LintLevels;
 use fields::Collected;
 use render::Renderer;
 
+/// Names longer than this, in characters, get no did-you-mean and are never
+/// suggested: edit distance costs the product of the two lengths, and a typo
+/// in a 100 KB id is not what happened.
+pub(crate) const MAX_SUGGEST_CHARS: usize = 64;
+
 /// The closest of `candidates` to `name`, if it is close enough to be a
 /// likely typo.
 pub(crate) fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut unlimited = usize::MAX;
+    suggest_within(name, candidates, &mut unlimited)
+}
+
+/// [`suggest`] that computes at most `budget` edit distances (and takes
+/// those it computes off `budget`); `None` when the budget runs out.
+pub(crate) fn suggest_within<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    budget: &mut usize,
+) -> Option<&'a str> {
     let n = name.chars().count();
-    candidates
-        .into_iter()
-        .filter(|c| *c != name)
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, c)| {
-            let len = n.max(c.chars().count());
-            *d <= len.div_ceil(3).max(1) && *d < len
-        })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    if n > MAX_SUGGEST_CHARS {
+        return None;
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c == name || c.len() > 4 * MAX_SUGGEST_CHARS {
+            continue;
+        }
+        let m = c.chars().count();
+        let len = n.max(m);
+        let max = len.div_ceil(3).max(1).min(len - 1);
+        // The distance is at least the difference in length: skip what cannot be close.
+        if m > MAX_SUGGEST_CHARS || n.abs_diff(m) > max {
+            continue;
+        }
+        if *budget == 0 {
+            return None;
+        }
+        *budget -= 1;
+        let d = strsim::damerau_levenshtein(name, c);
+        if d <= max && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 /// [`suggest`] for the command line's own names.
@@ -47,7 +78,11 @@ pub fn suggest_name<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
 }
 
 /// How many unknown references per file get a did-you-mean.
-const MAX_SUGGESTIONS: usize = 200;
+pub(crate) const MAX_SUGGESTIONS: usize = 200;
+
+/// How many edit distances the did-you-mean of unknown references may
+/// compute per file, all references together (≈0.1 s).
+pub(crate) const MAX_SUGGESTION_WORK: usize = 1_000_000;
 
 /// What an id names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,7 +131,18 @@ impl Kind {
 /// sorted by position.
 #[must_use]
 pub fn check(file: &ast::File, cli: &LintLevels) -> (ir::Spec, Vec<Diagnostic>) {
-    let mut cx = Checker::default();
+    check_with(file, cli, Vec::new())
+}
+
+/// [`check`], given the lint diagnostics the parser found (W0210
+/// `invisible_character`), which get their levels with the checker's own.
+#[must_use]
+pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -> (ir::Spec, Vec<Diagnostic>) {
+    let mut cx = Checker {
+        diags: parsed,
+        suggestion_work: MAX_SUGGESTION_WORK,
+        ..Checker::default()
+    };
     let spec = cx.spec(&file.call);
     flow::lint(&spec, &cx.spans, &mut cx.diags);
     let mut diags = cx.diags;
@@ -125,7 +171,11 @@ pub(crate) struct Spans {
 struct Checker {
     diags: Vec<Diagnostic>,
     suggestions: usize,
+    /// What is left of [`MAX_SUGGESTION_WORK`].
+    suggestion_work: usize,
     ids: BTreeMap<String, (Kind, Span)>,
+    /// The confusable skeleton of every id declared, with the first id that has it.
+    skeletons: BTreeMap<String, (String, Span)>,
     spans: Spans,
 }
 
@@ -388,7 +438,34 @@ impl Checker {
             );
         } else {
             self.ids.insert(id.name.clone(), (kind, id.span));
+            self.confusable(id);
         }
+    }
+
+    /// W0211 `confusable_id`: `id` looks the same as an id declared before it
+    /// (the same Unicode TS #39 skeleton) but is spelt differently, and one of
+    /// the two is not ASCII (as rustc's `confusable_idents`: `l` and `1` in
+    /// ASCII ids are left alone).
+    fn confusable(&mut self, id: &ast::Ident) {
+        let key: String = unicode_security::skeleton(&id.name).collect();
+        let Some((first, at)) = self.skeletons.get(&key) else {
+            self.skeletons.insert(key, (id.name.clone(), id.span));
+            return;
+        };
+        if first.is_ascii() && id.name.is_ascii() {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::W0211,
+                id.span,
+                format!("`{}` looks the same as `{first}`", id.name),
+            )
+            .label(format!("looks like `{first}` but is another id"))
+            .with_secondary(*at, format!("`{first}` is defined here"))
+            .note(difference(&id.name, first))
+            .help("spell both the same way if they are meant to be one, or rename one of them"),
+        );
     }
 
     /// Resolves a reference to an id of `kind`; reports E0102 otherwise.
@@ -412,9 +489,20 @@ impl Checker {
         }
         // Suggestions cost a pass over every name: bounded per file so that a
         // spec with thousands of broken references stays linear.
-        let best = if self.suggestions < MAX_SUGGESTIONS {
+        // A name spelt with look-alike characters (Cyrillic `е` for `e`, a
+        // full-width letter, another normalisation) names what it looks like.
+        let key: String = unicode_security::skeleton(&id.name).collect();
+        let twin = self
+            .skeletons
+            .get(&key)
+            .map(|(name, _)| name.as_str())
+            .and_then(|name| index.map.get_key_value(name).map(|(n, _)| *n));
+        let best = if let Some(twin) = twin {
+            d = d.note(difference(&id.name, twin));
+            Some(twin)
+        } else if self.suggestions < MAX_SUGGESTIONS {
             self.suggestions += 1;
-            suggest(&id.name, position.iter().copied())
+            suggest_within(&id.name, position.iter().copied(), &mut self.suggestion_work)
         } else {
             None
         };
@@ -915,6 +1003,26 @@ fn plural(kind: Kind) -> &'static str {
         Kind::End => "end conditions",
         Kind::Call | Kind::Caller | Kind::Callee => "parties",
     }
+}
+
+/// How `name` differs from `other`, which looks the same: the first
+/// characters that differ, by code point, or the normalisation form.
+fn difference(name: &str, other: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let (mine, theirs): (String, String) = (name.nfc().collect(), other.nfc().collect());
+    if mine == theirs {
+        return format!(
+            "`{name}` and `{other}` are the same letters in different Unicode normalisation forms (composed and decomposed accents)"
+        );
+    }
+    let shown = |c: Option<char>| c.map_or_else(|| "nothing".to_owned(), |c| format!("`{c}` (U+{:04X})", u32::from(c)));
+    let mut pairs = mine
+        .chars()
+        .map(Some)
+        .chain(std::iter::repeat(None))
+        .zip(theirs.chars().map(Some).chain(std::iter::repeat(None)));
+    let (here, there) = pairs.find(|(l, r)| l != r).unwrap_or_default();
+    format!("`{name}` has {} where `{other}` has {}", shown(here), shown(there))
 }
 
 /// A question's comparison key: NFKC, lower case, letters and digits only.

@@ -1,7 +1,9 @@
 //! Rendering strings: every `{placeholder}` is replaced by the value it
 //! names (E0103 when it names nothing). Values may hold placeholders
 //! themselves; they are rendered once (memoised), with cycles and chains
-//! deeper than [`MAX_DEPTH`] reported instead of followed.
+//! deeper than [`MAX_DEPTH`] reported instead of followed. What placeholders
+//! may add to a spec is bounded by [`MAX_EXPANSION`], so values that refer to
+//! other values several times over cannot multiply into gigabytes.
 
 use std::collections::BTreeMap;
 
@@ -10,10 +12,15 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 
 use super::fields::Collected;
-use super::suggest;
+use super::{MAX_SUGGESTION_WORK, MAX_SUGGESTIONS, suggest_within};
 
 /// How many placeholders deep a value may refer through other values.
 pub const MAX_DEPTH: usize = 16;
+
+/// The most text placeholders may add to one spec, in bytes: every value put
+/// in place of a placeholder counts, inside other values too (the size of the
+/// largest source file: ample for names and labels written many times).
+pub const MAX_EXPANSION: usize = 16 * 1024 * 1024;
 
 /// The party fields a placeholder may name.
 const PARTY_FIELDS: &[&str] = &["name", "gender", "age", "org", "role"];
@@ -31,6 +38,7 @@ enum Failure {
     Unknown,
     Cycle(Vec<String>),
     TooDeep,
+    TooLarge,
 }
 
 /// Renders texts against the parties' values.
@@ -38,6 +46,18 @@ pub struct Renderer<'a> {
     env: BTreeMap<String, Src<'a>>,
     memo: BTreeMap<String, String>,
     stack: Vec<String>,
+    /// Bytes placeholders have added so far, against [`MAX_EXPANSION`].
+    expanded: usize,
+    /// Whether [`MAX_EXPANSION`] was reached: later placeholders stay as written.
+    exhausted: bool,
+    /// Whether the one diagnostic for [`MAX_EXPANSION`] was given.
+    reported_too_large: bool,
+    /// How many more unknown placeholders may get a did-you-mean.
+    suggestions_left: usize,
+    /// Every path a placeholder may name, sorted (made once, for suggestions).
+    candidates: Option<Vec<String>>,
+    /// What is left of the edit distances those may compute.
+    suggestion_work: usize,
     /// E0103 diagnostics found so far.
     pub diags: Vec<Diagnostic>,
 }
@@ -67,6 +87,12 @@ impl<'a> Renderer<'a> {
             env,
             memo: BTreeMap::new(),
             stack: Vec::new(),
+            expanded: 0,
+            exhausted: false,
+            reported_too_large: false,
+            suggestions_left: MAX_SUGGESTIONS,
+            candidates: None,
+            suggestion_work: MAX_SUGGESTION_WORK,
             diags: Vec::new(),
         };
         for (root, party, want_knows) in [("knows", caller, true), ("background", callee, false)] {
@@ -93,7 +119,7 @@ impl<'a> Renderer<'a> {
         for part in &t.parts {
             match part {
                 TextPart::Literal(s) => out.push_str(s),
-                TextPart::Placeholder(p) => match self.lookup(p.path.trim()) {
+                TextPart::Placeholder(p) => match self.lookup(p.path.trim()).and_then(|v| self.spend(v)) {
                     Ok(v) => out.push_str(&v),
                     Err(f) => {
                         self.report(&p.path, p.span, f);
@@ -105,6 +131,16 @@ impl<'a> Renderer<'a> {
             }
         }
         out
+    }
+
+    /// Counts a value against [`MAX_EXPANSION`] before it is put in place.
+    fn spend(&mut self, value: String) -> Result<String, Failure> {
+        if self.exhausted || self.expanded + value.len() > MAX_EXPANSION {
+            self.exhausted = true;
+            return Err(Failure::TooLarge);
+        }
+        self.expanded += value.len();
+        Ok(value)
     }
 
     fn report(&mut self, path: &str, span: crate::source::Span, f: Failure) {
@@ -119,13 +155,25 @@ impl<'a> Renderer<'a> {
                 } else {
                     let mut d = Diagnostic::new(Code::E0103, span, format!("unknown placeholder `{{{path}}}`"))
                         .label("nothing has this name");
-                    let mut candidates: Vec<String> = self.env.keys().cloned().collect();
-                    for root in ["caller", "callee"] {
-                        candidates.extend(PARTY_FIELDS.iter().map(|f| format!("{root}.{f}")));
-                    }
-                    candidates.sort();
-                    candidates.dedup();
-                    if let Some(best) = suggest(path, candidates.iter().map(String::as_str)) {
+                    // Suggestions cost a pass over every name: bounded per file, like unknown references.
+                    let best = if self.suggestions_left > 0 {
+                        self.suggestions_left -= 1;
+                        let env = &self.env;
+                        let candidates = self.candidates.get_or_insert_with(|| {
+                            let mut all: Vec<String> = env.keys().cloned().collect();
+                            for root in ["caller", "callee"] {
+                                all.extend(PARTY_FIELDS.iter().map(|f| format!("{root}.{f}")));
+                            }
+                            all.sort();
+                            all.dedup();
+                            all
+                        });
+                        let all = candidates.iter().map(String::as_str);
+                        suggest_within(path, all, &mut self.suggestion_work).map(str::to_owned)
+                    } else {
+                        None
+                    };
+                    if let Some(best) = best {
                         d = d
                             .help(format!("did you mean `{{{best}}}`?"))
                             .fix(span, format!("{{{best}}}"));
@@ -148,11 +196,26 @@ impl<'a> Renderer<'a> {
                     .label(format!("more than {MAX_DEPTH} placeholders deep"))
                     .help("write some of the values out instead of referring to other values")
             }
+            Failure::TooLarge => {
+                if std::mem::replace(&mut self.reported_too_large, true) {
+                    return;
+                }
+                Diagnostic::new(Code::E0103, span, format!("placeholder `{{{path}}}` expands to too much text"))
+                    .label(format!(
+                        "placeholders in this spec would add more than {} MiB of text",
+                        MAX_EXPANSION / (1024 * 1024)
+                    ))
+                    .note("values that refer to other values several times over multiply; later placeholders are left as written")
+                    .help("write some of the values out instead of referring to other values")
+            }
         };
         self.diags.push(d);
     }
 
     fn lookup(&mut self, path: &str) -> Result<String, Failure> {
+        if self.exhausted {
+            return Err(Failure::TooLarge);
+        }
         if let Some(v) = self.memo.get(path) {
             return Ok(v.clone());
         }
@@ -174,7 +237,7 @@ impl<'a> Renderer<'a> {
                 for part in &t.parts {
                     match part {
                         TextPart::Literal(s) => out.push_str(s),
-                        TextPart::Placeholder(p) => match self.lookup(p.path.trim()) {
+                        TextPart::Placeholder(p) => match self.lookup(p.path.trim()).and_then(|v| self.spend(v)) {
                             Ok(v) => out.push_str(&v),
                             // Unknown names inside a value are reported where the value is written.
                             Err(Failure::Unknown) => {

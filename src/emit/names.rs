@@ -66,16 +66,25 @@ impl AsciiNames {
     pub fn new<'a>(ids: impl IntoIterator<Item = &'a str>, reserved: &[&str]) -> Self {
         let mut taken: BTreeSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
         let mut names = BTreeMap::new();
+        // The next suffix to try for each base: names only get taken, so the
+        // ones tried before stay taken (linear, not quadratic, when thousands
+        // of ids transliterate alike).
+        let mut next: BTreeMap<String, usize> = BTreeMap::new();
         for id in ids {
             if names.contains_key(id) {
                 continue;
             }
             let base = transliterate(id);
             let mut name = base.clone();
-            let mut n = 2;
-            while taken.contains(&name) {
-                name = format!("{base}_{n}");
-                n += 1;
+            if taken.contains(&name) {
+                let n = next.entry(base.clone()).or_insert(2);
+                loop {
+                    name = format!("{base}_{n}");
+                    *n += 1;
+                    if !taken.contains(&name) {
+                        break;
+                    }
+                }
             }
             taken.insert(name.clone());
             names.insert(id.to_owned(), name);

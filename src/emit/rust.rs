@@ -55,17 +55,25 @@ pub fn string_literal(text: &str) -> String {
 pub fn variant_names<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
     let mut names = Vec::new();
+    // The next suffix to try for each base (names only get taken): linear
+    // when thousands of ids transliterate alike.
+    let mut next: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for id in ids {
         let base = upper_camel(&transliterate(id));
         let mut name = base.clone();
-        let mut n = 2;
-        while taken.contains(&name) {
-            name = if base.ends_with(|c: char| c.is_ascii_digit()) {
-                format!("{base}_{n}")
-            } else {
-                format!("{base}{n}")
-            };
-            n += 1;
+        if taken.contains(&name) {
+            let n = next.entry(base.clone()).or_insert(2);
+            loop {
+                name = if base.ends_with(|c: char| c.is_ascii_digit()) {
+                    format!("{base}_{n}")
+                } else {
+                    format!("{base}{n}")
+                };
+                *n += 1;
+                if !taken.contains(&name) {
+                    break;
+                }
+            }
         }
         taken.insert(name.clone());
         names.push(name);

@@ -46,7 +46,7 @@ impl Lower<'_> {
         let mut out = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::COMMENT => self.comments.push(comment(&p)),
+                Rule::COMMENT => self.comment(&p),
                 Rule::kw_call
                 | Rule::kw_caller
                 | Rule::kw_callee
@@ -76,6 +76,13 @@ impl Lower<'_> {
             }
         }
         out
+    }
+
+    /// Keeps a comment in the side table (and reports hidden characters in it).
+    fn comment(&mut self, p: &Pair<'_, Rule>) {
+        let c = comment(p);
+        text::comment(&c.text, c.span.start, self.diags);
+        self.comments.push(c);
     }
 
     /// An identifier that declares something (so it may not be `end`).
@@ -429,7 +436,7 @@ impl Lower<'_> {
         let mut after_callee = false;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::COMMENT => self.comments.push(comment(&p)),
+                Rule::COMMENT => self.comment(&p),
                 Rule::end_id => id = Some(self.decl(&p)),
                 Rule::kw_callee => after_callee = true,
                 Rule::line_string | Rule::block_string if after_callee => callee = Some(self.text(&p)),

@@ -25,6 +25,8 @@ mod generated {
 
 use generated::{CallParser, Rule};
 
+pub use text::{is_bidi_control, is_invisible};
+
 /// Parses a whole file. Returns the tree when the file is syntactically
 /// valid (the diagnostics may still hold errors found while decoding
 /// strings), or `None` and one syntax error.

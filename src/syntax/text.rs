@@ -5,7 +5,7 @@
 //! and its byte offset. Output: an [`ast::Text`] and diagnostics.
 
 use crate::ast::{Placeholder, Text, TextPart};
-use crate::codes::Code;
+use crate::codes::{Code, Level};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
@@ -34,9 +34,14 @@ pub fn decode(raw: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Text {
 #[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branches, so it vectorises
 fn is_plain(s: &str) -> bool {
     // Branch-free, so the compiler vectorises it; strings are mostly long CJK runs.
-    !s.bytes().fold(false, |special, b| {
-        special | (b == b'\\') | (b == b'{') | (b == b'}') | (b < 0x20) | (b == 0x7F)
-    })
+    let (special, maybe_hidden) = s.bytes().fold((false, false), |(special, hidden), b| {
+        (
+            special | (b == b'\\') | (b == b'{') | (b == b'}') | (b < 0x20) | (b == 0x7F),
+            // Lead bytes of every bidi control and invisible character (W0210).
+            hidden | (b == 0xE2) | (b == 0xEF) | (b == 0xD8),
+        )
+    });
+    !(special || maybe_hidden && s.chars().any(|c| is_bidi_control(c) || is_invisible(c)))
 }
 
 /// Splits a block body into lines, drops the first and last line breaks,
@@ -54,11 +59,11 @@ fn decode_block(body: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut 
     }
     lines.push((start, &body[start..]));
     // The opening `"""` is followed by a line break: drop the empty first line.
-    if lines.len() > 1 && lines[0].1.trim().is_empty() {
+    if lines.len() > 1 && is_blank(lines[0].1) {
         lines.remove(0);
     }
     // The closing `"""` stands on its own line: drop that line's indentation.
-    if lines.len() > 1 && lines.last().is_some_and(|l| l.1.trim().is_empty()) {
+    if lines.len() > 1 && lines.last().is_some_and(|l| is_blank(l.1)) {
         lines.pop();
     }
     let indent = common_indent(lines.iter().map(|l| l.1));
@@ -66,7 +71,7 @@ fn decode_block(body: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut 
         if n > 0 {
             push_literal(parts, "\n");
         }
-        if line.trim().is_empty() {
+        if is_blank(line) {
             continue;
         }
         let cut = indent.min(line.len());
@@ -74,10 +79,17 @@ fn decode_block(body: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut 
     }
 }
 
+/// Whether a line of a block holds only spaces and tabs (the only
+/// whitespace the rules remove: a line holding a full-width space or U+2028
+/// is text).
+fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| b == b' ' || b == b'\t')
+}
+
 /// The longest run of leading spaces and tabs shared by every non-blank line.
 fn common_indent<'a>(lines: impl Iterator<Item = &'a str>) -> usize {
     let mut common: Option<&str> = None;
-    for line in lines.filter(|l| !l.trim().is_empty()) {
+    for line in lines.filter(|l| !is_blank(l)) {
         let ws = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
         common = Some(match common {
             None => ws,
@@ -184,6 +196,13 @@ fn scan(s: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut Vec<Diagnos
                 );
                 i += 1;
             }
+            0xD8 | 0xE2 | 0xEF => {
+                let c = s[i..].chars().next().unwrap_or_default();
+                if let Some(d) = hidden_character(c, base + i, true) {
+                    diags.push(d);
+                }
+                i += 1;
+            }
             _ => i += 1,
         }
     }
@@ -191,6 +210,72 @@ fn scan(s: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut Vec<Diagnos
     if matches!(parts.last(), Some(TextPart::Literal(l)) if l.is_empty()) {
         parts.pop();
     }
+}
+
+/// W0210 `invisible_character` for the comment `text` that starts at byte `base`.
+pub fn comment(text: &str, base: usize, diags: &mut Vec<Diagnostic>) {
+    for (i, c) in text.char_indices() {
+        if let Some(d) = hidden_character(c, base + i, false) {
+            diags.push(d);
+        }
+    }
+}
+
+/// Whether `c` reorders the text around it when displayed (the bidi
+/// embeddings, overrides and isolates of "Trojan Source", CVE-2021-42574).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` is invisible and does nothing in spoken text: zero-width
+/// space, direction marks, word joiner and invisible operators, a byte-order
+/// mark. (Zero-width joiners and non-joiners are left alone: emoji
+/// sequences and several scripts need them.)
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    )
+}
+
+/// W0210 for a character `c` written raw at byte `at` of a string (or of a
+/// comment), if it is a bidi control (deny by default) or invisible (warn).
+fn hidden_character(c: char, at: usize, in_string: bool) -> Option<Diagnostic> {
+    let bidi = is_bidi_control(c);
+    if !bidi && !is_invisible(c) {
+        return None;
+    }
+    let span = Span::new(at, at + c.len_utf8());
+    let code = format!("U+{:04X}", u32::from(c));
+    let escape = format!("\\u{{{:X}}}", u32::from(c));
+    let mut d = if bidi {
+        Diagnostic::new(
+            Code::W0210,
+            span,
+            format!("a bidirectional control character ({code}) is written raw in a {}", if in_string { "string" } else { "comment" }),
+        )
+        .label("this invisible character changes how the text around it is displayed")
+        .note("editors and code review show the text reordered, so what you read is not what the agent says (\"Trojan Source\")")
+        .level(Level::Deny)
+    } else {
+        Diagnostic::new(
+            Code::W0210,
+            span,
+            format!(
+                "an invisible character ({code}) is written raw in a {}",
+                if in_string { "string" } else { "comment" }
+            ),
+        )
+        .label("invisible character")
+        .note("it cannot be seen in an editor, and breaks matching of the text it is in")
+    };
+    d = if in_string {
+        d.help(format!("write it as `{escape}` if it is meant, or delete it"))
+            .fix(span, escape)
+    } else {
+        d.help("delete it").fix(span, "")
+    };
+    Some(d)
 }
 
 /// Decodes the escape at `s[i]` (a backslash); returns the index after it.

@@ -1,0 +1,175 @@
+//! The whole pipeline on one input, and the invariants every input must
+//! keep, whatever its bytes. Shared, as the same file, by the fuzz targets
+//! (`fuzz/fuzz_targets/*.rs`) and the adversarial corpus
+//! (`tests/adversarial.rs`), so a crash the fuzzer finds and its regression
+//! test check exactly the same things.
+//!
+//! Input: raw bytes. Output: the [`callc::Compiled`] result; every broken
+//! invariant is a panic naming it.
+
+// Each user (a fuzz target, the corpus runner) needs only part of it.
+#![allow(dead_code)]
+
+use callc::check::LintLevels;
+use callc::diagnostic::Diagnostic;
+use callc::emit::{self, Target, graph, json};
+use callc::render;
+use callc::source::SourceFile;
+
+/// Every target `callc build` has.
+pub const TARGETS: [Target; 4] = [Target::Json, Target::Rasa, Target::Rust, Target::Markdown];
+
+/// Runs decode → parse → check on `bytes`; every renderer on every
+/// diagnostic; every target and both graph formats when there is no error;
+/// the formatter when the file parses; and the Markdown importer on the same
+/// bytes (when they are UTF-8), compiling what it writes. Panics when an
+/// invariant breaks.
+pub fn run(bytes: &[u8]) -> callc::Compiled {
+    run_sampled(bytes, usize::MAX)
+}
+
+/// [`run`], rendering only the first and last `render_at_most / 2`
+/// diagnostics (for inputs with tens of thousands of them).
+pub fn run_sampled(bytes: &[u8], render_at_most: usize) -> callc::Compiled {
+    let c = callc::compile("input.call", bytes, &LintLevels::default());
+    check_diagnostics(&c.file.text, &c.diagnostics, "check");
+    for d in sample(&c.diagnostics, render_at_most) {
+        render_all(&c.file, d);
+    }
+    if let Some(spec) = c.spec_if_ok() {
+        for target in TARGETS {
+            let files = emit::emit(target, spec);
+            assert!(!files.is_empty(), "target {target:?} wrote no file");
+        }
+        let text = json::emit(spec);
+        let back: json::CallSpec = serde_json::from_str(&text).expect("the JSON target re-parses into its own model");
+        assert!(
+            back == json::model(spec),
+            "the JSON target reads back as something else"
+        );
+        for format in [graph::Format::Mermaid, graph::Format::Dot] {
+            assert!(!graph::emit(spec, format).is_empty(), "empty graph");
+        }
+    }
+    if c.ast.is_some() {
+        fmt_invariants(&c);
+    }
+    if let Ok(markdown) = std::str::from_utf8(bytes) {
+        import(markdown);
+    }
+    c
+}
+
+/// All of `diagnostics` when there are at most `at_most`, else the first
+/// and the last `at_most / 2`.
+pub fn sample(diagnostics: &[Diagnostic], at_most: usize) -> impl Iterator<Item = &Diagnostic> {
+    let n = diagnostics.len();
+    let half = at_most / 2;
+    diagnostics
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| n <= at_most || *i < half || *i >= n - half)
+        .map(|(_, d)| d)
+}
+
+/// The formatter on a file that parses: it succeeds, is idempotent, and the
+/// formatted file means the same (the same diagnostics codes, the same JSON).
+pub fn fmt_invariants(c: &callc::Compiled) {
+    let Ok(once) = callc::fmt::format(&c.file.text) else {
+        // fmt refuses any syntax error, including those found after pest
+        // (an unknown escape, `end` as an id, a raw control character).
+        assert!(
+            c.diagnostics.iter().any(|d| d.code == callc::codes::Code::E0001),
+            "fmt refused a file without a syntax error"
+        );
+        return;
+    };
+    let twice = callc::fmt::format(&once).unwrap_or_else(|e| panic!("fmt refused its own output: {e:?}"));
+    assert!(twice == once, "fmt is not idempotent");
+    let again = callc::compile("formatted.call", once.as_bytes(), &LintLevels::default());
+    let codes = |d: &[Diagnostic]| d.iter().map(|d| d.code).collect::<Vec<_>>();
+    assert_eq!(
+        codes(&again.diagnostics),
+        codes(&c.diagnostics),
+        "fmt changed the diagnostics"
+    );
+    if let (Some(a), Some(b)) = (c.spec_if_ok(), again.spec_if_ok()) {
+        assert!(json::emit(a) == json::emit(b), "fmt changed the meaning (JSON differs)");
+    }
+}
+
+/// The importer on `markdown`: its diagnostics keep the invariants, and the
+/// `.call` text it writes has no syntax error.
+pub fn import(markdown: &str) {
+    let imported = callc::import::import(markdown);
+    check_diagnostics(markdown, &imported.diagnostics, "import");
+    let file = SourceFile::new("input.md", markdown);
+    for d in sample(&imported.diagnostics, 2000) {
+        render_all(&file, d);
+    }
+    if let Some(call) = &imported.call {
+        let c = callc::compile("imported.call", call.as_bytes(), &LintLevels::default());
+        check_diagnostics(&c.file.text, &c.diagnostics, "imported");
+        let syntax: Vec<&Diagnostic> = c
+            .diagnostics
+            .iter()
+            .filter(|d| matches!(d.code.as_str(), "E0001" | "E0002" | "E0003"))
+            .collect();
+        assert!(
+            syntax.is_empty(),
+            "import wrote a file with a syntax error: {syntax:?}\n{call}"
+        );
+    }
+}
+
+/// Every span lies inside `text` on character boundaries, and the
+/// diagnostics are sorted by position (then code and message).
+pub fn check_diagnostics(text: &str, diagnostics: &[Diagnostic], stage: &str) {
+    for d in diagnostics {
+        let spans = std::iter::once(d.span)
+            .chain(d.secondary.iter().map(|l| l.span))
+            .chain(d.fix.iter().map(|f| f.span));
+        for s in spans {
+            assert!(
+                s.start <= s.end && s.end <= text.len(),
+                "{stage}: span {s:?} of {} is outside the text ({} bytes)",
+                d.code.as_str(),
+                text.len()
+            );
+            assert!(
+                text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                "{stage}: span {s:?} of {} splits a character",
+                d.code.as_str()
+            );
+        }
+    }
+    let key = |d: &Diagnostic| (d.span.start, d.span.end, d.code, d.message.clone());
+    for w in diagnostics.windows(2) {
+        assert!(key(&w[0]) <= key(&w[1]), "{stage}: diagnostics are not sorted");
+    }
+}
+
+/// The three surfaces: they do not panic, the terminal one is not empty, the
+/// short one is one line, and the JSON record re-parses with real positions.
+pub fn render_all(file: &SourceFile, d: &Diagnostic) {
+    for color in [false, true] {
+        let human = render::human(file, d, color);
+        assert!(d.severity().is_none() || !human.is_empty(), "empty terminal rendering");
+    }
+    let short = render::short(file, d);
+    assert!(
+        !short.contains('\n') || d.message.contains('\n'),
+        "short format broke the line: {short}"
+    );
+    let line = serde_json::to_string(&render::json(file, d)).expect("JSON diagnostic serialises");
+    let value: serde_json::Value = serde_json::from_str(&line).expect("JSON diagnostic re-parses");
+    for end in ["start", "end"] {
+        let p = &value["range"][end];
+        assert!(p["line"].as_u64() >= Some(1), "line below 1: {line}");
+        assert!(p["column"].as_u64() >= Some(1), "column below 1: {line}");
+        assert!(
+            p["byte"].as_u64() <= Some(file.text.len() as u64),
+            "byte past the end: {line}"
+        );
+    }
+}

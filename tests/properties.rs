@@ -1,0 +1,484 @@
+//! Properties over generated specs (proptest): valid specs whose every text
+//! is adversarial — Chinese, emoji, bidi controls and invisible characters,
+//! quotes, backslashes, braces, `"#`, `*/`, `: `, ` #`, `yes`/`no`/`null`,
+//! line breaks (LF or CRLF inside `"""` blocks), tabs, controls — written
+//! with the escapes the language has, as one-line strings or blocks, in
+//! files with LF or CRLF line breaks.
+//!
+//! Every generated text must come back exactly from the JSON target
+//! (`serde_json`), from the Rasa target's `domain.yml` (serde-saphyr; response
+//! texts have their braces doubled for Rasa's templates, undone here) and
+//! from the Rust target (the file parses with `syn`, and its string literals
+//! decode to the texts). The formatter's properties (idempotent, keeps the
+//! meaning) are a separate test.
+//!
+//! 256 cases per property (about 3 s in a debug build); `PROPTEST_CASES`
+//! overrides it for a longer run.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use callc::check::LintLevels;
+use callc::emit::json::CallSpec;
+use callc::emit::rasa::{Name, Names};
+use callc::emit::{self, Target};
+use proptest::prelude::*;
+
+// ---------------------------------------------------------------------------
+// Generated texts
+// ---------------------------------------------------------------------------
+
+/// Characters that break naive escaping somewhere downstream.
+const NASTY: &[char] = &[
+    '张', '强', '，', '。', '“', '”', '「', '」', '\u{3000}', 'ｆ', '😀', '👨', '\u{200D}', '🇨', '🇳', '\u{FE0F}', '𠀀',
+    '\u{202E}', '\u{2066}', '\u{2069}', '\u{200B}', '\u{200F}', '\u{FEFF}', '\u{2028}', '\u{2029}', '\u{85}', '"',
+    '\'', '`', '\\', '{', '}', '#', ':', '*', '/', '$', '%', '&', '!', '|', '>', '-', '?', '@', '[', ']', ',', '\t',
+    '\r', '\n', '\0', '\u{7}', '\u{1B}', '\u{7F}', ' ', 'a', 'Z', '0', '_', 'é', 'e', '\u{301}',
+];
+
+/// Strings that YAML, JSON, Rust, Rasa or Markdown would read as something else.
+const TRICKY: &[&str] = &[
+    "yes",
+    "no",
+    "null",
+    "~",
+    "true",
+    "on",
+    "off",
+    "1_000",
+    "0x1F",
+    "2026-11-24",
+    "{{ }}",
+    "{}",
+    "{ }",
+    "\"#",
+    "r#\"",
+    "*/",
+    "/*",
+    ": ",
+    " #",
+    "${HOME}",
+    "[a](b)",
+    "[a]{\"e\":1}",
+    "---",
+    "...",
+    "- x",
+    "? y",
+    "<<",
+    "=",
+    "&a",
+    "*a",
+    "!tag",
+    "|",
+    ">",
+    "%s",
+    "{0}",
+    "\\u{41}",
+    "\\n",
+    "'",
+    "''",
+    "\"\"\"",
+    "\u{202E}abc\u{202C}",
+    " lead",
+    "trail ",
+    "\r\n",
+    "\n\n",
+    "\t",
+];
+
+fn nasty_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        4 => proptest::sample::select(NASTY),
+        1 => any::<char>(),
+    ]
+}
+
+/// One adversarial text (any characters; it may be empty or blank).
+fn text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        2 => proptest::collection::vec(nasty_char(), 1..12).prop_map(|c| c.into_iter().collect::<String>()),
+        1 => proptest::sample::select(TRICKY).prop_map(str::to_owned),
+    ];
+    proptest::collection::vec(piece, 1..4).prop_map(|p| p.concat())
+}
+
+/// A text and whether to write it as a `"""` block.
+fn written() -> impl Strategy<Value = (String, bool)> {
+    (text(), any::<bool>())
+}
+
+// ---------------------------------------------------------------------------
+// Writing a spec
+// ---------------------------------------------------------------------------
+
+/// Escapes one character of string content: what must be escaped is, the
+/// rest stays raw (tabs, Chinese, emoji).
+fn escape(c: char, out: &mut String) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '{' => out.push_str("{{"),
+        '}' => out.push_str("}}"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\0' => out.push_str("\\0"),
+        '\t' => out.push('\t'),
+        c if c.is_control() || callc::syntax::is_bidi_control(c) || callc::syntax::is_invisible(c) => {
+            let _ = write!(out, "\\u{{{:X}}}", u32::from(c));
+        }
+        c => out.push(c),
+    }
+}
+
+/// The source of a string whose value is `text`, at indentation `indent`,
+/// with line breaks `nl` (a block's own line breaks are `nl` too).
+fn literal(text: &str, block: bool, indent: &str, nl: &str) -> String {
+    let mut out = String::new();
+    if !block {
+        out.push('"');
+        for c in text.chars() {
+            escape(c, &mut out);
+        }
+        out.push('"');
+        return out;
+    }
+    // Each line of the value on its own line of the block; a leading space or
+    // tab is escaped so that dedenting (common indentation) leaves it alone.
+    out.push_str("\"\"\"");
+    out.push_str(nl);
+    for line in text.split('\n') {
+        if !line.is_empty() {
+            out.push_str(indent);
+            out.push_str("  ");
+        }
+        for (i, c) in line.chars().enumerate() {
+            match c {
+                ' ' if i == 0 => out.push_str("\\u{20}"),
+                '\t' if i == 0 => out.push_str("\\t"),
+                c => escape(c, &mut out),
+            }
+        }
+        out.push_str(nl);
+    }
+    out.push_str(indent);
+    out.push_str("  \"\"\"");
+    out
+}
+
+/// A text and whether it is written as a `"""` block.
+type Written = (String, bool);
+
+/// A generated spec: its texts by role, and whether the file uses CRLF.
+#[derive(Debug, Clone)]
+struct Gen {
+    crlf: bool,
+    title: (String, bool),
+    caller_name: (String, bool),
+    knows: Vec<(String, bool)>,
+    concern: (String, bool),
+    signal: (String, bool),
+    opening: (String, bool),
+    steps: Vec<(Written, Vec<Written>)>,
+    faq: Vec<(Vec<Written>, Written)>,
+    when: ((String, bool), (String, bool)),
+    closing: (String, bool),
+}
+
+fn spec() -> impl Strategy<Value = Gen> {
+    let step = (written(), proptest::collection::vec(written(), 1..4));
+    let qa = (proptest::collection::vec(written(), 1..3), written());
+    (
+        (
+            any::<bool>(),
+            written(),
+            written(),
+            proptest::collection::vec(written(), 0..3),
+        ),
+        (written(), written(), written()),
+        proptest::collection::vec(step, 1..4),
+        proptest::collection::vec(qa, 0..3),
+        (written(), written(), written()),
+    )
+        .prop_map(
+            |((crlf, title, caller_name, knows), (concern, signal, opening), steps, faq, (w1, w2, closing))| Gen {
+                crlf,
+                title,
+                caller_name,
+                knows,
+                concern,
+                signal,
+                opening,
+                steps,
+                faq,
+                when: (w1, w2),
+                closing,
+            },
+        )
+}
+
+impl Gen {
+    /// The spec as source text.
+    fn source(&self) -> String {
+        let nl = if self.crlf { "\r\n" } else { "\n" };
+        let lit = |(t, b): &(String, bool), indent: &str| literal(t, *b, indent, nl);
+        let mut s = String::new();
+        let mut line = |depth: usize, text: &str| {
+            s.push_str(&"  ".repeat(depth));
+            s.push_str(text);
+            s.push_str(nl);
+        };
+        line(0, "// 生成的规格 · generated");
+        line(0, "call 生成 {");
+        line(1, "locale \"zh-CN\"");
+        line(1, &format!("title {}", lit(&self.title, "  ")));
+        line(1, "caller 李明 {");
+        line(2, &format!("name {}", lit(&self.caller_name, "    ")));
+        line(2, "knows {");
+        for (i, k) in self.knows.iter().enumerate() {
+            line(3, &format!("k{i} {}", lit(k, "      ")));
+        }
+        line(2, "}");
+        line(1, "}");
+        line(1, "callee 张强 {");
+        line(2, "name \"张强\"");
+        line(2, &format!("concern 价格 primary {}", lit(&self.concern, "    ")));
+        line(1, "}");
+        line(1, &format!("signal 忙 {}", lit(&self.signal, "  ")));
+        line(1, &format!("opening {}", lit(&self.opening, "  ")));
+        line(1, "flow {");
+        line(2, "on 忙 -> end(结束)");
+        for (i, (title, says)) in self.steps.iter().enumerate() {
+            let covers = if i == 0 { " covers 价格" } else { "" };
+            line(2, &format!("step 步骤{i} {}{covers} {{", lit(title, "    ")));
+            for say in says {
+                line(3, &format!("say {}", lit(say, "      ")));
+            }
+            line(2, "}");
+        }
+        line(1, "}");
+        line(1, "faq {");
+        for (i, (questions, answer)) in self.faq.iter().enumerate() {
+            line(2, &format!("qa 问{i} {{"));
+            for q in questions {
+                line(3, &format!("q {}", lit(q, "      ")));
+            }
+            line(3, &format!("a {}", lit(answer, "      ")));
+            line(2, "}");
+        }
+        line(1, "}");
+        line(1, "end {");
+        line(
+            2,
+            &format!(
+                "when 结束 {} callee {}",
+                lit(&self.when.0, "    "),
+                lit(&self.when.1, "    ")
+            ),
+        );
+        line(2, &format!("closing {}", lit(&self.closing, "    ")));
+        line(1, "}");
+        line(0, "}");
+        s
+    }
+
+    /// Every generated text.
+    fn texts(&self) -> Vec<&str> {
+        let mut out = vec![
+            self.title.0.as_str(),
+            &self.caller_name.0,
+            &self.concern.0,
+            &self.signal.0,
+            &self.opening.0,
+            &self.when.0.0,
+            &self.when.1.0,
+            &self.closing.0,
+        ];
+        out.extend(self.knows.iter().map(|k| k.0.as_str()));
+        for (title, says) in &self.steps {
+            out.push(&title.0);
+            out.extend(says.iter().map(|s| s.0.as_str()));
+        }
+        for (questions, answer) in &self.faq {
+            out.extend(questions.iter().map(|q| q.0.as_str()));
+            out.push(&answer.0);
+        }
+        out
+    }
+}
+
+/// Compiles a generated spec, which must have no error.
+fn compile(source: &str) -> callc::Compiled {
+    let c = callc::compile("generated.call", source.as_bytes(), &LintLevels::default());
+    let errors: Vec<String> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{} {}", d.code.as_str(), d.message))
+        .collect();
+    assert!(errors.is_empty(), "errors: {errors:#?}\n{source}");
+    c
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        // The cases live in the test: a failure prints the minimal spec.
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(256)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The properties
+// ---------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Every text comes back exactly from the JSON target.
+    #[test]
+    fn json_keeps_every_text(g in spec()) {
+        let source = g.source();
+        let c = compile(&source);
+        let json = emit::json::emit(c.spec.as_ref().unwrap());
+        let back: CallSpec = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(back.title.as_deref(), Some(g.title.0.as_str()));
+        prop_assert_eq!(&back.caller.name, &g.caller_name.0);
+        let knows: Vec<&str> = back.caller.knows.iter().map(|e| e.value.as_str()).collect();
+        prop_assert_eq!(knows, g.knows.iter().map(|k| k.0.as_str()).collect::<Vec<_>>());
+        prop_assert_eq!(&back.callee.concerns[0].text, &g.concern.0);
+        prop_assert_eq!(back.signals[0].description.as_deref(), Some(g.signal.0.as_str()));
+        prop_assert_eq!(back.opening.as_deref(), Some(g.opening.0.as_str()));
+        prop_assert_eq!(back.flow.steps.len(), g.steps.len());
+        for (step, (title, says)) in back.flow.steps.iter().zip(&g.steps) {
+            prop_assert_eq!(step.title.as_deref(), Some(title.0.as_str()));
+            prop_assert_eq!(&step.say, &says.iter().map(|s| s.0.clone()).collect::<Vec<_>>());
+        }
+        for (qa, (questions, answer)) in back.faq.iter().zip(&g.faq) {
+            prop_assert_eq!(&qa.questions, &questions.iter().map(|q| q.0.clone()).collect::<Vec<_>>());
+            prop_assert_eq!(&qa.answer, &answer.0);
+        }
+        let when = &back.end.conditions[0];
+        prop_assert_eq!(when.caller.as_deref(), Some(g.when.0.0.as_str()));
+        prop_assert_eq!(when.callee.as_deref(), Some(g.when.1.0.as_str()));
+        prop_assert_eq!(&back.end.closing, &g.closing.0);
+    }
+
+    /// Every line the agent says comes back exactly from the Rasa domain's
+    /// responses, once the braces doubled for Rasa's templates are undone.
+    #[test]
+    fn rasa_responses_keep_every_line(g in spec()) {
+        let source = g.source();
+        let c = compile(&source);
+        let spec = c.spec.as_ref().unwrap();
+        let files = emit::emit(Target::Rasa, spec);
+        let domain = files.iter().find(|f| f.path.ends_with("domain.yml")).unwrap();
+        let yaml: serde_json::Value = serde_saphyr::from_str(&domain.contents)
+            .unwrap_or_else(|e| panic!("domain.yml does not parse: {e}\n{}", domain.contents));
+        let names = Names::new(spec);
+        let response = |name: String| -> String {
+            let text = yaml["responses"][&name][0]["text"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no response `{name}`\n{}", domain.contents));
+            // `response_text` doubles every brace (Rasa fills `{slot}`): undo exactly that.
+            text.replace("{{", "{").replace("}}", "}")
+        };
+        prop_assert_eq!(response(names.name(Name::Opening)), g.opening.0.clone());
+        prop_assert_eq!(response(names.name(Name::Closing)), g.closing.0.clone());
+        for (i, (_, says)) in g.steps.iter().enumerate() {
+            for (j, say) in says.iter().enumerate() {
+                prop_assert_eq!(response(names.name(Name::Line { step: i, line: j })), say.0.clone());
+            }
+        }
+        for (q, (_, answer)) in g.faq.iter().enumerate() {
+            prop_assert_eq!(response(names.name(Name::Answer(q))), answer.0.clone());
+        }
+    }
+
+    /// The Rust target parses as Rust, and its string literals decode to
+    /// every text of the spec.
+    #[test]
+    fn rust_literals_decode_to_every_text(g in spec()) {
+        let source = g.source();
+        let c = compile(&source);
+        let files = emit::emit(Target::Rust, c.spec.as_ref().unwrap());
+        let rust = &files[0].contents;
+        let file = syn::parse_file(rust).unwrap_or_else(|e| panic!("not Rust: {e}\n{rust}"));
+        let mut literals = Literals::default();
+        syn::visit::visit_file(&mut literals, &file);
+        for text in g.texts() {
+            prop_assert!(literals.0.contains(text), "{text:?} is not a string literal of the Rust output");
+        }
+    }
+}
+
+/// The values of every string literal in a Rust file.
+#[derive(Default)]
+struct Literals(BTreeSet<String>);
+
+impl<'ast> syn::visit::Visit<'ast> for Literals {
+    fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+        self.0.insert(lit.value());
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The formatter (`callc fmt`): formatting twice changes nothing more,
+    /// and the formatted spec means the same (the same JSON, the same
+    /// diagnostics). With comments and CRLF, as generated above.
+    #[test]
+    fn fmt_is_idempotent_and_keeps_the_meaning(g in spec()) {
+        let source = g.source();
+        let before = compile(&source);
+        let once = callc::fmt::format(&source).unwrap_or_else(|e| panic!("fmt refused a valid spec: {e:?}\n{source}"));
+        let twice = callc::fmt::format(&once).unwrap_or_else(|e| panic!("fmt refused its own output: {e:?}\n{once}"));
+        prop_assert_eq!(&twice, &once, "not idempotent");
+        let after = compile(&once);
+        let json = |c: &callc::Compiled| emit::json::emit(c.spec.as_ref().unwrap());
+        prop_assert_eq!(json(&after), json(&before), "the meaning changed");
+        let codes = |c: &callc::Compiled| c.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>();
+        prop_assert_eq!(codes(&after), codes(&before), "the diagnostics changed");
+    }
+}
+
+/// The generator itself: a CRLF spec with every kind of text compiles with
+/// no error and the texts survive (a fixed case, so a broken generator shows
+/// here first).
+#[test]
+fn a_fixed_adversarial_spec_round_trips() {
+    let t = |s: &str, block: bool| (s.to_owned(), block);
+    let g = Gen {
+        crlf: true,
+        title: t("标题 \"#{{x}}", false),
+        caller_name: t("李\u{202E}明", false),
+        knows: vec![t(" lead\n\ttab\r\n\nlast ", true)],
+        concern: t("yes", false),
+        signal: t("*/ : # ~", true),
+        opening: t("您好😀\u{FEFF}\0", false),
+        // A block line of a full-width space or U+2028 is text, not a blank line.
+        steps: vec![(
+            t("步骤", false),
+            vec![
+                t("a\\b{c}", true),
+                t("\n", true),
+                t("", false),
+                t("\u{3000}", true),
+                t("x\n\u{2028}", true),
+            ],
+        )],
+        faq: vec![(vec![t("有试用吗？", false)], t("null", false))],
+        when: (t("\"\"\"", true), t("r#\"x\"#", false)),
+        closing: t("再见 👨\u{200D}👩", true),
+    };
+    let source = g.source();
+    let c = compile(&source);
+    let json = emit::json::emit(c.spec.as_ref().unwrap());
+    let back: CallSpec = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.caller.knows[0].value, " lead\n\ttab\r\n\nlast ");
+    assert_eq!(back.flow.steps[0].say, ["a\\b{c}", "\n", "", "\u{3000}", "x\n\u{2028}"]);
+    assert_eq!(back.end.conditions[0].caller.as_deref(), Some("\"\"\""));
+    assert_eq!(back.caller.name, "李\u{202E}明");
+}
