@@ -21,6 +21,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::emit::markdown::{EN, Layout, ZH};
 use crate::emit::names::transliterate;
 use crate::source::Span;
+use crate::syntax::KEYWORDS;
 
 /// The result of importing a Markdown spec.
 #[derive(Debug)]
@@ -1732,30 +1733,6 @@ fn target(s: &str) -> Option<RawTarget> {
 
 // ---------------------------------------------------------------------------
 // Ids
-
-const KEYWORDS: &[&str] = &[
-    "call",
-    "caller",
-    "callee",
-    "signal",
-    "flow",
-    "faq",
-    "end",
-    "knows",
-    "background",
-    "concern",
-    "style",
-    "step",
-    "qa",
-    "when",
-    "allow",
-    "warn",
-    "deny",
-    "on",
-    "next",
-    "say",
-    "covers",
-];
 
 /// The longest id derived from text: 12 Han characters, 5 words.
 const MAX_HAN: usize = 12;

@@ -103,53 +103,11 @@ fn every_edge_of_the_flow_is_explicit() {
     assert!(inherited > 0, "the branching spec should inherit global branches");
 }
 
-/// The content lines of the seed document, without Markdown and without the
-/// fixed section titles (those are the Markdown target's templates).
+#[path = "support/seed.rs"]
+mod seed_support;
+
 fn seed_sentences() -> Vec<String> {
-    let seed = std::fs::read_to_string("tests/fixtures/seeds/taishan_renewal.md").unwrap();
-    let mut out = Vec::new();
-    for line in seed.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || (line.starts_with("**") && line.ends_with("**")) {
-            continue;
-        }
-        if line.starts_with("- **") {
-            continue; // 反面教材 / 正面教材 labels
-        }
-        let mut text = line.trim_start_matches("- ").trim();
-        // "1. 开场问候及身份确认"
-        if let Some((num, rest)) = text.split_once(". ")
-            && num.chars().all(|c| c.is_ascii_digit())
-        {
-            text = rest;
-        }
-        let text = text.trim().trim_start_matches('“').trim_end_matches('”');
-        // "问：…", "答：…", "首要问题：…", "公司：泰山公司"
-        let parts: Vec<&str> = match text.split_once('：') {
-            Some((label, value)) if label.chars().count() <= 6 => {
-                let template = ["问", "答", "首要问题", "次要问题", "潜在问题"].contains(&label);
-                if template { vec![value] } else { vec![label, value] }
-            }
-            _ => vec![text],
-        };
-        for p in parts {
-            // Split into sentences at 。！？ so that each is looked up on its own.
-            let mut sentence = String::new();
-            for c in p.chars() {
-                sentence.push(c);
-                if matches!(c, '。' | '！' | '？') {
-                    out.push(std::mem::take(&mut sentence));
-                }
-            }
-            if !sentence.trim().is_empty() {
-                out.push(sentence);
-            }
-        }
-    }
-    out.into_iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
+    seed_support::seed_sentences(&std::fs::read_to_string("tests/fixtures/seeds/taishan_renewal.md").unwrap())
 }
 
 fn strings(v: &serde_json::Value, out: &mut String) {

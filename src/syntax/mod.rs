@@ -42,6 +42,33 @@ pub fn parse(source: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
     }
 }
 
+/// The words that open a block or a statement; they cannot be field names
+/// (the grammar's `keyword` rule). Ids should avoid them too; the importer
+/// and the language server use this list.
+pub const KEYWORDS: &[&str] = &[
+    "call",
+    "caller",
+    "callee",
+    "signal",
+    "flow",
+    "faq",
+    "end",
+    "knows",
+    "background",
+    "concern",
+    "style",
+    "step",
+    "qa",
+    "when",
+    "allow",
+    "warn",
+    "deny",
+    "on",
+    "next",
+    "say",
+    "covers",
+];
+
 /// Whether pest recognises the text, without building the tree: for
 /// benchmarks that separate pest's cost from lowering's.
 #[doc(hidden)]

@@ -61,31 +61,7 @@ use WordKind::{Field, Keyword};
 const PARTIES: &[Block] = &[Caller, Callee];
 const ANY: &[Block] = &[Call, Caller, Callee, Entries, Style, Flow, Step, Faq, Qa, End];
 
-/// The words that open a block or a statement; they cannot be field names
-/// (the grammar's `keyword` rule). Ids should avoid them too.
-pub const KEYWORDS: &[&str] = &[
-    "call",
-    "caller",
-    "callee",
-    "signal",
-    "flow",
-    "faq",
-    "end",
-    "knows",
-    "background",
-    "concern",
-    "style",
-    "step",
-    "qa",
-    "when",
-    "allow",
-    "warn",
-    "deny",
-    "on",
-    "next",
-    "say",
-    "covers",
-];
+pub use crate::syntax::KEYWORDS;
 
 /// Every word, with where it goes.
 pub const WORDS: &[Word] = &[
