@@ -30,18 +30,48 @@ pub fn decode(raw: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Text {
     Text { parts, span, block }
 }
 
-/// Whether a one-line string's content needs no decoding at all.
-#[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branches, so it vectorises
+/// Whether a string's content needs no decoding at all: no escape, brace,
+/// control character or hidden character (W0210).
 fn is_plain(s: &str) -> bool {
-    // Branch-free, so the compiler vectorises it; strings are mostly long CJK runs.
-    let (special, maybe_hidden) = s.bytes().fold((false, false), |(special, hidden), b| {
-        (
-            special | (b == b'\\') | (b == b'{') | (b == b'}') | (b < 0x20) | (b == 0x7F),
-            // Lead bytes of every bidi control and invisible character (W0210).
-            hidden | (b == 0xE2) | (b == 0xEF) | (b == 0xD8),
-        )
+    let b = s.as_bytes();
+    !(has_special_byte(b) || has_hidden_character(b))
+}
+
+/// Whether any byte starts an escape or a placeholder or is a control
+/// character. Branch-free, so the compiler vectorises it.
+#[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branches
+fn has_special_byte(b: &[u8]) -> bool {
+    b.iter().fold(false, |acc, &x| {
+        acc | (x == b'\\') | (x == b'{') | (x == b'}') | (x < 0x20) | (x == 0x7F)
+    })
+}
+
+/// Whether the UTF-8 text `b` holds a bidi control or an invisible character
+/// ([`is_bidi_control`], [`is_invisible`]), decided on the encoded bytes:
+/// their lead bytes (E2, EF, D8) also start most CJK punctuation (，。“”…),
+/// so decoding characters on a lead byte would decode nearly every string.
+#[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branches, so it vectorises
+fn has_hidden_character(b: &[u8]) -> bool {
+    let in_range = |x: u8, lo: u8, hi: u8| x.wrapping_sub(lo) <= hi - lo;
+    let n = b.len();
+    if n < 2 {
+        return false;
+    }
+    // Three equally long slices, so the zip has an exact length and vectorises.
+    let (xs, ys, zs) = (&b[..n - 2], &b[1..n - 1], &b[2..]);
+    let found = xs.iter().zip(ys).zip(zs).fold(false, |acc, ((&x, &y), &z)| {
+        // U+200B, U+200E, U+200F, U+202A–U+202E: E2 80 8B / 8E / 8F / AA–AE.
+        let e2_80 = (y == 0x80) & ((z == 0x8B) | (z == 0x8E) | (z == 0x8F) | in_range(z, 0xAA, 0xAE));
+        // U+2060–U+2064, U+2066–U+2069: E2 81 A0–A4 / A6–A9.
+        let e2_81 = (y == 0x81) & (in_range(z, 0xA0, 0xA4) | in_range(z, 0xA6, 0xA9));
+        acc | ((x == 0xE2) & (e2_80 | e2_81))
+            // U+FEFF: EF BB BF.
+            | ((x == 0xEF) & (y == 0xBB) & (z == 0xBF))
+            // U+061C: D8 9C.
+            | ((x == 0xD8) & (y == 0x9C))
     });
-    !(special || maybe_hidden && s.chars().any(|c| is_bidi_control(c) || is_invisible(c)))
+    // U+061C is two bytes: the last two are not the start of a triple.
+    found || b.ends_with(&[0xD8, 0x9C])
 }
 
 /// Splits a block body into lines, drops the first and last line breaks,
@@ -75,7 +105,12 @@ fn decode_block(body: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut 
             continue;
         }
         let cut = indent.min(line.len());
-        scan(&line[cut..], base + offset + cut, parts, diags);
+        let rest = &line[cut..];
+        if is_plain(rest) {
+            push_literal(parts, rest);
+        } else {
+            scan(rest, base + offset + cut, parts, diags);
+        }
     }
 }
 
@@ -361,6 +396,24 @@ mod tests {
         let mut d = Vec::new();
         let t = decode(raw, 10, &mut d);
         (t, d)
+    }
+
+    #[test]
+    fn hidden_characters_are_found_on_bytes_exactly_as_on_characters() {
+        // Every scalar value, alone, between CJK punctuation (whose lead
+        // bytes are the same), and at the very end.
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let want = is_bidi_control(c) || is_invisible(c);
+            for s in [format!("{c}"), format!("，{c}“"), format!("ab{c}"), format!("{c}。")] {
+                assert_eq!(
+                    has_hidden_character(s.as_bytes()),
+                    want,
+                    "U+{:04X} in {s:?}",
+                    u32::from(c)
+                );
+            }
+        }
+        assert!(!has_hidden_character(b""));
     }
 
     #[test]
