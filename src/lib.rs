@@ -57,13 +57,20 @@ impl Compiled {
 /// Checks one file given as bytes: decode, parse, check.
 #[must_use]
 pub fn compile(name: &str, bytes: &[u8], levels: &LintLevels) -> Compiled {
-    compile_owned(name, bytes.to_vec(), levels)
+    let (text, problem) = source::decode(bytes);
+    compile_decoded(name, text, problem, levels)
 }
 
-/// [`compile`] for bytes the caller no longer needs (no copy of the text).
+/// [`compile`] for bytes the caller no longer needs: they are freed as soon
+/// as they are decoded, before the syntax tree is built (peak memory).
 #[must_use]
 pub fn compile_owned(name: &str, bytes: Vec<u8>, levels: &LintLevels) -> Compiled {
-    let (text, problem) = source::decode_owned(bytes);
+    let (text, problem) = source::decode(&bytes);
+    drop(bytes);
+    compile_decoded(name, text, problem, levels)
+}
+
+fn compile_decoded(name: &str, text: String, problem: Option<DecodeProblem>, levels: &LintLevels) -> Compiled {
     let file = SourceFile::new(name, text);
     if let Some(problem) = problem {
         let d = match problem {
