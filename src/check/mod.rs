@@ -11,7 +11,8 @@ mod flow;
 mod levels;
 mod render;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Display;
 
 use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind, StepItem, Target, Text, Value};
 use crate::codes::Code;
@@ -168,14 +169,20 @@ pub(crate) struct Spans {
 }
 
 #[derive(Default)]
-struct Checker {
+struct Checker<'a> {
     diags: Vec<Diagnostic>,
     suggestions: usize,
     /// What is left of [`MAX_SUGGESTION_WORK`].
     suggestion_work: usize,
-    ids: BTreeMap<String, (Kind, Span)>,
-    /// The confusable skeleton of every id declared, with the first id that has it.
-    skeletons: BTreeMap<String, (String, Span)>,
+    ids: HashMap<&'a str, (Kind, Span)>,
+    /// Every id at its first declaration, in order.
+    declared: Vec<&'a ast::Ident>,
+    /// Whether some declared id is not ASCII: W0211 needs one (two ASCII ids
+    /// are never reported), so the skeletons are not computed without one.
+    non_ascii: bool,
+    /// The confusable skeleton of every id declared, with the first id that
+    /// has it; computed on first need (W0211, a look-alike unknown name).
+    skeletons: Option<HashMap<String, (&'a str, Span)>>,
     spans: Spans,
 }
 
@@ -190,8 +197,8 @@ struct Parts<'a> {
     end: Option<&'a ast::EndBlock>,
 }
 
-impl Checker {
-    fn spec(&mut self, call: &ast::Call) -> ir::Spec {
+impl<'a> Checker<'a> {
+    fn spec(&mut self, call: &'a ast::Call) -> ir::Spec {
         let parts = self.gather(call);
         let fields = fields::collect(
             "call",
@@ -235,6 +242,10 @@ impl Checker {
         let whens: Vec<&ast::When> = parts.end.map_or_else(Vec::new, |e| e.conditions.iter().collect());
         for w in &whens {
             self.declare(&w.id, Kind::End);
+        }
+        if self.non_ascii {
+            // W0211 needs a non-ASCII id; the table also serves suggestions.
+            self.skeletons();
         }
         self.spans.concerns = concerns.iter().map(|c| c.id.span).collect();
         self.spans.signals = parts.signals.iter().map(|s| s.id.span).collect();
@@ -370,7 +381,7 @@ impl Checker {
     }
 
     /// Sorts the call's items into parts, reporting repeats and absences.
-    fn gather<'a>(&mut self, call: &'a ast::Call) -> Parts<'a> {
+    fn gather<'c>(&mut self, call: &'c ast::Call) -> Parts<'c> {
         let mut parts = Parts::default();
         for item in &call.items {
             match item {
@@ -406,7 +417,7 @@ impl Checker {
     }
 
     /// Keeps the first of a block that may appear once; reports the others.
-    fn once<'a, T>(&mut self, slot: &mut Option<&'a T>, item: &'a T, at: Span, what: &str, span_of: fn(&T) -> Span) {
+    fn once<'t, T>(&mut self, slot: &mut Option<&'t T>, item: &'t T, at: Span, what: &str, span_of: fn(&T) -> Span) {
         if let Some(first) = slot {
             self.diags.push(
                 Diagnostic::new(Code::E0105, at, format!("`{what}` is given twice"))
@@ -419,11 +430,11 @@ impl Checker {
         }
     }
 
-    fn declare(&mut self, id: &ast::Ident, kind: Kind) {
+    fn declare(&mut self, id: &'a ast::Ident, kind: Kind) {
         if id.name.is_empty() {
             return;
         }
-        if let Some((first_kind, first)) = self.ids.get(&id.name) {
+        if let Some((first_kind, first)) = self.ids.get(id.name.as_str()) {
             let what = if *first_kind == kind {
                 String::new()
             } else {
@@ -437,39 +448,48 @@ impl Checker {
                     .help("rename one of them"),
             );
         } else {
-            self.ids.insert(id.name.clone(), (kind, id.span));
-            self.confusable(id);
+            self.ids.insert(&id.name, (kind, id.span));
+            self.declared.push(id);
+            self.non_ascii |= !id.name.is_ascii();
         }
     }
 
-    /// W0211 `confusable_id`: `id` looks the same as an id declared before it
-    /// (the same Unicode TS #39 skeleton) but is spelt differently, and one of
-    /// the two is not ASCII (as rustc's `confusable_idents`: `l` and `1` in
-    /// ASCII ids are left alone).
-    fn confusable(&mut self, id: &ast::Ident) {
-        let key: String = unicode_security::skeleton(&id.name).collect();
-        let Some((first, at)) = self.skeletons.get(&key) else {
-            self.skeletons.insert(key, (id.name.clone(), id.span));
-            return;
-        };
-        if first.is_ascii() && id.name.is_ascii() {
-            return;
+    /// The skeleton table, computed on first need, reporting W0211
+    /// `confusable_id` for every id that looks the same as an id declared
+    /// before it (the same Unicode TS #39 skeleton) but is spelt differently,
+    /// when one of the two is not ASCII (as rustc's `confusable_idents`: `l`
+    /// and `1` in ASCII ids are left alone).
+    fn skeletons(&mut self) -> &HashMap<String, (&'a str, Span)> {
+        if self.skeletons.is_none() {
+            let mut table: HashMap<String, (&'a str, Span)> = HashMap::with_capacity(self.declared.len());
+            for id in &self.declared {
+                let key: String = unicode_security::skeleton(&id.name).collect();
+                let Some(&(first, at)) = table.get(&key) else {
+                    table.insert(key, (&id.name, id.span));
+                    continue;
+                };
+                if first.is_ascii() && id.name.is_ascii() {
+                    continue;
+                }
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::W0211,
+                        id.span,
+                        format!("`{}` looks the same as `{first}`", id.name),
+                    )
+                    .label(format!("looks like `{first}` but is another id"))
+                    .with_secondary(at, format!("`{first}` is defined here"))
+                    .note(difference(&id.name, first))
+                    .help("spell both the same way if they are meant to be one, or rename one of them"),
+                );
+            }
+            self.skeletons = Some(table);
         }
-        self.diags.push(
-            Diagnostic::new(
-                Code::W0211,
-                id.span,
-                format!("`{}` looks the same as `{first}`", id.name),
-            )
-            .label(format!("looks like `{first}` but is another id"))
-            .with_secondary(*at, format!("`{first}` is defined here"))
-            .note(difference(&id.name, first))
-            .help("spell both the same way if they are meant to be one, or rename one of them"),
-        );
+        self.skeletons.get_or_insert_default()
     }
 
     /// Resolves a reference to an id of `kind`; reports E0102 otherwise.
-    fn resolve(&mut self, id: &ast::Ident, kind: Kind, index: &Index<'_>, ctx: &str) -> Option<usize> {
+    fn resolve(&mut self, id: &ast::Ident, kind: Kind, index: &Index<'_>, ctx: &dyn Display) -> Option<usize> {
         if let Some(&i) = index.map.get(id.name.as_str()) {
             return Some(i);
         }
@@ -479,7 +499,7 @@ impl Checker {
             id.span,
             format!("unknown {} `{}` in {ctx}", kind.name(), id.name),
         );
-        if let Some((other, at)) = self.ids.get(&id.name) {
+        if let Some((other, at)) = self.ids.get(id.name.as_str()) {
             d.message = format!("`{}` is {}, not {} (in {ctx})", id.name, other.noun(), kind.noun());
             d = d
                 .label(format!("expected {} here", kind.noun()))
@@ -493,9 +513,9 @@ impl Checker {
         // full-width letter, another normalisation) names what it looks like.
         let key: String = unicode_security::skeleton(&id.name).collect();
         let twin = self
-            .skeletons
+            .skeletons()
             .get(&key)
-            .map(|(name, _)| name.as_str())
+            .map(|&(name, _)| name)
             .and_then(|name| index.map.get_key_value(name).map(|(n, _)| *n));
         let best = if let Some(twin) = twin {
             d = d.note(difference(&id.name, twin));
@@ -582,7 +602,7 @@ impl Checker {
         locale
     }
 
-    fn party_fields<'a>(&mut self, p: &'a ast::Party) -> Collected<'a> {
+    fn party_fields<'p>(&mut self, p: &'p ast::Party) -> Collected<'p> {
         let block = p.kind.keyword();
         let only = match p.kind {
             PartyKind::Caller => fields::CALLER_ONLY,
@@ -788,7 +808,7 @@ impl Checker {
                 );
             }
         }
-        let covers = self.covers(&q.covers, concerns, &format!("FAQ entry `{}`", q.id.name));
+        let covers = self.covers(&q.covers, concerns, &Named("FAQ entry", &q.id.name));
         ir::Qa {
             id: q.id.name.clone(),
             questions: self.field_text(r, &fs, "q"),
@@ -797,7 +817,7 @@ impl Checker {
         }
     }
 
-    fn covers(&mut self, covers: &[ast::Ident], names: &Index<'_>, ctx: &str) -> Vec<usize> {
+    fn covers(&mut self, covers: &[ast::Ident], names: &Index<'_>, ctx: &dyn Display) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
         for c in covers {
@@ -811,7 +831,7 @@ impl Checker {
                 continue;
             }
             seen.insert(&c.name, c.span);
-            if let Some(i) = self.resolve(c, Kind::Concern, names, &format!("`covers` of {ctx}")) {
+            if let Some(i) = self.resolve(c, Kind::Concern, names, &format_args!("`covers` of {ctx}")) {
                 out.push(i);
             }
         }
@@ -835,8 +855,7 @@ impl Checker {
             );
         }
         // Names in declaration order, so resolved indices match the IR's vectors.
-        let step_names: Vec<String> = steps.iter().map(|s| s.id.name.clone()).collect();
-        let step_names: Vec<&str> = step_names.iter().map(String::as_str).collect();
+        let step_names: Vec<&str> = steps.iter().map(|s| s.id.name.as_str()).collect();
         let signal_names: Vec<String> = spec.signals.iter().map(|s| s.id.clone()).collect();
         let signal_names: Vec<&str> = signal_names.iter().map(String::as_str).collect();
         let end_names: Vec<String> = spec.ends.iter().map(|e| e.id.clone()).collect();
@@ -854,7 +873,7 @@ impl Checker {
         let mut global_seen: BTreeMap<String, Span> = BTreeMap::new();
         for item in &flow.items {
             if let FlowItem::Branch(b) = item
-                && let Some(br) = self.branch(b, &names, &mut global_seen, "the flow", true)
+                && let Some(br) = self.branch(b, &names, &mut global_seen, &"the flow", true)
             {
                 global.push(br);
             }
@@ -862,7 +881,7 @@ impl Checker {
         spec.global_branches.clone_from(&global);
 
         for (i, s) in steps.iter().enumerate() {
-            let ctx = format!("step `{}`", s.id.name);
+            let ctx = Named("step", &s.id.name);
             let mut lines = Vec::new();
             let mut next: Option<(ir::Target, Span)> = None;
             let mut next_written = false;
@@ -929,7 +948,7 @@ impl Checker {
         b: &ast::Branch,
         names: &Names<'_>,
         seen: &mut BTreeMap<String, Span>,
-        ctx: &str,
+        ctx: &dyn Display,
         global: bool,
     ) -> Option<ir::Branch> {
         if let Some(first) = seen.get(&b.signal.name) {
@@ -946,7 +965,12 @@ impl Checker {
             return None;
         }
         seen.insert(b.signal.name.clone(), b.signal.span);
-        let signal = self.resolve(&b.signal, Kind::Signal, &names.signals, &format!("a branch of {ctx}"));
+        let signal = self.resolve(
+            &b.signal,
+            Kind::Signal,
+            &names.signals,
+            &format_args!("a branch of {ctx}"),
+        );
         if let Some(i) = signal {
             self.spans.used_signals.insert(i);
         }
@@ -958,7 +982,7 @@ impl Checker {
         })
     }
 
-    fn target(&mut self, t: &Target, names: &Names<'_>, ctx: &str) -> Option<ir::Target> {
+    fn target(&mut self, t: &Target, names: &Names<'_>, ctx: &dyn Display) -> Option<ir::Target> {
         match t {
             Target::Step(id) => self.resolve(id, Kind::Step, &names.steps, ctx).map(ir::Target::Step),
             Target::End { condition: None, .. } => Some(ir::Target::End(None)),
@@ -966,6 +990,16 @@ impl Checker {
                 .resolve(c, Kind::End, &names.ends, ctx)
                 .map(|i| ir::Target::End(Some(i))),
         }
+    }
+}
+
+/// Where a reference is, for messages: "step `greet`". Formatted only when
+/// a message needs it.
+struct Named<'a>(&'static str, &'a str);
+
+impl Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.0, self.1)
     }
 }
 
