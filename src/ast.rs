@@ -35,13 +35,17 @@ pub struct Ident {
 /// A string literal, decoded: literal text and `{placeholders}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Text {
-    /// The pieces, in order; adjacent literals are merged.
-    pub parts: Vec<TextPart>,
+    /// The pieces, in order; adjacent literals are merged. Most strings are
+    /// one literal, held inline (one allocation per string, not two).
+    pub parts: TextParts,
     /// The whole literal, quotes included.
     pub span: Span,
     /// Written as a `"""` block.
     pub block: bool,
 }
+
+/// The pieces of a [`Text`].
+pub type TextParts = smallvec::SmallVec<[TextPart; 1]>;
 
 /// A piece of a string.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 //! it is still handled without panicking.
 
 use pest::iterators::{Pair, Pairs};
+use smallvec::SmallVec;
 
 use super::text;
 use super::{Rule, reserved_id};
@@ -34,6 +35,9 @@ fn span(p: &Pair<'_, Rule>) -> Span {
     Span::new(p.as_span().start(), p.as_span().end())
 }
 
+/// The meaningful children of one pair.
+type Kids<'i> = SmallVec<[Pair<'i, Rule>; 8]>;
+
 struct Lower<'d> {
     diags: &'d mut Vec<Diagnostic>,
     comments: Vec<Comment>,
@@ -41,9 +45,10 @@ struct Lower<'d> {
 
 impl Lower<'_> {
     /// The meaningful children of a pair: comments go to the side table,
-    /// keywords and punctuation are dropped.
-    fn children<'i>(&mut self, pair: Pair<'i, Rule>) -> Vec<Pair<'i, Rule>> {
-        let mut out = Vec::new();
+    /// keywords and punctuation are dropped. Held inline (no allocation) up
+    /// to eight: a 10 MB spec has a million pairs.
+    fn children<'i>(&mut self, pair: Pair<'i, Rule>) -> Kids<'i> {
+        let mut out = Kids::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::COMMENT => self.comment(&p),
@@ -485,7 +490,7 @@ fn missing(at: Span) -> Ident {
 
 fn empty_text(at: Span) -> Text {
     Text {
-        parts: Vec::new(),
+        parts: crate::ast::TextParts::new(),
         span: Span::new(at.start, at.start),
         block: false,
     }

@@ -4,7 +4,7 @@
 //! Input: the literal exactly as matched by the grammar (quotes included)
 //! and its byte offset. Output: an [`ast::Text`] and diagnostics.
 
-use crate::ast::{Placeholder, Text, TextPart};
+use crate::ast::{Placeholder, Text, TextPart, TextParts};
 use crate::codes::{Code, Level};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -12,7 +12,7 @@ use crate::source::Span;
 /// Decodes a `"…"` or `"""…"""` literal that starts at byte `base`.
 pub fn decode(raw: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Text {
     let span = Span::new(base, base + raw.len());
-    let mut parts = Vec::new();
+    let mut parts = TextParts::new();
     let block = raw.starts_with("\"\"\"") && raw.len() >= 6;
     if block {
         decode_block(&raw[3..raw.len() - 3], base + 3, &mut parts, diags);
@@ -76,7 +76,7 @@ fn has_hidden_character(b: &[u8]) -> bool {
 
 /// Splits a block body into lines, drops the first and last line breaks,
 /// removes the common indentation and scans each line.
-fn decode_block(body: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut Vec<Diagnostic>) {
+fn decode_block(body: &str, base: usize, parts: &mut TextParts, diags: &mut Vec<Diagnostic>) {
     // Lines with their byte offsets inside `body`, without their line breaks.
     let mut lines: Vec<(usize, &str)> = Vec::new();
     let mut start = 0;
@@ -137,7 +137,7 @@ fn common_indent<'a>(lines: impl Iterator<Item = &'a str>) -> usize {
     common.map_or(0, str::len)
 }
 
-fn push_literal(parts: &mut Vec<TextPart>, s: &str) {
+fn push_literal(parts: &mut TextParts, s: &str) {
     if let Some(TextPart::Literal(last)) = parts.last_mut() {
         last.push_str(s);
     } else {
@@ -146,7 +146,7 @@ fn push_literal(parts: &mut Vec<TextPart>, s: &str) {
 }
 
 /// Scans one line of string content starting at byte `base`.
-fn scan(s: &str, base: usize, parts: &mut Vec<TextPart>, diags: &mut Vec<Diagnostic>) {
+fn scan(s: &str, base: usize, parts: &mut TextParts, diags: &mut Vec<Diagnostic>) {
     let bytes = s.as_bytes();
     let mut i = 0;
     let mut run = 0; // start of the pending literal run
@@ -314,7 +314,7 @@ fn hidden_character(c: char, at: usize, in_string: bool) -> Option<Diagnostic> {
 }
 
 /// Decodes the escape at `s[i]` (a backslash); returns the index after it.
-fn escape(s: &str, i: usize, base: usize, parts: &mut Vec<TextPart>, diags: &mut Vec<Diagnostic>) -> usize {
+fn escape(s: &str, i: usize, base: usize, parts: &mut TextParts, diags: &mut Vec<Diagnostic>) -> usize {
     let rest = &s[i + 1..];
     let Some(c) = rest.chars().next() else {
         diags.push(
