@@ -154,8 +154,8 @@ pub fn decode(bytes: &[u8]) -> (String, Option<DecodeProblem>) {
         let text = String::from_utf8_lossy(&head[..head_end]).into_owned();
         return (text, Some(DecodeProblem::TooLarge { len: bytes.len() }));
     }
-    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
-        return (text.to_owned(), None);
+    if let Some(text) = validate_and_copy(bytes) {
+        return (text, None);
     }
     // Invalid: std's error says where.
     let at = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
@@ -165,6 +165,28 @@ pub fn decode(bytes: &[u8]) -> (String, Option<DecodeProblem>) {
         text,
         Some(DecodeProblem::InvalidUtf8(Span::new(at, at + '\u{FFFD}'.len_utf8()))),
     )
+}
+
+/// The bytes as a `String` if they are UTF-8: validated and copied a chunk
+/// at a time, so a large file is read from memory once (the copy reads
+/// what the validator just brought into the cache).
+fn validate_and_copy(bytes: &[u8]) -> Option<String> {
+    const CHUNK: usize = 64 * 1024;
+    let mut out = String::with_capacity(bytes.len());
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut end = (start + CHUNK).min(bytes.len());
+        // End the chunk before a character's continuation bytes (at most three).
+        while end < bytes.len() && end > start && bytes[end] & 0xC0 == 0x80 {
+            end -= 1;
+        }
+        if end == start {
+            return None; // only continuation bytes: not UTF-8
+        }
+        out.push_str(simdutf8::basic::from_utf8(&bytes[start..end]).ok()?);
+        start = end;
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -193,5 +215,27 @@ mod tests {
         let (text, problem) = decode(b"ab\xffcd");
         assert_eq!(text, "ab\u{FFFD}cd");
         assert_eq!(problem, Some(DecodeProblem::InvalidUtf8(Span::new(2, 5))));
+    }
+
+    #[test]
+    fn chunked_decoding_agrees_with_std_across_chunk_boundaries() {
+        // 1-, 2-, 3- and 4-byte characters, so every kind of character
+        // straddles the 64 KiB chunk boundaries at some shift.
+        let unit = "a\u{e9}你😀";
+        for shift in 0..unit.len() {
+            let text = format!("{}{}", &"x".repeat(shift), unit.repeat(3 * 65_536 / unit.len()));
+            assert_eq!(decode(text.as_bytes()), (text.clone(), None), "shift {shift}");
+            // A bad byte at and around each boundary is found where std finds it.
+            for at in [65_535, 65_536, 65_537, 131_071, 131_072, text.len() - 1] {
+                let mut bytes = text.clone().into_bytes();
+                bytes[at] = 0xFF;
+                let want = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
+                let (lossy, problem) = decode(&bytes);
+                assert_eq!(lossy, String::from_utf8_lossy(&bytes));
+                assert_eq!(problem, Some(DecodeProblem::InvalidUtf8(Span::new(want, want + 3))), "{shift} {at}");
+            }
+        }
+        assert_eq!(decode(&vec![0x80; 70_000]).1, Some(DecodeProblem::InvalidUtf8(Span::new(0, 3))));
+        assert_eq!(decode(b""), (String::new(), None));
     }
 }
