@@ -232,10 +232,17 @@ mod tests {
                 let want = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
                 let (lossy, problem) = decode(&bytes);
                 assert_eq!(lossy, String::from_utf8_lossy(&bytes));
-                assert_eq!(problem, Some(DecodeProblem::InvalidUtf8(Span::new(want, want + 3))), "{shift} {at}");
+                assert_eq!(
+                    problem,
+                    Some(DecodeProblem::InvalidUtf8(Span::new(want, want + 3))),
+                    "{shift} {at}"
+                );
             }
         }
-        assert_eq!(decode(&vec![0x80; 70_000]).1, Some(DecodeProblem::InvalidUtf8(Span::new(0, 3))));
+        assert_eq!(
+            decode(&vec![0x80; 70_000]).1,
+            Some(DecodeProblem::InvalidUtf8(Span::new(0, 3)))
+        );
         assert_eq!(decode(b""), (String::new(), None));
     }
 }

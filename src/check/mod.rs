@@ -869,6 +869,7 @@ impl<'a> Checker<'a> {
             ends: Index::new(end_names),
         };
 
+        spec.steps.reserve_exact(steps.len());
         let mut global: Vec<ir::Branch> = Vec::new();
         let mut global_seen: BTreeMap<String, Span> = BTreeMap::new();
         for item in &flow.items {

@@ -48,8 +48,10 @@ impl Lower<'_> {
     /// keywords and punctuation are dropped. Held inline (no allocation) up
     /// to eight: a 10 MB spec has a million pairs.
     fn children<'i>(&mut self, pair: Pair<'i, Rule>) -> Kids<'i> {
-        let mut out = Kids::new();
-        for p in pair.into_inner() {
+        let inner = pair.into_inner();
+        // Sized once (pest knows the count): a flow's children are all its steps.
+        let mut out = Kids::with_capacity(inner.len());
+        for p in inner {
             match p.as_rule() {
                 Rule::COMMENT => self.comment(&p),
                 Rule::kw_call
@@ -266,8 +268,9 @@ impl Lower<'_> {
     fn flow(&mut self, pair: Pair<'_, Rule>) -> Flow {
         let sp = span(&pair);
         let keyword = keyword_span(&pair);
-        let mut items = Vec::new();
-        for p in self.children(pair) {
+        let kids = self.children(pair);
+        let mut items = Vec::with_capacity(kids.len());
+        for p in kids {
             match p.as_rule() {
                 Rule::lint_attr => items.push(FlowItem::Lint(self.lint(p))),
                 Rule::step => items.push(FlowItem::Step(self.step(p))),
@@ -284,11 +287,21 @@ impl Lower<'_> {
 
     fn step(&mut self, pair: Pair<'_, Rule>) -> Step {
         let sp = span(&pair);
-        let mut kids = self.children(pair).into_iter().peekable();
+        let kids = self.children(pair);
+        let statements = kids
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.as_rule(),
+                    Rule::say | Rule::next | Rule::goto | Rule::branch | Rule::lint_attr
+                )
+            })
+            .count();
+        let mut kids = kids.into_iter();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
         let mut title = None;
         let mut covers = Vec::new();
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(statements);
         for p in kids {
             match p.as_rule() {
                 Rule::line_string | Rule::block_string => title = Some(self.text(&p)),
