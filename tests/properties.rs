@@ -444,6 +444,24 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// A flow parsed in pieces (src/syntax/split.rs) gives exactly the tree
+    /// and diagnostics of the whole-file parse, whatever the strings hold
+    /// (quotes, braces, escapes, `//`, blocks, CJK, emoji) and with CRLF.
+    #[test]
+    fn a_flow_parsed_in_pieces_is_the_whole_parse(g in spec()) {
+        let source = g.source();
+        let whole = format!("{:?}", callc::syntax::parse_in_pieces(&source, usize::MAX));
+        let pieces = format!("{:?}", callc::syntax::parse_in_pieces(&source, 1));
+        prop_assert_eq!(pieces, whole);
+        // The flow is cut after every step (one step: not cut at all).
+        let steps = g.steps.len();
+        prop_assert_eq!(callc::syntax::pieces_used(&source, 1), if steps > 1 { steps } else { 0 });
+    }
+}
+
 /// The generator itself: a CRLF spec with every kind of text compiles with
 /// no error and the texts survive (a fixed case, so a broken generator shows
 /// here first).

@@ -17,11 +17,13 @@ use crate::codes::Level;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
-/// Lowers the pairs of a `file` parse.
-pub fn file(pairs: Pairs<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Option<File> {
+/// Lowers the pairs of a `file` parse (comments unsorted when `at` is not
+/// [`Positions::FILE`]: the caller adds the pieces' and sorts).
+pub fn file(pairs: Pairs<'_, Rule>, at: Positions, diags: &mut Vec<Diagnostic>) -> Option<File> {
     let mut cx = Lower {
         diags,
         comments: Vec::new(),
+        at,
     };
     let file = pairs.into_iter().next()?;
     let call = cx.children(file).into_iter().find(|p| p.as_rule() == Rule::call)?;
@@ -31,8 +33,74 @@ pub fn file(pairs: Pairs<'_, Rule>, diags: &mut Vec<Diagnostic>) -> Option<File>
     Some(File { call, comments })
 }
 
-fn span(p: &Pair<'_, Rule>) -> Span {
-    Span::new(p.as_span().start(), p.as_span().end())
+/// Lowers the pairs of a `flow_items` parse (a piece of a flow's body that
+/// starts at `at`), appending its items and comments.
+pub fn flow_items(
+    pairs: Pairs<'_, Rule>,
+    at: Positions,
+    diags: &mut Vec<Diagnostic>,
+    items: &mut Vec<FlowItem>,
+    comments: &mut Vec<Comment>,
+) -> Option<()> {
+    let mut cx = Lower {
+        diags,
+        comments: std::mem::take(comments),
+        at,
+    };
+    let top = pairs.into_iter().next()?;
+    let kids = cx.children(top);
+    items.reserve(kids.len());
+    for p in kids {
+        if let Some(item) = cx.flow_item(p) {
+            items.push(item);
+        }
+    }
+    *comments = cx.comments;
+    Some(())
+}
+
+/// Where the text a parse saw sits in the file: callc parses a large flow
+/// in pieces (see [`super::parse`]), so a pair's offsets are moved by the
+/// start of its piece (`base`), or, in the parse of everything around the
+/// flow's steps, by the length of the steps cut out at `cut` (`gap`).
+#[derive(Clone, Copy, Debug)]
+pub struct Positions {
+    base: usize,
+    cut: usize,
+    gap: usize,
+}
+
+impl Positions {
+    /// Offsets are the file's own.
+    pub const FILE: Self = Self {
+        base: 0,
+        cut: usize::MAX,
+        gap: 0,
+    };
+
+    /// The text parsed starts at byte `base` of the file.
+    pub fn piece(base: usize) -> Self {
+        Self {
+            base,
+            cut: usize::MAX,
+            gap: 0,
+        }
+    }
+
+    /// The text parsed is the file with `gap` bytes removed at byte `cut`.
+    pub fn around(cut: usize, gap: usize) -> Self {
+        Self { base: 0, cut, gap }
+    }
+
+    /// A position where something starts (at the cut: after it).
+    fn start(self, p: usize) -> usize {
+        self.base + p + if p >= self.cut { self.gap } else { 0 }
+    }
+
+    /// A position where something ends (at the cut: before it).
+    fn end(self, p: usize) -> usize {
+        self.base + p + if p > self.cut { self.gap } else { 0 }
+    }
 }
 
 /// The meaningful children of one pair.
@@ -41,6 +109,7 @@ type Kids<'i> = SmallVec<[Pair<'i, Rule>; 8]>;
 struct Lower<'d> {
     diags: &'d mut Vec<Diagnostic>,
     comments: Vec<Comment>,
+    at: Positions,
 }
 
 impl Lower<'_> {
@@ -87,14 +156,14 @@ impl Lower<'_> {
 
     /// Keeps a comment in the side table (and reports hidden characters in it).
     fn comment(&mut self, p: &Pair<'_, Rule>) {
-        let c = comment(p);
+        let c = comment(p, self.at);
         text::comment(&c.text, c.span.start, self.diags);
         self.comments.push(c);
     }
 
     /// An identifier that declares something (so it may not be `end`).
     fn decl(&mut self, p: &Pair<'_, Rule>) -> Ident {
-        let id = ident(p);
+        let id = ident(p, self.at);
         if id.name == "end" {
             self.diags.push(reserved_id(id.span));
         }
@@ -102,11 +171,11 @@ impl Lower<'_> {
     }
 
     fn text(&mut self, p: &Pair<'_, Rule>) -> Text {
-        text::decode(p.as_str(), p.as_span().start(), self.diags)
+        text::decode(p.as_str(), self.at.start(p.as_span().start()), self.diags)
     }
 
     fn call(&mut self, pair: Pair<'_, Rule>) -> Call {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let mut kids = self.children(pair).into_iter();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
         let mut items = Vec::new();
@@ -128,24 +197,24 @@ impl Lower<'_> {
     }
 
     fn lint(&mut self, pair: Pair<'_, Rule>) -> LintAttr {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let kids = self.children(pair);
         let level = match kids.first().map(Pair::as_str) {
             Some("warn") => Level::Warn,
             Some("deny") => Level::Deny,
             _ => Level::Allow,
         };
-        let lint = kids.get(1).map_or_else(|| missing(sp), ident);
+        let lint = kids.get(1).map_or_else(|| missing(sp), |p| ident(p, self.at));
         LintAttr { level, lint, span: sp }
     }
 
     fn field(&mut self, pair: Pair<'_, Rule>) -> Field {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let kids = self.children(pair);
-        let name = kids.first().map_or_else(|| missing(sp), ident);
+        let name = kids.first().map_or_else(|| missing(sp), |p| ident(p, self.at));
         let value = match kids.get(1) {
-            Some(p) if p.as_rule() == Rule::integer => Value::Integer(p.as_str().to_owned(), span(p)),
-            Some(p) if p.as_rule() == Rule::word => Value::Word(ident(p)),
+            Some(p) if p.as_rule() == Rule::integer => Value::Integer(p.as_str().to_owned(), span(p, self.at)),
+            Some(p) if p.as_rule() == Rule::word => Value::Word(ident(p, self.at)),
             Some(p) => Value::Text(self.text(p)),
             None => Value::Word(missing(sp)),
         };
@@ -153,7 +222,7 @@ impl Lower<'_> {
     }
 
     fn party(&mut self, pair: Pair<'_, Rule>, kind: PartyKind) -> Party {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let mut kids = self.children(pair).into_iter();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
         let mut items = Vec::new();
@@ -178,8 +247,8 @@ impl Lower<'_> {
     }
 
     fn entries(&mut self, pair: Pair<'_, Rule>) -> Entries {
-        let sp = span(&pair);
-        let keyword = keyword_span(&pair);
+        let sp = span(&pair, self.at);
+        let keyword = keyword_span(&pair, self.at);
         let mut entries = Vec::new();
         let mut lints = Vec::new();
         for p in self.children(pair) {
@@ -199,7 +268,7 @@ impl Lower<'_> {
                     };
                     entries.push(Entry {
                         label: label_text,
-                        label_span: span(label),
+                        label_span: span(label, self.at),
                         quoted_label: quoted,
                         value: self.text(value),
                     });
@@ -216,7 +285,7 @@ impl Lower<'_> {
     }
 
     fn concern(&mut self, pair: Pair<'_, Rule>) -> Concern {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let kids = self.children(pair);
         let id = kids.first().map_or_else(|| missing(sp), |p| self.decl(p));
         let priority = match kids.get(1).map(Pair::as_str) {
@@ -234,8 +303,8 @@ impl Lower<'_> {
     }
 
     fn style(&mut self, pair: Pair<'_, Rule>) -> Style {
-        let sp = span(&pair);
-        let keyword = keyword_span(&pair);
+        let sp = span(&pair, self.at);
+        let keyword = keyword_span(&pair, self.at);
         let mut fields = Vec::new();
         let mut lints = Vec::new();
         for p in self.children(pair) {
@@ -254,7 +323,7 @@ impl Lower<'_> {
     }
 
     fn signal(&mut self, pair: Pair<'_, Rule>) -> Signal {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let kids = self.children(pair);
         let id = kids.first().map_or_else(|| missing(sp), |p| self.decl(p));
         let description = kids.get(1).map(|p| self.text(p));
@@ -266,16 +335,13 @@ impl Lower<'_> {
     }
 
     fn flow(&mut self, pair: Pair<'_, Rule>) -> Flow {
-        let sp = span(&pair);
-        let keyword = keyword_span(&pair);
+        let sp = span(&pair, self.at);
+        let keyword = keyword_span(&pair, self.at);
         let kids = self.children(pair);
         let mut items = Vec::with_capacity(kids.len());
         for p in kids {
-            match p.as_rule() {
-                Rule::lint_attr => items.push(FlowItem::Lint(self.lint(p))),
-                Rule::step => items.push(FlowItem::Step(self.step(p))),
-                Rule::branch => items.push(FlowItem::Branch(self.branch(p))),
-                _ => {}
+            if let Some(item) = self.flow_item(p) {
+                items.push(item);
             }
         }
         Flow {
@@ -285,8 +351,17 @@ impl Lower<'_> {
         }
     }
 
+    fn flow_item(&mut self, p: Pair<'_, Rule>) -> Option<FlowItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => FlowItem::Lint(self.lint(p)),
+            Rule::step => FlowItem::Step(self.step(p)),
+            Rule::branch => FlowItem::Branch(self.branch(p)),
+            _ => return None,
+        })
+    }
+
     fn step(&mut self, pair: Pair<'_, Rule>) -> Step {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let kids = self.children(pair);
         let statements = kids
             .iter()
@@ -314,7 +389,7 @@ impl Lower<'_> {
                 }
                 Rule::next | Rule::goto => {
                     let arrow = p.as_rule() == Rule::goto;
-                    let sp = span(&p);
+                    let sp = span(&p, self.at);
                     let kids = self.children(p);
                     if let Some(t) = kids.into_iter().next() {
                         let target = self.target(t);
@@ -340,13 +415,13 @@ impl Lower<'_> {
     }
 
     fn covers(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
-        self.children(pair).iter().map(ident).collect()
+        self.children(pair).iter().map(|p| ident(p, self.at)).collect()
     }
 
     fn branch(&mut self, pair: Pair<'_, Rule>) -> Branch {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let mut kids = self.children(pair).into_iter();
-        let signal = kids.next().map_or_else(|| missing(sp), |p| ident(&p));
+        let signal = kids.next().map_or_else(|| missing(sp), |p| ident(&p, self.at));
         let target = kids.next().map_or(
             Target::End {
                 span: sp,
@@ -362,7 +437,7 @@ impl Lower<'_> {
     }
 
     fn target(&mut self, pair: Pair<'_, Rule>) -> Target {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let Some(inner) = self.children(pair).into_iter().next() else {
             return Target::End {
                 span: sp,
@@ -370,17 +445,17 @@ impl Lower<'_> {
             };
         };
         if inner.as_rule() == Rule::end_target {
-            let isp = span(&inner);
-            let condition = self.children(inner).first().map(ident);
+            let isp = span(&inner, self.at);
+            let condition = self.children(inner).first().map(|p| ident(p, self.at));
             Target::End { span: isp, condition }
         } else {
-            Target::Step(ident(&inner))
+            Target::Step(ident(&inner, self.at))
         }
     }
 
     fn faq(&mut self, pair: Pair<'_, Rule>) -> Faq {
-        let sp = span(&pair);
-        let keyword = keyword_span(&pair);
+        let sp = span(&pair, self.at);
+        let keyword = keyword_span(&pair, self.at);
         let mut entries = Vec::new();
         let mut lints = Vec::new();
         for p in self.children(pair) {
@@ -399,7 +474,7 @@ impl Lower<'_> {
     }
 
     fn qa(&mut self, pair: Pair<'_, Rule>) -> Qa {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         let mut kids = self.children(pair).into_iter();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
         let mut covers = Vec::new();
@@ -423,8 +498,8 @@ impl Lower<'_> {
     }
 
     fn end_block(&mut self, pair: Pair<'_, Rule>) -> EndBlock {
-        let sp = span(&pair);
-        let keyword = keyword_span(&pair);
+        let sp = span(&pair, self.at);
+        let keyword = keyword_span(&pair, self.at);
         let mut conditions = Vec::new();
         let mut fields = Vec::new();
         let mut lints = Vec::new();
@@ -446,7 +521,7 @@ impl Lower<'_> {
     }
 
     fn when(&mut self, pair: Pair<'_, Rule>) -> When {
-        let sp = span(&pair);
+        let sp = span(&pair, self.at);
         // `callee` is a keyword pair inside `when`: keep it to tell the sides apart.
         let mut id = None;
         let mut caller = None;
@@ -472,25 +547,32 @@ impl Lower<'_> {
 }
 
 /// A comment without the carriage return of a CRLF line ending.
-fn comment(p: &Pair<'_, Rule>) -> Comment {
+fn comment(p: &Pair<'_, Rule>, at: Positions) -> Comment {
     let text = p.as_str().strip_suffix('\r').unwrap_or(p.as_str());
-    let start = p.as_span().start();
+    let start = at.start(p.as_span().start());
     Comment {
         span: Span::new(start, start + text.len()),
         text: text.to_owned(),
     }
 }
 
-fn ident(p: &Pair<'_, Rule>) -> Ident {
+fn ident(p: &Pair<'_, Rule>, at: Positions) -> Ident {
     Ident {
         name: p.as_str().to_owned(),
-        span: span(p),
+        span: span(p, at),
     }
 }
 
+fn span(p: &Pair<'_, Rule>, at: Positions) -> Span {
+    Span::new(at.start(p.as_span().start()), at.end(p.as_span().end()))
+}
+
 /// The span of a block's opening keyword (its first token).
-fn keyword_span(p: &Pair<'_, Rule>) -> Span {
-    p.clone().into_inner().next().map_or_else(|| span(p), |k| span(&k))
+fn keyword_span(p: &Pair<'_, Rule>, at: Positions) -> Span {
+    p.clone()
+        .into_inner()
+        .next()
+        .map_or_else(|| span(p, at), |k| span(&k, at))
 }
 
 /// A placeholder for a part the grammar guarantees; never reached on parsed input.

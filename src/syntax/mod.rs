@@ -6,6 +6,7 @@
 
 mod expected;
 mod lower;
+mod split;
 mod text;
 
 use pest::Parser as _;
@@ -28,18 +29,70 @@ use generated::{CallParser, Rule};
 pub use text::{is_bidi_control, is_invisible};
 
 /// Parses a whole file. Returns the tree when the file is syntactically
-/// valid (the diagnostics may still hold errors found while decoding
-/// strings), or `None` and one syntax error.
+/// valid (the diagnostics, sorted by position, may still hold errors found
+/// while decoding strings), or `None` and one syntax error.
 #[must_use]
 pub fn parse(source: &str) -> (Option<ast::File>, Vec<Diagnostic>) {
+    parse_in_pieces(source, PIECE_BYTES)
+}
+
+/// About how much of a large flow pest parses at a time (see `split`).
+const PIECE_BYTES: usize = 64 * 1024;
+
+/// [`parse`], cutting a flow longer than `piece` bytes into pieces of about
+/// that size. The result is the same for every `piece` (tested on every
+/// spec and fixture); tests use small pieces to cut small specs.
+#[doc(hidden)]
+#[must_use]
+pub fn parse_in_pieces(source: &str, piece: usize) -> (Option<ast::File>, Vec<Diagnostic>) {
+    if let Some(plan) = split::plan(source, piece)
+        && let Some(parsed) = parse_planned(source, &plan)
+    {
+        return parsed;
+    }
     match CallParser::parse(Rule::file, source) {
         Ok(pairs) => {
             let mut diags = Vec::new();
-            let file = lower::file(pairs, &mut diags);
+            let file = lower::file(pairs, lower::Positions::FILE, &mut diags);
+            crate::diagnostic::sort(&mut diags);
             (file, diags)
         }
         Err(err) => (None, vec![expected::syntax_error(source, &err)]),
     }
+}
+
+/// How many pieces [`parse_in_pieces`] parsed `source` in (0: it was
+/// parsed whole), for tests that must know the pieces were used.
+#[doc(hidden)]
+#[must_use]
+pub fn pieces_used(source: &str, piece: usize) -> usize {
+    split::plan(source, piece)
+        .filter(|plan| parse_planned(source, plan).is_some())
+        .map_or(0, |plan| plan.pieces.len())
+}
+
+/// Parses the file around the flow's body, then the body piece by piece,
+/// each lowered while its tokens are still in the cache. `None` when any
+/// part does not parse: the caller parses the whole file for the error.
+fn parse_planned(source: &str, plan: &split::Plan) -> Option<(Option<ast::File>, Vec<Diagnostic>)> {
+    let (cut, end) = (plan.body.start, plan.body.end);
+    let around = [&source[..cut], &source[end..]].concat();
+    let pairs = CallParser::parse(Rule::file, &around).ok()?;
+    let mut diags = Vec::new();
+    let mut file = lower::file(pairs, lower::Positions::around(cut, end - cut), &mut diags)?;
+    // The flow whose body was cut out: it holds nothing but the cut.
+    let flow = file.call.items.iter_mut().find_map(|item| match item {
+        ast::CallItem::Flow(f) if f.span.start < cut && f.span.end > end && f.items.is_empty() => Some(f),
+        _ => None,
+    })?;
+    for piece in &plan.pieces {
+        let pairs = CallParser::parse(Rule::flow_items, &source[piece.clone()]).ok()?;
+        let at = lower::Positions::piece(piece.start);
+        lower::flow_items(pairs, at, &mut diags, &mut flow.items, &mut file.comments)?;
+    }
+    file.comments.sort_by_key(|c| c.span.start);
+    crate::diagnostic::sort(&mut diags);
+    Some((Some(file), diags))
 }
 
 /// The words that open a block or a statement; they cannot be field names
