@@ -57,7 +57,22 @@ pub fn run_sampled(bytes: &[u8], render_at_most: usize) -> callc::Compiled {
     if let Ok(markdown) = std::str::from_utf8(bytes) {
         import(markdown);
     }
+    if bytes.len() <= 64 * 1024 {
+        pieces_invariant(&c.file.text);
+    }
     c
+}
+
+/// A flow parsed in pieces (as large flows are) gives exactly the tree and
+/// diagnostics of the whole-file parse; with pieces of one byte, every step
+/// of a small input is its own piece.
+fn pieces_invariant(text: &str) {
+    let whole = callc::syntax::parse_in_pieces(text, usize::MAX);
+    let pieces = callc::syntax::parse_in_pieces(text, 1);
+    assert!(
+        format!("{whole:?}") == format!("{pieces:?}"),
+        "parsing in pieces differs from parsing whole"
+    );
 }
 
 /// All of `diagnostics` when there are at most `at_most`, else the first
