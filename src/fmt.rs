@@ -673,7 +673,8 @@ impl<'a> Printer<'a> {
             match bytes.get(pos) {
                 Some(b' ' | b'\t' | b'\r' | b'\n') => pos += 1,
                 Some(b'/') if bytes.get(pos + 1) == Some(&b'/') => {
-                    while !matches!(bytes.get(pos), None | Some(b'\n' | b'\r')) {
+                    // As the grammar reads it: to the line feed (a lone CR is part of it).
+                    while !matches!(bytes.get(pos), None | Some(b'\n')) {
                         pos += 1;
                     }
                 }

@@ -589,3 +589,13 @@ fn the_before_and_after_in_the_documentation_is_true() {
     assert_eq!(format(&before).unwrap(), after);
     check_promises("docs/fmt.md", &before);
 }
+
+#[test]
+fn a_lone_carriage_return_stays_inside_its_comment() {
+    // The grammar reads a comment to the line feed; the formatter took a
+    // lone CR for its end and lost its place (found by fuzzing).
+    let src = "// a\r\0b\r\ncall c {\r____\n  local \r\n}\r\n";
+    let out = callc::fmt::format(src).unwrap();
+    assert_eq!(out, "// a\r\0b\r\ncall c {\r\n  ____ local\r\n}\r\n");
+    assert_eq!(callc::fmt::format(&out).unwrap(), out);
+}
