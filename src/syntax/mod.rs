@@ -45,7 +45,9 @@ const PIECE_BYTES: usize = 64 * 1024;
 #[doc(hidden)]
 #[must_use]
 pub fn parse_in_pieces(source: &str, piece: usize) -> (Option<ast::File>, Vec<Diagnostic>) {
-    if let Some(plan) = split::plan(source, piece)
+    // A file no longer than one piece cannot hold a flow worth cutting.
+    if source.len() > piece
+        && let Some(plan) = split::plan(source, piece)
         && let Some(parsed) = parse_planned(source, &plan)
     {
         return parsed;
