@@ -304,26 +304,14 @@ impl<'a> Checker<'a> {
             }
         }
         spec.closing = self.closing(&mut r, parts.end, call);
-        self.content_lints(&steps, &qas, &whens);
+        self.content_lints(&qas, &whens);
         self.diags.append(&mut r.diags);
         spec
     }
 
-    /// W0205 `end_mismatch`, W0206 `duplicate_question` and W0208 `silent_step`.
-    fn content_lints(&mut self, steps: &[&ast::Step], qas: &[&ast::Qa], whens: &[&ast::When]) {
-        for s in steps {
-            if !s.items.iter().any(|i| matches!(i, StepItem::Say(_))) {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::W0208,
-                        s.id.span,
-                        format!("step `{}` has nothing to say", s.id.name),
-                    )
-                    .label("no `say` in this step")
-                    .help("add the caller's line: `say \"…\"`"),
-                );
-            }
-        }
+    /// W0205 `end_mismatch` and W0206 `duplicate_question` (W0208
+    /// `silent_step` is found in [`Self::flow`], which reads every step anyway).
+    fn content_lints(&mut self, qas: &[&ast::Qa], whens: &[&ast::When]) {
         let with_callee = whens.iter().find(|w| w.callee.is_some());
         for w in whens {
             if w.caller.is_some() && w.callee.is_none() {
@@ -918,6 +906,18 @@ impl<'a> Checker<'a> {
                     }
                     StepItem::Lint(_) => {}
                 }
+            }
+            if lines.is_empty() {
+                // W0208 `silent_step`.
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::W0208,
+                        s.id.span,
+                        format!("step `{}` has nothing to say", s.id.name),
+                    )
+                    .label("no `say` in this step")
+                    .help("add the caller's line: `say \"…\"`"),
+                );
             }
             let default = if i + 1 < steps.len() {
                 ir::Target::Step(i + 1)
