@@ -120,3 +120,20 @@ fn diagnostics_found_while_parsing_keep_their_order() {
     assert_eq!(diags.len(), 5, "{diags:#?}");
     assert!(starts.is_sorted(), "{starts:?}");
 }
+
+#[test]
+fn words_that_look_like_the_flow_keyword_are_not_cut() {
+    // A party or signal called `flow`, a second flow, and `flow` inside
+    // strings and comments: whatever the scan takes for the flow, the result
+    // is the whole-file parse's.
+    let sources = [
+        "call c {\n  caller flow {\n    knows { a \"1\" }\n    knows { b \"2\" }\n  }\n  flow {\n    step a { }\n    step b { }\n  }\n}\n",
+        "call c {\n  signal flow \"flow {\"\n  // flow {\n  flow {\n    step a { say \"flow { }\" }\n    step b { }\n  }\n  flow {\n    step c { }\n    step d { }\n  }\n}\n",
+    ];
+    for source in sources {
+        let (whole, pieces) = both(source, 1);
+        assert_eq!(whole, pieces, "{source}");
+    }
+    // The real flow of the second is cut after each of its steps.
+    assert_eq!(callc::syntax::pieces_used(sources[1], 1), 2);
+}
