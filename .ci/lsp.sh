@@ -16,31 +16,12 @@ venv="${CALLC_LSP_VENV:-$HOME/.cache/callc/lsp-venv}"
 python="${CALLC_PYTHON:-python3}"
 requirements=tests/e2e/lsp/requirements.txt
 
-loud() {
-  echo >&2
-  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
-  for line in "$@"; do echo "!!! $line" >&2; done
-  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
-  echo >&2
-}
+. .ci/lib.sh
 
 started=$(date +%s)
 echo "== pytest-lsp in $venv"
-if [ ! -x "$venv/bin/python" ]; then
-  if ! "$python" -c 'import sys; sys.exit(not sys.version_info[:2] >= (3, 9))'; then
-    loud "The LSP end-to-end suite needs CPython 3.9 or newer; \`$python\` is $("$python" --version 2>&1)." \
-      "Set CALLC_PYTHON to a suitable interpreter."
-    exit 1
-  fi
-  "$python" -m venv "$venv"
-fi
-# A no-op when the pinned versions are installed; otherwise pip fetches them.
-if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"; then
-  loud "Could not install the pinned packages of $requirements from the package index." \
-    "Is PyPI (or PIP_INDEX_URL) reachable from here? See pip's messages above." \
-    "The language server is NOT tested with a real client."
-  exit 1
-fi
+python_venv "$venv" "$python" "v >= (3, 9)" "The LSP end-to-end suite needs CPython 3.9 or newer" \
+  "$requirements" "The language server is NOT tested with a real client."
 echo "   ready in $(( $(date +%s) - started ))s"
 
 if [ -z "${CALLC_BIN:-}" ]; then

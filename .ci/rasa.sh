@@ -18,31 +18,12 @@ venv="${CALLC_RASA_VENV:-$HOME/.cache/callc/rasa-venv}"
 python="${CALLC_PYTHON:-python3}"
 requirements=tests/e2e/rasa/requirements.txt
 
-loud() {
-  echo >&2
-  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
-  for line in "$@"; do echo "!!! $line" >&2; done
-  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
-  echo >&2
-}
+. .ci/lib.sh
 
 started=$(date +%s)
 echo "== rasa-pro in $venv"
-if [ ! -x "$venv/bin/python" ]; then
-  if ! "$python" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 15)))'; then
-    loud "rasa-pro needs CPython 3.11 to 3.14; \`$python\` is $("$python" --version 2>&1)." \
-      "Set CALLC_PYTHON to a suitable interpreter."
-    exit 1
-  fi
-  "$python" -m venv "$venv"
-fi
-# A no-op when the pinned version is installed; otherwise pip fetches it (its cache makes reinstalls fast).
-if ! "$venv/bin/python" -m pip install --quiet -r "$requirements"; then
-  loud "Could not install $(grep -v '^#' "$requirements" | tr '\n' ' ')from the package index." \
-    "Is PyPI (or PIP_INDEX_URL) reachable from here? See pip's messages above." \
-    "The rasa target is NOT checked by Rasa."
-  exit 1
-fi
+python_venv "$venv" "$python" "(3, 11) <= v < (3, 15)" "rasa-pro needs CPython 3.11 to 3.14" \
+  "$requirements" "The rasa target is NOT checked by Rasa."
 echo "   ready in $(( $(date +%s) - started ))s"
 
 out=$(mktemp -d)

@@ -12,14 +12,7 @@
 # Needs Node.js 18 or newer and npm. Runs from any directory.
 set -euo pipefail
 cd "$(dirname "$0")/../editors/vscode"
-
-loud() {
-  echo >&2
-  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
-  for line in "$@"; do echo "!!! $line" >&2; done
-  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
-  echo >&2
-}
+. ../../.ci/lib.sh
 
 started=$(date +%s)
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

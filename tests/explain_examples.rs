@@ -11,23 +11,9 @@ use std::collections::BTreeSet;
 use callc::check::LintLevels;
 use callc::codes::Code;
 
-/// The fenced blocks of a Markdown text: (info string, body).
-fn blocks(md: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, String)> = None;
-    for line in md.lines() {
-        if let Some(info) = line.strip_prefix("```") {
-            match current.take() {
-                Some(block) => out.push(block),
-                None => current = Some((info.trim().to_owned(), String::new())),
-            }
-        } else if let Some((_, body)) = current.as_mut() {
-            body.push_str(line);
-            body.push('\n');
-        }
-    }
-    out
-}
+#[path = "support/markdown.rs"]
+mod fenced;
+use fenced::blocks;
 
 /// The codes `callc import` reports (E0301, W0302, W0303).
 fn is_import_code(code: Code) -> bool {

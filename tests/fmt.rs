@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -91,15 +91,8 @@ fn show(s: &str) -> String {
     s.replace('\r', "␍").replace('\t', "⇥").replace('\u{FEFF}', "<BOM>")
 }
 
-fn files(dir: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "call"))
-        .collect();
-    out.sort();
-    out
-}
+#[path = "support/files.rs"]
+mod files;
 
 /// Every spec and every fixture, as (name, text).
 fn corpus() -> Vec<(String, String)> {
@@ -110,7 +103,7 @@ fn corpus() -> Vec<(String, String)> {
         "tests/fixtures/fmt",
     ]
     .iter()
-    .flat_map(|d| files(d))
+    .flat_map(files::call_files)
     .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap()))
     .collect()
 }
@@ -134,7 +127,7 @@ fn snapshots_of_messy_inputs() {
 
 #[test]
 fn the_specs_are_formatted_and_the_reference_is_a_fixed_point() {
-    for path in files("specs") {
+    for path in files::call_files("specs") {
         let src = std::fs::read_to_string(&path).unwrap();
         assert_eq!(format(&src).unwrap(), src, "{} is not formatted", path.display());
     }

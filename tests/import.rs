@@ -17,6 +17,10 @@ use callc::emit::{json, markdown};
 use callc::import::{Imported, import, import_named};
 use callc::source::{SourceFile, Span};
 
+#[path = "support/markdown.rs"]
+mod fenced;
+use fenced::blocks;
+
 /// Imports and asserts there is no error; returns the `.call` text.
 fn import_ok(md: &str) -> (String, Imported) {
     let imported = import(md);
@@ -27,14 +31,18 @@ fn import_ok(md: &str) -> (String, Imported) {
 /// Checks imported `.call` text: no error (warnings allowed).
 fn check(call: &str) -> callc::Compiled {
     let c = callc::compile("imported.call", call.as_bytes(), &LintLevels::default());
-    let errors: Vec<String> = c
-        .diagnostics
+    let errors = errors(&c);
+    assert!(errors.is_empty(), "{}\n{call}", errors.concat());
+    c
+}
+
+/// The errors of a check, rendered for a failure message.
+fn errors(c: &callc::Compiled) -> Vec<String> {
+    c.diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(|d| callc::render::human(&c.file, d, false))
-        .collect();
-    assert!(errors.is_empty(), "{}\n{call}", errors.concat());
-    c
+        .collect()
 }
 
 fn rebuild(call: &str) -> String {
@@ -501,24 +509,6 @@ fn text_that_looks_like_markdown_or_call_syntax_survives() {
     assert_eq!(spec.steps[0].lines, ["第一行\n# 第二行"]);
 }
 
-/// The fenced blocks of a Markdown text: (info string, body).
-fn blocks(md: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, String)> = None;
-    for line in md.lines() {
-        if let Some(info) = line.strip_prefix("```") {
-            match current.take() {
-                Some(block) => out.push(block),
-                None => current = Some((info.trim().to_owned(), String::new())),
-            }
-        } else if let Some((_, body)) = current.as_mut() {
-            body.push_str(line);
-            body.push('\n');
-        }
-    }
-    out
-}
-
 /// The import codes' explanations (`callc explain E0301`) show Markdown:
 /// the first ```` ```markdown ```` block raises exactly the code, every
 /// ```` ```markdown ok ```` block imports with no diagnostic at all, and
@@ -674,12 +664,7 @@ fn any_markdown_imports_to_a_spec_without_errors() {
         }
         if let Some(call) = &imported.call {
             let c = callc::compile("fuzz.call", call.as_bytes(), &LintLevels::default());
-            let errors: Vec<String> = c
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .map(|d| callc::render::human(&c.file, d, false))
-                .collect();
+            let errors = errors(&c);
             assert!(
                 errors.is_empty(),
                 "round {round}:\n{}\n--- markdown ---\n{md}\n--- call ---\n{call}",

@@ -6,20 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use callc::ast::FlowItem;
 
-fn call_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            call_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "call") {
-            out.push(path);
-        }
-    }
-}
+#[path = "support/files.rs"]
+mod files;
 
 /// The whole-file parse and the parse in pieces of `piece` bytes, printed.
 fn both(source: &str, piece: usize) -> (String, String) {
@@ -44,10 +36,10 @@ fn variants(source: &str) -> Vec<String> {
 #[test]
 fn pieces_parse_exactly_as_the_whole_file() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["specs", "tests/fixtures", "tests/adversarial", "editors/vscode/test"] {
-        call_files(&root.join(dir), &mut files);
-    }
+    let mut files: Vec<_> = ["specs", "tests/fixtures", "tests/adversarial", "editors/vscode/test"]
+        .iter()
+        .flat_map(|dir| files::call_files(root.join(dir)))
+        .collect();
     files.sort();
     assert!(files.len() > 50, "found only {} specs", files.len());
     let mut cut = 0;

@@ -18,13 +18,11 @@ use callc::emit::rasa::{self, Name, Names};
 use callc::ir;
 use serde_json::Value;
 
+#[path = "support/files.rs"]
+mod files;
+
 fn specs() -> Vec<PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir("specs")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "call"))
-        .collect();
-    v.sort();
+    let v = files::call_files("specs");
     assert!(v.len() >= 3, "expected the reference spec and two more");
     v
 }

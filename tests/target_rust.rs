@@ -19,13 +19,11 @@ use callc::emit::rust::{string_literal, variant_names};
 use callc::emit::{self, Target};
 use callc::ir;
 
+#[path = "support/files.rs"]
+mod files;
+
 fn specs() -> Vec<PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir("specs")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "call"))
-        .collect();
-    v.sort();
+    let v = files::call_files("specs");
     assert!(v.len() >= 3, "expected the reference spec and two more");
     v
 }

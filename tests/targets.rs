@@ -15,15 +15,14 @@ fn callc(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_callc")).args(args).output().unwrap()
 }
 
+#[path = "support/files.rs"]
+mod files;
+
 fn specs() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir("specs")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "call"))
+    files::call_files("specs")
+        .iter()
         .map(|p| p.display().to_string())
-        .collect();
-    v.sort();
-    v
+        .collect()
 }
 
 /// Every file below `root` (or `root` itself), with its bytes.

@@ -336,6 +336,16 @@ fn target(t: &Target, names: &Names) -> String {
     }
 }
 
+/// ` covers A, B` for the references `refs` (to concerns, sometimes to
+/// `others`; each name once, as a repeat is E0105), or nothing.
+fn covers(refs: &[Ref], concerns: &[String], others: &[String]) -> String {
+    if refs.is_empty() {
+        return String::new();
+    }
+    let names = dedup(refs.iter().map(|r| reference(concerns, *r, others)).collect());
+    format!(" covers {}", names.join(", "))
+}
+
 /// The names in order, each once (a name listed twice in `covers` is E0105).
 fn dedup(names: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::BTreeSet::new();
@@ -455,16 +465,7 @@ fn write(spec: &Spec) -> String {
             head.push(' ');
             head.push_str(&w.string(t, 2));
         }
-        if !step.covers.is_empty() {
-            let covers: Vec<String> = step
-                .covers
-                .iter()
-                .map(|r| reference(&names.concerns, *r, &names.steps))
-                .collect();
-            let covers = dedup(covers);
-            head.push_str(" covers ");
-            head.push_str(&covers.join(", "));
-        }
+        head.push_str(&covers(&step.covers, &names.concerns, &names.steps));
         head.push_str(" {");
         w.line(2, &head);
         // Mostly one successor and one branch per signal (two are E0105).
@@ -504,16 +505,7 @@ fn write(spec: &Spec) -> String {
         w.line(1, "faq {");
         for (i, qa) in spec.faq.iter().enumerate() {
             let mut head = format!("qa {}", id("qa", i, qa.id));
-            if !qa.covers.is_empty() {
-                let covers: Vec<String> = qa
-                    .covers
-                    .iter()
-                    .map(|r| reference(&names.concerns, *r, &names.signals))
-                    .collect();
-                let covers = dedup(covers);
-                head.push_str(" covers ");
-                head.push_str(&covers.join(", "));
-            }
+            head.push_str(&covers(&qa.covers, &names.concerns, &names.signals));
             head.push_str(" {");
             w.line(2, &head);
             for q in &qa.questions {
