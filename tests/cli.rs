@@ -253,7 +253,7 @@ fn build_writes_json_to_stdout_or_a_file() {
     let o = run(&["build", "specs/taishan_renewal.call", "--target", "json"]);
     assert_eq!(code(&o), 0, "{}", text(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["format_version"], callc::emit::json::FORMAT_VERSION);
 
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("nested/out.json");

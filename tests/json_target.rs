@@ -83,13 +83,11 @@ fn every_edge_of_the_flow_is_explicit() {
             }
         }
     };
-    let mut inherited = 0;
     for step in &out.flow.steps {
         check(&step.next);
         for b in &step.branches {
             assert!(signals.contains(&b.signal.as_str()));
             check(&b.target);
-            inherited += usize::from(b.global);
         }
         // A step's own branch overrides the global one for the same signal.
         let mut seen: Vec<&str> = step.branches.iter().map(|b| b.signal.as_str()).collect();
@@ -98,7 +96,21 @@ fn every_edge_of_the_flow_is_explicit() {
         seen.dedup();
         assert_eq!(before, seen.len(), "step {} lists a signal twice", step.id);
     }
-    assert!(inherited > 0, "the branching spec should inherit global branches");
+    // Global branches are listed once, in the flow, never copied into the steps.
+    assert!(
+        !out.flow.global_branches.is_empty(),
+        "the branching spec has global branches"
+    );
+    for g in &out.flow.global_branches {
+        assert!(signals.contains(&g.signal.as_str()));
+        check(&g.target);
+        let copies = out
+            .flow
+            .steps
+            .iter()
+            .filter(|s| s.branches.iter().any(|b| b.signal == g.signal && b.target == g.target));
+        assert_eq!(copies.count(), 0, "global branch on `{}` copied into a step", g.signal);
+    }
 }
 
 #[path = "support/seed.rs"]

@@ -228,8 +228,7 @@ fn reachable(spec: &ir::Spec) -> BTreeSet<usize> {
     let mut seen = BTreeSet::from([0]);
     let mut stack = vec![0];
     while let Some(i) = stack.pop() {
-        let s = &spec.steps[i];
-        for t in std::iter::once(s.next).chain(s.branches.iter().map(|b| b.target)) {
+        for t in spec.targets_at(i) {
             if let ir::Target::Step(j) = t
                 && seen.insert(j)
             {
@@ -305,7 +304,7 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         let mut want: Vec<String> = (0..step.lines.len())
             .map(|line| names.name(Name::Line { step: i, line }))
             .collect();
-        if want.is_empty() && !step.branches.is_empty() {
+        if want.is_empty() && spec.has_branches(i) {
             want.push(names.name(Name::Wait));
             assert_eq!(project.text(&names.name(Name::Wait)), "");
         }
@@ -332,7 +331,7 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
             }
             id => (Vec::new(), to(id)),
         };
-        let want: Vec<(usize, ir::Target)> = step.branches.iter().map(|b| (b.signal, b.target)).collect();
+        let want: Vec<(usize, ir::Target)> = spec.branches_at(i).map(|b| (b.signal, b.target)).collect();
         assert_eq!(branches, want, "branches of step {}", step.id);
         assert_eq!(default, step.next, "successor of step {}", step.id);
         for t in std::iter::once(default).chain(branches.iter().map(|b| b.1)) {

@@ -456,13 +456,7 @@ fn expected(spec: &ir::Spec) -> Vec<u8> {
     }
     // The documented semantics: a signal takes the first branch listed for it
     // (the step's own, then the global one), else the step's successor.
-    let branch = |i: usize, sig: usize| {
-        spec.steps[i]
-            .branches
-            .iter()
-            .find(|b| b.signal == sig)
-            .map(|b| b.target)
-    };
+    let branch = |i: usize, sig: usize| spec.branches_at(i).find(|b| b.signal == sig).map(|b| b.target);
     let key = |q: &str| -> String {
         q.chars()
             .filter(|c| c.is_alphanumeric())

@@ -5,43 +5,23 @@
 use crate::ast::Priority;
 use crate::codes::{Code, Level};
 use crate::diagnostic::Diagnostic;
+use crate::ir::graph::FlowGraph;
 use crate::ir::{Spec, Target};
 
 use super::Spans;
-
-/// Every step a step can go to directly.
-fn successors(spec: &Spec, i: usize) -> impl Iterator<Item = usize> + '_ {
-    let step = &spec.steps[i];
-    std::iter::once(step.next)
-        .chain(step.branches.iter().map(|b| b.target))
-        .filter_map(Target::step)
-}
-
-/// Whether a step can end the call directly.
-fn ends(spec: &Spec, i: usize) -> bool {
-    let step = &spec.steps[i];
-    std::iter::once(step.next)
-        .chain(step.branches.iter().map(|b| b.target))
-        .any(|t| t.step().is_none())
-}
 
 /// W0202: steps from which the call can never end. Every such path ends up
 /// circling in a *trap*: a loop of steps (a strongly connected component)
 /// with no way out. One diagnostic per trap, at its first step, naming the
 /// other steps of the loop and the steps that can only lead into it.
-fn dead_ends(spec: &Spec, spans: &Spans, finishes: &[bool], preds: &[Vec<usize>], diags: &mut Vec<Diagnostic>) {
+fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans, finishes: &[bool], diags: &mut Vec<Diagnostic>) {
     let n = spec.steps.len();
-    let component = components(spec);
+    let components = graph.components();
+    let component = &components.of_step;
     // A component of non-finishing steps is a trap when no edge leaves it.
-    let mut leaves = vec![false; n];
-    for i in (0..n).filter(|&i| !finishes[i]) {
-        if successors(spec, i).any(|j| component[j] != component[i]) {
-            leaves[component[i]] = true;
-        }
-    }
-    let in_trap = |i: usize| !finishes[i] && !leaves[component[i]];
+    let in_trap = |i: usize| !finishes[i] && !components.exits[component[i]];
     let mut traps: Vec<usize> = Vec::new(); // the first step of each trap, in source order
-    let mut trap_index = vec![usize::MAX; n]; // component → index in `traps`
+    let mut trap_index = vec![usize::MAX; components.exits.len()]; // component → index in `traps`
     let mut members: Vec<Vec<usize>> = Vec::new();
     for i in (0..n).filter(|&i| in_trap(i)) {
         if trap_index[component[i]] == usize::MAX {
@@ -53,22 +33,16 @@ fn dead_ends(spec: &Spec, spans: &Spans, finishes: &[bool], preds: &[Vec<usize>]
     }
     // Which other non-finishing steps lead into which trap (the first trap
     // to reach them, in one multi-source backward search).
+    let seeds: Vec<(usize, usize)> = members
+        .iter()
+        .enumerate()
+        .flat_map(|(t, list)| list.iter().map(move |&i| (i, t)))
+        .collect();
+    let owner = graph.claim_backward(&seeds, |i| !finishes[i]);
     let mut feeds: Vec<Vec<usize>> = vec![Vec::new(); traps.len()];
-    let mut owner = vec![usize::MAX; n];
-    let mut queue = std::collections::VecDeque::new();
-    for (t, list) in members.iter().enumerate() {
-        for &i in list {
-            owner[i] = t;
-            queue.push_back(i);
-        }
-    }
-    while let Some(j) = queue.pop_front() {
-        for &i in &preds[j] {
-            if !finishes[i] && owner[i] == usize::MAX {
-                owner[i] = owner[j];
-                feeds[owner[j]].push(i);
-                queue.push_back(i);
-            }
+    for (i, &o) in owner.iter().enumerate() {
+        if o != usize::MAX && !in_trap(i) {
+            feeds[o].push(i);
         }
     }
     for (t, &first) in traps.iter().enumerate() {
@@ -111,99 +85,13 @@ fn dead_ends(spec: &Spec, spans: &Spans, finishes: &[bool], preds: &[Vec<usize>]
     }
 }
 
-/// Strongly connected components of the step graph (Tarjan's algorithm,
-/// iterative so that no flow can overflow the stack); each step's component.
-fn components(spec: &Spec) -> Vec<usize> {
-    let n = spec.steps.len();
-    let adjacency: Vec<Vec<usize>> = (0..n).map(|i| successors(spec, i).collect()).collect();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack: Vec<usize> = Vec::new();
-    let mut component = vec![usize::MAX; n];
-    let (mut next_index, mut next_component) = (0, 0);
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        // Each frame: a step and how far through its successors we are.
-        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
-        index[root] = next_index;
-        low[root] = next_index;
-        next_index += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(frame) = work.last_mut() {
-            let (v, pos) = *frame;
-            if let Some(&w) = adjacency[v].get(pos) {
-                frame.1 += 1;
-                if index[w] == usize::MAX {
-                    index[w] = next_index;
-                    low[w] = next_index;
-                    next_index += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component[w] = next_component;
-                    if w == v {
-                        break;
-                    }
-                }
-                next_component += 1;
-            }
-        }
-    }
-    component
-}
-
 /// Runs the graph and coverage lints.
 pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut Vec<Diagnostic>) {
     let n = spec.steps.len();
     if n > 0 && spans.steps.len() == n {
-        // Forward: what the first step reaches.
-        let mut reached = vec![false; n];
-        let mut stack = vec![0];
-        reached[0] = true;
-        while let Some(i) = stack.pop() {
-            for j in successors(spec, i) {
-                if !reached[j] {
-                    reached[j] = true;
-                    stack.push(j);
-                }
-            }
-        }
-        // Backward: what reaches the end.
-        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for i in 0..n {
-            for j in successors(spec, i) {
-                preds[j].push(i);
-            }
-        }
-        let mut finishes = vec![false; n];
-        let mut stack: Vec<usize> = (0..n).filter(|&i| ends(spec, i)).collect();
-        for &i in &stack {
-            finishes[i] = true;
-        }
-        while let Some(j) = stack.pop() {
-            for &i in &preds[j] {
-                if !finishes[i] {
-                    finishes[i] = true;
-                    stack.push(i);
-                }
-            }
-        }
+        let graph = FlowGraph::new(spec);
+        let reached = graph.reachable();
+        let finishes = graph.can_end();
         for (i, step) in spec.steps.iter().enumerate() {
             if !reached[i] {
                 let mut d = Diagnostic::new(
@@ -231,7 +119,7 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut Vec<Diagnostic>) {
                 )));
             }
         }
-        dead_ends(spec, spans, &finishes, &preds, diags);
+        dead_ends(spec, &graph, spans, &finishes, diags);
     }
 
     for (i, c) in spec.concerns.iter().enumerate() {

@@ -867,7 +867,9 @@ impl<'a> Checker<'a> {
                 global.push(br);
             }
         }
-        spec.global_branches.clone_from(&global);
+        // A signal has at most one global branch (a second is E0105).
+        let global_of_signal: HashMap<usize, usize> = global.iter().enumerate().map(|(g, b)| (b.signal, g)).collect();
+        spec.global_branches = global;
 
         for (i, s) in steps.iter().enumerate() {
             let ctx = Named("step", &s.id.name);
@@ -924,12 +926,13 @@ impl<'a> Checker<'a> {
             } else {
                 ir::Target::End(None)
             };
-            let mut branches = own.clone();
-            for g in &global {
-                if !own.iter().any(|b| b.signal == g.signal) {
-                    branches.push(g.clone());
-                }
-            }
+            // Which global branches the step's own override: one look-up per
+            // own branch, so a step costs O(own), however many globals.
+            let mut overrides: Vec<usize> = own
+                .iter()
+                .filter_map(|b| global_of_signal.get(&b.signal).copied())
+                .collect();
+            overrides.sort_unstable();
             let title = s.title.as_ref().map(|t| self.text(r, t));
             let covers = self.covers(&s.covers, &names.concerns, &ctx);
             spec.steps.push(ir::Step {
@@ -939,7 +942,8 @@ impl<'a> Checker<'a> {
                 covers,
                 next: next.map_or(default, |(t, _)| t),
                 next_explicit: next_written,
-                branches,
+                branches: own,
+                overrides,
             });
         }
     }

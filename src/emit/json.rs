@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::ir;
 
 /// The version of this format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A compiled call specification.
 #[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
@@ -178,8 +178,6 @@ pub struct Branch {
     pub signal: String,
     /// Where the branch leads.
     pub target: Target,
-    /// Whether it is inherited from a global branch of the flow.
-    pub global: bool,
 }
 
 /// The flow.
@@ -188,7 +186,8 @@ pub struct Branch {
 pub struct Flow {
     /// The id of the first step.
     pub start: Option<String>,
-    /// Branches that apply at every step unless a step overrides them.
+    /// Branches in force at every step that has no branch of its own on
+    /// the same signal. Listed once here, never copied into the steps.
     pub global_branches: Vec<Branch>,
     /// The steps, in order.
     pub steps: Vec<Step>,
@@ -208,7 +207,8 @@ pub struct Step {
     pub covers: Vec<String>,
     /// Where the call goes when no branch is taken.
     pub next: Target,
-    /// Every branch in force at this step: its own first, then inherited global ones.
+    /// The step's own branches. The branches in force at the step are these,
+    /// then every global branch on a signal none of these names.
     pub branches: Vec<Branch>,
 }
 
@@ -263,7 +263,6 @@ fn branch(spec: &ir::Spec, b: &ir::Branch) -> Branch {
     Branch {
         signal: spec.signals[b.signal].id.clone(),
         target: target(spec, b.target),
-        global: b.global,
     }
 }
 

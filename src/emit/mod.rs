@@ -44,7 +44,42 @@ impl Target {
     }
 }
 
-/// Emits a checked spec for a target.
+/// Why a target cannot be written for a spec that checked clean: the
+/// runtime cannot express it within the output's bounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitError {
+    /// What cannot be written, and why.
+    pub message: String,
+    /// What to change.
+    pub help: String,
+}
+
+/// Emits a checked spec for a target, after checking the limits of what
+/// the target can express. The CLI and the language server use this.
+///
+/// # Errors
+/// The spec is beyond what the target can write (see [`EmitError`]).
+pub fn try_emit(target: Target, spec: &ir::Spec) -> Result<Vec<OutputFile>, EmitError> {
+    if target == Target::Rasa {
+        let n = rasa::conditions(spec);
+        if n > rasa::MAX_CONDITIONS {
+            return Err(EmitError {
+                message: format!(
+                    "the Rasa flow would need {n} branch conditions ({} steps, {} global branches), more than the {} callc writes",
+                    spec.steps.len(),
+                    spec.global_branches.len(),
+                    rasa::MAX_CONDITIONS
+                ),
+                help: "Rasa has no branch \"at any step\": each global branch is written into every step that waits; \
+                       use fewer global branches or fewer steps, or another target"
+                    .to_owned(),
+            });
+        }
+    }
+    Ok(emit(target, spec))
+}
+
+/// Emits a checked spec for a target. No limit is checked: see [`try_emit`].
 #[must_use]
 pub fn emit(target: Target, spec: &ir::Spec) -> Vec<OutputFile> {
     match target {

@@ -30,6 +30,7 @@ use serde::ser::{SerializeMap, Serializer};
 use super::OutputFile;
 use super::names::{AsciiNames, transliterate};
 use crate::ir;
+use crate::ir::graph::FlowGraph;
 
 /// The Rasa Pro version the output was validated with (`tests/e2e/rasa/`).
 pub const RASA_PRO_VERSION: &str = "3.21.0";
@@ -41,7 +42,7 @@ const NO_SIGNAL: &str = "no_signal";
 #[must_use]
 pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {
     let names = Names::new(spec);
-    let reachable = reachable(spec);
+    let reachable = FlowGraph::new(spec).reachable();
     let call = CallFlow::new(spec, &names, &reachable);
     let examples = faq_examples(spec);
     let header = format!(
@@ -308,25 +309,21 @@ fn fnv1a(s: &str) -> u32 {
         .fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
-/// Which steps a path from the first step reaches (through successors and branches).
-fn reachable(spec: &ir::Spec) -> Vec<bool> {
-    let mut seen = vec![false; spec.steps.len()];
-    let mut stack: Vec<usize> = Vec::new();
-    if !spec.steps.is_empty() {
-        seen[0] = true;
-        stack.push(0);
-    }
-    while let Some(i) = stack.pop() {
-        let step = &spec.steps[i];
-        let targets = std::iter::once(step.next).chain(step.branches.iter().map(|b| b.target));
-        for j in targets.filter_map(ir::Target::step) {
-            if !seen[j] {
-                seen[j] = true;
-                stack.push(j);
-            }
-        }
-    }
-    seen
+/// The most branch conditions the Rasa target writes: Rasa has no branch
+/// "at any step", so each waiting step lists every global branch in force
+/// at it, and steps × global branches can outgrow any project Rasa loads.
+pub const MAX_CONDITIONS: usize = 1_000_000;
+
+/// How many `if` conditions the flow would have: every branch in force at
+/// every step (global branches counted at each step that does not override
+/// them). O(steps).
+#[must_use]
+pub fn conditions(spec: &ir::Spec) -> usize {
+    let globals = spec.global_branches.len();
+    spec.steps
+        .iter()
+        .map(|s| s.branches.len() + globals - s.overrides.len())
+        .sum()
 }
 
 // ---------------------------------------------------------------------------
@@ -552,7 +549,7 @@ impl CallFlow {
             if !reachable[i] {
                 continue;
             }
-            for t in std::iter::once(step.next).chain(step.branches.iter().map(|b| b.target)) {
+            for t in spec.targets_at(i) {
                 if let ir::Target::End(e) = t {
                     ends.insert(e);
                 }
@@ -561,11 +558,8 @@ impl CallFlow {
             let n = step.lines.len();
             // Each line is said in turn; a step with branches says its last line as the
             // question of a `collect`, so the call waits for the reply and branches on it.
-            let said = if step.branches.is_empty() {
-                n
-            } else {
-                n.saturating_sub(1)
-            };
+            let waits = spec.has_branches(i);
+            let said = if waits { n.saturating_sub(1) } else { n };
             for (k, text) in step.lines.iter().enumerate().take(said) {
                 let name = names.name(Name::Line { step: i, line: k });
                 lines.push((name.clone(), text.clone()));
@@ -575,7 +569,7 @@ impl CallFlow {
                     ..Step::default()
                 });
             }
-            if step.branches.is_empty() {
+            if !waits {
                 let default = Next::To(names.target(step.next));
                 match steps.last_mut() {
                     Some(last) if n > 0 => last.next = Some(default),
@@ -597,9 +591,8 @@ impl CallFlow {
                 lines.push((name.clone(), step.lines[n - 1].clone()));
                 name
             };
-            let mut next: Vec<Branch> = step
-                .branches
-                .iter()
+            let mut next: Vec<Branch> = spec
+                .branches_at(i)
                 .map(|b| Branch::If {
                     condition: names.condition(b.signal),
                     then: names.target(b.target),
@@ -614,7 +607,7 @@ impl CallFlow {
                 utter: Some(utter),
                 // Ask every time: the slot is emptied first, so each reply is judged afresh.
                 ask_before_filling: Some(true),
-                description: Some(Text(signal_description(spec, names, step))),
+                description: Some(Text(signal_description(spec, names, i))),
                 next: Some(Next::Branches(next)),
                 ..Step::default()
             });
@@ -678,14 +671,14 @@ impl CallFlow {
 
 /// The `description` of a step's `collect`: what the LLM reads to fill the
 /// signal slot from the callee's reply, listing only the signals with a branch here.
-fn signal_description(spec: &ir::Spec, names: &Names, step: &ir::Step) -> String {
+fn signal_description(spec: &ir::Spec, names: &Names, step: usize) -> String {
     let mut text = format!(
         "Set this slot from the callee's reply to the line just said: the value of the first signal below \
          that the reply gives, or `{}` if it gives none of them.",
         names.name(Name::NoSignal)
     );
     let mut listed = BTreeSet::new();
-    for b in &step.branches {
+    for b in spec.branches_at(step) {
         if !listed.insert(b.signal) {
             continue;
         }

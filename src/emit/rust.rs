@@ -475,12 +475,17 @@ impl Gen<'_> {
             put!(out, "    }}");
             return;
         }
+        // A step's own branches first, then each global branch once as
+        // `(_, Signal::X)`: a match takes the first arm that fits, so an own
+        // branch overrides the global one on its signal. O(own + global) arms.
+        let spec = self.spec;
         let mut arms = Vec::new();
-        for (i, step) in self.spec.steps.iter().enumerate() {
-            // The first branch for a signal is the one in force (the IR lists the step's own first).
+        let mut own_per_signal = vec![0usize; self.signals.len()];
+        for (i, step) in spec.steps.iter().enumerate() {
             let mut seen = BTreeSet::new();
             for b in &step.branches {
                 if seen.insert(b.signal) {
+                    own_per_signal[b.signal] += 1;
                     arms.push(format!(
                         "(Step::{}, Signal::{}) => Some({}),",
                         self.steps[i],
@@ -490,18 +495,27 @@ impl Gen<'_> {
                 }
             }
         }
-        if arms.is_empty() {
-            put!(out, "        let _ = signal;");
-            put!(out, "        None");
-            put!(out, "    }}");
-            return;
+        let mut covered = own_per_signal
+            .iter()
+            .map(|&k| k == self.steps.len())
+            .collect::<Vec<_>>();
+        for b in &spec.global_branches {
+            // Every step overriding it would make the arm an unreachable pattern.
+            if own_per_signal[b.signal] < self.steps.len() {
+                covered[b.signal] = true;
+                arms.push(format!(
+                    "(_, Signal::{}) => Some({}),",
+                    self.signals[b.signal],
+                    self.transition(b.target)
+                ));
+            }
         }
         put!(out, "        match (self, signal) {{");
         for arm in &arms {
             put!(out, "            {arm}");
         }
         // A catch-all when every pair has its arm would be an unreachable pattern.
-        if arms.len() < self.steps.len() * self.signals.len() {
+        if covered.contains(&false) {
             put!(out, "            _ => None,");
         }
         put!(out, "        }}");
@@ -518,10 +532,7 @@ impl Gen<'_> {
             put!(out);
         }
         // A variant no transition of this spec uses would be dead code in a binary.
-        let targets = || {
-            let steps = self.spec.steps.iter();
-            steps.flat_map(|s| std::iter::once(s.next).chain(s.branches.iter().map(|b| b.target)))
-        };
+        let targets = || self.spec.all_targets();
         let unused = "    #[allow(dead_code)] // no transition of this spec leads there";
         out.push_str(TRANSITION);
         put!(out, "    /// To this step.");

@@ -5,6 +5,8 @@
 
 use crate::ast::Priority;
 
+pub mod graph;
+
 /// A checked call specification.
 #[derive(Clone, Debug, Default)]
 pub struct Spec {
@@ -26,7 +28,9 @@ pub struct Spec {
     pub opening: Option<String>,
     /// The steps, in order; the first is where the call starts.
     pub steps: Vec<Step>,
-    /// Branches written directly in `flow`.
+    /// Branches written directly in `flow`: in force at every step that has
+    /// no branch of its own on the same signal. Kept once, never copied
+    /// into the steps (see [`Spec::branches_at`]).
     pub global_branches: Vec<Branch>,
     /// The FAQ entries.
     pub faq: Vec<Qa>,
@@ -116,7 +120,7 @@ pub struct Branch {
     pub signal: usize,
     /// Where it leads.
     pub target: Target,
-    /// Inherited from a global branch.
+    /// A global branch (written in `flow`, not in a step).
     pub global: bool,
 }
 
@@ -135,8 +139,12 @@ pub struct Step {
     pub next: Target,
     /// Whether `next`/`->` was written (otherwise the default successor).
     pub next_explicit: bool,
-    /// Every branch in force at this step: its own, then inherited global ones.
+    /// The step's own branches, in source order (global ones are in
+    /// [`Spec::global_branches`]; [`Spec::branches_at`] gives both).
     pub branches: Vec<Branch>,
+    /// Indices into [`Spec::global_branches`] of the global branches this
+    /// step's own branches override (same signal), ascending.
+    pub overrides: Vec<usize>,
 }
 
 /// An FAQ entry.
@@ -171,5 +179,60 @@ impl Target {
             Target::Step(i) => Some(i),
             Target::End(_) => None,
         }
+    }
+}
+
+impl Spec {
+    /// Every branch in force at step `i`: its own, then the global ones it
+    /// does not override. O(own + global).
+    pub fn branches_at(&self, i: usize) -> impl Iterator<Item = &Branch> + '_ {
+        let step = &self.steps[i];
+        let mut overridden = step.overrides.iter().copied().peekable();
+        let inherited = self.global_branches.iter().enumerate().filter_map(move |(g, b)| {
+            while overridden.next_if(|&o| o < g).is_some() {}
+            if overridden.next_if_eq(&g).is_some() {
+                None
+            } else {
+                Some(b)
+            }
+        });
+        step.branches.iter().chain(inherited)
+    }
+
+    /// Whether step `i` has any branch in force (its own or a global one).
+    #[must_use]
+    pub fn has_branches(&self, i: usize) -> bool {
+        let step = &self.steps[i];
+        !step.branches.is_empty() || step.overrides.len() < self.global_branches.len()
+    }
+
+    /// Every place step `i` can lead to directly: its successor, then every
+    /// branch in force. O(own + global).
+    pub fn targets_at(&self, i: usize) -> impl Iterator<Item = Target> + '_ {
+        std::iter::once(self.steps[i].next).chain(self.branches_at(i).map(|b| b.target))
+    }
+
+    /// Every target some step can lead to: successors, own branches and the
+    /// global branches in force at some step, each global branch once.
+    /// O(steps + branches).
+    pub fn all_targets(&self) -> impl Iterator<Item = Target> + '_ {
+        let mut overridden_at = vec![0usize; self.global_branches.len()];
+        for s in &self.steps {
+            for &g in &s.overrides {
+                overridden_at[g] += 1;
+            }
+        }
+        let steps = self.steps.len();
+        let own = self
+            .steps
+            .iter()
+            .flat_map(|s| std::iter::once(s.next).chain(s.branches.iter().map(|b| b.target)));
+        let global = self
+            .global_branches
+            .iter()
+            .zip(overridden_at)
+            .filter(move |(_, o)| *o < steps)
+            .map(|(b, _)| b.target);
+        own.chain(global)
     }
 }
