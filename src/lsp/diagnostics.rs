@@ -3,7 +3,15 @@
 //! information in the same document; notes, help and the lint's level
 //! appended to the message the way the terminal prints them; the lint name
 //! and the fix in `data`. Quick fixes are built from the same `fix`.
+//!
+//! What one document publishes is bounded whatever the spec: at most
+//! [`MAX_PUBLISHED`] diagnostics (errors first), texts cut at
+//! [`MAX_MESSAGE_BYTES`] and [`MAX_LABEL_BYTES`], at most [`MAX_RELATED`]
+//! related locations each. A spec with 50,000 broken references to ids of
+//! 100 KB once made one `publishDiagnostics` of gigabytes (and the server
+//! died building it).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use lsp_types::{
@@ -17,6 +25,32 @@ use crate::diagnostic::{Diagnostic, Fix, Severity};
 
 use super::analysis::complete::cut;
 use super::position::Map;
+
+/// The most diagnostics published for one document; past it, the last one
+/// says how many more there are.
+pub const MAX_PUBLISHED: usize = 1000;
+
+/// The longest message of a diagnostic, in bytes (cut with `…`).
+pub const MAX_MESSAGE_BYTES: usize = 2048;
+
+/// The longest related-information message and `data.label`, in bytes (cut with `…`).
+pub const MAX_LABEL_BYTES: usize = 512;
+
+/// The most related locations of one diagnostic; the message says how many more.
+pub const MAX_RELATED: usize = 20;
+
+/// `text` cut to at most `max` bytes on a character boundary, ending with `…` if cut.
+#[must_use]
+pub fn clip(text: &str, max: usize) -> Cow<'_, str> {
+    if text.len() <= max {
+        return Cow::Borrowed(text);
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}…", &text[..end]))
+}
 
 /// What the client can show.
 #[derive(Clone, Copy, Debug, Default)]
@@ -34,14 +68,15 @@ pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &Map<'_>, support: Support) -> Opt
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
     };
-    let mut message = d.message.clone();
+    // Every part is cut on its own first, so that no step holds more than the cap.
+    let mut message = clip(&d.message, MAX_MESSAGE_BYTES).into_owned();
     for n in &d.notes {
         message.push_str("\nnote: ");
-        message.push_str(n);
+        message.push_str(&clip(n, MAX_MESSAGE_BYTES));
     }
     if let Some(h) = &d.help {
         message.push_str("\nhelp: ");
-        message.push_str(h);
+        message.push_str(&clip(h, MAX_MESSAGE_BYTES));
     }
     if let Some(lint) = d.code.lint() {
         let word = |l: Level| match l {
@@ -58,9 +93,10 @@ pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &Map<'_>, support: Support) -> Opt
     let related: Vec<DiagnosticRelatedInformation> = d
         .secondary
         .iter()
+        .take(MAX_RELATED)
         .map(|l| DiagnosticRelatedInformation {
             location: Location::new(uri.clone(), map.range(l.span)),
-            message: l.message.clone(),
+            message: clip(&l.message, MAX_LABEL_BYTES).into_owned(),
         })
         .collect();
     if !support.related {
@@ -74,6 +110,16 @@ pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &Map<'_>, support: Support) -> Opt
             );
         }
     }
+    if let Some(more) = d.secondary.len().checked_sub(MAX_RELATED).filter(|n| *n > 0) {
+        let _ = write!(message, "\n(and {more} more related locations)");
+    }
+    let message = clip(&message, MAX_MESSAGE_BYTES).into_owned();
+    // A fix too long to quote is left out of `data`; the quick fix still applies it.
+    let fix = d
+        .fix
+        .as_ref()
+        .filter(|f| f.replacement.len() <= MAX_MESSAGE_BYTES)
+        .map(|f| json!({ "range": map.range(f.span), "newText": f.replacement }));
     let tags = matches!(d.code, Code::W0201 | Code::W0204)
         .then_some(support.unnecessary_tag)
         .filter(|s| *s)
@@ -89,10 +135,64 @@ pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &Map<'_>, support: Support) -> Opt
         tags,
         data: Some(json!({
             "lint": d.code.lint(),
-            "label": d.label,
-            "fix": d.fix.as_ref().map(|f| json!({ "range": map.range(f.span), "newText": f.replacement })),
+            "label": clip(&d.label, MAX_LABEL_BYTES),
+            "fix": fix,
         })),
     })
+}
+
+/// The diagnostics to publish for a document: every one that is not
+/// allowed, or, past [`MAX_PUBLISHED`], the first `MAX_PUBLISHED - 1`
+/// errors and then warnings (each in file order) and one more saying how
+/// many were left out, at the first of them. Only the published ones are
+/// converted, so the work and memory stay bounded.
+#[must_use]
+pub fn publishable(all: &[Diagnostic], uri: &Uri, map: &Map<'_>, support: Support) -> Vec<lsp_types::Diagnostic> {
+    let shown = all.iter().filter(|d| d.severity().is_some()).count();
+    if shown <= MAX_PUBLISHED {
+        return all.iter().filter_map(|d| to_lsp(d, uri, map, support)).collect();
+    }
+    let keep = MAX_PUBLISHED - 1;
+    let errors = all.iter().enumerate().filter(|(_, d)| d.is_error()).take(keep);
+    let kept: Vec<usize> = errors.map(|(i, _)| i).collect();
+    let warnings = all
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.severity() == Some(Severity::Warning))
+        .take(keep - kept.len())
+        .map(|(i, _)| i);
+    let kept: Vec<usize> = kept.iter().copied().chain(warnings).collect();
+    let mut published = vec![false; all.len()];
+    for &i in &kept {
+        published[i] = true;
+    }
+    let mut list: Vec<lsp_types::Diagnostic> = kept
+        .iter()
+        .filter_map(|&i| to_lsp(&all[i], uri, map, support))
+        .collect();
+    // The first left out, in file order, and whether any left out is an error.
+    let mut left_out = all
+        .iter()
+        .zip(&published)
+        .filter(|(d, p)| !**p && d.severity().is_some())
+        .map(|(d, _)| d);
+    let first = left_out.next();
+    let any_error = first.is_some_and(Diagnostic::is_error) || left_out.any(Diagnostic::is_error);
+    let more = shown - kept.len();
+    list.push(lsp_types::Diagnostic {
+        range: first.map(|d| map.range(d.span)).unwrap_or_default(),
+        severity: Some(if any_error {
+            DiagnosticSeverity::ERROR
+        } else {
+            DiagnosticSeverity::WARNING
+        }),
+        source: Some("callc".to_owned()),
+        message: format!(
+            "{more} more diagnostics are not shown: the language server publishes at most {MAX_PUBLISHED} per file, errors first (`callc check --format short` lists them all)"
+        ),
+        ..lsp_types::Diagnostic::default()
+    });
+    list
 }
 
 /// The title of a quick fix, from what it replaces.
@@ -168,5 +268,74 @@ mod tests {
         assert_eq!(action.title, "Replace `dcos` with `docs`");
         let plain = to_lsp(d, &uri, &map, Support::default()).expect("converted");
         assert!(plain.related_information.is_none());
+    }
+
+    #[test]
+    fn texts_are_cut_on_a_character_boundary() {
+        assert_eq!(clip("短", 3), "短");
+        assert_eq!(clip("长长长", 8), "长…");
+        assert_eq!(clip("长长长", 6), "长…");
+        assert_eq!(clip("长长长", 5), "…");
+        assert_eq!(clip("ab长", 4), "a…");
+        for max in 0..20 {
+            assert!(clip("续约😀提前续约享8%", max).len() <= max.max(3));
+        }
+    }
+
+    #[test]
+    fn a_document_publishes_a_bounded_list_errors_first() {
+        use crate::diagnostic::Diagnostic as D;
+        use crate::source::Span;
+        let src = "x".repeat(10);
+        // 100 KB of Chinese in the first errors' texts, 100 related locations on each error.
+        let huge = "名".repeat(33_333);
+        let mut all = Vec::new();
+        for i in 0..3000 {
+            all.push(D::new(Code::W0204, Span::new(i % 10, i % 10 + 1), format!("警告 {i}")));
+            if i % 2 == 0 {
+                let text = if i < 20 { huge.as_str() } else { "短" };
+                let mut e = D::new(Code::E0102, Span::new(1, 2), format!("unknown step `{text}`"))
+                    .label(text)
+                    .note(text);
+                for _ in 0..100 {
+                    e = e.with_secondary(Span::new(0, 1), text);
+                }
+                all.push(e);
+            }
+        }
+        let lines = LineIndex::new(&src);
+        let map = Map {
+            text: &src,
+            lines: &lines,
+            encoding: Encoding::Utf16,
+        };
+        let uri: Uri = "file:///t.call".parse().expect("uri");
+        for related in [true, false] {
+            let support = Support {
+                related,
+                unnecessary_tag: true,
+            };
+            let list = publishable(&all, &uri, &map, support);
+            assert_eq!(list.len(), MAX_PUBLISHED);
+            assert!(
+                list[..MAX_PUBLISHED - 1]
+                    .iter()
+                    .all(|d| d.severity == Some(DiagnosticSeverity::ERROR))
+            );
+            for d in &list {
+                assert!(d.message.len() <= MAX_MESSAGE_BYTES);
+                let related = d.related_information.as_deref().unwrap_or_default();
+                assert!(related.len() <= MAX_RELATED);
+                assert!(related.iter().all(|r| r.message.len() <= MAX_LABEL_BYTES));
+            }
+            let last = &list[MAX_PUBLISHED - 1];
+            assert!(last.message.starts_with("3501 more diagnostics"), "{}", last.message);
+            assert_eq!(last.severity, Some(DiagnosticSeverity::ERROR));
+            let size = serde_json::to_string(&list).expect("json").len();
+            assert!(size < 8 << 20, "{size}");
+        }
+        // Under the cap, everything is published, in file order.
+        let few = publishable(&all[..10], &uri, &map, Support::default());
+        assert_eq!(few.len(), 10);
     }
 }

@@ -8,7 +8,9 @@
 //! Layers: [`analysis`] is pure (text in, byte spans and plain data out,
 //! unit-tested on its own); [`position`] converts byte offsets to the
 //! protocol's positions; `server` (the loop) and `handlers` are the thin
-//! protocol glue. This module and `server` are the only places with IO.
+//! protocol glue; [`transport`] reads and writes the base protocol itself,
+//! so that no input can end the server. This module, `server` and
+//! `transport` are the only places with IO.
 
 pub mod analysis;
 pub mod diagnostics;
@@ -16,6 +18,7 @@ pub mod document;
 mod handlers;
 pub mod position;
 mod server;
+pub mod transport;
 
 pub use server::{DEBOUNCE, DEBUG_PANIC, serve};
 
@@ -34,7 +37,7 @@ pub enum Exit {
 /// # Errors
 /// A broken connection.
 pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let (connection, io_threads) = lsp_server::Connection::stdio();
+    let (connection, io_threads) = transport::stdio()?;
     // `serve` owns the connection and drops it when it returns, which lets
     // the writer thread finish; only then can the IO threads be joined.
     let exit = serve(connection)?;

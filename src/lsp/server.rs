@@ -427,13 +427,7 @@ impl Server<'_> {
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 let snap = doc.snapshot();
                 let map = snap.map(encoding);
-                let list: Vec<lsp_types::Diagnostic> = snap
-                    .analysis
-                    .compiled
-                    .diagnostics
-                    .iter()
-                    .filter_map(|d| diagnostics::to_lsp(d, &uri, &map, support))
-                    .collect();
+                let list = diagnostics::publishable(&snap.analysis.compiled.diagnostics, &uri, &map, support);
                 (list, snap.version)
             }));
             match outcome {
