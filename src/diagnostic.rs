@@ -4,6 +4,37 @@
 use crate::codes::{Code, Level};
 use crate::source::Span;
 
+/// The longest text (in bytes) a diagnostic keeps in its message, a label,
+/// a note or its help. A longer one (it quotes a 1 MB id) keeps its start
+/// and its end around a `…` that says how much was left out, so that one
+/// diagnostic never prints more than a few kilobytes.
+pub const MAX_TEXT_BYTES: usize = 512;
+
+/// The longest replacement a [`Fix`] may carry; a longer fix is dropped
+/// (the help still says what to do).
+pub const MAX_FIX_BYTES: usize = 4096;
+
+/// The most secondary labels one diagnostic keeps.
+pub const MAX_SECONDARY: usize = 16;
+
+/// `text` cut to at most about [`MAX_TEXT_BYTES`]: its head and its tail,
+/// on character boundaries, around a `…` that says how many bytes are left out.
+#[must_use]
+pub fn bound_text(text: String) -> String {
+    if text.len() <= MAX_TEXT_BYTES {
+        return text;
+    }
+    let mut head = MAX_TEXT_BYTES * 2 / 3;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - MAX_TEXT_BYTES / 4;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{}…({} bytes)…{}", &text[..head], tail - head, &text[tail..])
+}
+
 /// How serious a reported diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -76,7 +107,7 @@ impl Diagnostic {
             code,
             level: code.default_level(),
             default_level: code.default_level(),
-            message: message.into(),
+            message: bound_text(message.into()),
             span,
             label: String::new(),
             secondary: Vec::new(),
@@ -89,41 +120,43 @@ impl Diagnostic {
     /// Sets the primary label.
     #[must_use]
     pub fn label(mut self, message: impl Into<String>) -> Self {
-        self.label = message.into();
+        self.label = bound_text(message.into());
         self
     }
 
     /// Adds a secondary label.
     #[must_use]
     pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.secondary.push(Label {
-            span,
-            message: message.into(),
-        });
+        if self.secondary.len() < MAX_SECONDARY {
+            self.secondary.push(Label {
+                span,
+                message: bound_text(message.into()),
+            });
+        }
         self
     }
 
     /// Adds a note.
     #[must_use]
     pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.notes.push(note.into());
+        self.notes.push(bound_text(note.into()));
         self
     }
 
     /// Sets the help line.
     #[must_use]
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(bound_text(help.into()));
         self
     }
 
-    /// Sets a fix (and, if there is no help yet, a help line describing it).
+    /// Sets a fix an editor may apply; one longer than [`MAX_FIX_BYTES`] is dropped.
     #[must_use]
     pub fn fix(mut self, span: Span, replacement: impl Into<String>) -> Self {
-        self.fix = Some(Fix {
-            span,
-            replacement: replacement.into(),
-        });
+        let replacement = replacement.into();
+        if replacement.len() <= MAX_FIX_BYTES {
+            self.fix = Some(Fix { span, replacement });
+        }
         self
     }
 
@@ -158,4 +191,56 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code, &a.message).cmp(&(b.span.start, b.span.end, b.code, &b.message))
     });
+}
+
+/// The most diagnostics kept for one file, in every format (terminal,
+/// short, JSON, language server). Past it, errors are kept before warnings
+/// and the rest are counted in [`Omitted`].
+pub const MAX_PER_FILE: usize = 1000;
+
+/// How many diagnostics of a file were left out by [`cap`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Omitted {
+    /// Errors left out.
+    pub errors: usize,
+    /// Warnings left out.
+    pub warnings: usize,
+}
+
+impl Omitted {
+    /// Whether nothing was left out.
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.errors == 0 && self.warnings == 0
+    }
+
+    /// How many were left out.
+    #[must_use]
+    pub fn total(self) -> usize {
+        self.errors + self.warnings
+    }
+}
+
+/// Keeps at most `max` of `diagnostics` (sorted by position): every error
+/// first, up to `max`, then warnings; what is kept stays sorted. Returns
+/// how many were left out.
+pub fn cap(diagnostics: &mut Vec<Diagnostic>, max: usize) -> Omitted {
+    if diagnostics.len() <= max {
+        return Omitted::default();
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let keep_errors = errors.min(max);
+    let keep_warnings = (max - keep_errors).min(warnings);
+    let (mut e, mut w) = (0, 0);
+    diagnostics.retain(|d| {
+        let (seen, limit) = if d.is_error() { (&mut e, keep_errors) } else { (&mut w, keep_warnings) };
+        *seen += 1;
+        *seen <= limit
+    });
+    diagnostics.shrink_to_fit();
+    Omitted {
+        errors: errors - keep_errors,
+        warnings: warnings - keep_warnings,
+    }
 }

@@ -36,15 +36,18 @@ pub struct Compiled {
     pub ast: Option<ast::File>,
     /// The checked spec, when the file parsed (complete only without errors).
     pub spec: Option<ir::Spec>,
-    /// Every problem found, final levels applied, sorted by position.
+    /// The problems found, final levels applied, sorted by position: at most
+    /// [`diagnostic::MAX_PER_FILE`] of them, errors kept first.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many more there were, left out of `diagnostics`.
+    pub omitted: diagnostic::Omitted,
 }
 
 impl Compiled {
     /// Whether any diagnostic is an error.
     #[must_use]
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
+        self.omitted.errors > 0 || self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
     /// The checked spec, only when there is no error.
@@ -79,33 +82,57 @@ fn compile_decoded(name: &str, text: String, problem: Option<DecodeProblem>, lev
                     .label("this byte sequence is not UTF-8")
                     .help("save the file as UTF-8 (callc reads no other encoding)")
             }
-            DecodeProblem::TooLarge { len } => {
-                let end = file.text.len().min(1);
-                Diagnostic::new(
-                    codes::Code::E0003,
-                    Span::new(0, end),
-                    format!(
-                        "the file is {}; callc reads files of at most {}",
-                        mebibytes(len),
-                        mebibytes(source::MAX_SOURCE_BYTES)
-                    ),
-                )
-                .label("this file is too large")
-                .help("split the call into several specs")
-            }
+            DecodeProblem::TooLarge { len } => too_large_diagnostic(&file, Some(len as u64)),
         };
         return Compiled {
             file,
             ast: None,
             spec: None,
             diagnostics: vec![d],
+            omitted: diagnostic::Omitted::default(),
         };
     }
     compile_text(file, levels)
 }
 
+/// The result for an input over [`source::MAX_SOURCE_BYTES`] of which only
+/// `head` (its first bytes) was read; `len` is its size when known (a
+/// regular file), `None` for a stream that was not read to its end.
+#[must_use]
+pub fn compile_too_large(name: &str, head: &[u8], len: Option<u64>) -> Compiled {
+    let head = &head[..head.len().min(200)];
+    let line = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let file = SourceFile::new(name, String::from_utf8_lossy(&head[..line]).into_owned());
+    let d = too_large_diagnostic(&file, len);
+    Compiled {
+        file,
+        ast: None,
+        spec: None,
+        diagnostics: vec![d],
+        omitted: diagnostic::Omitted::default(),
+    }
+}
+
+fn too_large_diagnostic(file: &SourceFile, len: Option<u64>) -> Diagnostic {
+    let end = file.text.chars().next().map_or(0, char::len_utf8);
+    let size = len.map_or_else(
+        || format!("more than {}", mebibytes(source::MAX_SOURCE_BYTES as u64)),
+        mebibytes,
+    );
+    Diagnostic::new(
+        codes::Code::E0003,
+        Span::new(0, end),
+        format!(
+            "the file is {size}; callc reads files of at most {}",
+            mebibytes(source::MAX_SOURCE_BYTES as u64)
+        ),
+    )
+    .label("this file is too large")
+    .help("split the call into several specs")
+}
+
 /// A size for people: `52.4 MiB`.
-fn mebibytes(bytes: usize) -> String {
+fn mebibytes(bytes: u64) -> String {
     let tenths = bytes.saturating_mul(10) / (1024 * 1024);
     format!("{}.{} MiB", tenths / 10, tenths % 10)
 }
@@ -124,11 +151,13 @@ pub fn compile_text(file: SourceFile, levels: &LintLevels) -> Compiled {
         spec = Some(s);
     }
     diagnostic::sort(&mut diagnostics);
+    let omitted = diagnostic::cap(&mut diagnostics, diagnostic::MAX_PER_FILE);
     Compiled {
         file,
         ast,
         spec,
         diagnostics,
+        omitted,
     }
 }
 pub mod cli;

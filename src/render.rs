@@ -35,11 +35,17 @@ struct ExLine {
     real_start: usize,
     /// Bytes of the `…` put before the window.
     prefix: usize,
+    /// Characters shown in another form that takes more bytes (a control
+    /// character as its picture): each one's source byte and the bytes
+    /// added up to and including it, in source order.
+    shifts: Vec<(usize, usize)>,
 }
 
 /// The lines a diagnostic's labels touch, each cut to a window if long.
 struct Excerpt<'a> {
     file: &'a SourceFile,
+    /// The file's name, safe to print.
+    name: String,
     text: String,
     lines: Vec<ExLine>,
 }
@@ -76,7 +82,7 @@ impl<'a> Excerpt<'a> {
             let ex_start = text.len();
             let prefix = if from > range.start { "…" } else { "" };
             text.push_str(prefix);
-            push_visible(&mut text, &file.text[from..to]);
+            let shifts = push_visible(&mut text, &file.text[from..to], from);
             if to < range.end {
                 text.push('…');
             }
@@ -86,9 +92,15 @@ impl<'a> Excerpt<'a> {
                 ex_len: text.len() - ex_start,
                 real_start: from,
                 prefix: prefix.len(),
+                shifts,
             });
         }
-        Self { file, text, lines }
+        Self {
+            file,
+            name: visible(&file.name),
+            text,
+            lines,
+        }
     }
 
     /// A source span as a range of the excerpt (cut to its first line and to
@@ -99,12 +111,14 @@ impl<'a> Excerpt<'a> {
             return 0..0;
         };
         let window_len = l.ex_len - l.prefix;
-        let start = (s.start.saturating_sub(l.real_start)).min(window_len);
-        let end = s
-            .end
-            .min(s.start + MAX_LABEL)
-            .saturating_sub(l.real_start)
-            .clamp(start, window_len);
+        // Bytes added by characters shown in a longer form before `real`.
+        let added = |real: usize| {
+            let k = l.shifts.partition_point(|&(at, _)| at < real);
+            k.checked_sub(1).map_or(0, |k| l.shifts[k].1)
+        };
+        let shifted = |real: usize| real.saturating_sub(l.real_start) + added(real);
+        let start = shifted(s.start).min(window_len);
+        let end = shifted(s.end.min(s.start + MAX_LABEL)).clamp(start, window_len);
         let base = l.ex_start + l.prefix;
         let (start, end) = (base + start, base + end);
         // Stay on character boundaries of the excerpt.
@@ -118,15 +132,58 @@ impl<'a> Excerpt<'a> {
     }
 }
 
-/// Appends `line`, with every bidi control and invisible character shown as
-/// `�` (as rustc does): raw, they would reorder the snippet on the terminal
-/// or hide where the caret points. Each of them is three bytes in UTF-8, as
-/// `�` is, so byte offsets into the excerpt stay the same.
-fn push_visible(text: &mut String, line: &str) {
-    for c in line.chars() {
-        let hidden = crate::syntax::is_bidi_control(c) || crate::syntax::is_invisible(c);
-        text.push(if hidden && c.len_utf8() == 3 { '\u{FFFD}' } else { c });
+/// How a character is shown in a snippet or a message, when not as itself:
+/// a control character as its Unicode picture (`␛` for ESC), so that a spec
+/// cannot clear the screen, move the cursor or set the clipboard of whoever
+/// runs `callc check`; a C1 control, a bidi control or an invisible
+/// character as `�` (as rustc does), so that it cannot reorder the line or
+/// hide where the caret points.
+fn shown_as(c: char) -> Option<char> {
+    match c {
+        '\t' => None,
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32),
+        '\x7f' => Some('\u{2421}'),
+        '\u{80}'..='\u{9f}' => Some('\u{FFFD}'),
+        c if crate::syntax::is_bidi_control(c) || crate::syntax::is_invisible(c) => Some('\u{FFFD}'),
+        _ => None,
     }
+}
+
+/// Appends a line's window `line` (starting at source byte `from`), with
+/// every character [`shown_as`] another replaced. Returns where the
+/// replacements made the excerpt longer than the source (see `ExLine::shifts`).
+fn push_visible(text: &mut String, line: &str, from: usize) -> Vec<(usize, usize)> {
+    let mut shifts = Vec::new();
+    let mut added = 0;
+    for (i, c) in line.char_indices() {
+        match shown_as(c) {
+            Some(shown) => {
+                text.push(shown);
+                added += shown.len_utf8() - c.len_utf8();
+                shifts.push((from + i, added));
+            }
+            None => text.push(c),
+        }
+    }
+    shifts
+}
+
+/// `text` safe to print on a terminal: every character that [`shown_as`]
+/// replaces, written as a `\u{…}` escape (newlines and tabs stay).
+#[must_use]
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(|c| c != '\n' && shown_as(c).is_some()) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c != '\n' && shown_as(c).is_some() {
+            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn floor(file: &SourceFile, mut i: usize) -> usize {
@@ -162,7 +219,7 @@ impl<'a> Files<'a> for Excerpt<'_> {
     type Source = &'a str;
 
     fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
-        Ok(&self.file.name)
+        Ok(&self.name)
     }
 
     fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
@@ -188,8 +245,12 @@ impl<'a> Files<'a> for Excerpt<'_> {
             given: line_index,
             max: self.lines.len(),
         })?;
-        let real = l.real_start + byte_index.saturating_sub(l.ex_start + l.prefix);
-        Ok(self.file.position(real).column)
+        // Each character of the excerpt stands for one of the source, so the
+        // column is counted in the excerpt (a control shown as its picture
+        // is longer in bytes, not in characters).
+        let from = (l.ex_start + l.prefix).min(self.text.len());
+        let to = floor_str(&self.text, byte_index.max(from));
+        Ok(self.file.position(l.real_start).column + self.text[from..to].chars().count())
     }
 
     fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
@@ -210,13 +271,13 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
     let mut spans = vec![d.span];
     spans.extend(d.secondary.iter().map(|l| l.span));
     let excerpt = Excerpt::new(file, &spans);
-    let mut labels = vec![cs::Label::primary((), excerpt.map(d.span)).with_message(&d.label)];
+    let mut labels = vec![cs::Label::primary((), excerpt.map(d.span)).with_message(visible(&d.label))];
     for l in &d.secondary {
-        labels.push(cs::Label::secondary((), excerpt.map(l.span)).with_message(&l.message));
+        labels.push(cs::Label::secondary((), excerpt.map(l.span)).with_message(visible(&l.message)));
     }
-    let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
+    let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {}", visible(n))).collect();
     if let Some(h) = &d.help {
-        notes.push(format!("help: {h}"));
+        notes.push(format!("help: {}", visible(h)));
     }
     if let Some(lint) = d.code.lint() {
         let level = d.default_level;
@@ -231,7 +292,7 @@ pub fn human(file: &SourceFile, d: &Diagnostic, color: bool) -> String {
         Severity::Warning => cs::Diagnostic::warning(),
     }
     .with_code(d.code.as_str())
-    .with_message(&d.message)
+    .with_message(visible(&d.message))
     .with_labels(labels)
     .with_notes(notes);
     let mut buf = if color { Buffer::ansi() } else { Buffer::no_color() };
@@ -259,11 +320,11 @@ pub fn short(file: &SourceFile, d: &Diagnostic) -> String {
     let severity = d.severity().map_or("allowed", Severity::as_str);
     format!(
         "{}:{}:{}: {severity}[{}]: {}",
-        file.name,
+        visible(&file.name),
         p.line,
         p.column,
         d.code.as_str(),
-        d.message
+        visible(&d.message)
     )
 }
 
@@ -316,8 +377,12 @@ pub struct JsonDiagnostic {
     pub severity: &'static str,
     /// The headline.
     pub message: String,
-    /// The file as named on the command line.
+    /// The file as named on the command line (bytes that are not UTF-8
+    /// written `\xNN`).
     pub file: String,
+    /// The file's name in hex, only when it is not UTF-8 (set by the CLI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_hex: Option<String>,
     /// The primary range.
     pub range: JsonRange,
     /// What the primary range shows.
@@ -356,6 +421,7 @@ pub fn json(file: &SourceFile, d: &Diagnostic) -> JsonDiagnostic {
         severity: d.severity().map_or("allowed", Severity::as_str),
         message: d.message.clone(),
         file: file.name.clone(),
+        file_hex: None,
         range: range(file, d.span),
         label: d.label.clone(),
         secondary: d

@@ -259,6 +259,13 @@ fn summarise(c: &callc::Compiled) -> Vec<String> {
             out.push(format!("{code} {}:{}", p.line, p.column));
         }
     }
+    // Past the cap of diagnostics kept per file, the rest are counted.
+    if !c.omitted.is_empty() {
+        out.push(format!(
+            "omitted: {} errors, {} warnings",
+            c.omitted.errors, c.omitted.warnings
+        ));
+    }
     out
 }
 

@@ -21,7 +21,7 @@ use lsp_types::{
 use serde_json::json;
 
 use crate::codes::{Code, Level};
-use crate::diagnostic::{Diagnostic, Fix, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Omitted, Severity};
 
 use super::analysis::complete::cut;
 use super::position::Map;
@@ -147,9 +147,15 @@ pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &Map<'_>, support: Support) -> Opt
 /// many were left out, at the first of them. Only the published ones are
 /// converted, so the work and memory stay bounded.
 #[must_use]
-pub fn publishable(all: &[Diagnostic], uri: &Uri, map: &Map<'_>, support: Support) -> Vec<lsp_types::Diagnostic> {
+pub fn publishable(
+    all: &[Diagnostic],
+    omitted: Omitted,
+    uri: &Uri,
+    map: &Map<'_>,
+    support: Support,
+) -> Vec<lsp_types::Diagnostic> {
     let shown = all.iter().filter(|d| d.severity().is_some()).count();
-    if shown <= MAX_PUBLISHED {
+    if shown <= MAX_PUBLISHED && omitted.is_empty() {
         return all.iter().filter_map(|d| to_lsp(d, uri, map, support)).collect();
     }
     let keep = MAX_PUBLISHED - 1;
@@ -177,8 +183,9 @@ pub fn publishable(all: &[Diagnostic], uri: &Uri, map: &Map<'_>, support: Suppor
         .filter(|(d, p)| !**p && d.severity().is_some())
         .map(|(d, _)| d);
     let first = left_out.next();
-    let any_error = first.is_some_and(Diagnostic::is_error) || left_out.any(Diagnostic::is_error);
-    let more = shown - kept.len();
+    let any_error =
+        omitted.errors > 0 || first.is_some_and(Diagnostic::is_error) || left_out.any(Diagnostic::is_error);
+    let more = shown - kept.len() + omitted.total();
     list.push(lsp_types::Diagnostic {
         range: first.map(|d| map.range(d.span)).unwrap_or_default(),
         severity: Some(if any_error {
@@ -188,7 +195,7 @@ pub fn publishable(all: &[Diagnostic], uri: &Uri, map: &Map<'_>, support: Suppor
         }),
         source: Some("callc".to_owned()),
         message: format!(
-            "{more} more diagnostics are not shown: the language server publishes at most {MAX_PUBLISHED} per file, errors first (`callc check --format short` lists them all)"
+            "{more} more diagnostics are not shown: the language server publishes at most {MAX_PUBLISHED} per file, errors first"
         ),
         ..lsp_types::Diagnostic::default()
     });
@@ -315,7 +322,7 @@ mod tests {
                 related,
                 unnecessary_tag: true,
             };
-            let list = publishable(&all, &uri, &map, support);
+            let list = publishable(&all, Omitted::default(), &uri, &map, support);
             assert_eq!(list.len(), MAX_PUBLISHED);
             assert!(
                 list[..MAX_PUBLISHED - 1]
@@ -335,7 +342,7 @@ mod tests {
             assert!(size < 8 << 20, "{size}");
         }
         // Under the cap, everything is published, in file order.
-        let few = publishable(&all[..10], &uri, &map, Support::default());
+        let few = publishable(&all[..10], Omitted::default(), &uri, &map, Support::default());
         assert_eq!(few.len(), 10);
     }
 }

@@ -427,7 +427,13 @@ impl Server<'_> {
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 let snap = doc.snapshot();
                 let map = snap.map(encoding);
-                let list = diagnostics::publishable(&snap.analysis.compiled.diagnostics, &uri, &map, support);
+                let list = diagnostics::publishable(
+                    &snap.analysis.compiled.diagnostics,
+                    snap.analysis.compiled.omitted,
+                    &uri,
+                    &map,
+                    support,
+                );
                 (list, snap.version)
             }));
             match outcome {

@@ -5,15 +5,29 @@
 //! Exit codes: 0 success (warnings allowed), 1 the input has an error,
 //! 2 usage or IO problems (clap's own usage errors exit 2 as well).
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod input;
+mod output;
+
+use output::{FileId, Sink};
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::check::LintLevels;
 use crate::codes::{Code, Level};
 use crate::{Compiled, compile, emit, render};
+
+/// Compiles what [`input::read`] read: an input over the size limit is
+/// reported without being read whole.
+fn compile_input(input: input::Input, levels: &LintLevels) -> Compiled {
+    match input.too_large {
+        Some(len) => crate::compile_too_large(&input.name, &input.bytes, len),
+        None => crate::compile_owned(&input.name, input.bytes, levels),
+    }
+}
 
 /// callc — check and compile `.call` specifications of outbound phone calls.
 #[derive(Parser, Debug)]
@@ -250,77 +264,69 @@ fn use_color(choice: Color) -> bool {
     }
 }
 
-/// Every `.call` file a path names, sorted; a file is taken as given.
-fn expand(path: &Path) -> Result<Vec<PathBuf>, String> {
-    if path.as_os_str() == "-" || !path.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
-        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "call") {
-            files.push(entry.into_path());
-        }
-    }
-    if files.is_empty() {
-        return Err(format!("no `.call` file in `{}`", path.display()));
-    }
-    Ok(files)
-}
-
-fn read(path: &Path) -> Result<(String, Vec<u8>), String> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok((String::from("<stdin>"), bytes));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    Ok((path.display().to_string(), bytes))
-}
-
-/// Prints the diagnostics of one file; returns (errors, warnings).
+/// Prints the diagnostics of one file; returns (errors, warnings), counting
+/// those left out. `hex_name` is the file's name in hex when it is not UTF-8.
 fn report(
     c: &Compiled,
     options: &CheckOptions,
     color: bool,
+    hex_name: Option<&str>,
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> (usize, usize) {
-    let (mut errors, mut warnings) = (0, 0);
-    let mut hidden = 0;
+    let (mut errors, mut warnings) = (c.omitted.errors, c.omitted.warnings);
+    let mut hidden = c.omitted.total();
+    let mut shown = 0;
     for d in &c.diagnostics {
         if d.is_error() {
             errors += 1;
         } else {
             warnings += 1;
         }
+        shown += 1;
         let _ = match options.format {
-            // A person reads the first few hundred; tools get every one (short, JSON).
-            Format::Human if errors + warnings > MAX_HUMAN_DIAGNOSTICS => {
+            // A person reads the first few hundred.
+            Format::Human if shown > MAX_HUMAN_DIAGNOSTICS => {
                 hidden += 1;
                 Ok(())
             }
             Format::Human => write!(err, "{}", render::human(&c.file, d, color)),
             Format::Short => writeln!(err, "{}", render::short(&c.file, d)),
             Format::Json => {
-                let line = serde_json::to_string(&render::json(&c.file, d)).unwrap_or_default();
+                let mut record = render::json(&c.file, d);
+                record.file_hex = hex_name.map(str::to_owned);
+                let line = serde_json::to_string(&record).unwrap_or_default();
                 writeln!(out, "{line}")
             }
         };
     }
     if hidden > 0 {
-        let _ = writeln!(
-            err,
-            "callc: {hidden} more diagnostics in `{}` not shown; `--format short` lists them all\n",
-            c.file.name
+        let shown = c.diagnostics.len().min(if options.format == Format::Human {
+            MAX_HUMAN_DIAGNOSTICS
+        } else {
+            usize::MAX
+        });
+        let line = format!(
+            "callc: {hidden} more diagnostics in `{}` not shown (the first {shown} are)",
+            render::visible(&c.file.name)
         );
+        let _ = match options.format {
+            Format::Json => {
+                let record = serde_json::json!({
+                    "omitted": hidden,
+                    "file": c.file.name,
+                    "message": line.trim_start_matches("callc: "),
+                });
+                writeln!(out, "{record}")
+            }
+            _ => writeln!(err, "{line}\n"),
+        };
     }
     (errors, warnings)
 }
 
-/// The most diagnostics of one file the human format shows.
+/// The most diagnostics of one file the human format shows (of the
+/// [`crate::diagnostic::MAX_PER_FILE`] every format keeps).
 const MAX_HUMAN_DIAGNOSTICS: usize = 500;
 
 fn summary(options: &CheckOptions, errors: usize, warnings: usize, color: bool, err: &mut impl Write) {
@@ -345,27 +351,23 @@ fn run_check(paths: &[PathBuf], options: &CheckOptions, matches: Option<&ArgMatc
         Err(e) => return tool_error(&e),
     };
     let color = use_color(options.color);
-    // Every file first (a path that cannot be expanded keeps its place in
+    // Every file first (an entry that cannot be used keeps its place in
     // the order), then all of them checked on every core, then the reports
     // printed in the order the files were named.
-    let mut jobs: Vec<Result<PathBuf, String>> = Vec::new();
-    for path in paths {
-        match expand(path) {
-            Ok(files) => jobs.extend(files.into_iter().map(Ok)),
-            Err(e) => jobs.push(Err(e)),
-        }
-    }
+    let jobs: Vec<input::Entry> = paths.iter().flat_map(|p| input::expand(p)).collect();
     let reports: Vec<FileReport> = jobs
         .into_par_iter()
         .map(|job| {
             let mut r = FileReport::default();
-            match job.and_then(|file| read(&file)) {
-                Ok((name, bytes)) => {
-                    let compiled = crate::compile_owned(&name, bytes, &levels);
-                    (r.errors, r.warnings) = report(&compiled, options, color, &mut r.out, &mut r.err);
+            match job.and_then(|file| input::read(&file).map(|i| (file, i))) {
+                Ok((path, read)) => {
+                    let compiled = compile_input(read, &levels);
+                    let hex = input::name_hex(&path);
+                    (r.errors, r.warnings) =
+                        report(&compiled, options, color, hex.as_deref(), &mut r.out, &mut r.err);
                 }
                 Err(e) => {
-                    let _ = writeln!(r.err, "callc: error: {e}");
+                    let _ = writeln!(r.err, "callc: error: {}", render::visible(&e));
                     r.io_failed = true;
                 }
             }
@@ -411,7 +413,7 @@ fn run_build(
     matches: Option<&ArgMatches>,
 ) -> ExitCode {
     let target = target.emit_target();
-    if target.is_directory() && output.is_none() {
+    if target.is_directory() && !output.is_some_and(|o| matches!(Sink::parse(o), Sink::Path(_))) {
         return tool_error("`--target rasa` writes a directory of files: give it with `-o DIR`");
     }
     checked_output(
@@ -419,7 +421,7 @@ fn run_build(
         output,
         options,
         matches,
-        |spec| emit::emit(target, spec),
+        |spec| emit::try_emit(target, spec),
         target.is_directory(),
     )
 }
@@ -446,10 +448,10 @@ fn run_graph(
         options,
         matches,
         |spec| {
-            vec![emit::OutputFile {
+            Ok(vec![emit::OutputFile {
                 path: PathBuf::from(format!("{}.{ext}", spec.id)),
                 contents: emit::graph::emit(spec, format),
-            }]
+            }])
         },
         false,
     )
@@ -463,7 +465,7 @@ fn checked_output(
     output: Option<&Path>,
     options: &CheckOptions,
     matches: Option<&ArgMatches>,
-    produce: impl FnOnce(&crate::ir::Spec) -> Vec<emit::OutputFile>,
+    produce: impl FnOnce(&crate::ir::Spec) -> Result<Vec<emit::OutputFile>, emit::EmitError>,
     directory: bool,
 ) -> ExitCode {
     let levels = match lint_levels(matches) {
@@ -471,100 +473,84 @@ fn checked_output(
         Err(e) => return tool_error(&e),
     };
     let color = use_color(options.color);
-    let (name, bytes) = match read(path) {
+    let read = match input::read(path) {
         Ok(r) => r,
         Err(e) => return tool_error(&e),
     };
-    let compiled = crate::compile_owned(&name, bytes, &levels);
+    let input_id = read.id;
+    let compiled = compile_input(read, &levels);
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let (mut out, mut err) = (stdout.lock(), stderr.lock());
-    let (errors, warnings) = report(&compiled, options, color, &mut out, &mut err);
+    let hex = input::name_hex(path);
+    let (errors, warnings) = report(&compiled, options, color, hex.as_deref(), &mut out, &mut err);
     summary(options, errors, warnings, color, &mut err);
+    let name = render::visible(&compiled.file.name);
     let Some(spec) = compiled.spec_if_ok() else {
         let _ = writeln!(err, "callc: nothing was written: `{name}` has errors");
         return ExitCode::from(1);
     };
-    let files = produce(spec);
-    write_outputs(output, &files, directory, options, &mut out)
+    let files = match produce(spec) {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(err, "callc: error: {}\n  = help: {}", e.message, e.help);
+            let _ = writeln!(err, "callc: nothing was written");
+            return ExitCode::from(1);
+        }
+    };
+    drop(compiled);
+    write_outputs(output, &files, directory, options, input_id, &mut out)
 }
 
 /// Writes generated files: one file to standard output or to `output`, or
-/// every file below the directory `output`. All files are written to
-/// temporary files first and renamed into place only when every one was
-/// written, so an IO failure leaves the earlier output as it was.
+/// every file below the directory `output`, as `output::write_file` and
+/// `output::write_directory` say (nothing is lost when a write fails).
 fn write_outputs(
     output: Option<&Path>,
     files: &[emit::OutputFile],
     directory: bool,
     options: &CheckOptions,
+    input: Option<FileId>,
     out: &mut impl Write,
 ) -> ExitCode {
-    match output {
-        None => {
+    let sink = output.map_or(Sink::Stdout, Sink::parse);
+    let stream = |w: &mut dyn Write| {
+        for f in files {
+            w.write_all(f.contents.as_bytes())?;
+        }
+        w.flush()
+    };
+    let result = match sink {
+        Sink::Stdout => {
             if options.format == Format::Json {
                 // Diagnostics own standard output in this format.
-                return tool_error("with `--format json`, give the output with `-o`");
+                return tool_error("with `--format json`, give the output with `-o FILE` (not standard output)");
             }
-            for f in files {
-                if out.write_all(f.contents.as_bytes()).and_then(|()| out.flush()).is_err() {
-                    return tool_error("cannot write to standard output");
-                }
-            }
-            ExitCode::SUCCESS
+            stream(out).map_err(|e| output::WriteError {
+                path: PathBuf::from("<stdout>"),
+                message: e.to_string(),
+            })
         }
-        Some(root) => {
-            let pairs: Vec<(PathBuf, &[u8])> = if directory {
-                files
-                    .iter()
-                    .map(|f| (root.join(&f.path), f.contents.as_bytes()))
-                    .collect()
-            } else {
-                files
-                    .first()
-                    .map(|f| (root.to_path_buf(), f.contents.as_bytes()))
-                    .into_iter()
-                    .collect()
-            };
-            match write_all_atomically(&pairs) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err((path, e)) => tool_error(&format!("cannot write `{}`: {e}", path.display())),
-            }
+        Sink::Stderr => stream(&mut std::io::stderr().lock()).map_err(|e| output::WriteError {
+            path: PathBuf::from("<stderr>"),
+            message: e.to_string(),
+        }),
+        Sink::Path(root) if directory => {
+            let pairs: Vec<(PathBuf, &[u8])> = files.iter().map(|f| (f.path.clone(), f.contents.as_bytes())).collect();
+            output::write_directory(&root, &pairs, input)
         }
-    }
-}
-
-/// Writes several files, each through a temporary file beside it; renames
-/// them into place only once all are written.
-fn write_all_atomically(files: &[(PathBuf, &[u8])]) -> Result<(), (PathBuf, std::io::Error)> {
-    let mut staged = Vec::new();
-    for (path, contents) in files {
-        let tmp = stage(path, contents).map_err(|e| (path.clone(), e))?;
-        staged.push((path, tmp));
-    }
-    for (path, tmp) in staged {
-        tmp.persist(path).map_err(|e| (path.clone(), e.error))?;
-    }
-    Ok(())
-}
-
-/// A temporary file beside `path`, created 0644, holding `contents`, synced.
-fn stage(path: &Path, contents: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+        Sink::Path(path) => match files.first() {
+            Some(f) => output::write_file(&path, f.contents.as_bytes(), input),
+            None => Ok(()),
+        },
     };
-    std::fs::create_dir_all(&dir)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".callc-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => tool_error(&format!(
+            "cannot write `{}`: {}",
+            render::visible(&input::display_name(&e.path)),
+            e.message
+        )),
     }
-    let mut tmp = builder.tempfile_in(&dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    Ok(tmp)
 }
 
 fn run_import(path: &Path, output: Option<&Path>, options: &CheckOptions, matches: Option<&ArgMatches>) -> ExitCode {
@@ -574,37 +560,52 @@ fn run_import(path: &Path, output: Option<&Path>, options: &CheckOptions, matche
         Err(e) => return tool_error(&e),
     };
     let color = use_color(options.color);
-    let (name, bytes) = match read(path) {
+    let read = match input::read(path) {
         Ok(r) => r,
         Err(e) => return tool_error(&e),
     };
-    let (text, problem) = crate::source::decode(&bytes);
-    let file = crate::source::SourceFile::new(&name, text);
-    let mut imported = if problem.is_some() {
-        // Decoding problems are reported the same way `check` reports them.
-        let c = compile(&name, &bytes, &levels);
-        crate::import::Imported {
+    let input_id = read.id;
+    let name = read.name.clone();
+    let (file, mut imported) = if read.too_large.is_some() {
+        let c = compile_input(read, &levels);
+        let imported = crate::import::Imported {
             call: None,
             diagnostics: c.diagnostics,
-        }
+        };
+        (c.file, imported)
     } else {
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .filter(|s| s != "-");
-        crate::import::import_named(&file.text, stem.as_deref())
+        let (text, problem) = crate::source::decode(&read.bytes);
+        let file = crate::source::SourceFile::new(&name, text);
+        let imported = if problem.is_some() {
+            // Decoding problems are reported the same way `check` reports them.
+            let c = compile(&name, &read.bytes, &levels);
+            crate::import::Imported {
+                call: None,
+                diagnostics: c.diagnostics,
+            }
+        } else {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .filter(|s| s != "-");
+            crate::import::import_named(&file.text, stem.as_deref())
+        };
+        (file, imported)
     };
     levels.apply_to(&mut imported.diagnostics);
     crate::diagnostic::sort(&mut imported.diagnostics);
+    let omitted = crate::diagnostic::cap(&mut imported.diagnostics, crate::diagnostic::MAX_PER_FILE);
     let compiled = Compiled {
         file,
         ast: None,
         spec: None,
         diagnostics: imported.diagnostics,
+        omitted,
     };
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let (mut out, mut err) = (stdout.lock(), stderr.lock());
-    let (errors, warnings) = report(&compiled, options, color, &mut out, &mut err);
+    let hex = input::name_hex(path);
+    let (errors, warnings) = report(&compiled, options, color, hex.as_deref(), &mut out, &mut err);
     summary(options, errors, warnings, color, &mut err);
     match imported.call {
         Some(call) if errors == 0 => {
@@ -612,24 +613,17 @@ fn run_import(path: &Path, output: Option<&Path>, options: &CheckOptions, matche
                 path: PathBuf::from("imported.call"),
                 contents: call,
             };
-            write_outputs(output, std::slice::from_ref(&file), false, options, &mut out)
+            write_outputs(output, std::slice::from_ref(&file), false, options, input_id, &mut out)
         }
         _ => {
-            let _ = writeln!(err, "callc: nothing was written: `{name}` could not be imported");
+            let _ = writeln!(
+                err,
+                "callc: nothing was written: `{}` could not be imported",
+                render::visible(&name)
+            );
             ExitCode::from(1)
         }
     }
-}
-
-/// Writes a file so that readers see the old contents or the new, never a
-/// part: a temporary file beside it, synced, then renamed over it. The file
-/// is created readable by everyone (0644), like any other build output.
-///
-/// # Errors
-/// Any IO error; the destination is then left as it was.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    stage(path, contents)?.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 fn run_fmt(paths: &[PathBuf], check: bool, color: Color) -> ExitCode {
@@ -637,59 +631,72 @@ fn run_fmt(paths: &[PathBuf], check: bool, color: Color) -> ExitCode {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let (mut io_failed, mut syntax_errors, mut changed) = (false, false, Vec::new());
-    for path in paths {
-        let files = match expand(path) {
+    for entry in paths.iter().flat_map(|p| input::expand(p)) {
+        let file = match entry {
             Ok(f) => f,
             Err(e) => {
-                let _ = writeln!(err, "callc: error: {e}");
+                let _ = writeln!(err, "callc: error: {}", render::visible(&e));
                 io_failed = true;
                 continue;
             }
         };
-        for file in files {
-            let (name, bytes) = match read(&file) {
-                Ok(r) => r,
-                Err(e) => {
-                    let _ = writeln!(err, "callc: error: {e}");
-                    io_failed = true;
-                    continue;
-                }
-            };
-            // A file that does not decode or parse is reported like `check` does, and left alone.
-            let (text, problem) = crate::source::decode(&bytes);
-            let formatted = if problem.is_some() {
-                Err(Vec::new())
-            } else {
-                crate::fmt::format(&text)
-            };
-            let formatted = match formatted {
-                Ok(f) => f,
-                Err(errors) => {
-                    // Only why it cannot be formatted (every diagnostic when it does not even decode).
-                    let c = compile(&name, &bytes, &LintLevels::default());
-                    let shown = if errors.is_empty() { c.diagnostics } else { errors };
-                    for d in shown.iter().filter(|d| d.is_error()) {
-                        let _ = write!(err, "{}", render::human(&c.file, d, color));
-                    }
-                    let _ = writeln!(err, "callc: `{name}` was not formatted: it has syntax errors");
-                    syntax_errors = true;
-                    continue;
-                }
-            };
-            if file.as_os_str() == "-" {
-                print!("{formatted}");
+        let read = match input::read(&file) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(err, "callc: error: {}", render::visible(&e));
+                io_failed = true;
                 continue;
             }
-            if formatted == text {
+        };
+        let name = read.name.clone();
+        // A file that does not decode or parse is reported like `check` does, and left alone.
+        let (text, problem) = if read.too_large.is_some() {
+            (String::new(), true)
+        } else {
+            let (t, p) = crate::source::decode(&read.bytes);
+            (t, p.is_some())
+        };
+        let formatted = if problem { Err(Vec::new()) } else { crate::fmt::format(&text) };
+        let formatted = match formatted {
+            Ok(f) => f,
+            Err(errors) => {
+                // Only why it cannot be formatted (every diagnostic when it does not even decode).
+                let c = compile_input(read, &LintLevels::default());
+                let shown = if errors.is_empty() { c.diagnostics.clone() } else { errors };
+                for d in shown.iter().filter(|d| d.is_error()).take(MAX_HUMAN_DIAGNOSTICS) {
+                    let _ = write!(err, "{}", render::human(&c.file, d, color));
+                }
+                let _ = writeln!(
+                    err,
+                    "callc: `{}` was not formatted: it has syntax errors",
+                    render::visible(&name)
+                );
+                syntax_errors = true;
                 continue;
             }
-            if check {
-                let _ = writeln!(err, "would reformat {name}");
-                changed.push(name);
-            } else if let Err(e) = write_atomically(&file, formatted.as_bytes()) {
-                let _ = writeln!(err, "callc: error: cannot write `{name}`: {e}");
+        };
+        if file.as_os_str() == "-" {
+            let mut out = std::io::stdout().lock();
+            if out.write_all(formatted.as_bytes()).and_then(|()| out.flush()).is_err() {
+                let _ = writeln!(err, "callc: error: cannot write to standard output");
                 io_failed = true;
             }
+            continue;
+        }
+        if formatted == text {
+            continue;
+        }
+        if check {
+            let _ = writeln!(err, "would reformat {}", render::visible(&name));
+            changed.push(name);
+        } else if let Err(e) = output::write_file(&file, formatted.as_bytes(), None) {
+            let _ = writeln!(
+                err,
+                "callc: error: cannot write `{}`: {}",
+                render::visible(&name),
+                e.message
+            );
+            io_failed = true;
         }
     }
     if io_failed {
