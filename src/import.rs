@@ -325,10 +325,11 @@ enum Marker {
 }
 
 /// A number in ASCII digits or Chinese numerals (up to 99): value, bytes.
+/// The digits are read whole; a number too large for a `u32` is none.
 fn numeral(s: &str) -> Option<(u32, usize)> {
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 {
-        return s[..digits.min(4)].parse().ok().map(|n| (n, digits));
+        return s[..digits].parse().ok().map(|n| (n, digits));
     }
     let digit = |c: char| {
         "零一二三四五六七八九"
@@ -670,7 +671,7 @@ enum Why {
     Entry,
     Concern,
     Note,
-    StepNumber(u32),
+    StepNumber(String),
     FlowText,
     Question,
     Answer,
@@ -699,7 +700,9 @@ struct PartyDoc {
 
 #[derive(Debug)]
 enum RawTarget {
-    Step(u32),
+    /// A step number: its value (none when it is too large to be one) and
+    /// the number as written.
+    Step(Option<u32>, String),
     End(Option<String>),
 }
 
@@ -1686,24 +1689,28 @@ fn target(s: &str) -> Option<RawTarget> {
             break;
         }
     }
+    let step = |n: u32| Some(RawTarget::Step(Some(n), written_number(s).to_owned()));
     if let Some((Marker::Number(n), len)) = marker(s)
         && s[len..].trim().is_empty()
     {
-        return Some(RawTarget::Step(n));
+        return step(n);
     }
-    if let Some(r) = s.strip_prefix("步骤")
-        && let Some((n, len)) = numeral(r.trim_start())
-        && r.trim_start()[len..].trim().is_empty()
+    let unnumbered = s
+        .strip_prefix("步骤")
+        .or_else(|| s.strip_prefix('第'))
+        .or_else(|| s.get(..5).filter(|h| h.eq_ignore_ascii_case("step ")).map(|_| &s[5..]))
+        .unwrap_or(s)
+        .trim_start();
+    if let Some((n, len)) = numeral(unnumbered)
+        && unnumbered[len..].trim().is_empty()
     {
-        return Some(RawTarget::Step(n));
+        return step(n);
     }
-    if s.len() > 5 && s.is_char_boundary(5) && s[..5].eq_ignore_ascii_case("step ") {
-        let r = s[5..].trim();
-        if let Some((n, len)) = numeral(r)
-            && r[len..].trim().is_empty()
-        {
-            return Some(RawTarget::Step(n));
-        }
+    // Digits too many for any step (`转到第99999999999步`): a step that does not exist.
+    let digits = unnumbered.bytes().take_while(u8::is_ascii_digit).count();
+    let after = unnumbered[digits..].trim_start();
+    if digits > 0 && after.strip_prefix('步').unwrap_or(after).trim().is_empty() {
+        return Some(RawTarget::Step(None, unnumbered[..digits].to_owned()));
     }
     for w in END {
         let Some(head) = s.get(..w.len()) else { continue };
@@ -1729,6 +1736,15 @@ fn target(s: &str) -> Option<RawTarget> {
         return Some(RawTarget::End((!why.is_empty()).then(|| why.to_owned())));
     }
     None
+}
+
+/// The number as written in a note's target: its first run of ASCII digits
+/// or Chinese numerals (`12345` in `转到第12345步`, `十二` in `第十二步`).
+fn written_number(s: &str) -> &str {
+    let numeral = |c: char| c.is_ascii_digit() || "零一二三四五六七八九十".contains(c);
+    let Some(start) = s.find(numeral) else { return s };
+    let len = s[start..].find(|c: char| !numeral(c)).unwrap_or(s.len() - start);
+    &s[start..start + len]
 }
 
 // ---------------------------------------------------------------------------
@@ -2265,13 +2281,20 @@ fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Diagnostic>) -
     };
     let mut target_text = |n: &RawNote, block: Block| -> Option<String> {
         match &n.target {
-            RawTarget::Step(k) => match step_of(*k) {
+            RawTarget::Step(k, written) => match k.and_then(step_of) {
                 Some(i) => Some(step_ids[i].clone()),
                 None => {
+                    // The span of the number itself: the last place the note writes it.
+                    let span = md
+                        .get(n.span.range())
+                        .and_then(|note| note.rfind(written.as_str()))
+                        .map_or(n.span, |at| {
+                            Span::new(n.span.start + at, n.span.start + at + written.len())
+                        });
                     bad_notes.push(Unplaced {
-                        span: n.span,
+                        span,
                         block,
-                        why: Why::StepNumber(*k),
+                        why: Why::StepNumber(written.clone()),
                     });
                     None
                 }
@@ -2738,7 +2761,7 @@ mod tests {
         let n = note("（如张强表示时间紧，要求资料发邮箱 → 转到第9步）").unwrap();
         assert!(!n.global);
         assert_eq!(n.note.cause.as_deref(), Some("张强表示时间紧，要求资料发邮箱"));
-        assert!(matches!(n.note.target, RawTarget::Step(9)));
+        assert!(matches!(n.note.target, RawTarget::Step(Some(9), _)));
         let n = note("（任何一步中，如不想聊 → 结束通话：客户拒绝）").unwrap();
         assert!(n.global);
         assert!(matches!(n.note.target, RawTarget::End(Some(ref w)) if w == "客户拒绝"));
@@ -2748,7 +2771,7 @@ mod tests {
         assert_eq!(n.note.cause.as_deref(), Some("A → B"));
         assert!(matches!(n.note.target, RawTarget::End(None)));
         let n = note("(at any step, if busy -> step 2)").unwrap();
-        assert!(n.global && matches!(n.note.target, RawTarget::Step(2)));
+        assert!(n.global && matches!(n.note.target, RawTarget::Step(Some(2), _)));
         assert!(note("（语气放缓）").is_none());
         assert!(note("(Then smile)").is_none());
         assert!(note("(Ifeoma → step 2)").is_none());
