@@ -707,7 +707,10 @@ fn large_documents_import() {
 /// span of the number (issue 9).
 #[test]
 fn step_numbers_in_notes_are_read_whole() {
-    let steps: String = (1..=3).map(|i| format!("{i}. 第{i}步  \n   “说第{i}句”\n\n")).collect();
+    let mut steps = String::new();
+    for i in 1..=3 {
+        let _ = write!(steps, "{i}. 第{i}步  \n   “说第{i}句”\n\n");
+    }
     let doc = |target: &str| {
         format!(
             "## 电话拨打方\n\n### 角色\n\n- 姓名：李明\n\n### 分步流程和话术\n\n（任何一步中，如客户很忙 → {target}）\n\n{steps}\

@@ -904,10 +904,10 @@ fn empty_braces_pass_rasas_validator_and_are_said() {
         "}{",
         "全角｛｝不是花括号",
     ];
-    let says: String = texts
-        .iter()
-        .map(|s| format!("      say {}\n", call_literal(s)))
-        .collect();
+    let mut says = String::new();
+    for s in &texts {
+        let _ = writeln!(says, "      say {}", call_literal(s));
+    }
     let flow = format!("    step 说 {{\n{says}    }}\n");
     let extra = "allow empty_text\n  allow end_mismatch";
     let spec = compile("braces.call", spec_source(&flow, "", extra).as_bytes());
