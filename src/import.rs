@@ -325,10 +325,11 @@ enum Marker {
 }
 
 /// A number in ASCII digits or Chinese numerals (up to 99): value, bytes.
+/// The digits are read whole; a number too large for a `u32` is none.
 fn numeral(s: &str) -> Option<(u32, usize)> {
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 {
-        return s[..digits.min(4)].parse().ok().map(|n| (n, digits));
+        return s[..digits].parse().ok().map(|n| (n, digits));
     }
     let digit = |c: char| {
         "零一二三四五六七八九"
@@ -541,19 +542,10 @@ fn unquote(s: &str) -> Option<&str> {
     }
 }
 
-/// Removes the backslash the `markdown` target puts before a line that
-/// starts with `#` or `\`.
-fn unescape(line: &str) -> &str {
-    match line.strip_prefix('\\') {
-        Some(rest) if rest.starts_with(['#', '\\']) => rest,
-        _ => line,
-    }
-}
-
-/// Pieces joined into one text: lines unescaped, blank pieces kept as
-/// empty lines.
+/// Pieces joined into one text (still escaped Markdown: [`lit`] decodes
+/// it), blank pieces kept as empty lines.
 fn join(pieces: &[Piece<'_>]) -> String {
-    let lines: Vec<&str> = pieces.iter().map(|p| unescape(p.text)).collect();
+    let lines: Vec<&str> = pieces.iter().map(|p| p.text).collect();
     lines.join("\n").trim_matches('\n').to_owned()
 }
 
@@ -606,7 +598,7 @@ fn runs(pieces: &[Piece<'_>]) -> Vec<Run> {
             }
         }
         out.push(Run {
-            text: unescape(p.text).to_owned(),
+            text: p.text.to_owned(),
             quoted: false,
             span: p.span,
         });
@@ -670,7 +662,7 @@ enum Why {
     Entry,
     Concern,
     Note,
-    StepNumber(u32),
+    StepNumber(String),
     FlowText,
     Question,
     Answer,
@@ -699,7 +691,9 @@ struct PartyDoc {
 
 #[derive(Debug)]
 enum RawTarget {
-    Step(u32),
+    /// A step number: its value (none when it is too large to be one) and
+    /// the number as written.
+    Step(Option<u32>, String),
     End(Option<String>),
 }
 
@@ -1036,7 +1030,7 @@ fn read_section(doc: &mut Doc, s: &Section<'_>, seen: &mut BTreeSet<(Party, Kind
                         it.pieces
                             .iter()
                             .filter(|p| !p.text.is_empty())
-                            .map(|p| unescape(p.text).to_owned()),
+                            .map(|p| p.text.to_owned()),
                     );
                 } else if !it.pieces.is_empty() {
                     doc.behavior.push(join(&it.pieces));
@@ -1123,7 +1117,7 @@ fn read_role(doc: &mut Doc, s: &Section<'_>, items: &[Item<'_>], block: Block) {
         if t.is_empty() && lines.last().is_some_and(|x| x.is_empty()) {
             continue;
         }
-        lines.push(unescape(t));
+        lines.push(t);
     }
     let persona = lines.join("\n").trim_matches('\n').to_owned();
     if !persona.is_empty() {
@@ -1169,7 +1163,7 @@ fn read_entries(items: &[Item<'_>], unplaced: &mut Vec<Unplaced>, block: Block) 
     let mut out = Vec::new();
     for it in items {
         let Some(first) = it.pieces.first() else { continue };
-        match split_entry(unescape(first.text)) {
+        match split_entry(first.text) {
             Some((label, value)) => {
                 let mut value = value.to_owned();
                 let more = join(&it.pieces[1..]);
@@ -1343,7 +1337,7 @@ fn read_faq(doc: &mut Doc, items: &[Item<'_>]) {
             if p.text.is_empty() {
                 continue;
             }
-            let text = unescape(p.text);
+            let text = p.text;
             if let Some(q) = after_label(text, Q) {
                 let new_entry = k == 0 || doc.faq[start..].last().is_none_or(|e| e.answer.is_some());
                 if new_entry {
@@ -1437,7 +1431,7 @@ fn read_ending(doc: &mut Doc, items: &[Item<'_>], kind: Kind) {
                 if is_closing {
                     closing.push(p);
                 } else {
-                    doc.caller_ends.push(unescape(rest).to_owned());
+                    doc.caller_ends.push(rest.to_owned());
                 }
             }
         }
@@ -1449,12 +1443,8 @@ fn read_ending(doc: &mut Doc, items: &[Item<'_>], kind: Kind) {
             Some(true) => closing.extend_from_slice(pieces),
             Some(false) if it.marker != Marker::Paragraph || !quoted => {
                 if it.marker == Marker::Paragraph {
-                    doc.caller_ends.extend(
-                        pieces
-                            .iter()
-                            .filter(|p| !p.text.is_empty())
-                            .map(|p| unescape(p.text).to_owned()),
-                    );
+                    doc.caller_ends
+                        .extend(pieces.iter().filter(|p| !p.text.is_empty()).map(|p| p.text.to_owned()));
                 } else {
                     doc.caller_ends.push(join(pieces));
                 }
@@ -1686,24 +1676,28 @@ fn target(s: &str) -> Option<RawTarget> {
             break;
         }
     }
+    let step = |n: u32| Some(RawTarget::Step(Some(n), written_number(s).to_owned()));
     if let Some((Marker::Number(n), len)) = marker(s)
         && s[len..].trim().is_empty()
     {
-        return Some(RawTarget::Step(n));
+        return step(n);
     }
-    if let Some(r) = s.strip_prefix("步骤")
-        && let Some((n, len)) = numeral(r.trim_start())
-        && r.trim_start()[len..].trim().is_empty()
+    let unnumbered = s
+        .strip_prefix("步骤")
+        .or_else(|| s.strip_prefix('第'))
+        .or_else(|| s.get(..5).filter(|h| h.eq_ignore_ascii_case("step ")).map(|_| &s[5..]))
+        .unwrap_or(s)
+        .trim_start();
+    if let Some((n, len)) = numeral(unnumbered)
+        && unnumbered[len..].trim().is_empty()
     {
-        return Some(RawTarget::Step(n));
+        return step(n);
     }
-    if s.len() > 5 && s.is_char_boundary(5) && s[..5].eq_ignore_ascii_case("step ") {
-        let r = s[5..].trim();
-        if let Some((n, len)) = numeral(r)
-            && r[len..].trim().is_empty()
-        {
-            return Some(RawTarget::Step(n));
-        }
+    // Digits too many for any step (`转到第99999999999步`): a step that does not exist.
+    let digits = unnumbered.bytes().take_while(u8::is_ascii_digit).count();
+    let after = unnumbered[digits..].trim_start();
+    if digits > 0 && after.strip_prefix('步').unwrap_or(after).trim().is_empty() {
+        return Some(RawTarget::Step(None, unnumbered[..digits].to_owned()));
     }
     for w in END {
         let Some(head) = s.get(..w.len()) else { continue };
@@ -1731,6 +1725,15 @@ fn target(s: &str) -> Option<RawTarget> {
     None
 }
 
+/// The number as written in a note's target: its first run of ASCII digits
+/// or Chinese numerals (`12345` in `转到第12345步`, `十二` in `第十二步`).
+fn written_number(s: &str) -> &str {
+    let numeral = |c: char| c.is_ascii_digit() || "零一二三四五六七八九十".contains(c);
+    let Some(start) = s.find(numeral) else { return s };
+    let len = s[start..].find(|c: char| !numeral(c)).unwrap_or(s.len() - start);
+    &s[start..start + len]
+}
+
 // ---------------------------------------------------------------------------
 // Ids
 
@@ -1753,7 +1756,8 @@ fn derive_id(text: &str, fallback: &str, taken: &mut Taken) -> String {
         '，', ',', '。', '：', ':', '；', ';', '！', '!', '？', '?', '、', '（', '(', '）', ')', '·', '|', '/', '—',
         '–', '\n', '“', '”', '"', '「', '」', '《', '》', '【', '】', '[', ']',
     ];
-    let clauses = text.split(". ").flat_map(|c| c.split(CLAUSE));
+    let decoded = decode(text);
+    let clauses = decoded.split(". ").flat_map(|c| c.split(CLAUSE));
     let has_word = |s: &str| s.chars().any(|c| unicode_ident::is_xid_continue(c) && c != '_');
     let clause = clauses.map(str::trim).find(|c| has_word(c)).unwrap_or("");
     let mut words: Vec<String> = vec![String::new()];
@@ -2058,9 +2062,12 @@ const EN_WORDS: Words = Words {
 /// and `{{`/`}}` for braces (which would otherwise open a placeholder); a
 /// text of several lines becomes a `"""` block indented by `indent` when
 /// the block reads back to exactly the same text (no `"""`, no CR, no blank
-/// first or last line, no trailing spaces), and a one-line string with
+/// first or last line, no trailing spaces, some line not indented: the
+/// block's trim and dedent would take them), and a one-line string with
 /// `\n` otherwise.
 fn lit(s: &str, indent: &str) -> String {
+    let decoded = decode(s);
+    let s = decoded.as_str();
     let block = s.contains('\n')
         && !s.contains("\"\"\"")
         && !s.contains('\r')
@@ -2068,7 +2075,9 @@ fn lit(s: &str, indent: &str) -> String {
         && s.lines().last().is_some_and(|l| !l.trim().is_empty())
         && !s.ends_with('\n')
         && s.lines()
-            .all(|l| l.is_empty() || (!l.trim().is_empty() && l.trim_end() == l));
+            .all(|l| l.is_empty() || (!l.trim().is_empty() && l.trim_end() == l))
+        // The block's dedent takes the indentation common to its lines.
+        && s.lines().any(|l| !l.is_empty() && !l.starts_with([' ', '\t']));
     let mut out = String::new();
     out.push_str(if block { "\"\"\"\n" } else { "\"" });
     let mut at_line_start = block;
@@ -2091,7 +2100,7 @@ fn lit(s: &str, indent: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\0' => out.push_str("\\0"),
             '\t' => out.push('\t'),
-            c if c.is_control() => {
+            c if c.is_control() || crate::syntax::is_bidi_control(c) || crate::syntax::is_invisible(c) => {
                 let _ = write!(out, "\\u{{{:X}}}", u32::from(c));
             }
             c => out.push(c),
@@ -2103,6 +2112,97 @@ fn lit(s: &str, indent: &str) -> String {
         out.push('"');
     }
     out
+}
+
+/// Undoes exactly what `CommonMark` (and so the `markdown` target's
+/// [`crate::emit::markdown::text`]) escapes: a backslash before ASCII
+/// punctuation, and numeric character references (`&#38;`, `&#x202E;`; a
+/// reference to no character stays as written). Named entities (`&amp;`)
+/// are left as written: the target never writes them.
+fn decode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(['\\', '&']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(after) = tail.strip_prefix('\\') {
+            match after.chars().next() {
+                Some(c) if c.is_ascii_punctuation() => {
+                    out.push(c);
+                    rest = &after[1..];
+                }
+                _ => {
+                    out.push('\\');
+                    rest = after;
+                }
+            }
+            continue;
+        }
+        let reference = tail
+            .strip_prefix("&#")
+            .and_then(|r| r.split_once(';'))
+            .and_then(|(n, after)| {
+                let value = match n.strip_prefix(['x', 'X']) {
+                    Some(hex) if (1..=6).contains(&hex.len()) => u32::from_str_radix(hex, 16).ok(),
+                    None if (1..=7).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()) => n.parse().ok(),
+                    _ => None,
+                }?;
+                char::from_u32(value).map(|c| (c, after))
+            });
+        match reference {
+            Some((c, after)) => {
+                out.push(c);
+                rest = after;
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether the importer would read the start of `line` (a line of text the
+/// `markdown` target writes) as structure: a list marker other than the
+/// `CommonMark` ones the target escapes with a backslash (`•`, `1、`,
+/// `（1）`, `第1步`, `Step 1:`, `一、`), a quotation mark or a bracket (a
+/// spoken line or a flow note), or a label (`答：`, `结束语：`, `Q:`, `反面教材：`).
+/// The target then writes the first character as a character reference.
+pub(crate) fn reads_as_structure(line: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "问题",
+        "问",
+        "question",
+        "q",
+        "回答",
+        "答案",
+        "答",
+        "answer",
+        "a",
+        "结束条件",
+        "end conditions",
+        "end condition",
+        "结束语",
+        "closing line",
+        "closing",
+    ];
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if line.starts_with(|c: char| c.is_whitespace()) || (digits > 0 && line[digits..].starts_with(['.', ')'])) {
+        return false;
+    }
+    marker(line).is_some()
+        || line.starts_with(OPENERS)
+        || line.starts_with(['（', '(', '【', '['])
+        || after_label(line, LABELS).is_some()
+        || style_label(line).is_some()
+}
+
+/// Whether a heading with this title would open a party or a section of the
+/// layout (so the `markdown` target must not write a spec's title as it is).
+pub(crate) fn is_layout_title(title: &str) -> bool {
+    party_of(title).is_some() || kind_of(title).is_some()
 }
 
 /// A label of `knows`/`background`: a word when it is an identifier, a
@@ -2166,8 +2266,8 @@ fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Diagnostic>) -
     let mut taken = Taken::default();
     let call_id = derive_id(name.or(doc.title.as_deref()).unwrap_or(""), "imported", &mut taken);
     let [(caller_name, caller_from), (callee_name, callee_from)] = names(doc);
-    let caller_id = claim(&transliterate(&caller_name), &mut taken);
-    let callee_id = claim(&transliterate(&callee_name), &mut taken);
+    let caller_id = claim(&transliterate(&decode(&caller_name)), &mut taken);
+    let callee_id = claim(&transliterate(&decode(&callee_name)), &mut taken);
     let step_ids: Vec<String> = doc
         .steps
         .iter()
@@ -2265,13 +2365,20 @@ fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Diagnostic>) -
     };
     let mut target_text = |n: &RawNote, block: Block| -> Option<String> {
         match &n.target {
-            RawTarget::Step(k) => match step_of(*k) {
+            RawTarget::Step(k, written) => match k.and_then(step_of) {
                 Some(i) => Some(step_ids[i].clone()),
                 None => {
+                    // The span of the number itself: the last place the note writes it.
+                    let span = md
+                        .get(n.span.range())
+                        .and_then(|note| note.rfind(written.as_str()))
+                        .map_or(n.span, |at| {
+                            Span::new(n.span.start + at, n.span.start + at + written.len())
+                        });
                     bad_notes.push(Unplaced {
-                        span: n.span,
+                        span,
                         block,
-                        why: Why::StepNumber(*k),
+                        why: Why::StepNumber(written.clone()),
                     });
                     None
                 }
@@ -2738,7 +2845,7 @@ mod tests {
         let n = note("（如张强表示时间紧，要求资料发邮箱 → 转到第9步）").unwrap();
         assert!(!n.global);
         assert_eq!(n.note.cause.as_deref(), Some("张强表示时间紧，要求资料发邮箱"));
-        assert!(matches!(n.note.target, RawTarget::Step(9)));
+        assert!(matches!(n.note.target, RawTarget::Step(Some(9), _)));
         let n = note("（任何一步中，如不想聊 → 结束通话：客户拒绝）").unwrap();
         assert!(n.global);
         assert!(matches!(n.note.target, RawTarget::End(Some(ref w)) if w == "客户拒绝"));
@@ -2748,7 +2855,7 @@ mod tests {
         assert_eq!(n.note.cause.as_deref(), Some("A → B"));
         assert!(matches!(n.note.target, RawTarget::End(None)));
         let n = note("(at any step, if busy -> step 2)").unwrap();
-        assert!(n.global && matches!(n.note.target, RawTarget::Step(2)));
+        assert!(n.global && matches!(n.note.target, RawTarget::Step(Some(2), _)));
         assert!(note("（语气放缓）").is_none());
         assert!(note("(Then smile)").is_none());
         assert!(note("(Ifeoma → step 2)").is_none());
@@ -2787,6 +2894,8 @@ mod tests {
             "\"\"\"\n    一\n      二\n\n    三\n    \"\"\""
         );
         assert_eq!(lit("\n开头换行", ""), "\"\\n开头换行\"");
+        assert_eq!(lit(" 一\n  二", ""), "\" 一\\n  二\"");
+        assert_eq!(lit("a\u{202E}b\u{200B}", ""), "\"a\\u{202E}b\\u{200B}\"");
         assert_eq!(lit("a\u{7}\tb\r", ""), "\"a\\u{7}\tb\\r\"");
         assert_eq!(lit("他说\"\"\"\n好", ""), "\"他说\\\"\\\"\\\"\\n好\"");
     }

@@ -136,3 +136,77 @@ fn the_cli_draws_and_refuses_broken_specs() {
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
 }
+
+/// A spec whose labels hold every character that could break DOT or
+/// Mermaid: NUL, other C0 controls, DEL, a C1 control, a bidi override,
+/// quotes, backslashes, `<>`, `&amp;`, `#`, `|`, a backtick, CJK,
+/// full-width text, emoji and CRLF (issue 9: a NUL made Graphviz reject
+/// the file).
+const HOSTILE: &str = "call 敌意 {\r\n  locale \"zh-CN\"\r\n  caller a { name \"李明\" }\r\n  callee b { name \"张强\" }\r\n  \
+    signal 忙 \"忙\"\r\n  flow {\r\n    step 问候 \"NUL\\0 SOH\\u{1} ESC\\u{1B} DEL\\u{7F} NEL\\u{85} RLO\\u{202E} \\\"引号\\\" \\\\反斜杠\\\\ \
+    <b>&amp;</b> #1 | `code` 全角：＂ＡＢ＂ 😀👨\\u{200D}👩\\r\\n第二行\\r第三行\\t制表\" {\r\n      say \"您好\"\r\n      \
+    on 忙 -> end(挂断)\r\n    }\r\n  }\r\n  end {\r\n    when 挂断 \"客户\\0挂断\\u{7}了 \\\"再见\\\"\"\r\n    closing \"再见\"\r\n  }\r\n}\r\n";
+
+fn hostile() -> callc::ir::Spec {
+    let c = callc::compile("hostile.call", HOSTILE.as_bytes(), &LintLevels::default());
+    assert!(!c.has_errors(), "{:#?}", c.diagnostics);
+    c.spec_if_ok().unwrap().clone()
+}
+
+#[test]
+fn dot_labels_escape_every_control_character() {
+    let dot = emit(&hostile(), Format::Dot);
+    // Nothing raw that Graphviz could choke on or that would hide in the file.
+    let raw: Vec<char> = dot
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || callc::syntax::is_bidi_control(c))
+        .collect();
+    assert!(raw.is_empty(), "raw controls {raw:?} in\n{dot}");
+    // The label shows what the spec says, with the language's escapes.
+    assert!(
+        dot.contains(
+            r#"label="NUL\\u{0} SOH\\u{1} ESC\\u{1B} DEL\\u{7F} NEL\\u{85} RLO\\u{202E} \"引号\" \\反斜杠\\ <b>&amp;amp;</b> #1 | `code` 全角：＂ＡＢ＂ 😀👨"#
+        ),
+        "{dot}"
+    );
+    assert!(dot.contains(r"\n第二行\n第三行\\u{9}制表 (问候)"), "{dot}");
+    assert!(dot.contains(r#"客户\\u{0}挂断\\u{7}了 \"再见\""#), "{dot}");
+    if std::process::Command::new("dot").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must have Graphviz's `dot`");
+        eprintln!("skipped: Graphviz `dot` is not installed");
+        return;
+    }
+    let mut child = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() && stderr.is_empty(), "{stderr}\n{dot}");
+    // Graphviz shows the entities as the characters of the spec.
+    let svg = String::from_utf8_lossy(&o.stdout);
+    assert!(svg.contains("&lt;b&gt;&amp;amp;&lt;/b&gt;"), "{svg}");
+    assert!(svg.contains("NUL\\u{0} SOH\\u{1}"), "{svg}");
+}
+
+#[test]
+fn mermaid_labels_escape_every_control_character_and_quote() {
+    let out = emit(&hostile(), Format::Mermaid);
+    let raw: Vec<char> = out
+        .chars()
+        .filter(|&c| (c.is_control() && c != '\n') || callc::syntax::is_bidi_control(c))
+        .collect();
+    assert!(raw.is_empty(), "raw controls {raw:?} in\n{out}");
+    // Each node line opens and closes its one quoted label; no backtick
+    // (a Markdown string in Mermaid), no `<` of the spec (HTML).
+    for line in out.lines().filter(|l| l.contains("[\"") || l.contains("{{\"")) {
+        assert_eq!(line.matches('"').count(), 2, "{line}");
+        assert!(!line.contains('`'), "{line}");
+    }
+    assert!(out.contains("NUL\\u{0} SOH\\u{1} ESC\\u{1B} DEL\\u{7F} NEL\\u{85} RLO\\u{202E} #quot;引号#quot; \\反斜杠\\ #lt;b#gt;#amp;amp;#lt;/b#gt; #35;1 #124; #96;code#96; 全角：＂ＡＢ＂ 😀👨"), "{out}");
+    assert!(out.contains("客户\\u{0}挂断\\u{7}了 #quot;再见#quot;"), "{out}");
+}

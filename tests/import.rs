@@ -701,3 +701,51 @@ fn large_documents_import() {
     // Generous: a quadratic pass would take minutes here.
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+/// A step number in a flow note is read whole: `转到第12345步` is not step
+/// 1234, and a number that does not fit is reported as written, with the
+/// span of the number (issue 9).
+#[test]
+fn step_numbers_in_notes_are_read_whole() {
+    let mut steps = String::new();
+    for i in 1..=3 {
+        let _ = write!(steps, "{i}. 第{i}步  \n   “说第{i}句”\n\n");
+    }
+    let doc = |target: &str| {
+        format!(
+            "## 电话拨打方\n\n### 角色\n\n- 姓名：李明\n\n### 分步流程和话术\n\n（任何一步中，如客户很忙 → {target}）\n\n{steps}\
+             1234. 第一二三四步  \n   “第1234步😀”\n\n## 电话接听方\n\n- 姓名：张强\n"
+        )
+    };
+    for (target, number) in [
+        ("转到第12345步", "12345"),
+        ("go to step 12345", "12345"),
+        ("转到第99999999999999999999步", "99999999999999999999"),
+        ("转到第５步", ""),
+    ] {
+        let md = doc(target);
+        let imported = import(&md);
+        let call = imported.call.clone().unwrap();
+        assert!(!call.contains("-> 第一二三四步"), "{target}: read as step 1234\n{call}");
+        if number.is_empty() {
+            continue;
+        }
+        let d = imported
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::W0302)
+            .unwrap_or_else(|| panic!("{target}: no diagnostic: {:#?}", imported.diagnostics));
+        assert_eq!(text_at(&md, d.span), number, "{target}: {d:#?}");
+        assert!(d.message.contains(number), "{target}: {}", d.message);
+        check(&call);
+    }
+    // A number that exists still leads there, in both languages and with CRLF.
+    let md = doc("转到第1234步").replace('\n', "\r\n");
+    let (call, imported) = import_ok(&md);
+    assert!(call.contains("on 客户很忙 -> 第一二三四步"), "{call}");
+    assert!(
+        imported.diagnostics.iter().all(|d| d.code != Code::W0302),
+        "{:#?}",
+        imported.diagnostics
+    );
+}

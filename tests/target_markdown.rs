@@ -141,9 +141,9 @@ fn other_locales_fall_back_to_english_and_text_is_escaped_once() {
     let out = markdown::render(&spec_of("edge.call", EDGE));
     assert_eq!(
         out,
-        "## Caller\n\n### Role\n\n- Name: Amélie\n\n\\# pas un titre\nligne 2 😀\n\\\\fin\n\n\
+        "## Caller\n\n### Role\n\n- Name: Amélie\n\n\\# pas un titre\nligne 2 😀&#xD;\n\\fin\n\n\
          ### Step-by-step flow and script (most important)\n\n\
-         1. “Bonjour\n   sur deux lignes”  \n   “* pas une liste *”\n\n\
+         1. “Bonjour\n   sur deux lignes”  \n   “\\* pas une liste \\*”\n\n\
          ### End conditions and closing line\n\n**Closing line:**\n“Au revoir”\n\n\n\
          ## Callee\n\n### Role\n\n- Name: Bo\n- Age: 30\n"
     );
@@ -166,4 +166,35 @@ fn every_spec_snapshot() {
     insta::glob!("..", "specs/*.call", |path| {
         insta::assert_snapshot!(build(path.to_str().unwrap()));
     });
+}
+
+/// Issue 9: a persona holding a code fence turned every later section (the
+/// callee's prompt included) into one code block, and HTML, images and
+/// headings in spec text came out as structure. Now every section heading
+/// stays a heading, and `callc import` reads every text back, writing the
+/// bidi control as an escape (not raw, which its own checker rejects).
+#[test]
+fn hostile_text_cannot_open_structure_and_imports_back() {
+    let persona = "```\\r\\n# 假标题\\n<script>alert(1)</script> ![图](x.png) [a]: b &amp; \\\\* 1. 全角：（括号）😀\\u{202E}反转";
+    let src = format!(
+        "call 敌意 {{\n  locale \"zh-CN\"\n  caller a {{ name \"李明\" persona \"{persona}\" }}\n  callee b {{ name \"张强\" persona \"- 列表\\n> 引用\\n| a | b |\" }}\n  \
+         flow {{ step s \"问候：\" {{ say \"“您好”```\" }} }}\n  end {{ closing \"再见\" }}\n}}\n"
+    );
+    let spec = spec_of("hostile.call", &src);
+    let out = markdown::render(&spec);
+    assert!(out.contains("\n## 电话接听方\n"), "{out}");
+    assert!(
+        !out.contains("\n```") && !out.contains("\n# 假标题") && !out.contains("<script>"),
+        "{out}"
+    );
+    assert!(out.contains("&#x202E;"), "{out}");
+    let imported = callc::import::import(&out);
+    let call = imported.call.unwrap();
+    assert!(!call.contains('\u{202E}') && call.contains("\\u{202E}"), "{call}");
+    let back = spec_of("back.call", &call);
+    assert_eq!(back.caller.persona, spec.caller.persona);
+    assert_eq!(back.callee.persona, spec.callee.persona);
+    assert_eq!(back.steps[0].title, spec.steps[0].title);
+    assert_eq!(back.steps[0].lines, spec.steps[0].lines);
+    assert_eq!(markdown::render(&back), out, "the round trip is an identity");
 }

@@ -186,11 +186,22 @@ pub fn emit(spec: &ir::Spec, format: Format) -> String {
     }
 }
 
+/// A character no label shows raw, as the `.call` escape an author writes
+/// for it (`\u{0}`, `\u{1B}`, `\u{202E}`): control characters (C0, DEL,
+/// C1; Graphviz rejects a NUL), bidi controls and invisible characters
+/// (which would reorder or hide what the picture says). `None` for any
+/// other character. Line breaks are each format's own business.
+fn escaped(c: char) -> Option<String> {
+    (c.is_control() || crate::syntax::is_bidi_control(c) || crate::syntax::is_invisible(c))
+        .then(|| format!("\\u{{{:X}}}", u32::from(c)))
+}
+
 /// Mermaid label text: inside `"…"`, with entity codes for what Mermaid
-/// would read as syntax or HTML.
+/// would read as syntax, HTML or a Markdown string (a backtick), line breaks
+/// as spaces and other control characters escaped ([`escaped`]).
 fn mermaid_text(s: &str) -> String {
     let mut out = String::new();
-    for c in s.chars() {
+    for c in s.replace("\r\n", "\n").chars() {
         match c {
             '"' => out.push_str("#quot;"),
             '<' => out.push_str("#lt;"),
@@ -198,8 +209,12 @@ fn mermaid_text(s: &str) -> String {
             '#' => out.push_str("#35;"),
             '&' => out.push_str("#amp;"),
             '|' => out.push_str("#124;"),
+            '`' => out.push_str("#96;"),
             '\n' | '\r' => out.push(' '),
-            c => out.push(c),
+            c => match escaped(c) {
+                Some(e) => out.push_str(&e),
+                None => out.push(c),
+            },
         }
     }
     out
@@ -225,16 +240,22 @@ fn mermaid(nodes: &[Node], edges: &[Edge]) -> String {
     out
 }
 
-/// A DOT string literal.
+/// A DOT string literal: `"` and `\` escaped, a line break (LF, CRLF or CR)
+/// as Graphviz's `\n`, `&` as `&amp;` (Graphviz reads HTML entities in any
+/// label), other control characters escaped ([`escaped`], its backslash
+/// doubled).
 fn dot_string(s: &str) -> String {
     let mut out = String::from("\"");
-    for c in s.chars() {
+    for c in s.replace("\r\n", "\n").chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
+            '\n' | '\r' => out.push_str("\\n"),
+            '&' => out.push_str("&amp;"),
+            c => match escaped(c) {
+                Some(e) => out.push_str(&e.replace('\\', "\\\\")),
+                None => out.push(c),
+            },
         }
     }
     out.push('"');
@@ -283,6 +304,7 @@ mod tests {
 
     #[test]
     fn dot_strings_escape_quotes_and_backslashes() {
-        assert_eq!(dot_string("a\"b\\c\nd\r"), "\"a\\\"b\\\\c\\nd\"");
+        assert_eq!(dot_string("a\"b\\c\r\nd\re"), "\"a\\\"b\\\\c\\nd\\ne\"");
+        assert_eq!(dot_string("\0&amp;\u{7F}张"), "\"\\\\u{0}&amp;amp;\\\\u{7F}张\"");
     }
 }

@@ -186,7 +186,14 @@ pub fn render(spec: &ir::Spec) -> String {
     let l = layout(&spec.locale);
     let mut out = String::new();
     if let Some(title) = &spec.title {
-        let _ = writeln!(out, "# {}\n", text(title, ""));
+        let mut heading = line_text(title);
+        // A title that reads as a section's title has its first character as a reference.
+        if crate::import::is_layout_title(&heading)
+            && let Some(c) = heading.chars().next()
+        {
+            heading.replace_range(..c.len_utf8(), &format!("&#x{:X};", u32::from(c)));
+        }
+        let _ = writeln!(out, "# {heading}\n");
     }
     caller(&mut out, spec, l);
     callee(&mut out, spec, l);
@@ -232,7 +239,7 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
     if !conditions.is_empty() {
         let _ = writeln!(out, "**{}**", l.end_conditions);
         for c in conditions {
-            let _ = writeln!(out, "- {}", text(c, "  "));
+            let _ = writeln!(out, "- {}", bullet(c));
         }
         out.push('\n');
     }
@@ -261,7 +268,7 @@ fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
     if !p.behavior.is_empty() {
         section(out, l.behavior);
         for b in &p.behavior {
-            let _ = writeln!(out, "- {}", text(b, "  "));
+            let _ = writeln!(out, "- {}", bullet(b));
         }
         out.push('\n');
     }
@@ -284,7 +291,7 @@ fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
     if !conditions.is_empty() {
         section(out, l.callee_end);
         for c in conditions {
-            let _ = writeln!(out, "- {}", text(c, "  "));
+            let _ = writeln!(out, "- {}", bullet(c));
         }
         out.push('\n');
     }
@@ -311,7 +318,7 @@ fn role(out: &mut String, p: &ir::Party, l: &Layout) {
     let mut any = false;
     for (label, value) in l.identity.iter().zip(fields) {
         if let Some(v) = value.filter(|v| !mentions(persona, v)) {
-            let _ = writeln!(out, "- {label}{}{}", l.colon, text(v, "  "));
+            let _ = writeln!(out, "- {label}{}{}", l.colon, line_text(v));
             any = true;
         }
     }
@@ -345,7 +352,7 @@ fn labelled(out: &mut String, title: &str, entries: &[(String, String)], l: &Lay
     }
     section(out, title);
     for (label, value) in entries {
-        let _ = writeln!(out, "- {}{}{}", text(label, "  "), l.colon, text(value, "  "));
+        let _ = writeln!(out, "- {}{}{}", label_text(label), l.colon, text(value, "  "));
     }
     out.push('\n');
 }
@@ -365,7 +372,7 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
         let indent = " ".repeat(marker.len());
         let mut lines: Vec<String> = Vec::new();
         if let Some(title) = &step.title {
-            lines.push(text(title, &indent));
+            lines.push(step_title(title));
         }
         lines.extend(step.lines.iter().map(|s| quoted(s, &indent, l)));
         for b in step.branches.iter().filter(|b| !b.global) {
@@ -395,7 +402,9 @@ fn signal(spec: &ir::Spec, i: usize) -> &str {
 fn note(l: &Layout, frame: [&str; 2], cause: Option<&str>, target: Target, spec: &ir::Spec) -> String {
     let one_line = |s: &str| {
         let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        s.strip_suffix(['。', '.']).map_or(s.clone(), str::to_owned)
+        let s = s.strip_suffix(['。', '.']).unwrap_or(&s);
+        // An arrow in the words would end the condition early.
+        line_text(s).replace('→', "&#x2192;").replace('⇒', "&#x21D2;")
     };
     let to = match target {
         Target::Step(n) => format!("{}{}{}", l.goto[0], n + 1, l.goto[1]),
@@ -432,33 +441,158 @@ fn quoted(s: &str, indent: &str, l: &Layout) -> String {
     format!("{}{}{}", l.quotes[0], text(s, indent), l.quotes[1])
 }
 
-/// The one escaping function of this target: spec text as Markdown lines.
-/// Any line break (LF, CRLF, CR) starts a new line, indented by `indent` so
-/// that it stays inside its list item; a line that starts with `#` (which
-/// would open a heading and end the section) or with `\` gets a backslash
-/// in front, as `CommonMark` escapes it. Nothing else is escaped: the prompt
-/// is read as text by a model, and `*` or `_` inside a sentence are kept as
-/// they are. Blank lines stay blank (no trailing spaces).
+/// The one escaping function of this target: spec text as `CommonMark`
+/// lines, which render as the text and which `callc import` reads back as
+/// exactly the text (docs/targets/markdown.md, "Text").
+///
+/// Each line feed starts a new line, indented by `indent` so that it stays
+/// inside its list item; inside a line ([`escape_line`]) ASCII punctuation
+/// that could open or change structure gets a backslash, and what a
+/// backslash cannot escape is a numeric character reference (`&#x202E;`).
+/// Chinese, full-width punctuation and emoji are written as they are.
 #[must_use]
 pub fn text(s: &str, indent: &str) -> String {
     let mut out = String::new();
-    for (i, line) in s.split("\r\n").flat_map(|l| l.split(['\n', '\r'])).enumerate() {
+    for (i, line) in s.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
             if !line.is_empty() {
                 out.push_str(indent);
             }
         }
-        if line.trim_start().starts_with(['#', '\\']) {
-            let lead = line.len() - line.trim_start().len();
-            out.push_str(&line[..lead]);
-            out.push('\\');
-            out.push_str(&line[lead..]);
-        } else {
-            out.push_str(line);
-        }
+        let place = match (i, indent.is_empty()) {
+            (0, _) => Place::First,
+            (_, false) => Place::InItem,
+            (_, true) => Place::InParagraph,
+        };
+        escape_line(line, place, &mut out);
     }
     out
+}
+
+/// Where a line of text is: the first line of the text, or a later line
+/// inside a list item (indented) or a paragraph (not indented).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    First,
+    InItem,
+    InParagraph,
+}
+
+/// [`text`] for a place that holds one line (a heading, a label, a flow
+/// note): a line feed is written as the reference `&#xA;`.
+#[must_use]
+pub fn line_text(s: &str) -> String {
+    let mut out = String::new();
+    escape_line(s, Place::First, &mut out);
+    out
+}
+
+/// [`text`] as a list item `- …`: an empty first line would leave a bare
+/// `-`, which after a paragraph line (`**结束条件：**`) is a heading's
+/// underline; it is written as a space reference instead (so a blank text
+/// reads back as a space, see docs/import.md).
+fn bullet(s: &str) -> String {
+    let out = text(s, "  ");
+    if out.is_empty() || out.starts_with('\n') {
+        format!("&#x20;{out}")
+    } else {
+        out
+    }
+}
+
+/// [`line_text`] for a step's title, the first line of its item: a final
+/// colon or dash (which the importer drops from a title) is a reference.
+fn step_title(s: &str) -> String {
+    let mut out = line_text(s);
+    if let Some(c) = s.chars().next_back().filter(|c| matches!(c, ':' | '：' | '-' | '—')) {
+        out.truncate(out.len() - c.len_utf8());
+        // A backslash that escaped the character goes with it.
+        let backslashes = out.len() - out.trim_end_matches('\\').len();
+        if backslashes % 2 == 1 {
+            out.pop();
+        }
+        let _ = write!(out, "&#x{:X};", u32::from(c));
+    }
+    out
+}
+
+/// [`line_text`] for the label of a `label：value` line: its colons are
+/// references too, so that the value starts after the written colon.
+fn label_text(s: &str) -> String {
+    line_text(s).replace(':', "&#x3A;").replace('：', "&#xFF1A;")
+}
+
+/// ASCII punctuation, as `CommonMark` defines it: what a backslash escapes.
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+}
+
+/// One line of text (no line feed unless it is to be escaped). The rules:
+///
+/// - a control character (CR, NUL, … but the tab), a bidi control or an
+///   invisible character, and whitespace at either end of the line (which
+///   Markdown would drop), are character references: `&#xD;`, `&#x20;`;
+/// - `` ` `` `*` `[` `]` `<` `>` `~` `|` `#` get a backslash wherever they
+///   are (`>` also keeps `->` from reading as a flow note's arrow);
+///   `\` unless a letter or digit follows it (where it is literal); `_` unless it is between two letters or digits; `&` when
+///   it starts something shaped like an entity (`&amp;`, `&#9;`);
+/// - at the start of the line, `-` `+` `=` `(` `"` get a backslash,
+///   and a `.` or `)` after leading digits (`1.`); any other start that
+///   `callc import` reads as structure (a bullet `•`, `1、`, `（`, `“`,
+///   `第1步`, a label such as `答：`) has its first character written as a
+///   reference;
+/// - a later line of a paragraph that ends with a colon (which the importer
+///   reads as a label starting a new paragraph) has it as a reference.
+fn escape_line(line: &str, place: Place, out: &mut String) {
+    let chars: Vec<char> = line.chars().collect();
+    let last = chars.len().saturating_sub(1);
+    let reference = |c: char, out: &mut String| {
+        let _ = write!(out, "&#x{:X};", u32::from(c));
+    };
+    let importer_structure = crate::import::reads_as_structure(line);
+    let colon_label = place == Place::InParagraph && line.ends_with([':', '：']);
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    for (k, &c) in chars.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(k + 1).copied();
+        if c == '\t' && k != 0 && k != last {
+            out.push(c);
+        } else if c.is_control()
+            || crate::syntax::is_bidi_control(c)
+            || crate::syntax::is_invisible(c)
+            || (c.is_whitespace() && (k == 0 || k == last))
+            || (colon_label && k == last)
+            || (k == 0 && importer_structure && !is_punctuation(c))
+        {
+            reference(c, out);
+        } else if match c {
+            '`' | '*' | '[' | ']' | '<' | '>' | '~' | '|' | '#' => true,
+            // Before a letter or digit a backslash is literal; before anything
+            // else it could escape what follows (in the output, a reference).
+            '\\' => !next.is_some_and(char::is_alphanumeric),
+            '_' => !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)),
+            '&' => entity_follows(&chars[k + 1..]),
+            '-' | '+' | '=' | '(' | '"' => k == 0,
+            '.' | ')' => digits > 0 && k == digits,
+            _ => k == 0 && importer_structure && is_punctuation(c),
+        } {
+            out.push('\\');
+            out.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Whether the characters after a `&` make it an entity or a character
+/// reference (`amp;`, `#38;`, `#x26;`).
+fn entity_follows(rest: &[char]) -> bool {
+    let body = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
+        .count();
+    body > 0 && rest.get(body) == Some(&';')
 }
 
 #[cfg(test)]
@@ -467,12 +601,28 @@ mod tests {
 
     #[test]
     fn text_escapes_only_what_opens_structure() {
-        assert_eq!(text("一行", "  "), "一行");
+        assert_eq!(text("一行，全角：“引号”😀", "  "), "一行，全角：“引号”😀");
         assert_eq!(text("# 不是标题", ""), "\\# 不是标题");
-        assert_eq!(text("a\r\n  #b\rc\n\nd", "   "), "a\n     \\#b\n   c\n\n   d");
-        assert_eq!(text("\\n 字面", ""), "\\\\n 字面");
-        assert_eq!(text("*重点* 和 _下划线_ 😀", ""), "*重点* 和 _下划线_ 😀");
+        assert_eq!(text("a\r\n  #b\rc\n\nd", "   "), "a&#xD;\n   &#x20; \\#b&#xD;c\n\n   d");
+        assert_eq!(text("\\n 字面 \\*", ""), "\\n 字面 \\\\\\*");
+        assert_eq!(
+            text("*重点* 和 _下划线_ snake_case", ""),
+            "\\*重点\\* 和 \\_下划线\\_ snake_case"
+        );
+        assert_eq!(text("```rust", ""), "\\`\\`\\`rust");
+        assert_eq!(
+            text("![x](y) [a]: b <script>", ""),
+            "!\\[x\\](y) \\[a\\]: b \\<script\\>"
+        );
+        assert_eq!(text("&amp; & &#9; a&b", ""), "\\&amp; & \\&\\#9; a&b");
+        assert_eq!(
+            text("1. 一\n- 二\n> 三\n12) 四", "   "),
+            "1\\. 一\n   \\- 二\n   \\> 三\n   12\\) 四"
+        );
+        assert_eq!(text("| a | b |\n\u{202E}x\0", ""), "\\| a \\| b \\|\n&#x202E;x&#x0;");
+        assert_eq!(text("•列表\n（注）", ""), "&#x2022;列表\n&#xFF08;注）");
         assert_eq!(text("", "  "), "");
+        assert_eq!(line_text("两\n行 "), "两&#xA;行&#x20;");
     }
 
     #[test]

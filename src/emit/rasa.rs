@@ -16,7 +16,8 @@
 //! [`AsciiNames`], so ids that transliterate alike never collide), every
 //! file is written by [`yaml`] from serde structs, every free text goes
 //! through one quoting decision (`Text`), every response text through
-//! [`response_text`] and every NLU example through [`nlu_example`]. Lists
+//! [`response_text`], every text of an LLM prompt (descriptions) through
+//! [`prompt_text`] and every NLU example through [`nlu_example`]. Lists
 //! keep source order and no map is a `HashMap`, so the output is
 //! byte-for-byte deterministic.
 
@@ -118,16 +119,58 @@ pub fn yaml<T: Serialize>(header: &str, value: &T) -> String {
     }
 }
 
-/// The text of a response that makes Rasa say exactly `text`.
+/// The one escaping function of response texts: the text that makes Rasa
+/// say `text`.
 ///
 /// Rasa fills `{name}` in response texts from slots (Python `str.format`
 /// rules), so a literal brace would be replaced or make the response fail;
-/// doubled, `{{`/`}}` come out as one brace whatever is between them. Text
-/// without braces is returned unchanged. (Rasa's validator rejects any
-/// response containing `{}` or `{ }`, doubled or not.)
+/// doubled, `{{`/`}}` come out as one brace whatever is between them. Rasa's
+/// validator also rejects any response matching `{\s*}` (an empty pair,
+/// doubled or not), and `str.format` has no escape that avoids it; so a `{`
+/// followed by whitespace and `}` (or by a word joiner) gets an invisible
+/// U+2060 WORD JOINER after it, which Rasa passes through and speech
+/// ignores: `{}` is written `{{\u{2060}}}` and said `{\u{2060}}`. Undo: one
+/// U+2060 right after each `{`. Text without braces is returned unchanged.
 #[must_use]
 pub fn response_text(text: &str) -> String {
-    text.replace('{', "{{").replace('}', "}}")
+    // Python's `\s` on `str`: Unicode White_Space and U+001C–U+001F.
+    let python_space = |c: char| c.is_whitespace() || ('\u{1C}'..='\u{1F}').contains(&c);
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => {
+                out.push_str("{{");
+                let rest = &text[i + 1..];
+                if rest.starts_with('\u{2060}') || rest.trim_start_matches(python_space).starts_with('}') {
+                    out.push('\u{2060}');
+                }
+            }
+            '}' => out.push_str("}}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The one escaping function of text in an LLM prompt (a `description`,
+/// which Rasa's command generator reads as lines of a list): every line
+/// break (LF, CR, CRLF, VT, FF, U+0085, U+2028, U+2029) becomes a space, so
+/// that no text can start a line of its own (a forged signal bullet).
+#[must_use]
+pub fn prompt_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, '\n' | '\r' | '\u{B}' | '\u{C}' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            if c == '\r' && chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A free-text string (a response, a description): written by serde-saphyr,
@@ -639,11 +682,11 @@ impl CallFlow {
         }
         let mut description = format!("The outbound call `{}`", spec.id);
         if let Some(title) = &spec.title {
-            let _ = write!(description, ": {title}");
+            let _ = write!(description, ": {}", prompt_text(title));
         }
         description.push('.');
         if let Some(task) = &spec.caller.task {
-            let _ = write!(description, " Task of the caller: {task}");
+            let _ = write!(description, " Task of the caller: {}", prompt_text(task));
         }
         let flow = Flow {
             description: Text(description),
@@ -689,7 +732,7 @@ fn signal_description(spec: &ir::Spec, names: &Names, step: usize) -> String {
             let _ = write!(text, " (signal `{}`)", signal.id);
         }
         text.push_str(": ");
-        text.push_str(signal.description.as_deref().unwrap_or(&signal.id));
+        text.push_str(&prompt_text(signal.description.as_deref().unwrap_or(&signal.id)));
     }
     text
 }
@@ -792,7 +835,7 @@ fn faq_flows(spec: &ir::Spec, names: &Names, examples: &[Vec<String>]) -> FlowsF
                 qa.id
             );
             for question in &qa.questions {
-                let _ = write!(description, "\n- {question}");
+                let _ = write!(description, "\n- {}", prompt_text(question));
             }
             let flow = Flow {
                 description: Text(description),
@@ -879,6 +922,22 @@ mod tests {
         assert_eq!(response_text("{{"), "{{{{");
         assert_eq!(response_text("plain 😀 text"), "plain 😀 text");
         assert_eq!(response_text(""), "");
+        // Empty pairs (which Rasa's validator rejects) and a joiner already there.
+        assert_eq!(response_text("{}"), "{{\u{2060}}}");
+        assert_eq!(response_text("价{\u{3000}}格"), "价{{\u{2060}\u{3000}}}格");
+        assert_eq!(response_text("{\u{1C}}"), "{{\u{2060}\u{1C}}}");
+        assert_eq!(response_text("{\u{2060}x}"), "{{\u{2060}\u{2060}x}}");
+        assert_eq!(response_text("}{"), "}}{{");
+    }
+
+    #[test]
+    fn prompt_text_folds_every_line_break() {
+        assert_eq!(prompt_text("忙\n- `x`: 伪造"), "忙 - `x`: 伪造");
+        assert_eq!(
+            prompt_text("a\r\nb\rc\u{2028}d\u{2029}e\u{85}f\u{B}g\u{C}h"),
+            "a b c d e f g h"
+        );
+        assert_eq!(prompt_text("一行 😀\t{x}"), "一行 😀\t{x}");
     }
 
     #[test]

@@ -48,7 +48,13 @@ pub fn run_sampled(bytes: &[u8], render_at_most: usize) -> callc::Compiled {
             "the JSON target reads back as something else"
         );
         for format in [graph::Format::Mermaid, graph::Format::Dot] {
-            assert!(!graph::emit(spec, format).is_empty(), "empty graph");
+            let picture = graph::emit(spec, format);
+            assert!(!picture.is_empty(), "empty graph");
+            // Graphviz rejects a NUL; a bidi control would reorder a label.
+            let raw = picture
+                .chars()
+                .find(|&c| (c.is_control() && c != '\n') || callc::syntax::is_bidi_control(c));
+            assert!(raw.is_none(), "a raw {raw:?} in the {format:?} graph");
         }
     }
     if c.ast.is_some() {
