@@ -234,7 +234,11 @@ pub fn cap(diagnostics: &mut Vec<Diagnostic>, max: usize) -> Omitted {
     let keep_warnings = (max - keep_errors).min(warnings);
     let (mut e, mut w) = (0, 0);
     diagnostics.retain(|d| {
-        let (seen, limit) = if d.is_error() { (&mut e, keep_errors) } else { (&mut w, keep_warnings) };
+        let (seen, limit) = if d.is_error() {
+            (&mut e, keep_errors)
+        } else {
+            (&mut w, keep_warnings)
+        };
         *seen += 1;
         *seen <= limit
     });

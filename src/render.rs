@@ -6,6 +6,7 @@
 //! Snippets are cut: a label on a very long line (a 10 MB one-line file)
 //! shows a window of that line, never the whole line.
 
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic as cs;
@@ -178,7 +179,7 @@ pub fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         if c != '\n' && shown_as(c).is_some() {
-            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+            let _ = write!(out, "\\u{{{:X}}}", c as u32);
         } else {
             out.push(c);
         }

@@ -136,7 +136,9 @@ impl SourceFile {
     fn checkpoint(&self, line_start: usize, byte: usize) -> Option<Checkpoint> {
         let mut long_lines = self.long_lines.lock().ok()?;
         let points = long_lines.entry(line_start).or_insert_with(|| {
-            let end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
+            let end = self.text[line_start..]
+                .find('\n')
+                .map_or(self.text.len(), |i| line_start + i);
             let mut points = Vec::new();
             let (mut at, mut chars, mut utf16) = (line_start, 0, 0);
             while at + CHECKPOINT_BYTES < end {
@@ -147,7 +149,11 @@ impl SourceFile {
                 let piece = &self.text[at..next];
                 chars += piece.chars().count();
                 utf16 += piece.encode_utf16().count();
-                points.push(Checkpoint { byte: next, chars, utf16 });
+                points.push(Checkpoint {
+                    byte: next,
+                    chars,
+                    utf16,
+                });
                 at = next;
             }
             points

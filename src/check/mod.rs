@@ -488,7 +488,12 @@ impl<'a> Checker<'a> {
             format!("unknown {} `{}` in {ctx}", kind.name(), id.name),
         );
         if let Some((other, at)) = self.ids.get(id.name.as_str()) {
-            d.message = crate::diagnostic::bound_text(format!("`{}` is {}, not {} (in {ctx})", id.name, other.noun(), kind.noun()));
+            d.message = crate::diagnostic::bound_text(format!(
+                "`{}` is {}, not {} (in {ctx})",
+                id.name,
+                other.noun(),
+                kind.noun()
+            ));
             d = d
                 .label(format!("expected {} here", kind.noun()))
                 .with_secondary(*at, format!("`{}` is defined here", id.name));

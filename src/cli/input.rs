@@ -10,6 +10,7 @@
 //!   cannot read, a path too long — then checks the rest.
 
 use std::ffi::OsStr;
+use std::fmt::Write as _;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
@@ -27,10 +28,29 @@ pub struct Input {
     /// The bytes: the whole input, or its first [`MAX_SOURCE_BYTES`] + 1
     /// when it is larger.
     pub bytes: Vec<u8>,
-    /// The input's size when it is over the limit (`None`: a stream, size unknown).
-    pub too_large: Option<Option<u64>>,
+    /// Set when the input is over the limit.
+    pub too_large: Option<TooLarge>,
     /// The input file's identity, so that no output overwrites it.
     pub id: Option<FileId>,
+}
+
+/// An input over [`MAX_SOURCE_BYTES`].
+#[derive(Clone, Copy, Debug)]
+pub enum TooLarge {
+    /// A file of this size (nothing but its first line was read).
+    Size(u64),
+    /// A stream, read up to the limit: its size is not known.
+    Stream,
+}
+
+impl TooLarge {
+    /// The size, when known.
+    pub fn size(self) -> Option<u64> {
+        match self {
+            TooLarge::Size(n) => Some(n),
+            TooLarge::Stream => None,
+        }
+    }
 }
 
 /// A path as text for people and for JSON: the path itself when it is
@@ -44,7 +64,7 @@ pub fn display_name(path: &Path) -> String {
     for chunk in path.as_os_str().as_bytes().utf8_chunks() {
         out.push_str(chunk.valid());
         for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02X}"));
+            let _ = write!(out, "\\x{b:02X}");
         }
     }
     out
@@ -57,7 +77,11 @@ pub fn name_hex(path: &Path) -> Option<String> {
     if path.to_str().is_some() || path.as_os_str() == OsStr::new("-") {
         return None;
     }
-    Some(path.as_os_str().as_bytes().iter().map(|b| format!("{b:02x}")).collect())
+    let mut hex = String::new();
+    for b in path.as_os_str().as_bytes() {
+        let _ = write!(hex, "{b:02x}");
+    }
+    Some(hex)
 }
 
 /// Reads a file, or standard input for `-`.
@@ -66,8 +90,8 @@ pub fn name_hex(path: &Path) -> Option<String> {
 /// What could not be read, for people.
 pub fn read(path: &Path) -> Result<Input, String> {
     if path.as_os_str() == "-" {
-        let (bytes, too_large) = read_bounded(io::stdin().lock(), None)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        let (bytes, too_large) =
+            read_bounded(io::stdin().lock(), None).map_err(|e| format!("cannot read standard input: {e}"))?;
         return Ok(Input {
             name: String::from("<stdin>"),
             bytes,
@@ -120,7 +144,7 @@ fn open_fifo(path: &Path) -> io::Result<impl Read> {
 
 /// Reads at most [`MAX_SOURCE_BYTES`] + 1 bytes. `size` is the input's size
 /// when known (a regular file), so that a too-large one is not read at all.
-fn read_bounded(reader: impl Read, size: Option<u64>) -> io::Result<(Vec<u8>, Option<Option<u64>>)> {
+fn read_bounded(reader: impl Read, size: Option<u64>) -> io::Result<(Vec<u8>, Option<TooLarge>)> {
     let limit = MAX_SOURCE_BYTES as u64;
     if let Some(len) = size
         && len > limit
@@ -128,13 +152,13 @@ fn read_bounded(reader: impl Read, size: Option<u64>) -> io::Result<(Vec<u8>, Op
         // Enough to point at the first line.
         let mut head = Vec::new();
         reader.take(200).read_to_end(&mut head)?;
-        return Ok((head, Some(Some(len))));
+        return Ok((head, Some(TooLarge::Size(len))));
     }
     let mut bytes = Vec::with_capacity(size.map_or(64 * 1024, |n| usize::try_from(n).unwrap_or(0)));
     reader.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         bytes.truncate(200);
-        return Ok((bytes, Some(None)));
+        return Ok((bytes, Some(TooLarge::Stream)));
     }
     Ok((bytes, None))
 }
@@ -197,7 +221,9 @@ fn kind(t: std::fs::FileType) -> &'static str {
 }
 
 fn walk_error(e: &walkdir::Error) -> String {
-    let at = e.path().map_or_else(String::new, |p| format!("`{}`: ", display_name(p)));
+    let at = e
+        .path()
+        .map_or_else(String::new, |p| format!("`{}`: ", display_name(p)));
     if let Some(ancestor) = e.loop_ancestor() {
         return format!(
             "{at}a symbolic link loops back to `{}`; not followed",

@@ -24,7 +24,7 @@ use crate::{Compiled, compile, emit, render};
 /// reported without being read whole.
 fn compile_input(input: input::Input, levels: &LintLevels) -> Compiled {
     match input.too_large {
-        Some(len) => crate::compile_too_large(&input.name, &input.bytes, len),
+        Some(t) => crate::compile_too_large(&input.name, &input.bytes, t.size()),
         None => crate::compile_owned(&input.name, input.bytes, levels),
     }
 }
@@ -363,8 +363,7 @@ fn run_check(paths: &[PathBuf], options: &CheckOptions, matches: Option<&ArgMatc
                 Ok((path, read)) => {
                     let compiled = compile_input(read, &levels);
                     let hex = input::name_hex(&path);
-                    (r.errors, r.warnings) =
-                        report(&compiled, options, color, hex.as_deref(), &mut r.out, &mut r.err);
+                    (r.errors, r.warnings) = report(&compiled, options, color, hex.as_deref(), &mut r.out, &mut r.err);
                 }
                 Err(e) => {
                     let _ = writeln!(r.err, "callc: error: {}", render::visible(&e));
@@ -656,13 +655,21 @@ fn run_fmt(paths: &[PathBuf], check: bool, color: Color) -> ExitCode {
             let (t, p) = crate::source::decode(&read.bytes);
             (t, p.is_some())
         };
-        let formatted = if problem { Err(Vec::new()) } else { crate::fmt::format(&text) };
+        let formatted = if problem {
+            Err(Vec::new())
+        } else {
+            crate::fmt::format(&text)
+        };
         let formatted = match formatted {
             Ok(f) => f,
             Err(errors) => {
                 // Only why it cannot be formatted (every diagnostic when it does not even decode).
                 let c = compile_input(read, &LintLevels::default());
-                let shown = if errors.is_empty() { c.diagnostics.clone() } else { errors };
+                let shown = if errors.is_empty() {
+                    c.diagnostics.clone()
+                } else {
+                    errors
+                };
                 for d in shown.iter().filter(|d| d.is_error()).take(MAX_HUMAN_DIAGNOSTICS) {
                     let _ = write!(err, "{}", render::human(&c.file, d, color));
                 }

@@ -35,7 +35,8 @@ pub const MANIFEST: &str = ".callc.manifest";
 /// The lock file of a directory output.
 pub const LOCK: &str = ".callc.lock";
 /// What the lock file says to whoever opens it.
-const LOCK_TEXT: &str = "callc locks this file while it writes this directory, so that two builds never mix their files.\n";
+const LOCK_TEXT: &str =
+    "callc locks this file while it writes this directory, so that two builds never mix their files.\n";
 /// How many symbolic links are followed before giving up (as Linux does).
 const MAX_LINKS: usize = 40;
 
@@ -412,13 +413,16 @@ pub fn write_directory(root: &Path, files: &[(PathBuf, &[u8])], input: Option<Fi
         new_manifest.push('\n');
     }
     let manifest_rel = Path::new(MANIFEST);
-    write_new(&stage_dir.path().join("new").join(manifest_rel), new_manifest.as_bytes())
-        .map_err(|e| WriteError::io(&root.join(MANIFEST), &e))?;
+    write_new(
+        &stage_dir.path().join("new").join(manifest_rel),
+        new_manifest.as_bytes(),
+    )
+    .map_err(|e| WriteError::io(&root.join(MANIFEST), &e))?;
     names.push(manifest_rel);
     // Stale: what an earlier build wrote and this one does not.
     let stale: Vec<PathBuf> = old_manifest
         .into_iter()
-        .filter(|old| is_plain_relative(old) && !names.iter().any(|n| *n == old.as_path()))
+        .filter(|old| is_plain_relative(old) && !names.contains(&old.as_path()))
         .collect();
 
     let mut tx = Transaction {

@@ -183,8 +183,7 @@ pub fn publishable(
         .filter(|(d, p)| !**p && d.severity().is_some())
         .map(|(d, _)| d);
     let first = left_out.next();
-    let any_error =
-        omitted.errors > 0 || first.is_some_and(Diagnostic::is_error) || left_out.any(Diagnostic::is_error);
+    let any_error = omitted.errors > 0 || first.is_some_and(Diagnostic::is_error) || left_out.any(Diagnostic::is_error);
     let more = shown - kept.len() + omitted.total();
     list.push(lsp_types::Diagnostic {
         range: first.map(|d| map.range(d.span)).unwrap_or_default(),
