@@ -12,6 +12,9 @@ pub struct File {
     pub call: Call,
     /// Every `//` comment, in source order.
     pub comments: Vec<Comment>,
+    /// Diagnostics of the syntax stage past the ones described in full
+    /// ([`crate::diagnostic::Collector`]): code, place, default level.
+    pub overflow: Vec<(crate::codes::Code, crate::source::Span, crate::codes::Level)>,
 }
 
 /// A `//` comment.

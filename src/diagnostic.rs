@@ -221,13 +221,14 @@ impl Omitted {
     }
 }
 
-/// Keeps at most `max` of `diagnostics` (sorted by position): every error
-/// first, up to `max`, then warnings; what is kept stays sorted. Returns
-/// how many were left out.
+/// Keeps at most `max` of `diagnostics`: the errors first (by position),
+/// up to `max`, then warnings; what is kept ends up sorted by position.
+/// Returns how many were left out.
 pub fn cap(diagnostics: &mut Vec<Diagnostic>, max: usize) -> Omitted {
     if diagnostics.len() <= max {
         return Omitted::default();
     }
+    sort(diagnostics);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let keep_errors = errors.min(max);
@@ -246,5 +247,31 @@ pub fn cap(diagnostics: &mut Vec<Diagnostic>, max: usize) -> Omitted {
     Omitted {
         errors: errors - keep_errors,
         warnings: warnings - keep_warnings,
+    }
+}
+
+/// The syntax stage's diagnostics: one can be raised per character (a raw
+/// control or bidi character, a bad escape), so past [`MAX_DESCRIBED`]
+/// only each one's code, place and default level is kept (24 bytes, not a
+/// kilobyte): the checker counts them at their final level.
+#[derive(Debug, Default)]
+pub struct Collector {
+    /// The diagnostics described in full.
+    pub full: Vec<Diagnostic>,
+    /// The ones past [`MAX_DESCRIBED`]: code, place, default level.
+    pub overflow: Vec<(Code, Span, Level)>,
+}
+
+/// How many diagnostics of the syntax stage are described in full.
+pub const MAX_DESCRIBED: usize = 4 * MAX_PER_FILE;
+
+impl Collector {
+    /// Adds a diagnostic, described in full while there is room.
+    pub fn push(&mut self, d: Diagnostic) {
+        if self.full.len() < MAX_DESCRIBED {
+            self.full.push(d);
+        } else {
+            self.overflow.push((d.code, d.span, d.level));
+        }
     }
 }

@@ -145,13 +145,17 @@ pub fn compile_text(file: SourceFile, levels: &LintLevels) -> Compiled {
     let (lints, mut diagnostics): (Vec<Diagnostic>, Vec<Diagnostic>) =
         parsed.into_iter().partition(|d| d.code.lint().is_some());
     let mut spec = None;
+    let mut omitted = diagnostic::Omitted::default();
     if let Some(tree) = &ast {
-        let (s, mut more) = check::check_with(tree, levels, lints);
+        let (s, mut more, left_out) = check::check_with(tree, levels, lints);
         diagnostics.append(&mut more);
         spec = Some(s);
+        omitted = left_out;
     }
     diagnostic::sort(&mut diagnostics);
-    let omitted = diagnostic::cap(&mut diagnostics, diagnostic::MAX_PER_FILE);
+    let cut = diagnostic::cap(&mut diagnostics, diagnostic::MAX_PER_FILE);
+    omitted.errors += cut.errors;
+    omitted.warnings += cut.warnings;
     Compiled {
         file,
         ast,

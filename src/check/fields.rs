@@ -98,7 +98,7 @@ pub fn collect<'a>(
     block: &str,
     fields: impl IntoIterator<Item = &'a Field>,
     accepted: &[&[FieldSpec]],
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut super::diags::Diags,
 ) -> Collected<'a> {
     let mut out: Collected<'a> = BTreeMap::new();
     let specs = || accepted.iter().flat_map(|s| s.iter());

@@ -14,7 +14,7 @@ use super::Spans;
 /// circling in a *trap*: a loop of steps (a strongly connected component)
 /// with no way out. One diagnostic per trap, at its first step, naming the
 /// other steps of the loop and the steps that can only lead into it.
-fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans, finishes: &[bool], diags: &mut Vec<Diagnostic>) {
+fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans, finishes: &[bool], diags: &mut super::diags::Diags) {
     let n = spec.steps.len();
     let components = graph.components();
     let component = &components.of_step;
@@ -86,7 +86,7 @@ fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans, finishes: &[bool], d
 }
 
 /// Runs the graph and coverage lints.
-pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut super::diags::Diags) {
     let n = spec.steps.len();
     if n > 0 && spans.steps.len() == n {
         let graph = FlowGraph::new(spec);

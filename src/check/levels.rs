@@ -118,48 +118,68 @@ fn attributes(call: &Call) -> Vec<(&LintAttr, Span)> {
     out
 }
 
-/// Reports unknown lint names, sets every diagnostic's final level and
-/// drops the allowed ones.
-pub fn apply(call: &Call, cli: &LintLevels, diags: &mut Vec<Diagnostic>) {
-    let attrs = attributes(call);
-    let mut known: Vec<(Option<Code>, Level, Span)> = Vec::new();
-    for (a, scope) in &attrs {
-        match lookup(&a.lint.name) {
-            Ok(code) => known.push((code, a.level, *scope)),
-            Err(_) => {
-                let mut d = Diagnostic::new(Code::W0209, a.lint.span, format!("unknown lint `{}`", a.lint.name))
-                    .label("callc has no lint of this name");
-                if let Some(best) = suggest(&a.lint.name, Code::lint_names().chain([ALL_LINTS])) {
-                    d = d.help(format!("did you mean `{best}`?")).fix(a.lint.span, best);
-                } else {
-                    let names: Vec<String> = Code::lint_names().map(|n| format!("`{n}`")).collect();
-                    d = d.note(format!("the lints are {}", names.join(", ")));
+/// The final level of each diagnostic of one spec: the spec's lint
+/// attributes (innermost block first) over the command line's over the
+/// diagnostic's default.
+pub(crate) struct Resolver {
+    known: Vec<(Option<Code>, Level, Span)>,
+    scopes: Scopes,
+    cli: LintLevels,
+}
+
+impl Resolver {
+    /// Reads the spec's lint attributes; an unknown lint name is a W0209,
+    /// pushed onto `diags`.
+    pub(crate) fn new(call: &Call, cli: &LintLevels, diags: &mut Vec<Diagnostic>) -> Self {
+        let attrs = attributes(call);
+        let mut known: Vec<(Option<Code>, Level, Span)> = Vec::new();
+        for (a, scope) in &attrs {
+            match lookup(&a.lint.name) {
+                Ok(code) => known.push((code, a.level, *scope)),
+                Err(_) => {
+                    let mut d = Diagnostic::new(Code::W0209, a.lint.span, format!("unknown lint `{}`", a.lint.name))
+                        .label("callc has no lint of this name");
+                    if let Some(best) = suggest(&a.lint.name, Code::lint_names().chain([ALL_LINTS])) {
+                        d = d.help(format!("did you mean `{best}`?")).fix(a.lint.span, best);
+                    } else {
+                        let names: Vec<String> = Code::lint_names().map(|n| format!("`{n}`")).collect();
+                        d = d.note(format!("the lints are {}", names.join(", ")));
+                    }
+                    diags.push(d);
                 }
-                diags.push(d);
             }
         }
+        let scopes = Scopes::new(&known);
+        Self {
+            known,
+            scopes,
+            cli: cli.clone(),
+        }
     }
-    let scopes = Scopes::new(&known);
-    for d in diags.iter_mut() {
-        if d.code.lint().is_none() {
-            continue;
+
+    /// The final level of a diagnostic of `code` at `span`, from its `default`.
+    pub(crate) fn level(&self, code: Code, span: Span, default: Level) -> Level {
+        if code.lint().is_none() {
+            return default;
         }
         // Innermost scope first; among equal scopes, the last written wins.
-        let from_spec = if d.span.start < d.span.end {
-            scopes.level(d.code, d.span)
+        let from_spec = if span.start < span.end {
+            self.scopes.level(code, span)
         } else {
-            known
+            self.known
                 .iter()
                 .enumerate()
-                .filter(|(_, (c, _, scope))| c.is_none_or(|c| c == d.code) && scope.contains(d.span))
+                .filter(|(_, (c, _, scope))| c.is_none_or(|c| c == code) && scope.contains(span))
                 .min_by_key(|(i, (_, _, scope))| (scope.end - scope.start, usize::MAX - i))
                 .map(|(_, (_, l, _))| *l)
         };
-        if let Some(level) = from_spec.or_else(|| cli.level_of(d.code)) {
-            d.level = level;
-        }
+        from_spec.or_else(|| self.cli.level_of(code)).unwrap_or(default)
     }
-    diags.retain(|d| d.level != Level::Allow);
+
+    /// Sets a diagnostic's final level.
+    pub(crate) fn set(&self, d: &mut Diagnostic) {
+        d.level = self.level(d.code, d.span, d.level);
+    }
 }
 
 /// The blocks that carry lint attributes, as a tree (blocks nest and never

@@ -6,6 +6,7 @@
 //! there are errors (missing parts are empty), so the graph and content
 //! lints (`flow`, `lints`) always run: a run reports every problem at once.
 
+mod diags;
 mod fields;
 mod flow;
 mod levels;
@@ -132,24 +133,38 @@ impl Kind {
 /// sorted by position.
 #[must_use]
 pub fn check(file: &ast::File, cli: &LintLevels) -> (ir::Spec, Vec<Diagnostic>) {
-    check_with(file, cli, Vec::new())
+    let (spec, diags, _) = check_with(file, cli, Vec::new());
+    (spec, diags)
 }
 
 /// [`check`], given the lint diagnostics the parser found (W0210
-/// `invisible_character`), which get their levels with the checker's own.
+/// `invisible_character`), which get their levels with the checker's own;
+/// also says how many diagnostics were left out (past
+/// [`crate::diagnostic::MAX_PER_FILE`]).
 #[must_use]
-pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -> (ir::Spec, Vec<Diagnostic>) {
+pub fn check_with(
+    file: &ast::File,
+    cli: &LintLevels,
+    parsed: Vec<Diagnostic>,
+) -> (ir::Spec, Vec<Diagnostic>, crate::diagnostic::Omitted) {
+    let mut unknown_lints = Vec::new();
+    let levels = std::rc::Rc::new(levels::Resolver::new(&file.call, cli, &mut unknown_lints));
+    let mut diags = diags::Diags::new(levels);
+    for d in parsed.into_iter().chain(unknown_lints) {
+        diags.push(d);
+    }
+    for &(code, span, level) in &file.overflow {
+        diags.count(code, span, level);
+    }
     let mut cx = Checker {
-        diags: parsed,
+        diags,
         suggestion_work: MAX_SUGGESTION_WORK,
         ..Checker::default()
     };
     let spec = cx.spec(&file.call);
     flow::lint(&spec, &cx.spans, &mut cx.diags);
-    let mut diags = cx.diags;
-    levels::apply(&file.call, cli, &mut diags);
-    crate::diagnostic::sort(&mut diags);
-    (spec, diags)
+    let (diags, omitted) = cx.diags.finish();
+    (spec, diags, omitted)
 }
 
 /// Where things are in the source, for diagnostics raised on the IR.
@@ -170,7 +185,7 @@ pub(crate) struct Spans {
 
 #[derive(Default)]
 struct Checker<'a> {
-    diags: Vec<Diagnostic>,
+    diags: diags::Diags,
     suggestions: usize,
     /// What is left of [`MAX_SUGGESTION_WORK`].
     suggestion_work: usize,
@@ -261,6 +276,7 @@ impl<'a> Checker<'a> {
             parts.callee,
             callee_fields.as_ref(),
         );
+        r.diags = self.diags.sibling();
 
         let mut spec = ir::Spec {
             id: call.id.name.clone(),
@@ -305,7 +321,7 @@ impl<'a> Checker<'a> {
         }
         spec.closing = self.closing(&mut r, parts.end, call);
         self.content_lints(&qas, &whens);
-        self.diags.append(&mut r.diags);
+        self.diags.absorb(std::mem::take(&mut r.diags));
         spec
     }
 

@@ -59,7 +59,7 @@ pub struct Renderer<'a> {
     /// What is left of the edit distances those may compute.
     suggestion_work: usize,
     /// E0103 diagnostics found so far.
-    pub diags: Vec<Diagnostic>,
+    pub(crate) diags: super::diags::Diags,
 }
 
 impl<'a> Renderer<'a> {
@@ -93,7 +93,7 @@ impl<'a> Renderer<'a> {
             suggestions_left: MAX_SUGGESTIONS,
             candidates: None,
             suggestion_work: MAX_SUGGESTION_WORK,
-            diags: Vec::new(),
+            diags: super::diags::Diags::default(),
         };
         for (root, party, want_knows) in [("knows", caller, true), ("background", callee, false)] {
             let Some(party) = party else { continue };

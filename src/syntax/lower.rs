@@ -14,12 +14,12 @@ use crate::ast::{
     Value, When,
 };
 use crate::codes::Level;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Collector;
 use crate::source::Span;
 
 /// Lowers the pairs of a `file` parse (comments unsorted when `at` is not
 /// [`Positions::FILE`]: the caller adds the pieces' and sorts).
-pub fn file(pairs: Pairs<'_, Rule>, at: Positions, diags: &mut Vec<Diagnostic>) -> Option<File> {
+pub fn file(pairs: Pairs<'_, Rule>, at: Positions, diags: &mut Collector) -> Option<File> {
     let mut cx = Lower {
         diags,
         comments: Vec::new(),
@@ -30,7 +30,11 @@ pub fn file(pairs: Pairs<'_, Rule>, at: Positions, diags: &mut Vec<Diagnostic>) 
     let call = cx.call(call);
     let mut comments = cx.comments;
     comments.sort_by_key(|c| c.span.start);
-    Some(File { call, comments })
+    Some(File {
+        call,
+        comments,
+        overflow: Vec::new(),
+    })
 }
 
 /// Lowers the pairs of a `flow_items` parse (a piece of a flow's body that
@@ -38,7 +42,7 @@ pub fn file(pairs: Pairs<'_, Rule>, at: Positions, diags: &mut Vec<Diagnostic>) 
 pub fn flow_items(
     pairs: Pairs<'_, Rule>,
     at: Positions,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Collector,
     items: &mut Vec<FlowItem>,
     comments: &mut Vec<Comment>,
 ) -> Option<()> {
@@ -107,7 +111,7 @@ impl Positions {
 type Kids<'i> = SmallVec<[Pair<'i, Rule>; 8]>;
 
 struct Lower<'d> {
-    diags: &'d mut Vec<Diagnostic>,
+    diags: &'d mut Collector,
     comments: Vec<Comment>,
     at: Positions,
 }

@@ -13,7 +13,7 @@ use pest::Parser as _;
 
 use crate::ast;
 use crate::codes::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Collector, Diagnostic};
 use crate::source::Span;
 
 /// The pest parser generated from `grammar/call.pest` (rules are documented there).
@@ -54,10 +54,9 @@ pub fn parse_in_pieces(source: &str, piece: usize) -> (Option<ast::File>, Vec<Di
     }
     match CallParser::parse(Rule::file, source) {
         Ok(pairs) => {
-            let mut diags = Vec::new();
+            let mut diags = Collector::default();
             let file = lower::file(pairs, lower::Positions::FILE, &mut diags);
-            crate::diagnostic::sort(&mut diags);
-            (file, diags)
+            finish(file, diags)
         }
         Err(err) => (None, vec![expected::syntax_error(source, &err)]),
     }
@@ -80,7 +79,7 @@ fn parse_planned(source: &str, plan: &split::Plan) -> Option<(Option<ast::File>,
     let (cut, end) = (plan.body.start, plan.body.end);
     let around = [&source[..cut], &source[end..]].concat();
     let pairs = CallParser::parse(Rule::file, &around).ok()?;
-    let mut diags = Vec::new();
+    let mut diags = Collector::default();
     let mut file = lower::file(pairs, lower::Positions::around(cut, end - cut), &mut diags)?;
     // The flow whose body was cut out: it holds nothing but the cut.
     let flow = file.call.items.iter_mut().find_map(|item| match item {
@@ -93,8 +92,23 @@ fn parse_planned(source: &str, plan: &split::Plan) -> Option<(Option<ast::File>,
         lower::flow_items(pairs, at, &mut diags, &mut flow.items, &mut file.comments)?;
     }
     file.comments.sort_by_key(|c| c.span.start);
+    Some(finish(Some(file), diags))
+}
+
+/// The tree with the diagnostics past those described in full, and the
+/// described ones sorted.
+fn finish(file: Option<ast::File>, diags: Collector) -> (Option<ast::File>, Vec<Diagnostic>) {
+    let Collector {
+        full: mut diags,
+        mut overflow,
+    } = diags;
     crate::diagnostic::sort(&mut diags);
-    Some((Some(file), diags))
+    overflow.sort_by_key(|&(code, span, _)| (span.start, span.end, code));
+    let file = file.map(|mut f| {
+        f.overflow = overflow;
+        f
+    });
+    (file, diags)
 }
 
 /// The words that open a block or a statement; they cannot be field names

@@ -6,11 +6,11 @@
 
 use crate::ast::{Placeholder, Text, TextPart, TextParts};
 use crate::codes::{Code, Level};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Collector, Diagnostic};
 use crate::source::Span;
 
 /// Decodes a `"…"` or `"""…"""` literal that starts at byte `base`.
-pub fn decode(raw: &str, base: usize, diags: &mut Vec<Diagnostic>) -> Text {
+pub fn decode(raw: &str, base: usize, diags: &mut Collector) -> Text {
     let span = Span::new(base, base + raw.len());
     let mut parts = TextParts::new();
     let block = raw.starts_with("\"\"\"") && raw.len() >= 6;
@@ -76,7 +76,7 @@ fn has_hidden_character(b: &[u8]) -> bool {
 
 /// Splits a block body into lines, drops the first and last line breaks,
 /// removes the common indentation and scans each line.
-fn decode_block(body: &str, base: usize, parts: &mut TextParts, diags: &mut Vec<Diagnostic>) {
+fn decode_block(body: &str, base: usize, parts: &mut TextParts, diags: &mut Collector) {
     // Lines with their byte offsets inside `body`, without their line breaks.
     let mut lines: Vec<(usize, &str)> = Vec::new();
     let mut start = 0;
@@ -146,7 +146,7 @@ fn push_literal(parts: &mut TextParts, s: &str) {
 }
 
 /// Scans one line of string content starting at byte `base`.
-fn scan(s: &str, base: usize, parts: &mut TextParts, diags: &mut Vec<Diagnostic>) {
+fn scan(s: &str, base: usize, parts: &mut TextParts, diags: &mut Collector) {
     let bytes = s.as_bytes();
     let mut i = 0;
     let mut run = 0; // start of the pending literal run
@@ -248,7 +248,7 @@ fn scan(s: &str, base: usize, parts: &mut TextParts, diags: &mut Vec<Diagnostic>
 }
 
 /// W0210 `invisible_character` for the comment `text` that starts at byte `base`.
-pub fn comment(text: &str, base: usize, diags: &mut Vec<Diagnostic>) {
+pub fn comment(text: &str, base: usize, diags: &mut Collector) {
     for (i, c) in text.char_indices() {
         if let Some(d) = hidden_character(c, base + i, false) {
             diags.push(d);
@@ -314,7 +314,7 @@ fn hidden_character(c: char, at: usize, in_string: bool) -> Option<Diagnostic> {
 }
 
 /// Decodes the escape at `s[i]` (a backslash); returns the index after it.
-fn escape(s: &str, i: usize, base: usize, parts: &mut TextParts, diags: &mut Vec<Diagnostic>) -> usize {
+fn escape(s: &str, i: usize, base: usize, parts: &mut TextParts, diags: &mut Collector) -> usize {
     let rest = &s[i + 1..];
     let Some(c) = rest.chars().next() else {
         diags.push(
@@ -393,9 +393,9 @@ mod tests {
     use super::*;
 
     fn lit(raw: &str) -> (Text, Vec<Diagnostic>) {
-        let mut d = Vec::new();
+        let mut d = Collector::default();
         let t = decode(raw, 10, &mut d);
-        (t, d)
+        (t, d.full)
     }
 
     #[test]
