@@ -225,7 +225,10 @@ fn many_own_branches_are_merged_in_linear_time() {
         let _ = writeln!(flow, "    on s{g} -> b0");
     }
     for s in 0..5 {
-        let own: String = (0..signals).map(|g| format!(" on s{g} -> b{}", (s + 1) % 5)).collect();
+        let own = (0..signals).fold(String::new(), |mut own, g| {
+            let _ = write!(own, " on s{g} -> b{}", (s + 1) % 5);
+            own
+        });
         let _ = writeln!(flow, "    step b{s} {{ say \"好\"{own} }}");
     }
     let text = spec(&flow, &extra);
