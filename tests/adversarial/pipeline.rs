@@ -173,11 +173,25 @@ pub fn check_diagnostics(text: &str, diagnostics: &[Diagnostic], stage: &str) {
 /// The three surfaces: they do not panic, the terminal one is not empty, the
 /// short one is one line, and the JSON record re-parses with real positions.
 pub fn render_all(file: &SourceFile, d: &Diagnostic) {
+    // Nothing from the spec can drive the terminal: no control character
+    // but line feed and tab (and, with colour, callc's own ESC sequences).
+    let drives_terminal = |s: &str, esc_ok: bool| {
+        s.chars()
+            .any(|c| (c.is_control() && c != '\n' && c != '\t' && !(esc_ok && c == '\u{1b}')))
+    };
     for color in [false, true] {
         let human = render::human(file, d, color);
         assert!(d.severity().is_none() || !human.is_empty(), "empty terminal rendering");
+        assert!(
+            !drives_terminal(&human, color),
+            "a control character reached the terminal: {human:?}"
+        );
     }
     let short = render::short(file, d);
+    assert!(
+        !drives_terminal(&short, false),
+        "a control character reached the terminal: {short:?}"
+    );
     assert!(
         !short.contains('\n') || d.message.contains('\n'),
         "short format broke the line: {short}"
