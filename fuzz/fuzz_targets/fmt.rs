@@ -20,17 +20,21 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if c.ast.is_none() {
         // Not a panic, and never a formatted file for text that does not parse
         // (bytes that are not UTF-8 or too many are not text: fmt never sees them).
-        let decoded = !c.diagnostics.iter().any(|d| matches!(d.code.as_str(), "E0002" | "E0003"));
+        let decoded = !c
+            .diagnostics
+            .iter()
+            .any(|d| matches!(d.code.as_str(), "E0002" | "E0003"));
         assert!(
-            !decoded ||
-            callc::fmt::format(&c.file.text).is_err(),
+            !decoded || callc::fmt::format(&c.file.text).is_err(),
             "fmt formatted a file that does not parse"
         );
         return;
     }
     // Succeeds unless there is a syntax error; idempotent; same codes; same JSON.
     pipeline::fmt_invariants(&c);
-    let Ok(once) = callc::fmt::format(&c.file.text) else { return };
+    let Ok(once) = callc::fmt::format(&c.file.text) else {
+        return;
+    };
     let again = callc::compile("formatted.call", once.as_bytes(), &LintLevels::default());
     pipeline::check_diagnostics(&again.file.text, &again.diagnostics, "formatted");
     assert_eq!(

@@ -18,7 +18,17 @@ use callc::emit::json;
 mod pipeline;
 
 /// File stems `callc import FILE.md` may name the call after (some are not ids).
-const NAMES: &[&str] = &["泰山续约", "renewal-2024", "123", "end", "a b", "step", "Ｓ0", "😀", "_"];
+const NAMES: &[&str] = &[
+    "泰山续约",
+    "renewal-2024",
+    "123",
+    "end",
+    "a b",
+    "step",
+    "Ｓ0",
+    "😀",
+    "_",
+];
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let (markdown, _problem) = callc::source::decode(data);
@@ -42,7 +52,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             .iter()
             .filter(|d| matches!(d.code.as_str(), "E0001" | "E0002" | "E0003"))
             .collect();
-        assert!(syntax.is_empty(), "import wrote a file with a syntax error: {syntax:?}\n{call}");
+        assert!(
+            syntax.is_empty(),
+            "import wrote a file with a syntax error: {syntax:?}\n{call}"
+        );
         for d in pipeline::sample(&c.diagnostics, 20) {
             pipeline::render_all(&c.file, d);
         }
@@ -51,7 +64,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         if let Some(spec) = c.spec_if_ok() {
             let text = json::emit(spec);
             let back: json::CallSpec = serde_json::from_str(&text).expect("the JSON target re-parses");
-            assert!(back == json::model(spec), "the JSON target of an imported spec reads back otherwise");
+            assert!(
+                back == json::model(spec),
+                "the JSON target of an imported spec reads back otherwise"
+            );
         }
     }
 });

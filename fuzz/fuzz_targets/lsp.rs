@@ -58,12 +58,61 @@ const SEEDS: &[&str] = &[
 /// Short pieces of text worth inserting: keywords, brackets, line breaks,
 /// CJK, astral characters, invisible and combining characters.
 const PIECES: &[&str] = &[
-    "step ", "next ", "-> ", "end(", ")", "{", "}", "\"", "\"\"\"", " ", "\n", "\r\n", "\r", "\t", "中文", "开场",
-    "😀", "👨\u{200d}👩\u{200d}👧", "𠀀", "e\u{301}", "\u{202e}", "\u{feff}", "\u{200b}", "\0", "//", "/*", "*/",
-    "{callee.name}", "{knows.", "covers ", "say \"", "on ", "allow(", "qa ", "flow {", "faq {", "ｓ", "：", "\\u{",
+    "step ",
+    "next ",
+    "-> ",
+    "end(",
+    ")",
+    "{",
+    "}",
+    "\"",
+    "\"\"\"",
+    " ",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "中文",
+    "开场",
+    "😀",
+    "👨\u{200d}👩\u{200d}👧",
+    "𠀀",
+    "e\u{301}",
+    "\u{202e}",
+    "\u{feff}",
+    "\u{200b}",
+    "\0",
+    "//",
+    "/*",
+    "*/",
+    "{callee.name}",
+    "{knows.",
+    "covers ",
+    "say \"",
+    "on ",
+    "allow(",
+    "qa ",
+    "flow {",
+    "faq {",
+    "ｓ",
+    "：",
+    "\\u{",
 ];
 
-const NAMES: &[&str] = &["开场", "offer", "新步骤", "step", "end", "", "a b", "😀", "x1", "Ｓ0", "1abc", "docs"];
+const NAMES: &[&str] = &[
+    "开场",
+    "offer",
+    "新步骤",
+    "step",
+    "end",
+    "",
+    "a b",
+    "😀",
+    "x1",
+    "Ｓ0",
+    "1abc",
+    "docs",
+];
 
 #[derive(Arbitrary, Debug)]
 enum Text {
@@ -194,7 +243,11 @@ impl Insert {
     fn resolve(&self) -> String {
         match self {
             Insert::Piece(i) => PIECES[usize::from(*i) % PIECES.len()].to_owned(),
-            Insert::Pieces(v) => v.iter().take(64).map(|i| PIECES[usize::from(*i) % PIECES.len()]).collect(),
+            Insert::Pieces(v) => v
+                .iter()
+                .take(64)
+                .map(|i| PIECES[usize::from(*i) % PIECES.len()])
+                .collect(),
             Insert::Raw(s) => cut(s, MAX_INSERT).to_owned(),
         }
     }
@@ -241,7 +294,10 @@ fn position(text: &str, at: usize, utf8: bool) -> (u32, u32) {
     let line = before.matches('\n').count();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let col: usize = text[line_start..at].chars().map(|c| width(c, utf8)).sum();
-    (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
 }
 
 impl Pos {
@@ -297,7 +353,10 @@ fn checked_offset(text: &str, p: &Value, utf8: bool, what: &str) -> usize {
     let Some(l) = usize::try_from(line).ok().and_then(|i| ls.get(i)) else {
         panic!("{what}: line {line} of a text of {} lines", ls.len())
     };
-    let start: usize = ls[..usize::try_from(line).unwrap_or(0)].iter().map(|l| l.len() + 1).sum();
+    let start: usize = ls[..usize::try_from(line).unwrap_or(0)]
+        .iter()
+        .map(|l| l.len() + 1)
+        .sum();
     let mut units = 0u64;
     for (at, c) in l.char_indices() {
         if units == col {
@@ -309,7 +368,10 @@ fn checked_offset(text: &str, p: &Value, utf8: bool, what: &str) -> usize {
         );
         units += width(c, utf8) as u64;
     }
-    assert!(units == col, "{what}: column {col} is past the end of line {line} ({units} units)");
+    assert!(
+        units == col,
+        "{what}: column {col} is past the end of line {line} ({units} units)"
+    );
     start + l.len()
 }
 
@@ -332,10 +394,7 @@ fn check_ranges(v: &Value, text: &str, utf8: bool, what: &str) {
                     checked_offset(text, &sel["start"], utf8, what),
                     checked_offset(text, &sel["end"], utf8, what),
                 );
-                assert!(
-                    r0 <= s0 && s1 <= r1,
-                    "{what}: a selectionRange outside its range: {v}"
-                );
+                assert!(r0 <= s0 && s1 <= r1, "{what}: a selectionRange outside its range: {v}");
             }
             for x in m.values() {
                 check_ranges(x, text, utf8, what);
@@ -512,17 +571,17 @@ impl Client {
             text.replace_range(a..b, &insert);
             events.push(json!({"range": {"start": pos_json(s), "end": pos_json(e)}, "text": insert}));
         }
-        self.send_changes(events, text);
+        self.send_changes(&events, text);
     }
 
     fn replace(&mut self, new: String) {
         if self.text.is_none() {
             return;
         }
-        self.send_changes(vec![json!({"text": new})], new);
+        self.send_changes(&[json!({"text": new})], new);
     }
 
-    fn send_changes(&mut self, events: Vec<Value>, text: String) {
+    fn send_changes(&mut self, events: &[Value], text: String) {
         self.version += 1;
         let params = json!({"textDocument": {"uri": URI, "version": self.version}, "contentChanges": events});
         self.notify("textDocument/didChange", params.clone());
@@ -562,7 +621,10 @@ impl Client {
             match self.conn.receiver.recv_timeout(left) {
                 Ok(Message::Notification(n)) => self.on_notification(&n),
                 Ok(other) => panic!("unexpected message while waiting for diagnostics: {other:?}"),
-                Err(e) => panic!("diagnostics of version {} not published within {WAIT:?}: {e}", self.version),
+                Err(e) => panic!(
+                    "diagnostics of version {} not published within {WAIT:?}: {e}",
+                    self.version
+                ),
             }
         }
     }
@@ -592,7 +654,9 @@ impl Client {
                 match k % 8 {
                     0 => {}
                     1 => params["context"] = json!({"triggerKind": 1}),
-                    k => params["context"] = json!({"triggerKind": 2, "triggerCharacter": triggers[usize::from(k - 2)]}),
+                    k => {
+                        params["context"] = json!({"triggerKind": 2, "triggerCharacter": triggers[usize::from(k - 2)]})
+                    }
                 }
                 self.ask("textDocument/completion", params);
             }
@@ -632,10 +696,10 @@ impl Client {
             }
             Op::CodeAction(a, b, only) => {
                 let text = self.text.as_deref().unwrap_or("");
-                let (s, e) = (a.resolve(text, utf8), b.resolve(text, utf8));
+                let (start, end) = (a.resolve(text, utf8), b.resolve(text, utf8));
                 let mut params = json!({
                     "textDocument": {"uri": URI},
-                    "range": {"start": pos_json(s), "end": pos_json(e)},
+                    "range": {"start": pos_json(start), "end": pos_json(end)},
                     "context": {"diagnostics": []}
                 });
                 match only % 4 {
@@ -647,7 +711,11 @@ impl Client {
                 let v = self.ask("textDocument/codeAction", params);
                 if let (Some(text), Some(actions)) = (&self.text, v.as_array()) {
                     for action in actions {
-                        for list in action["edit"]["changes"].as_object().into_iter().flat_map(|m| m.values()) {
+                        for list in action["edit"]["changes"]
+                            .as_object()
+                            .into_iter()
+                            .flat_map(|m| m.values())
+                        {
                             edits(list.as_array().map_or(&[][..], Vec::as_slice), text, utf8, "codeAction");
                         }
                     }
@@ -717,7 +785,10 @@ libfuzzer_sys::fuzz_target!(|s: Session| {
         published: None,
     };
     if s.request_before_initialize {
-        let r = c.request("textDocument/hover", json!({"textDocument": {"uri": URI}, "position": pos_json((0, 0))}));
+        let r = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": pos_json((0, 0))}),
+        );
         assert!(
             matches!(r, Err((code, _)) if code == ErrorCode::ServerNotInitialized as i32),
             "a request before initialize: {r:?}"
