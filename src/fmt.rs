@@ -666,12 +666,13 @@ impl<'a> Printer<'a> {
     /// The offset of the next token at or after `pos`.
     fn skip_trivia(&self, mut pos: usize) -> usize {
         let bytes = self.src.as_bytes();
-        if pos == 0 && self.src.starts_with(BOM) {
-            pos = BOM.len_utf8();
-        }
         loop {
             match bytes.get(pos) {
                 Some(b' ' | b'\t' | b'\r' | b'\n') => pos += 1,
+                // The byte-order mark: the grammar takes it before `call`, after any
+                // blank lines and comments too; in a file that parses it is found
+                // nowhere else outside strings and comments.
+                Some(0xEF) if self.src[pos..].starts_with(BOM) => pos += BOM.len_utf8(),
                 Some(b'/') if bytes.get(pos + 1) == Some(&b'/') => {
                     // As the grammar reads it: to the line feed (a lone CR is part of it).
                     while !matches!(bytes.get(pos), None | Some(b'\n')) {
