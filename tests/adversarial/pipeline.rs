@@ -177,7 +177,7 @@ pub fn render_all(file: &SourceFile, d: &Diagnostic) {
     // but line feed and tab (and, with colour, callc's own ESC sequences).
     let drives_terminal = |s: &str, esc_ok: bool| {
         s.chars()
-            .any(|c| (c.is_control() && c != '\n' && c != '\t' && !(esc_ok && c == '\u{1b}')))
+            .any(|c| c.is_control() && c != '\n' && c != '\t' && !(esc_ok && c == '\u{1b}'))
     };
     for color in [false, true] {
         let human = render::human(file, d, color);
