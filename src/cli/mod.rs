@@ -256,6 +256,14 @@ fn lint_levels(matches: Option<&ArgMatches>) -> Result<LintLevels, String> {
     Ok(levels)
 }
 
+/// The lint levels of the command line and the input they apply to, or
+/// the exit code of a tool error (already reported).
+fn levels_and_input(path: &Path, matches: Option<&ArgMatches>) -> Result<(LintLevels, input::Input), ExitCode> {
+    let levels = lint_levels(matches).map_err(|e| tool_error(&e))?;
+    let read = input::read(path).map_err(|e| tool_error(&e))?;
+    Ok((levels, read))
+}
+
 fn use_color(choice: Color) -> bool {
     match choice {
         Color::Always => true,
@@ -467,15 +475,11 @@ fn checked_output(
     produce: impl FnOnce(&crate::ir::Spec) -> Result<Vec<emit::OutputFile>, emit::EmitError>,
     directory: bool,
 ) -> ExitCode {
-    let levels = match lint_levels(matches) {
-        Ok(l) => l,
-        Err(e) => return tool_error(&e),
+    let (levels, read) = match levels_and_input(path, matches) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let color = use_color(options.color);
-    let read = match input::read(path) {
-        Ok(r) => r,
-        Err(e) => return tool_error(&e),
-    };
     let input_id = read.id;
     let compiled = compile_input(read, &levels);
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
@@ -554,15 +558,11 @@ fn write_outputs(
 
 fn run_import(path: &Path, output: Option<&Path>, options: &CheckOptions, matches: Option<&ArgMatches>) -> ExitCode {
     // Lint levels apply to the importer's own warnings (W0302, W0303).
-    let levels = match lint_levels(matches) {
-        Ok(l) => l,
-        Err(e) => return tool_error(&e),
+    let (levels, read) = match levels_and_input(path, matches) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let color = use_color(options.color);
-    let read = match input::read(path) {
-        Ok(r) => r,
-        Err(e) => return tool_error(&e),
-    };
     let input_id = read.id;
     let name = read.name.clone();
     let (file, mut imported) = if read.too_large.is_some() {

@@ -63,8 +63,15 @@ class Spec:
         self.no_signal = signal_values[len(signals)] if len(signal_values) > len(signals) else None
         self.value_of_end = dict(zip(ends, end_values))
 
+    def branches(self, step: dict) -> list[dict]:
+        """The branches in force at a step (JSON format 2): its own, then every
+        global branch on a signal its own do not name."""
+        own = step["branches"]
+        named = {b["signal"] for b in own}
+        return own + [g for g in self.data["flow"]["global_branches"] if g["signal"] not in named]
+
     def target(self, step: dict, value: str) -> dict:
-        for b in step["branches"]:
+        for b in self.branches(step):
             if self.value_of_signal[b["signal"]] == value:
                 return b["target"]
         return step["next"]
@@ -79,8 +86,9 @@ class Spec:
                 raise LoopWithoutWait(step["id"])
             seen.add(step["id"])
             # A step with nothing to say waits with an empty response.
-            said.extend(step["say"] or ([""] if step["branches"] else []))
-            if step["branches"]:
+            waits = bool(self.branches(step))
+            said.extend(step["say"] or ([""] if waits else []))
+            if waits:
                 return said, step["id"], None
             target = step["next"]
         said.append(self.data["end"]["closing"])
@@ -194,7 +202,7 @@ async def check_project(project: Path, spec_json: Path) -> list[str]:
     # Every branch, the default successor and an unrelated signal, at every waiting step.
     for step_id, path in paths.items():
         step = spec.steps[step_id]
-        branched = [spec.value_of_signal[b["signal"]] for b in step["branches"]]
+        branched = [spec.value_of_signal[b["signal"]] for b in spec.branches(step)]
         unrelated = [v for v in spec.value_of_signal.values() if v not in branched][:1]
         for value in dict.fromkeys(branched + [spec.no_signal] + unrelated):
             try:
