@@ -489,3 +489,16 @@ fn many_diagnostics_quoting_huge_ids_make_one_bounded_publish() {
     s.hover_works();
     s.shutdown();
 }
+
+#[test]
+fn an_unknown_method_is_quoted_in_part() {
+    // The method name is the client's text: a 1 MB one made a 1 MB reply.
+    let mut s = Server::start();
+    let method = format!("callc/{}", "方法".repeat(200_000));
+    let id = s.send_request(&method, json!({}));
+    let (len, v) = s.wait("the reply to an unknown method", |v| v["id"] == id);
+    assert_eq!(v["error"]["code"], -32601, "{v}");
+    assert!(len < 4096, "a {len}-byte reply");
+    s.hover_works();
+    s.shutdown();
+}

@@ -330,7 +330,8 @@ impl Server<'_> {
             _ => error(
                 req.id,
                 ErrorCode::MethodNotFound,
-                format!("callc's language server does not handle `{}`", req.method),
+                // A method name is the client's text: quoted in part, like any diagnostic's.
+                crate::diagnostic::bound_text(format!("callc's language server does not handle `{}`", req.method)),
             ),
         }
     }
