@@ -163,7 +163,7 @@ impl std::fmt::Write for SpanlessDigest {
     }
 }
 
-/// FNV-1a, 64 bits: a second hash independent of SipHash, so that the two
+/// FNV-1a, 64 bits: a second hash independent of `SipHash`, so that the two
 /// digests together are 128 bits.
 struct Fnv1a(u64);
 
