@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use callc::ast::FlowItem;
@@ -128,4 +129,36 @@ fn words_that_look_like_the_flow_keyword_are_not_cut() {
     }
     // The real flow of the second is cut after each of its steps.
     assert_eq!(callc::syntax::pieces_used(sources[1], 1), 2);
+}
+
+/// One step of thousands of statements (a dense spec): its body is cut
+/// between statements and parsed part by part, with the same result.
+#[test]
+fn a_large_step_is_cut_between_its_statements() {
+    let mut body = String::new();
+    for i in 0..3000 {
+        match i % 5 {
+            0 => {
+                let _ = write!(body, "    say \"第{i}句😀，带“引号”和 {{callee.name}}\"\r\n");
+            }
+            1 => {
+                let _ = write!(body, "    // 注释 {i} say next on\r\n    on 忙 -> s{}\r\n", i % 3);
+            }
+            2 => body.push_str("    allow empty_text\r\n    say \"\"\r\n"),
+            3 => body.push_str("    say \"\"\"\r\n      多行\r\n      say \"不是语句\"\r\n    \"\"\"\r\n"),
+            _ => body.push_str("    say \"end\" on 闲 -> end\r\n"),
+        }
+    }
+    let source = format!(
+        "call t {{\r\n  locale \"zh-CN\"\r\n  caller a {{ name \"李明\" }}\r\n  callee b {{ name \"张强\" }}\r\n  \
+         signal 忙 \"忙\"\r\n  signal 闲 \"闲\"\r\n  flow {{\r\n    step s0 {{ say \"开场\" }}\r\n    step s1 {{\r\n{body}    next s2 }}\r\n    \
+         step s2 {{ say \"再见\" -> end }}\r\n  }}\r\n  end {{ closing \"再见\" }}\r\n}}\r\n"
+    );
+    let parts = callc::syntax::step_parts_used(&source, 4096);
+    // (A statement every 4 KiB: the body is about 100 KB.)
+    assert!(parts >= 3, "the large step was parsed in {parts} parts");
+    for piece in [1, 300, 4096, 64 * 1024] {
+        let (whole, pieces) = both(&source, piece);
+        assert!(whole == pieces, "differs in pieces of {piece} bytes");
+    }
 }

@@ -27,6 +27,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::signal | Rule::kw_signal => "`signal`",
         Rule::flow | Rule::kw_flow => "`flow`",
         Rule::flow_items => "`step`",
+        Rule::step_items => "`say`",
         Rule::step | Rule::kw_step => "`step`",
         Rule::say | Rule::kw_say => "`say`",
         Rule::next | Rule::kw_next => "`next`",

@@ -63,6 +63,32 @@ pub fn flow_items(
     Some(())
 }
 
+/// Lowers the pairs of a `step_items` parse (a piece of one large step's
+/// body that starts at `at`), appending its statements and comments.
+pub fn step_items(
+    pairs: Pairs<'_, Rule>,
+    at: Positions,
+    diags: &mut Collector,
+    items: &mut Vec<StepItem>,
+    comments: &mut Vec<Comment>,
+) -> Option<()> {
+    let mut cx = Lower {
+        diags,
+        comments: std::mem::take(comments),
+        at,
+    };
+    let top = pairs.into_iter().next()?;
+    let kids = cx.children(top);
+    items.reserve(kids.len());
+    for p in kids {
+        if let Some(item) = cx.step_item(p) {
+            items.push(item);
+        }
+    }
+    *comments = cx.comments;
+    Some(())
+}
+
 /// Where the text a parse saw sits in the file: callc parses a large flow
 /// in pieces (see [`super::parse`]), so a pair's offsets are moved by the
 /// start of its piece (`base`), or, in the parse of everything around the
@@ -94,6 +120,12 @@ impl Positions {
     /// The text parsed is the file with `gap` bytes removed at byte `cut`.
     pub fn around(cut: usize, gap: usize) -> Self {
         Self { base: 0, cut, gap }
+    }
+
+    /// The text parsed starts at byte `base` of the file, with `gap` bytes
+    /// removed at byte `cut` of the text parsed (a large step's body).
+    pub fn piece_around(base: usize, cut: usize, gap: usize) -> Self {
+        Self { base, cut, gap }
     }
 
     /// A position where something starts (at the cut: after it).
@@ -385,28 +417,11 @@ impl Lower<'_> {
             match p.as_rule() {
                 Rule::line_string | Rule::block_string => title = Some(self.text(&p)),
                 Rule::covers => covers = self.covers(p),
-                Rule::say => {
-                    let kids = self.children(p);
-                    if let Some(s) = kids.first() {
-                        items.push(StepItem::Say(self.text(s)));
+                _ => {
+                    if let Some(item) = self.step_item(p) {
+                        items.push(item);
                     }
                 }
-                Rule::next | Rule::goto => {
-                    let arrow = p.as_rule() == Rule::goto;
-                    let sp = span(&p, self.at);
-                    let kids = self.children(p);
-                    if let Some(t) = kids.into_iter().next() {
-                        let target = self.target(t);
-                        items.push(StepItem::Next(Transition {
-                            arrow,
-                            target,
-                            span: sp,
-                        }));
-                    }
-                }
-                Rule::branch => items.push(StepItem::Branch(self.branch(p))),
-                Rule::lint_attr => items.push(StepItem::Lint(self.lint(p))),
-                _ => {}
             }
         }
         Step {
@@ -415,6 +430,32 @@ impl Lower<'_> {
             covers,
             items,
             span: sp,
+        }
+    }
+
+    /// One statement of a step: `say`, `next`, `->`, `on … -> …`, a lint attribute.
+    fn step_item(&mut self, p: Pair<'_, Rule>) -> Option<StepItem> {
+        match p.as_rule() {
+            Rule::say => {
+                let kids = self.children(p);
+                kids.first().map(|s| StepItem::Say(self.text(s)))
+            }
+            Rule::next | Rule::goto => {
+                let arrow = p.as_rule() == Rule::goto;
+                let sp = span(&p, self.at);
+                let kids = self.children(p);
+                kids.into_iter().next().map(|t| {
+                    let target = self.target(t);
+                    StepItem::Next(Transition {
+                        arrow,
+                        target,
+                        span: sp,
+                    })
+                })
+            }
+            Rule::branch => Some(StepItem::Branch(self.branch(p))),
+            Rule::lint_attr => Some(StepItem::Lint(self.lint(p))),
+            _ => None,
         }
     }
 

@@ -72,6 +72,16 @@ pub fn pieces_used(source: &str, piece: usize) -> usize {
         .map_or(0, |plan| plan.pieces.len())
 }
 
+/// How many parts the large steps of `source` were parsed in (0: no step
+/// was cut, or the cut parse failed), for tests that must know.
+#[doc(hidden)]
+#[must_use]
+pub fn step_parts_used(source: &str, piece: usize) -> usize {
+    split::plan(source, piece)
+        .filter(|plan| parse_planned(source, plan).is_some())
+        .map_or(0, |plan| plan.steps.iter().map(|s| s.parts.len()).sum())
+}
+
 /// Parses the file around the flow's body, then the body piece by piece,
 /// each lowered while its tokens are still in the cache. `None` when any
 /// part does not parse: the caller parses the whole file for the error.
@@ -86,10 +96,36 @@ fn parse_planned(source: &str, plan: &split::Plan) -> Option<(Option<ast::File>,
         ast::CallItem::Flow(f) if f.span.start < cut && f.span.end > end && f.items.is_empty() => Some(f),
         _ => None,
     })?;
-    for piece in &plan.pieces {
-        let pairs = CallParser::parse(Rule::flow_items, &source[piece.clone()]).ok()?;
-        let at = lower::Positions::piece(piece.start);
+    let mut cuts = plan.steps.iter().peekable();
+    for (k, piece) in plan.pieces.iter().enumerate() {
+        let Some(cut) = cuts.next_if(|c| c.piece == k) else {
+            let pairs = CallParser::parse(Rule::flow_items, &source[piece.clone()]).ok()?;
+            let at = lower::Positions::piece(piece.start);
+            lower::flow_items(pairs, at, &mut diags, &mut flow.items, &mut file.comments)?;
+            continue;
+        };
+        // The piece without the large step's body, then the body part by part.
+        let text = [&source[piece.start..cut.body.start], &source[cut.body.end..piece.end]].concat();
+        let pairs = CallParser::parse(Rule::flow_items, &text).ok()?;
+        let at = lower::Positions::piece_around(piece.start, cut.body.start - piece.start, cut.body.len());
+        let before = flow.items.len();
         lower::flow_items(pairs, at, &mut diags, &mut flow.items, &mut file.comments)?;
+        let step = flow.items[before..].iter_mut().find_map(|item| match item {
+            ast::FlowItem::Step(s)
+                if s.span.start < cut.body.start && s.span.end > cut.body.end && s.items.is_empty() =>
+            {
+                Some(s)
+            }
+            _ => None,
+        })?;
+        for part in &cut.parts {
+            let pairs = CallParser::parse(Rule::step_items, &source[part.clone()]).ok()?;
+            let at = lower::Positions::piece(part.start);
+            lower::step_items(pairs, at, &mut diags, &mut step.items, &mut file.comments)?;
+        }
+    }
+    if cuts.next().is_some() {
+        return None;
     }
     file.comments.sort_by_key(|c| c.span.start);
     Some(finish(Some(file), diags))

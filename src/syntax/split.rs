@@ -12,6 +12,13 @@
 //! escapes, comments) and nothing else; [`super::parse`] checks the result:
 //! when any piece does not parse, the whole file is parsed again in one go,
 //! so errors are always reported from the one-piece parse.
+//!
+//! A step is the smallest thing a flow piece holds, so a single step of a
+//! few megabytes would be one piece: such a step's body (from its first
+//! statement to the end of its last) is cut too, before a statement
+//! keyword (`say`, `next`, `on`, `allow`, `warn`, `deny`) about every
+//! `chunk` bytes; its flow piece is parsed with the body left out, and the
+//! body's parts are parsed as `step_items`.
 
 use std::ops::Range;
 
@@ -22,7 +29,24 @@ pub struct Plan {
     pub body: Range<usize>,
     /// Consecutive ranges covering `body`, each ending after a step.
     pub pieces: Vec<Range<usize>>,
+    /// Large steps whose bodies are cut as well, in order.
+    pub steps: Vec<StepCut>,
 }
+
+/// One large step's body and its parts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct StepCut {
+    /// The index in [`Plan::pieces`] of the piece that holds the step.
+    pub piece: usize,
+    /// From the step's first statement to its closing `}`.
+    pub body: Range<usize>,
+    /// Consecutive ranges covering `body`, each starting with a statement
+    /// (or with the spaces and comments before one).
+    pub parts: Vec<Range<usize>>,
+}
+
+/// Words that start a statement in a step.
+const STATEMENT_WORDS: [&[u8]; 6] = [b"say", b"next", b"on", b"allow", b"warn", b"deny"];
 
 /// The plan for `src`, or `None` when it has no flow body longer than
 /// `chunk` bytes (or the scan finds something the grammar would refuse).
@@ -38,6 +62,15 @@ pub fn plan(src: &str, chunk: usize) -> Option<Plan> {
     let mut pieces: Vec<Range<usize>> = Vec::new();
     // Whether the last word at depth 1 was the keyword `flow`.
     let mut after_flow_keyword = false;
+    // The step whose body is being read (depth 3): its first statement and
+    // the parts cut so far.
+    let mut step_first: Option<usize> = None;
+    // Whether the last token in a step's body wants an operand next (`next`,
+    // `on`, `->`, …): a keyword there is an id (`next on`), not a statement.
+    let mut operand_next = false;
+    let mut part_start = 0;
+    let mut parts: Vec<Range<usize>> = Vec::new();
+    let mut steps: Vec<StepCut> = Vec::new();
     while i < b.len() {
         let c = b[i];
         match c {
@@ -56,6 +89,22 @@ pub fn plan(src: &str, chunk: usize) -> Option<Plan> {
             first = Some(i);
             piece_start = i;
         }
+        if in_flow && depth == 3 && c != b'}' {
+            match step_first {
+                None => {
+                    step_first = Some(i);
+                    part_start = i;
+                }
+                // Cut just before the keyword: the spaces and comments
+                // before it stay with the statement they follow, as pest
+                // takes them into that statement's span.
+                Some(_) if i - part_start >= chunk && !operand_next && starts_statement(&b[i..]) => {
+                    parts.push(part_start..i);
+                    part_start = i;
+                }
+                Some(_) => {}
+            }
+        }
         let start = i;
         match c {
             b'"' => i = skip_string(b, i)?,
@@ -69,6 +118,22 @@ pub fn plan(src: &str, chunk: usize) -> Option<Plan> {
             b'}' => {
                 depth = depth.checked_sub(1)?;
                 i += 1;
+                if in_flow && depth == 2 {
+                    // A step's body ends: cut it too when it is large.
+                    // The body runs to the `}`, spaces included (see above).
+                    if let Some(first_statement) = step_first.take()
+                        && start - first_statement >= 4 * chunk
+                        && !parts.is_empty()
+                    {
+                        parts.push(part_start..start);
+                        steps.push(StepCut {
+                            piece: pieces.len(),
+                            body: first_statement..start,
+                            parts: std::mem::take(&mut parts),
+                        });
+                    }
+                    parts.clear();
+                }
                 if in_flow && depth == 2 && i - piece_start >= chunk {
                     // A step closed: a piece may end here.
                     pieces.push(piece_start..i);
@@ -80,7 +145,7 @@ pub fn plan(src: &str, chunk: usize) -> Option<Plan> {
                     if piece_start < last_end {
                         pieces.push(piece_start..last_end);
                     }
-                    return (pieces.len() > 1).then_some(Plan { body, pieces });
+                    return (pieces.len() > 1 || !steps.is_empty()).then_some(Plan { body, pieces, steps });
                 }
             }
             _ if is_word_byte(c) => {
@@ -94,6 +159,12 @@ pub fn plan(src: &str, chunk: usize) -> Option<Plan> {
             last_end = i;
         }
         after_flow_keyword = depth == 1 && &b[start..i] == b"flow";
+        if in_flow && depth == 3 {
+            operand_next = matches!(
+                &b[start..i],
+                b"say" | b"next" | b"on" | b"allow" | b"warn" | b"deny" | b">" | b"-" | b"("
+            );
+        }
     }
     None
 }
@@ -127,6 +198,16 @@ fn skip_string(b: &[u8], i: usize) -> Option<usize> {
 
 /// Bytes of words (ids and keywords): ASCII letters, digits, `_`, and every
 /// byte of a non-ASCII character (ids may be Chinese).
+/// Whether `rest` starts with a statement keyword followed by a space.
+fn starts_statement(rest: &[u8]) -> bool {
+    STATEMENT_WORDS.iter().any(|w| {
+        rest.starts_with(w)
+            && rest
+                .get(w.len())
+                .is_some_and(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+    })
+}
+
 fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
