@@ -159,6 +159,7 @@ pub fn check_with(
     let mut cx = Checker {
         diags,
         suggestion_work: MAX_SUGGESTION_WORK,
+        comments: &file.comments,
         ..Checker::default()
     };
     let spec = cx.spec(&file.call);
@@ -186,6 +187,8 @@ pub(crate) struct Spans {
 #[derive(Default)]
 struct Checker<'a> {
     diags: diags::Diags,
+    /// The file's comments: a fix must not remove one.
+    comments: &'a [ast::Comment],
     suggestions: usize,
     /// What is left of [`MAX_SUGGESTION_WORK`].
     suggestion_work: usize,
@@ -826,17 +829,35 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// What to remove to take item `k` (not the first) out of a
+    /// comma-separated list: the comma before it with the item, or the item
+    /// with the comma after it; `None` when either way would remove a comment.
+    fn list_item_removal(&self, items: &[ast::Ident], k: usize) -> Option<Span> {
+        let holds_comment = |from: usize, to: usize| {
+            let i = self.comments.partition_point(|c| c.span.start < from);
+            self.comments.get(i).is_some_and(|c| c.span.start < to)
+        };
+        let item = items[k].span;
+        let before = Span::new(items[k.checked_sub(1)?].span.end, item.end);
+        if !holds_comment(before.start, before.end) {
+            return Some(before);
+        }
+        let after = Span::new(item.start, items.get(k + 1)?.span.start);
+        (!holds_comment(after.start, after.end)).then_some(after)
+    }
+
     fn covers(&mut self, covers: &[ast::Ident], names: &Index<'_>, ctx: &dyn Display) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
-        for c in covers {
+        for (k, c) in covers.iter().enumerate() {
             if let Some(first) = seen.get(c.name.as_str()) {
-                self.diags.push(
-                    Diagnostic::new(Code::E0105, c.span, format!("`{}` is listed twice in `covers`", c.name))
-                        .label("listed again here")
-                        .with_secondary(*first, "first listed here")
-                        .fix(c.span, ""),
-                );
+                let mut d = Diagnostic::new(Code::E0105, c.span, format!("`{}` is listed twice in `covers`", c.name))
+                    .label("listed again here")
+                    .with_secondary(*first, "first listed here");
+                if let Some(span) = self.list_item_removal(covers, k) {
+                    d = d.fix(span, "");
+                }
+                self.diags.push(d);
                 continue;
             }
             seen.insert(&c.name, c.span);
