@@ -210,3 +210,28 @@ fn mermaid_labels_escape_every_control_character_and_quote() {
     assert!(out.contains("NUL\\u{0} SOH\\u{1} ESC\\u{1B} DEL\\u{7F} NEL\\u{85} RLO\\u{202E} #quot;引号#quot; \\反斜杠\\ #lt;b#gt;#amp;amp;#lt;/b#gt; #35;1 #124; #96;code#96; 全角：＂ＡＢ＂ 😀👨"), "{out}");
     assert!(out.contains("客户\\u{0}挂断\\u{7}了 #quot;再见#quot;"), "{out}");
 }
+
+/// A locale is one reading everywhere, case-insensitive as BCP 47 says:
+/// `ZH-cn` drew English words while the Markdown target wrote Chinese.
+#[test]
+fn the_locale_is_read_the_same_way_by_every_output() {
+    let text = std::fs::read_to_string("specs/taishan_renewal.call").unwrap();
+    for (locale, chinese) in [
+        ("zh-CN", true),
+        ("ZH-CN", true),
+        ("Zh-Hant-TW", true),
+        ("zhx", false),
+        ("en", false),
+    ] {
+        let source = text.replacen("locale \"zh-CN\"", &format!("locale \"{locale}\""), 1);
+        let c = callc::compile("t.call", source.as_bytes(), &callc::check::LintLevels::default());
+        let spec = c
+            .spec_if_ok()
+            .unwrap_or_else(|| panic!("{locale}: {:?}", c.diagnostics.first()));
+        let graph = callc::emit::graph::emit(spec, callc::emit::graph::Format::Mermaid);
+        let markdown = &callc::emit::emit(callc::emit::Target::Markdown, spec)[0].contents;
+        assert_eq!(graph.contains("开始"), chinese, "{locale}: graph");
+        assert_eq!(markdown.contains("电话拨打方"), chinese, "{locale}: markdown");
+        assert_eq!(spec.language() == callc::ir::Language::Chinese, chinese, "{locale}");
+    }
+}

@@ -30,7 +30,7 @@ struct Words {
 }
 
 fn words(locale: &str) -> Words {
-    if locale.starts_with("zh") {
+    if crate::ir::Language::of(locale) == crate::ir::Language::Chinese {
         Words {
             start: "开始",
             end: "结束",

@@ -167,8 +167,10 @@ pub const EN: Layout = Layout {
 /// reference document's titles, every other locale the English ones.
 #[must_use]
 pub fn layout(locale: &str) -> &'static Layout {
-    let language = locale.split(['-', '_']).next().unwrap_or_default();
-    if language.eq_ignore_ascii_case("zh") { &ZH } else { &EN }
+    match ir::Language::of(locale) {
+        ir::Language::Chinese => &ZH,
+        ir::Language::English => &EN,
+    }
 }
 
 /// The Markdown role prompts, as one file `ID.md`.

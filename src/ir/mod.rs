@@ -182,7 +182,37 @@ impl Target {
     }
 }
 
+/// The language generated text is written in, from the spec's locale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// `zh`, with any region or script (`zh-CN`, `zh-Hant-TW`, `ZH-cn`).
+    Chinese,
+    /// Every other locale.
+    English,
+}
+
+impl Language {
+    /// The language of a BCP 47 locale: its primary subtag, compared without
+    /// regard to case (BCP 47 tags are case-insensitive). The one place
+    /// callc reads a locale.
+    #[must_use]
+    pub fn of(locale: &str) -> Self {
+        let primary = locale.split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("zh") {
+            Language::Chinese
+        } else {
+            Language::English
+        }
+    }
+}
+
 impl Spec {
+    /// The language of the spec's generated text (see [`Language::of`]).
+    #[must_use]
+    pub fn language(&self) -> Language {
+        Language::of(&self.locale)
+    }
+
     /// Every branch in force at step `i`: its own, then the global ones it
     /// does not override. O(own + global).
     pub fn branches_at(&self, i: usize) -> impl Iterator<Item = &Branch> + '_ {
