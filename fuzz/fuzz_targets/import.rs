@@ -11,7 +11,6 @@
 
 #![no_main]
 
-use callc::check::LintLevels;
 use callc::emit::json;
 
 #[path = "../../tests/adversarial/pipeline.rs"]
@@ -35,27 +34,11 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     // The name follows the length, so the input's bytes stay pure Markdown.
     let name = NAMES.get(data.len() % (2 * NAMES.len())).copied();
     let imported = callc::import::import_named(&markdown, name);
-    pipeline::check_diagnostics(&markdown, &imported.diagnostics, "import");
-    let file = callc::source::SourceFile::new("input.md", markdown.as_str());
-    for d in pipeline::sample(&imported.diagnostics, 2000) {
-        pipeline::render_all(&file, d);
-    }
     assert!(
         !(imported.has_errors() && imported.call.is_some()),
         "import reported an error and still wrote a .call file"
     );
-    if let Some(call) = &imported.call {
-        let c = callc::compile("imported.call", call.as_bytes(), &LintLevels::default());
-        pipeline::check_diagnostics(&c.file.text, &c.diagnostics, "imported");
-        let syntax: Vec<_> = c
-            .diagnostics
-            .iter()
-            .filter(|d| matches!(d.code.as_str(), "E0001" | "E0002" | "E0003"))
-            .collect();
-        assert!(
-            syntax.is_empty(),
-            "import wrote a file with a syntax error: {syntax:?}\n{call}"
-        );
+    if let Some(c) = pipeline::imported_checks(&markdown, &imported) {
         for d in pipeline::sample(&c.diagnostics, 20) {
             pipeline::render_all(&c.file, d);
         }

@@ -46,21 +46,7 @@ pub fn flow_items(
     items: &mut Vec<FlowItem>,
     comments: &mut Vec<Comment>,
 ) -> Option<()> {
-    let mut cx = Lower {
-        diags,
-        comments: std::mem::take(comments),
-        at,
-    };
-    let top = pairs.into_iter().next()?;
-    let kids = cx.children(top);
-    items.reserve(kids.len());
-    for p in kids {
-        if let Some(item) = cx.flow_item(p) {
-            items.push(item);
-        }
-    }
-    *comments = cx.comments;
-    Some(())
+    append_piece(pairs, at, diags, items, comments, Lower::flow_item)
 }
 
 /// Lowers the pairs of a `step_items` parse (a piece of one large step's
@@ -72,6 +58,19 @@ pub fn step_items(
     items: &mut Vec<StepItem>,
     comments: &mut Vec<Comment>,
 ) -> Option<()> {
+    append_piece(pairs, at, diags, items, comments, Lower::step_item)
+}
+
+/// A piece's children lowered one by one with `item`, appended to `items`;
+/// the piece's comments appended to `comments`.
+fn append_piece<'d, T>(
+    pairs: Pairs<'_, Rule>,
+    at: Positions,
+    diags: &'d mut Collector,
+    items: &mut Vec<T>,
+    comments: &mut Vec<Comment>,
+    item: impl Fn(&mut Lower<'d>, Pair<'_, Rule>) -> Option<T>,
+) -> Option<()> {
     let mut cx = Lower {
         diags,
         comments: std::mem::take(comments),
@@ -81,8 +80,8 @@ pub fn step_items(
     let kids = cx.children(top);
     items.reserve(kids.len());
     for p in kids {
-        if let Some(item) = cx.step_item(p) {
-            items.push(item);
+        if let Some(i) = item(&mut cx, p) {
+            items.push(i);
         }
     }
     *comments = cx.comments;

@@ -123,24 +123,32 @@ pub fn fmt_invariants(c: &callc::Compiled) {
 /// `.call` text it writes has no syntax error.
 pub fn import(markdown: &str) {
     let imported = callc::import::import(markdown);
+    imported_checks(markdown, &imported);
+}
+
+/// The invariants of one import of `markdown` (shared with the `import`
+/// fuzz target): its diagnostics are sound and render, and the `.call`
+/// text it writes compiles with no syntax error; that compilation is
+/// returned for further checks.
+pub fn imported_checks(markdown: &str, imported: &callc::import::Imported) -> Option<callc::Compiled> {
     check_diagnostics(markdown, &imported.diagnostics, "import");
     let file = SourceFile::new("input.md", markdown);
     for d in sample(&imported.diagnostics, 2000) {
         render_all(&file, d);
     }
-    if let Some(call) = &imported.call {
-        let c = callc::compile("imported.call", call.as_bytes(), &LintLevels::default());
-        check_diagnostics(&c.file.text, &c.diagnostics, "imported");
-        let syntax: Vec<&Diagnostic> = c
-            .diagnostics
-            .iter()
-            .filter(|d| matches!(d.code.as_str(), "E0001" | "E0002" | "E0003"))
-            .collect();
-        assert!(
-            syntax.is_empty(),
-            "import wrote a file with a syntax error: {syntax:?}\n{call}"
-        );
-    }
+    let call = imported.call.as_ref()?;
+    let c = callc::compile("imported.call", call.as_bytes(), &LintLevels::default());
+    check_diagnostics(&c.file.text, &c.diagnostics, "imported");
+    let syntax: Vec<&Diagnostic> = c
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.code.as_str(), "E0001" | "E0002" | "E0003"))
+        .collect();
+    assert!(
+        syntax.is_empty(),
+        "import wrote a file with a syntax error: {syntax:?}\n{call}"
+    );
+    Some(c)
 }
 
 /// Every span lies inside `text` on character boundaries, and the
