@@ -96,12 +96,6 @@ impl FlowGraph {
         }
     }
 
-    /// The number of steps (nodes `0..steps`).
-    #[must_use]
-    pub fn steps(&self) -> usize {
-        self.steps
-    }
-
     fn nodes(&self) -> usize {
         self.offsets.len() - 1
     }
