@@ -5,6 +5,8 @@
 //!
 //! `cargo bench --bench lsp`; numbers and machine in docs/performance.md.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 /// The `callc` binary's allocator, so the numbers are the ones users get.

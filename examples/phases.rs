@@ -12,6 +12,8 @@
 //! (pest and lowering), `check` (everything `callc check` does).
 //! `phases SIZE write FILE` writes the generated spec instead.
 
+// An example reads its arguments and prints (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 /// The `callc` binary's allocator, so the numbers are the ones users get.

@@ -14,6 +14,8 @@
 //! starting with `#` are comments. `ADVERSARIAL_BLESS=1 cargo test --test
 //! adversarial` rewrites the files: read every change before keeping it.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "adversarial/pipeline.rs"]

@@ -8,6 +8,8 @@
 //! Every run goes through a watchdog (120 s, then the child is killed and the
 //! test fails): a guard against hangs, not a speed assertion.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::ffi::OsStr;

@@ -1,6 +1,8 @@
 //! The specs the benchmarks generate are valid and clean, so the benchmarks
 //! measure the normal path, not error reporting.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../benches/support/generate.rs"]

@@ -3,6 +3,9 @@
 //! nothing else. Its snapshot shows the source and the rendered diagnostics
 //! together, so a reviewer sees what a user sees.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
+
 use std::collections::BTreeSet;
 
 use callc::check::LintLevels;

@@ -1,6 +1,8 @@
 //! The command line as users meet it: exit codes, every `--format`, lint
 //! level flags, colour, `explain`, `build` and `schema`.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;

@@ -5,6 +5,8 @@
 //! imported (warnings allowed), 1 for E0301 (nothing written), 2 for usage
 //! and IO problems.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::{Command, Output};

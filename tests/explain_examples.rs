@@ -4,6 +4,8 @@
 //! The import codes (03xx) show Markdown instead; tests/import.rs checks
 //! their ```` ```markdown ```` examples.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;

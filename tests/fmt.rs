@@ -4,6 +4,8 @@
 //! every fixture that parses and generated inputs, syntax errors, and the
 //! command line (`--check`, directories, standard input).
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;

@@ -2,6 +2,8 @@
 //! flow appears in the picture, the DOT is accepted by Graphviz, and the
 //! Mermaid of every spec is snapshotted.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use callc::check::LintLevels;

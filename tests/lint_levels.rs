@@ -1,6 +1,8 @@
 //! Lint levels in a spec (`allow`/`warn`/`deny`, scoped to the enclosing
 //! block) and on the command line (`LintLevels`), and how they combine.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use callc::check::LintLevels;

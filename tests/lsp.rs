@@ -2,6 +2,8 @@
 //! every feature, with Chinese text and emoji before the positions involved,
 //! in UTF-16 (the protocol's default) and UTF-8 (when the client offers it).
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

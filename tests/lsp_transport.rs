@@ -9,6 +9,8 @@
 //! `tests/lsp.rs` tests the features in-process; this file needs the real
 //! standard input and output, so it runs `callc lsp`.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;

@@ -2,6 +2,8 @@
 //! destroys a user's file (docs/reliability.md, "Writing outputs"). Each
 //! test reproduces a way callc once lost or damaged a file.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;

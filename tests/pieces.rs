@@ -4,6 +4,8 @@
 //! fixture in the repository, cut as small as possible and a little larger,
 //! with CRLF line ends, and with comments at every cut.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Write as _;

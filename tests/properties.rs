@@ -15,6 +15,8 @@
 //! 256 cases per property (about 3 s in a debug build); `PROPTEST_CASES`
 //! overrides it for a longer run.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;

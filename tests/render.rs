@@ -1,6 +1,8 @@
 //! The terminal renderer: carets line up under the labelled text however
 //! wide the characters before it are (CJK, emoji, full-width forms).
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use callc::check::LintLevels;

@@ -4,6 +4,8 @@
 //! order; flow the layout has no place for is written as notes; every spec
 //! in specs/ is snapshotted.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use callc::check::LintLevels;

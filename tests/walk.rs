@@ -2,6 +2,8 @@
 //! cannot: a spec behind a symbolic link, a broken link, a FIFO, a path
 //! too long to open, a file name that is not UTF-8.
 
+// Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::ffi::OsStr;

@@ -245,16 +245,12 @@ mod tests {
 
     #[test]
     fn a_did_you_mean_becomes_a_related_diagnostic_and_a_fix() {
-        let src = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/check/E0102_unknown_next.call"
-        ))
-        .expect("fixture");
+        let src = include_str!("../../tests/fixtures/check/E0102_unknown_next.call");
         let c = crate::compile("t.call", src.as_bytes(), &crate::check::LintLevels::default());
         let d = c.diagnostics.iter().find(|d| d.code == Code::E0102).expect("E0102");
-        let lines = LineIndex::new(&src);
+        let lines = LineIndex::new(src);
         let map = Map {
-            text: &src,
+            text: src,
             lines: &lines,
             encoding: Encoding::Utf16,
         };

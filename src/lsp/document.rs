@@ -169,9 +169,8 @@ mod tests {
 
     #[test]
     fn the_last_parse_survives_a_broken_edit() {
-        let src =
-            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/taishan_renewal.call")).expect("spec");
-        let mut d = doc(&src);
+        let src = include_str!("../../specs/taishan_renewal.call");
+        let mut d = doc(src);
         assert!(d.snapshot().analysis.parsed());
         d.apply(
             2,

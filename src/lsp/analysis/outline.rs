@@ -230,9 +230,8 @@ mod tests {
 
     #[test]
     fn the_reference_spec_has_the_expected_shape() {
-        let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/taishan_renewal.call"))
-            .expect("reference spec");
-        let (file, _) = crate::syntax::parse(&src);
+        let src = include_str!("../../../specs/taishan_renewal.call");
+        let (file, _) = crate::syntax::parse(src);
         let root = outline(&file.expect("parses"));
         assert_eq!(root.name, "taishan_renewal");
         assert_eq!(root.kind, NodeKind::Call);
