@@ -85,6 +85,9 @@ fn clippy_forbids_io_in_the_core() {
         "\"std::println\"",
         "\"std::eprintln\"",
     ] {
-        assert!(config.contains(needle), "clippy.toml no longer forbids {needle} in the core");
+        assert!(
+            config.contains(needle),
+            "clippy.toml no longer forbids {needle} in the core"
+        );
     }
 }

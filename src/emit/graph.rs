@@ -176,6 +176,85 @@ fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
     (nodes, edges)
 }
 
+/// Every field of the IR and what this target does with it, as patterns the
+/// compiler checks: a field added to the IR fails to compile here until the
+/// flow picture says what it does with it (docs/ARCHITECTURE.md, "How to add a
+/// statement").
+#[rustfmt::skip]
+const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, &ir::Concern, &ir::Signal, &ir::EndCondition) = |
+    ir::Spec {
+        id: _,              // the DOT graph's name
+        title: _,           // the picture is the flow only
+        locale: _,          // its words (`words`)
+        caller: _,          // the flow only
+        callee: _,          // the flow only
+        concerns: _,        // the `covers` line of a step
+        signals: _,         // edge labels
+        opening: _,         // the flow only
+        steps: _,           // nodes and edges
+        global_branches: _, // the "any step" node
+        faq: _,             // the flow only
+        ends: _,            // end nodes
+        closing: _,         // the flow only
+    },
+    ir::Party {
+        id: _,         // the flow only
+        name: _,       // the flow only
+        gender: _,     // the flow only
+        age: _,        // the flow only
+        org: _,        // the flow only
+        role: _,       // the flow only
+        persona: _,    // the flow only
+        task: _,       // the flow only
+        knows: _,      // the flow only
+        background: _, // the flow only
+        behavior: _,   // the flow only
+        style: _,      // the flow only
+    },
+    ir::Style {
+        note: _,   // the flow only
+        avoid: _,  // the flow only
+        prefer: _, // the flow only
+    },
+    ir::Step {
+        id: _,            // the node's name
+        title: _,         // the node's label
+        lines: _,         // the flow only
+        covers: _,        // the node's label
+        next: _,          // an edge
+        next_explicit: _, // an edge either way
+        branches: _,      // labelled edges
+        overrides: _,     // the own branch is the edge drawn
+    },
+    ir::Branch {
+        signal: _, // the edge's label
+        target: _, // the edge's head
+        global: _, // which list holds it
+    },
+    ir::Qa {
+        id: _,        // the flow only
+        questions: _, // the flow only
+        answer: _,    // the flow only
+        covers: _,    // the flow only
+    },
+    ir::Concern {
+        id: _,       // the `covers` line
+        priority: _, // the flow only
+        text: _,     // the flow only
+        steps: _,    // the flow only
+        faq: _,      // the flow only
+    },
+    ir::Signal {
+        id: _,          // edge labels
+        description: _, // the flow only
+    },
+    ir::EndCondition {
+        id: _,     // the end node's label
+        caller: _, // the flow only
+        callee: _, // the flow only
+    },
+| {};
+
 /// The flow in the given format.
 #[must_use]
 pub fn emit(spec: &ir::Spec, format: Format) -> String {

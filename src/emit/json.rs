@@ -260,9 +260,15 @@ fn target(spec: &ir::Spec, t: ir::Target) -> Target {
 }
 
 fn branch(spec: &ir::Spec, b: &ir::Branch) -> Branch {
+    // The branch's place (own or global) is the list it is written in.
+    let ir::Branch {
+        signal,
+        target: to,
+        global: _,
+    } = b;
     Branch {
-        signal: spec.signals[b.signal].id.clone(),
-        target: target(spec, b.target),
+        signal: spec.signals[*signal].id.clone(),
+        target: target(spec, *to),
     }
 }
 
@@ -276,103 +282,184 @@ fn entries(list: &[(String, String)]) -> Vec<Entry> {
 }
 
 /// The JSON model of a checked spec.
+///
+/// Every IR struct is destructured in full (here and in every emitter), so
+/// that a field added to the IR fails to compile until each target says
+/// what it does with it.
 #[must_use]
 pub fn model(spec: &ir::Spec) -> CallSpec {
+    let ir::Spec {
+        id,
+        title,
+        locale,
+        caller,
+        callee,
+        concerns,
+        signals,
+        opening,
+        steps,
+        global_branches,
+        faq,
+        ends,
+        closing,
+    } = spec;
     let ids = |list: &[usize], of: &dyn Fn(usize) -> String| list.iter().map(|&i| of(i)).collect::<Vec<_>>();
-    let concern_id = |i: usize| spec.concerns[i].id.clone();
+    let concern_id = |i: usize| concerns[i].id.clone();
     CallSpec {
         format_version: FORMAT_VERSION,
-        id: spec.id.clone(),
-        title: spec.title.clone(),
-        locale: spec.locale.clone(),
-        caller: Caller {
-            id: spec.caller.id.clone(),
-            name: spec.caller.name.clone(),
-            gender: spec.caller.gender.clone(),
-            age: spec.caller.age,
-            org: spec.caller.org.clone(),
-            role: spec.caller.role.clone(),
-            persona: spec.caller.persona.clone(),
-            task: spec.caller.task.clone(),
-            knows: entries(&spec.caller.knows),
-        },
-        callee: Callee {
-            id: spec.callee.id.clone(),
-            name: spec.callee.name.clone(),
-            gender: spec.callee.gender.clone(),
-            age: spec.callee.age,
-            org: spec.callee.org.clone(),
-            role: spec.callee.role.clone(),
-            persona: spec.callee.persona.clone(),
-            background: entries(&spec.callee.background),
-            concerns: spec
-                .concerns
-                .iter()
-                .map(|c| Concern {
-                    id: c.id.clone(),
-                    priority: match c.priority {
-                        crate::ast::Priority::Primary => Priority::Primary,
-                        crate::ast::Priority::Secondary => Priority::Secondary,
-                        crate::ast::Priority::Latent => Priority::Latent,
-                    },
-                    text: c.text.clone(),
-                    covered_by_steps: ids(&c.steps, &|i| spec.steps[i].id.clone()),
-                    covered_by_faq: ids(&c.faq, &|i| spec.faq[i].id.clone()),
-                })
-                .collect(),
-            behavior: spec.callee.behavior.clone(),
-            style: Style {
-                note: spec.callee.style.note.clone(),
-                avoid: spec.callee.style.avoid.clone(),
-                prefer: spec.callee.style.prefer.clone(),
-            },
-        },
-        signals: spec
-            .signals
+        id: id.clone(),
+        title: title.clone(),
+        locale: locale.clone(),
+        caller: caller_model(caller),
+        callee: callee_model(callee, concerns.iter().map(|c| concern(spec, c)).collect()),
+        signals: signals
             .iter()
-            .map(|s| Signal {
-                id: s.id.clone(),
-                description: s.description.clone(),
+            .map(|ir::Signal { id, description }| Signal {
+                id: id.clone(),
+                description: description.clone(),
             })
             .collect(),
-        opening: spec.opening.clone(),
+        opening: opening.clone(),
         flow: Flow {
-            start: spec.steps.first().map(|s| s.id.clone()),
-            global_branches: spec.global_branches.iter().map(|b| branch(spec, b)).collect(),
-            steps: spec
-                .steps
+            start: steps.first().map(|s| s.id.clone()),
+            global_branches: global_branches.iter().map(|b| branch(spec, b)).collect(),
+            steps: steps
                 .iter()
-                .map(|s| Step {
-                    id: s.id.clone(),
-                    title: s.title.clone(),
-                    say: s.lines.clone(),
-                    covers: ids(&s.covers, &concern_id),
-                    next: target(spec, s.next),
-                    branches: s.branches.iter().map(|b| branch(spec, b)).collect(),
+                .map(|s| {
+                    let ir::Step {
+                        id,
+                        title,
+                        lines,
+                        covers,
+                        next,
+                        next_explicit: _,
+                        branches,
+                        overrides: _,
+                    } = s;
+                    Step {
+                        id: id.clone(),
+                        title: title.clone(),
+                        say: lines.clone(),
+                        covers: ids(covers, &concern_id),
+                        next: target(spec, *next),
+                        branches: branches.iter().map(|b| branch(spec, b)).collect(),
+                    }
                 })
                 .collect(),
         },
-        faq: spec
-            .faq
+        faq: faq
             .iter()
-            .map(|q| Qa {
-                id: q.id.clone(),
-                questions: q.questions.clone(),
-                answer: q.answer.clone(),
-                covers: ids(&q.covers, &concern_id),
+            .map(|q| {
+                let ir::Qa {
+                    id,
+                    questions,
+                    answer,
+                    covers,
+                } = q;
+                Qa {
+                    id: id.clone(),
+                    questions: questions.clone(),
+                    answer: answer.clone(),
+                    covers: ids(covers, &concern_id),
+                }
             })
             .collect(),
         end: End {
-            conditions: spec
-                .ends
+            conditions: ends
                 .iter()
-                .map(|e| EndCondition {
-                    id: e.id.clone(),
-                    caller: e.caller.clone(),
-                    callee: e.callee.clone(),
+                .map(|ir::EndCondition { id, caller, callee }| EndCondition {
+                    id: id.clone(),
+                    caller: caller.clone(),
+                    callee: callee.clone(),
                 })
                 .collect(),
-            closing: spec.closing.clone(),
+            closing: closing.clone(),
+        },
+    }
+}
+
+fn concern(spec: &ir::Spec, c: &ir::Concern) -> Concern {
+    let ir::Concern {
+        id,
+        priority,
+        text,
+        steps,
+        faq,
+    } = c;
+    Concern {
+        id: id.clone(),
+        priority: match priority {
+            crate::ast::Priority::Primary => Priority::Primary,
+            crate::ast::Priority::Secondary => Priority::Secondary,
+            crate::ast::Priority::Latent => Priority::Latent,
+        },
+        text: text.clone(),
+        covered_by_steps: steps.iter().map(|&i| spec.steps[i].id.clone()).collect(),
+        covered_by_faq: faq.iter().map(|&i| spec.faq[i].id.clone()).collect(),
+    }
+}
+
+fn caller_model(p: &ir::Party) -> Caller {
+    // What only the callee has is empty for the caller (the checker reports
+    // it as misplaced), so it is not part of the caller's model.
+    let ir::Party {
+        id,
+        name,
+        gender,
+        age,
+        org,
+        role,
+        persona,
+        task,
+        knows,
+        background: _,
+        behavior: _,
+        style: _,
+    } = p;
+    Caller {
+        id: id.clone(),
+        name: name.clone(),
+        gender: gender.clone(),
+        age: *age,
+        org: org.clone(),
+        role: role.clone(),
+        persona: persona.clone(),
+        task: task.clone(),
+        knows: entries(knows),
+    }
+}
+
+fn callee_model(p: &ir::Party, concerns: Vec<Concern>) -> Callee {
+    // What only the caller has is empty for the callee (see `caller_model`).
+    let ir::Party {
+        id,
+        name,
+        gender,
+        age,
+        org,
+        role,
+        persona,
+        task: _,
+        knows: _,
+        background,
+        behavior,
+        style: ir::Style { note, avoid, prefer },
+    } = p;
+    Callee {
+        id: id.clone(),
+        name: name.clone(),
+        gender: gender.clone(),
+        age: *age,
+        org: org.clone(),
+        role: role.clone(),
+        persona: persona.clone(),
+        background: entries(background),
+        concerns,
+        behavior: behavior.clone(),
+        style: Style {
+            note: note.clone(),
+            avoid: avoid.clone(),
+            prefer: prefer.clone(),
         },
     }
 }

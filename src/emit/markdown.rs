@@ -173,6 +173,85 @@ pub fn layout(locale: &str) -> &'static Layout {
     }
 }
 
+/// Every field of the IR and what this target does with it, as patterns the
+/// compiler checks: a field added to the IR fails to compile here until the
+/// Markdown target says what it does with it (docs/ARCHITECTURE.md, "How to add a
+/// statement").
+#[rustfmt::skip]
+const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, &ir::Concern, &ir::Signal, &ir::EndCondition) = |
+    ir::Spec {
+        id: _,              // the file name
+        title: _,           // the `#` heading
+        locale: _,          // the layout (`layout`)
+        caller: _,          // `caller`
+        callee: _,          // `callee`
+        concerns: _,        // `callee`
+        signals: _,         // `flow`, the branch notes
+        opening: _,         // `caller`
+        steps: _,           // `flow`
+        global_branches: _, // `flow`, before the steps
+        faq: _,             // `caller`
+        ends: _,            // `caller` and `callee`, each its own side
+        closing: _,         // `caller`
+    },
+    ir::Party {
+        id: _,         // the prompts name no ids
+        name: _,       // `role`
+        gender: _,     // `role`
+        age: _,        // `role`
+        org: _,        // `role`
+        role: _,       // `role`
+        persona: _,    // `role`
+        task: _,       // `caller`
+        knows: _,      // `caller`
+        background: _, // `callee`
+        behavior: _,   // `callee`
+        style: _,      // `callee`
+    },
+    ir::Style {
+        note: _,   // `callee`
+        avoid: _,  // `callee`
+        prefer: _, // `callee`
+    },
+    ir::Step {
+        id: _,            // the prompts name no ids
+        title: _,         // `flow`
+        lines: _,         // `flow`
+        covers: _,        // the caller is not told the callee's concerns
+        next: _,          // `flow`, when written and not the default
+        next_explicit: _, // `flow`
+        branches: _,      // `flow`
+        overrides: _,     // the own branch is the one written
+    },
+    ir::Branch {
+        signal: _, // `flow`
+        target: _, // `flow`
+        global: _, // which list holds it
+    },
+    ir::Qa {
+        id: _,        // the prompts name no ids
+        questions: _, // `caller`
+        answer: _,    // `caller`
+        covers: _,    // the caller is not told the callee's concerns
+    },
+    ir::Concern {
+        id: _,       // the prompts name no ids
+        priority: _, // `callee`
+        text: _,     // `callee`
+        steps: _,    // the callee does not see the script
+        faq: _,      // the callee does not see the script
+    },
+    ir::Signal {
+        id: _,          // `flow`, when it has no description
+        description: _, // `flow`
+    },
+    ir::EndCondition {
+        id: _,     // the prompts name no ids
+        caller: _, // `caller`
+        callee: _, // `callee`
+    },
+| {};
+
 /// The Markdown role prompts, as one file `ID.md`.
 #[must_use]
 pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {

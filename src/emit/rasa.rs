@@ -39,6 +39,85 @@ pub const RASA_PRO_VERSION: &str = "3.21.0";
 /// The slot value that means "the reply gave none of the signals".
 const NO_SIGNAL: &str = "no_signal";
 
+/// Every field of the IR and what this target does with it, as patterns the
+/// compiler checks: a field added to the IR fails to compile here until the
+/// Rasa target says what it does with it (docs/ARCHITECTURE.md, "How to add a
+/// statement").
+#[rustfmt::skip]
+const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, &ir::Concern, &ir::Signal, &ir::EndCondition) = |
+    ir::Spec {
+        id: _,              // headers, assistant id
+        title: _,           // the call flow's description
+        locale: _,          // config.yml `language`
+        caller: _,          // its task, in the call flow's description
+        callee: _,          // not part of a bot: the simulated callee's
+        concerns: _,        // not part of a bot: coverage is checked by callc
+        signals: _,         // slot `signal`, its values and their descriptions
+        opening: _,         // the first action of the call flow
+        steps: _,           // the call flow's steps
+        global_branches: _, // through `Spec::branches_at`
+        faq: _,             // one flow per entry, NLU examples
+        ends: _,            // slot `end_condition`
+        closing: _,         // the last action before the end
+    },
+    ir::Party {
+        id: _,         // not part of a bot
+        name: _,       // not part of a bot
+        gender: _,     // not part of a bot
+        age: _,        // not part of a bot
+        org: _,        // not part of a bot
+        role: _,       // not part of a bot
+        persona: _,    // not part of a bot
+        task: _,       // the call flow's description
+        knows: _,      // rendered into the lines already
+        background: _, // the callee's
+        behavior: _,   // the callee's
+        style: _,      // the callee's
+    },
+    ir::Style {
+        note: _,   // the callee's
+        avoid: _,  // the callee's
+        prefer: _, // the callee's
+    },
+    ir::Step {
+        id: _,            // step ids and response names
+        title: _,         // not part of a bot
+        lines: _,         // responses
+        covers: _,        // not part of a bot
+        next: _,          // the default `next`
+        next_explicit: _, // the successor is the same either way
+        branches: _,      // `next` conditions on slot `signal`
+        overrides: _,     // through `Spec::branches_at`
+    },
+    ir::Branch {
+        signal: _, // the condition's value
+        target: _, // the `next` step
+        global: _, // where it is written is which list holds it
+    },
+    ir::Qa {
+        id: _,        // the FAQ flow's name
+        questions: _, // NLU examples and the flow's description
+        answer: _,    // the response
+        covers: _,    // not part of a bot
+    },
+    ir::Concern {
+        id: _,       // not part of a bot
+        priority: _, // not part of a bot
+        text: _,     // not part of a bot
+        steps: _,    // not part of a bot
+        faq: _,      // not part of a bot
+    },
+    ir::Signal {
+        id: _,          // a value of slot `signal`
+        description: _, // the slot value's description
+    },
+    ir::EndCondition {
+        id: _,     // a value of slot `end_condition`
+        caller: _, // not part of a bot
+        callee: _, // the callee's
+    },
+| {};
+
 /// The Rasa project files for a checked spec.
 #[must_use]
 pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {
@@ -540,12 +619,7 @@ enum Branch {
 
 fn config(spec: &ir::Spec, names: &Names) -> Config {
     // Rasa takes BCP 47; its language is the primary subtag (`zh-CN` → `zh`).
-    let language = spec
-        .locale
-        .split(['-', '_'])
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let language = ir::primary_language(&spec.locale);
     Config {
         recipe: "default.v1",
         language,

@@ -131,6 +131,23 @@ struct Gen<'a> {
 /// The text of the Rust source file for a checked spec.
 #[must_use]
 pub fn source(spec: &ir::Spec) -> String {
+    // Every part of the spec and the section that writes it: a part added to
+    // the IR fails to compile here until this target handles it.
+    let ir::Spec {
+        id: _,              // header
+        title: _,           // header
+        locale: _,          // header
+        opening: _,         // header
+        closing: _,         // header
+        caller: _,          // parties
+        callee: _,          // parties
+        concerns: _,        // concerns
+        signals: _,         // signals
+        steps: _,           // steps and flow
+        global_branches: _, // `Step::branch`
+        faq: _,             // faq
+        ends: _,            // ends
+    } = spec;
     let g = Gen {
         spec,
         steps: variant_names(spec.steps.iter().map(|s| s.id.as_str())),
@@ -199,26 +216,40 @@ fn match_self(out: &mut String, ty: &str, variants: &[String], value: impl Fn(us
 
 /// A `Party` static.
 fn party(out: &mut String, doc: &str, name: &str, p: &ir::Party) {
+    let ir::Party {
+        id,
+        name: party_name,
+        gender,
+        age,
+        org,
+        role,
+        persona,
+        task,
+        knows,
+        background,
+        behavior,
+        style: ir::Style { note, avoid, prefer },
+    } = p;
     put!(out, "{doc}");
     put!(out, "pub static {name}: Party = Party {{");
-    put!(out, "    id: {},", string_literal(&p.id));
-    put!(out, "    name: {},", string_literal(&p.name));
-    put!(out, "    gender: {},", option(p.gender.as_ref()));
-    match p.age {
+    put!(out, "    id: {},", string_literal(id));
+    put!(out, "    name: {},", string_literal(party_name));
+    put!(out, "    gender: {},", option(gender.as_ref()));
+    match age {
         Some(age) => put!(out, "    age: Some({age}),"),
         None => put!(out, "    age: None,"),
     }
-    put!(out, "    org: {},", option(p.org.as_ref()));
-    put!(out, "    role: {},", option(p.role.as_ref()));
-    put!(out, "    persona: {},", option(p.persona.as_ref()));
-    put!(out, "    task: {},", option(p.task.as_ref()));
-    put!(out, "    knows: {},", entries(&p.knows, 8));
-    put!(out, "    background: {},", entries(&p.background, 8));
-    put!(out, "    behavior: {},", str_slice(&p.behavior, 8));
+    put!(out, "    org: {},", option(org.as_ref()));
+    put!(out, "    role: {},", option(role.as_ref()));
+    put!(out, "    persona: {},", option(persona.as_ref()));
+    put!(out, "    task: {},", option(task.as_ref()));
+    put!(out, "    knows: {},", entries(knows, 8));
+    put!(out, "    background: {},", entries(background, 8));
+    put!(out, "    behavior: {},", str_slice(behavior, 8));
     put!(out, "    style: Style {{");
-    put!(out, "        note: {},", option(p.style.note.as_ref()));
-    put!(out, "        avoid: {},", str_slice(&p.style.avoid, 12));
-    put!(out, "        prefer: {},", str_slice(&p.style.prefer, 12));
+    put!(out, "        note: {},", option(note.as_ref()));
+    put!(out, "        avoid: {},", str_slice(avoid, 12));
+    put!(out, "        prefer: {},", str_slice(prefer, 12));
     put!(out, "    }},");
     put!(out, "}};");
     put!(out);
@@ -359,14 +390,21 @@ impl Gen<'_> {
         put!(out);
         let spec = self.spec;
         let items = spec.concerns.iter().map(|c| {
-            let steps = list(c.steps.iter().map(|&i| format!("Step::{}", self.steps[i])), 12);
-            let faq = list(c.faq.iter().map(|&i| string_literal(&spec.faq[i].id)), 12);
+            let ir::Concern {
+                id,
+                priority: level,
+                text,
+                steps,
+                faq,
+            } = c;
+            let steps = list(steps.iter().map(|&i| format!("Step::{}", self.steps[i])), 12);
+            let faq = list(faq.iter().map(|&i| string_literal(&spec.faq[i].id)), 12);
             format!(
                 "Concern {{\n        id: {},\n        priority: {},\n        text: {},\n        steps: {steps},\n        \
                  faq: {faq},\n    }}",
-                string_literal(&c.id),
-                priority(c.priority),
-                string_literal(&c.text),
+                string_literal(id),
+                priority(*level),
+                string_literal(text),
             )
         });
         put!(out, "/// The callee's concerns, in the order written in the spec.");
@@ -381,6 +419,12 @@ impl Gen<'_> {
     }
 
     fn signals(&self, out: &mut String) {
+        // The fields of a signal and the method that carries each (checked
+        // by the compiler: a new field fails here until it is handled).
+        let _ = |ir::Signal {
+                     id: _,          // `id`
+                     description: _, // `description`
+                 }: &ir::Signal| ();
         let spec = self.spec;
         let e = IdEnum {
             ty: "Signal",
@@ -402,6 +446,18 @@ impl Gen<'_> {
     }
 
     fn steps(&self, out: &mut String) {
+        // The fields of a step and the method that carries each (checked by
+        // the compiler: a new field fails here until it is handled).
+        let _ = |ir::Step {
+                     id: _,            // `id`
+                     title: _,         // `title`
+                     lines: _,         // `lines`
+                     covers: _,        // `covers`
+                     next: _,          // `successor`
+                     next_explicit: _, // the successor is the same either way
+                     branches: _,      // `branch`
+                     overrides: _,     // `branch` (an own arm comes first)
+                 }: &ir::Step| ();
         let spec = self.spec;
         let e = IdEnum {
             ty: "Step",
@@ -560,12 +616,18 @@ impl Gen<'_> {
         put!(out);
         let spec = self.spec;
         let items = spec.faq.iter().map(|qa| {
-            let covers = list(qa.covers.iter().map(|&c| string_literal(&spec.concerns[c].id)), 12);
+            let ir::Qa {
+                id,
+                questions,
+                answer,
+                covers,
+            } = qa;
+            let covers = list(covers.iter().map(|&c| string_literal(&spec.concerns[c].id)), 12);
             format!(
                 "Qa {{\n        id: {},\n        questions: {},\n        answer: {},\n        covers: {covers},\n    }}",
-                string_literal(&qa.id),
-                str_slice(&qa.questions, 12),
-                string_literal(&qa.answer),
+                string_literal(id),
+                str_slice(questions, 12),
+                string_literal(answer),
             )
         });
         put!(out, "/// The FAQ entries, in the order written in the spec.");
@@ -576,6 +638,13 @@ impl Gen<'_> {
     }
 
     fn ends(&self, out: &mut String) {
+        // The fields of an end condition and the method that carries each
+        // (checked by the compiler: a new field fails here until it is handled).
+        let _ = |ir::EndCondition {
+                     id: _,     // `id`
+                     caller: _, // `caller`
+                     callee: _, // `callee`
+                 }: &ir::EndCondition| ();
         let spec = self.spec;
         let e = IdEnum {
             ty: "EndCondition",

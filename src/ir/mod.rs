@@ -197,13 +197,20 @@ impl Language {
     /// callc reads a locale.
     #[must_use]
     pub fn of(locale: &str) -> Self {
-        let primary = locale.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("zh") {
+        if primary_language(locale) == "zh" {
             Language::Chinese
         } else {
             Language::English
         }
     }
+}
+
+/// The primary language subtag of a BCP 47 locale, lower-cased (tags are
+/// case-insensitive): `zh-CN`, `ZH_cn` and `zh-Hant-TW` give `zh`. The one
+/// place callc takes a locale apart.
+#[must_use]
+pub fn primary_language(locale: &str) -> String {
+    locale.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase()
 }
 
 impl Spec {
