@@ -13,8 +13,8 @@ use crate::ast::{
     LintAttr, Party, PartyItem, PartyKind, Priority, Qa, Signal, Step, StepItem, Style, Target, Text, Transition,
     Value, When,
 };
-use crate::codes::Level;
-use crate::diagnostic::Collector;
+use crate::codes::{Code, Level};
+use crate::diagnostic::{Collector, Diagnostic};
 use crate::source::Span;
 
 /// Lowers the pairs of a `file` parse (comments unsorted when `at` is not
@@ -196,6 +196,21 @@ impl Lower<'_> {
         self.comments.push(c);
     }
 
+    /// A child the grammar allows where this lowering does not expect it: a
+    /// grammar rule added without its lowering. Reported rather than dropped,
+    /// so that no text of the file is lost without a word.
+    fn unhandled(&mut self, p: &Pair<'_, Rule>) {
+        let d = Diagnostic::new(
+            Code::E0001,
+            span(p, self.at),
+            format!("callc cannot read this {:?} here (an internal error)", p.as_rule()),
+        )
+        .label("not understood by callc")
+        .note("the grammar accepts it, but callc's lowering (src/syntax/lower.rs) has no case for it")
+        .help("please report this with the file; nothing was written");
+        self.diags.push(d);
+    }
+
     /// An identifier that declares something (so it may not be `end`).
     fn decl(&mut self, p: &Pair<'_, Rule>) -> Ident {
         let id = ident(p, self.at);
@@ -224,7 +239,10 @@ impl Lower<'_> {
                 Rule::faq => CallItem::Faq(self.faq(p)),
                 Rule::end_block => CallItem::End(self.end_block(p)),
                 Rule::field => CallItem::Field(self.field(p)),
-                _ => continue,
+                _ => {
+                    self.unhandled(&p);
+                    continue;
+                }
             };
             items.push(item);
         }
@@ -269,7 +287,10 @@ impl Lower<'_> {
                 Rule::concern => PartyItem::Concern(self.concern(p)),
                 Rule::style => PartyItem::Style(self.style(p)),
                 Rule::field => PartyItem::Field(self.field(p)),
-                _ => continue,
+                _ => {
+                    self.unhandled(&p);
+                    continue;
+                }
             };
             items.push(item);
         }
@@ -308,7 +329,7 @@ impl Lower<'_> {
                         value: self.text(value),
                     });
                 }
-                _ => {}
+                _ => self.unhandled(&p),
             }
         }
         Entries {
@@ -346,7 +367,7 @@ impl Lower<'_> {
             match p.as_rule() {
                 Rule::lint_attr => lints.push(self.lint(p)),
                 Rule::field => fields.push(self.field(p)),
-                _ => {}
+                _ => self.unhandled(&p),
             }
         }
         Style {
@@ -391,7 +412,10 @@ impl Lower<'_> {
             Rule::lint_attr => FlowItem::Lint(self.lint(p)),
             Rule::step => FlowItem::Step(self.step(p)),
             Rule::branch => FlowItem::Branch(self.branch(p)),
-            _ => return None,
+            _ => {
+                self.unhandled(&p);
+                return None;
+            }
         })
     }
 
@@ -454,7 +478,10 @@ impl Lower<'_> {
             }
             Rule::branch => Some(StepItem::Branch(self.branch(p))),
             Rule::lint_attr => Some(StepItem::Lint(self.lint(p))),
-            _ => None,
+            _ => {
+                self.unhandled(&p);
+                None
+            }
         }
     }
 
@@ -506,7 +533,7 @@ impl Lower<'_> {
             match p.as_rule() {
                 Rule::lint_attr => lints.push(self.lint(p)),
                 Rule::qa => entries.push(self.qa(p)),
-                _ => {}
+                _ => self.unhandled(&p),
             }
         }
         Faq {
@@ -529,7 +556,7 @@ impl Lower<'_> {
                 Rule::covers => covers = self.covers(p),
                 Rule::field => fields.push(self.field(p)),
                 Rule::lint_attr => lints.push(self.lint(p)),
-                _ => {}
+                _ => self.unhandled(&p),
             }
         }
         Qa {
@@ -552,7 +579,7 @@ impl Lower<'_> {
                 Rule::when => conditions.push(self.when(p)),
                 Rule::field => fields.push(self.field(p)),
                 Rule::lint_attr => lints.push(self.lint(p)),
-                _ => {}
+                _ => self.unhandled(&p),
             }
         }
         EndBlock {
@@ -578,7 +605,8 @@ impl Lower<'_> {
                 Rule::kw_callee => after_callee = true,
                 Rule::line_string | Rule::block_string if after_callee => callee = Some(self.text(&p)),
                 Rule::line_string | Rule::block_string => caller = Some(self.text(&p)),
-                _ => {}
+                Rule::kw_when => {}
+                _ => self.unhandled(&p),
             }
         }
         When {
@@ -632,5 +660,35 @@ fn empty_text(at: Span) -> Text {
         parts: crate::ast::TextParts::new(),
         span: Span::new(at.start, at.start),
         block: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pest::Parser as _;
+
+    use super::{Lower, Positions};
+    use crate::codes::Code;
+    use crate::diagnostic::Collector;
+    use crate::syntax::{CallParser, Rule};
+
+    /// A rule the grammar allows where lowering has no case for it (here a
+    /// `say` handed to the flow's lowering) is reported, not dropped.
+    #[test]
+    fn a_rule_lowering_does_not_expect_is_reported() {
+        let pair = CallParser::parse(Rule::say, "say \"你好\"").unwrap().next().unwrap();
+        let mut diags = Collector::default();
+        let mut cx = Lower {
+            diags: &mut diags,
+            comments: Vec::new(),
+            at: Positions::piece(10),
+        };
+        assert!(cx.flow_item(pair).is_none());
+        let [d] = diags.full.as_slice() else {
+            panic!("one diagnostic: {:?}", diags.full)
+        };
+        assert_eq!(d.code, Code::E0001);
+        assert!(d.message.contains("say"), "{}", d.message);
+        assert_eq!((d.span.start, d.span.end), (10, 10 + "say \"你好\"".len()));
     }
 }
