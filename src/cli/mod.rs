@@ -62,39 +62,6 @@ enum Color {
     Never,
 }
 
-/// What `build` produces.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-enum Target {
-    /// The checked spec as JSON (see `callc schema`).
-    Json,
-    /// A Rasa CALM project (a directory: needs `-o DIR`).
-    Rasa,
-    /// One self-contained Rust source file: the spec as data and the flow as a state machine.
-    Rust,
-    /// The caller and callee role prompts, in the reference Markdown layout.
-    Markdown,
-}
-
-impl Target {
-    fn emit_target(self) -> emit::Target {
-        match self {
-            Target::Json => emit::Target::Json,
-            Target::Rasa => emit::Target::Rasa,
-            Target::Rust => emit::Target::Rust,
-            Target::Markdown => emit::Target::Markdown,
-        }
-    }
-}
-
-/// How `graph` draws the flow.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-enum GraphFormat {
-    /// Mermaid `flowchart` (GitHub, GitLab and many editors render it).
-    Mermaid,
-    /// Graphviz DOT (`dot -Tsvg`).
-    Dot,
-}
-
 /// Options shared by the commands that check.
 #[derive(clap::Args, Debug)]
 struct CheckOptions {
@@ -132,7 +99,7 @@ enum Command {
         file: PathBuf,
         /// What to produce.
         #[arg(long, short = 't', value_enum)]
-        target: Target,
+        target: emit::Target,
         /// Where to write (standard output when absent). Written atomically.
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
@@ -145,8 +112,8 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// The picture's language.
-        #[arg(long = "to", value_enum, default_value_t = GraphFormat::Mermaid, value_name = "FORMAT")]
-        to: GraphFormat,
+        #[arg(long = "to", value_enum, default_value_t = emit::graph::Format::Mermaid, value_name = "FORMAT")]
+        to: emit::graph::Format,
         /// Where to write (standard output when absent). Written atomically.
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
@@ -277,8 +244,27 @@ fn use_color(choice: Color) -> bool {
 
 /// Prints the diagnostics of one file; returns (errors, warnings), counting
 /// those left out. `hex_name` is the file's name in hex when it is not UTF-8.
+/// The problems found in one file, whichever command found them.
+struct Found<'a> {
+    file: &'a crate::source::SourceFile,
+    diagnostics: &'a [crate::diagnostic::Diagnostic],
+    omitted: crate::diagnostic::Omitted,
+}
+
+impl<'a> From<&'a Compiled> for Found<'a> {
+    fn from(c: &'a Compiled) -> Self {
+        Found {
+            file: &c.file,
+            diagnostics: &c.diagnostics,
+            omitted: c.omitted,
+        }
+    }
+}
+
+/// Prints one file's diagnostics in the chosen format; the counts of
+/// errors and warnings.
 fn report(
-    c: &Compiled,
+    c: &Found<'_>,
     options: &CheckOptions,
     color: bool,
     hex_name: Option<&str>,
@@ -288,7 +274,7 @@ fn report(
     let (mut errors, mut warnings) = (c.omitted.errors, c.omitted.warnings);
     let mut hidden = c.omitted.total();
     let mut shown = 0;
-    for d in &c.diagnostics {
+    for d in c.diagnostics {
         if d.is_error() {
             errors += 1;
         } else {
@@ -301,10 +287,10 @@ fn report(
                 hidden += 1;
                 Ok(())
             }
-            Format::Human => write!(err, "{}", render::human(&c.file, d, color)),
-            Format::Short => writeln!(err, "{}", render::short(&c.file, d)),
+            Format::Human => write!(err, "{}", render::human(c.file, d, color)),
+            Format::Short => writeln!(err, "{}", render::short(c.file, d)),
             Format::Json => {
-                let mut record = render::json(&c.file, d);
+                let mut record = render::json(c.file, d);
                 record.file_hex = hex_name.map(str::to_owned);
                 let line = serde_json::to_string(&record).unwrap_or_default();
                 writeln!(out, "{line}")
@@ -374,7 +360,14 @@ fn run_check(paths: &[PathBuf], options: &CheckOptions, matches: Option<&ArgMatc
                 Ok((path, read)) => {
                     let compiled = compile_input(read, &levels);
                     let hex = input::name_hex(&path);
-                    (r.errors, r.warnings) = report(&compiled, options, color, hex.as_deref(), &mut r.out, &mut r.err);
+                    (r.errors, r.warnings) = report(
+                        &(&compiled).into(),
+                        options,
+                        color,
+                        hex.as_deref(),
+                        &mut r.out,
+                        &mut r.err,
+                    );
                 }
                 Err(e) => {
                     let _ = writeln!(r.err, "callc: error: {}", render::visible(&e));
@@ -417,12 +410,11 @@ struct FileReport {
 
 fn run_build(
     path: &Path,
-    target: Target,
+    target: emit::Target,
     output: Option<&Path>,
     options: &CheckOptions,
     matches: Option<&ArgMatches>,
 ) -> ExitCode {
-    let target = target.emit_target();
     if target.is_directory() && !output.is_some_and(|o| matches!(Sink::parse(o), Sink::Path(_))) {
         return tool_error("`--target rasa` writes a directory of files: give it with `-o DIR`");
     }
@@ -438,15 +430,11 @@ fn run_build(
 
 fn run_graph(
     path: &Path,
-    to: GraphFormat,
+    format: emit::graph::Format,
     output: Option<&Path>,
     options: &CheckOptions,
     matches: Option<&ArgMatches>,
 ) -> ExitCode {
-    let format = match to {
-        GraphFormat::Mermaid => emit::graph::Format::Mermaid,
-        GraphFormat::Dot => emit::graph::Format::Dot,
-    };
     let ext = if format == emit::graph::Format::Dot {
         "dot"
     } else {
@@ -488,7 +476,7 @@ fn checked_output(
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let (mut out, mut err) = (stdout.lock(), stderr.lock());
     let hex = input::name_hex(path);
-    let (errors, warnings) = report(&compiled, options, color, hex.as_deref(), &mut out, &mut err);
+    let (errors, warnings) = report(&(&compiled).into(), options, color, hex.as_deref(), &mut out, &mut err);
     summary(options, errors, warnings, color, &mut err);
     let name = render::visible(&compiled.file.name);
     let Some(spec) = compiled.spec_if_ok() else {
@@ -597,17 +585,15 @@ fn run_import(path: &Path, output: Option<&Path>, options: &CheckOptions, matche
     levels.apply_to(&mut imported.diagnostics);
     crate::diagnostic::sort(&mut imported.diagnostics);
     let omitted = crate::diagnostic::cap(&mut imported.diagnostics, crate::diagnostic::MAX_PER_FILE);
-    let compiled = Compiled {
-        file,
-        ast: None,
-        spec: None,
-        diagnostics: imported.diagnostics,
+    let found = Found {
+        file: &file,
+        diagnostics: &imported.diagnostics,
         omitted,
     };
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let (mut out, mut err) = (stdout.lock(), stderr.lock());
     let hex = input::name_hex(path);
-    let (errors, warnings) = report(&compiled, options, color, hex.as_deref(), &mut out, &mut err);
+    let (errors, warnings) = report(&found, options, color, hex.as_deref(), &mut out, &mut err);
     summary(options, errors, warnings, color, &mut err);
     match imported.call {
         Some(call) if errors == 0 => {

@@ -12,12 +12,13 @@ use std::fmt::Write as _;
 use super::names::AsciiNames;
 use crate::ir::{self, Target};
 
-/// The graph formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The graph formats. (The variants' docs are the command line's help:
+/// `clap` reads them.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Mermaid `flowchart` (renders in GitHub, GitLab, many editors).
+    /// Mermaid `flowchart` (GitHub, GitLab and many editors render it).
     Mermaid,
-    /// Graphviz DOT.
+    /// Graphviz DOT (`dot -Tsvg`).
     Dot,
 }
 

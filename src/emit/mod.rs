@@ -23,14 +23,15 @@ pub struct OutputFile {
     pub contents: String,
 }
 
-/// What `callc build` can produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What `callc build` can produce. (The variants' docs are the command
+/// line's help: `clap` reads them.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Target {
-    /// The checked spec as JSON.
+    /// The checked spec as JSON (see `callc schema`).
     Json,
-    /// A Rasa (CALM) project directory.
+    /// A Rasa CALM project (a directory: needs `-o DIR`).
     Rasa,
-    /// One self-contained Rust source file.
+    /// One self-contained Rust source file: the spec as data and the flow as a state machine.
     Rust,
     /// The caller and callee role prompts, in the reference Markdown layout.
     Markdown,
