@@ -459,12 +459,7 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
         for b in step.branches.iter().filter(|b| !b.global) {
             lines.push(note(l, l.branch, Some(signal(spec, b.signal)), b.target, spec));
         }
-        let default = if i + 1 < spec.steps.len() {
-            Target::Step(i + 1)
-        } else {
-            Target::End(None)
-        };
-        if step.next_explicit && step.next != default {
+        if step.next_explicit && step.next != Target::default_after(i, spec.steps.len()) {
             lines.push(note(l, [l.then, ""], None, step.next, spec));
         }
         let _ = write!(out, "{marker}{}\n\n", hard_breaks(&lines, &indent));

@@ -172,6 +172,18 @@ pub struct EndCondition {
 }
 
 impl Target {
+    /// Where step `i` of `steps` goes when it writes no `next`: the step
+    /// written after it, or the end of the call after the last one. The one
+    /// place that rule is written.
+    #[must_use]
+    pub fn default_after(i: usize, steps: usize) -> Target {
+        if i + 1 < steps {
+            Target::Step(i + 1)
+        } else {
+            Target::End(None)
+        }
+    }
+
     /// The step index, if the target is a step.
     #[must_use]
     pub fn step(self) -> Option<usize> {
