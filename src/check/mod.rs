@@ -19,7 +19,7 @@ use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind, StepItem, Targe
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::ir;
-use crate::lang::Block;
+use crate::lang::{self, Block};
 use crate::source::Span;
 
 pub use levels::LintLevels;
@@ -662,13 +662,13 @@ impl<'a> Checker<'a> {
             && let Value::Word(w) = &f.value
         {
             {
-                if matches!(w.name.as_str(), "male" | "female" | "other") {
+                if lang::GENDERS.contains(&w.name.as_str()) {
                     out.gender = Some(w.name.clone());
                 } else {
                     let mut d =
                         Diagnostic::new(Code::E0106, w.span, format!("`{}` is not a gender callc knows", w.name))
-                            .label("expected `male`, `female` or `other`");
-                    if let Some(best) = suggest(&w.name, ["male", "female", "other"]) {
+                            .label(format!("expected {}", lang::one_of(lang::GENDERS.iter().copied())));
+                    if let Some(best) = suggest(&w.name, lang::GENDERS.iter().copied()) {
                         d = d.help(format!("did you mean `{best}`?")).fix(w.span, best);
                     }
                     self.diags.push(d);
