@@ -18,6 +18,7 @@ pub mod emit;
 pub mod fmt;
 pub mod import;
 pub mod ir;
+pub mod lang;
 pub mod lsp;
 pub mod render;
 pub mod source;

@@ -19,6 +19,7 @@ use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind, StepItem, Targe
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::ir;
+use crate::lang::{self, Block};
 use crate::source::Span;
 
 pub use levels::LintLevels;
@@ -221,7 +222,7 @@ impl<'a> Checker<'a> {
         let fields = fields::collect(
             "call",
             call.items.iter().filter_map(as_field),
-            &[fields::CALL],
+            Block::Call,
             &mut self.diags,
         );
 
@@ -616,15 +617,15 @@ impl<'a> Checker<'a> {
 
     fn party_fields<'p>(&mut self, p: &'p ast::Party) -> Collected<'p> {
         let block = p.kind.keyword();
-        let only = match p.kind {
-            PartyKind::Caller => fields::CALLER_ONLY,
-            PartyKind::Callee => fields::CALLEE_ONLY,
+        let accepted = match p.kind {
+            PartyKind::Caller => Block::Caller,
+            PartyKind::Callee => Block::Callee,
         };
         let fs = p
             .items
             .iter()
             .filter_map(|i| if let PartyItem::Field(f) = i { Some(f) } else { None });
-        fields::collect(block, fs, &[fields::PARTY, only], &mut self.diags)
+        fields::collect(block, fs, accepted, &mut self.diags)
     }
 
     fn party(
@@ -661,13 +662,13 @@ impl<'a> Checker<'a> {
             && let Value::Word(w) = &f.value
         {
             {
-                if matches!(w.name.as_str(), "male" | "female" | "other") {
+                if lang::GENDERS.contains(&w.name.as_str()) {
                     out.gender = Some(w.name.clone());
                 } else {
                     let mut d =
                         Diagnostic::new(Code::E0106, w.span, format!("`{}` is not a gender callc knows", w.name))
-                            .label("expected `male`, `female` or `other`");
-                    if let Some(best) = suggest(&w.name, ["male", "female", "other"]) {
+                            .label(format!("expected {}", lang::one_of(lang::GENDERS.iter().copied())));
+                    if let Some(best) = suggest(&w.name, lang::GENDERS.iter().copied()) {
                         d = d.help(format!("did you mean `{best}`?")).fix(w.span, best);
                     }
                     self.diags.push(d);
@@ -694,7 +695,7 @@ impl<'a> Checker<'a> {
                     out.background = self.entries(r, e, "background");
                 }
                 PartyItem::Style(s) if kind == PartyKind::Callee => {
-                    let fs = fields::collect("style", &s.fields, &[fields::STYLE], &mut self.diags);
+                    let fs = fields::collect("style", &s.fields, Block::Style, &mut self.diags);
                     out.style = ir::Style {
                         note: self.opt_text(r, &fs, "note"),
                         avoid: self.field_text(r, &fs, "avoid"),
@@ -794,7 +795,7 @@ impl<'a> Checker<'a> {
 
     fn closing(&mut self, r: &mut Renderer<'_>, end: Option<&ast::EndBlock>, _call: &ast::Call) -> String {
         let Some(end) = end else { return String::new() };
-        let fs = fields::collect("end", &end.fields, &[fields::END], &mut self.diags);
+        let fs = fields::collect("end", &end.fields, Block::End, &mut self.diags);
         if !fs.contains_key("closing") {
             self.diags.push(
                 Diagnostic::new(Code::E0104, end.keyword, "the `end` block has no `closing`")
@@ -806,7 +807,7 @@ impl<'a> Checker<'a> {
     }
 
     fn qa(&mut self, r: &mut Renderer<'_>, q: &ast::Qa, concerns: &Index<'_>) -> ir::Qa {
-        let fs = fields::collect("qa", &q.fields, &[fields::QA], &mut self.diags);
+        let fs = fields::collect("qa", &q.fields, Block::Qa, &mut self.diags);
         for (name, what) in [("q", "question"), ("a", "answer")] {
             if !fs.contains_key(name) {
                 self.diags.push(

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use crate::ast::{Party, PartyItem, Text, TextPart, Value};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::lang::PLACEHOLDER_FIELDS;
 
 use super::fields::Collected;
 use super::{MAX_SUGGESTION_WORK, MAX_SUGGESTIONS, suggest_within};
@@ -21,9 +22,6 @@ pub const MAX_DEPTH: usize = 16;
 /// in place of a placeholder counts, inside other values too (the size of the
 /// largest source file: ample for names and labels written many times).
 pub const MAX_EXPANSION: usize = 16 * 1024 * 1024;
-
-/// The party fields a placeholder may name.
-const PARTY_FIELDS: &[&str] = &["name", "gender", "age", "org", "role"];
 
 /// What a placeholder path names.
 #[derive(Clone, Copy)]
@@ -73,7 +71,7 @@ impl<'a> Renderer<'a> {
         let mut env: BTreeMap<String, Src<'a>> = BTreeMap::new();
         for (prefix, fields) in [("caller", caller_fields), ("callee", callee_fields)] {
             for (name, list) in fields.into_iter().flatten() {
-                if let (true, Some(first)) = (PARTY_FIELDS.contains(name), list.first()) {
+                if let (true, Some(first)) = (PLACEHOLDER_FIELDS.contains(name), list.first()) {
                     let src = match &first.value {
                         Value::Text(t) => Src::Text(t),
                         Value::Integer(n, _) => Src::Plain(n),
@@ -147,7 +145,7 @@ impl<'a> Renderer<'a> {
         let d = match f {
             Failure::Unknown => {
                 let (root, field) = path.split_once('.').unwrap_or((path, ""));
-                let known_shape = matches!(root, "caller" | "callee") && PARTY_FIELDS.contains(&field);
+                let known_shape = matches!(root, "caller" | "callee") && PLACEHOLDER_FIELDS.contains(&field);
                 if known_shape {
                     Diagnostic::new(Code::E0103, span, format!("`{{{path}}}` has no value"))
                         .label(format!("the {root} has no `{field}`"))
@@ -162,7 +160,7 @@ impl<'a> Renderer<'a> {
                         let candidates = self.candidates.get_or_insert_with(|| {
                             let mut all: Vec<String> = env.keys().cloned().collect();
                             for root in ["caller", "callee"] {
-                                all.extend(PARTY_FIELDS.iter().map(|f| format!("{root}.{f}")));
+                                all.extend(PLACEHOLDER_FIELDS.iter().map(|f| format!("{root}.{f}")));
                             }
                             all.sort();
                             all.dedup();

@@ -2,12 +2,18 @@
 //! one exhaustive table, so a new grammar rule cannot reach users as a raw
 //! rule name.
 
+use std::sync::LazyLock;
+
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::{Rule, token_at};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::lang::{self, Block};
 use crate::source::Span;
+
+/// "`primary`, `secondary` or `latent`".
+static PRIORITIES: LazyLock<String> = LazyLock::new(|| lang::one_of(lang::PRIORITIES.iter().map(|(w, _)| *w)));
 
 /// What the user could have written where a rule was expected.
 fn describe(rule: Rule) -> &'static str {
@@ -22,7 +28,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::background | Rule::kw_background => "`background`",
         Rule::entry | Rule::label_word => "a label",
         Rule::concern | Rule::kw_concern => "`concern`",
-        Rule::priority => "`primary`, `secondary` or `latent`",
+        Rule::priority => &PRIORITIES,
         Rule::style | Rule::kw_style => "`style`",
         Rule::signal | Rule::kw_signal => "`signal`",
         Rule::flow | Rule::kw_flow => "`flow`",
@@ -162,17 +168,13 @@ pub fn syntax_error(source: &str, err: &Error<super::Rule>) -> Diagnostic {
     if span.start >= source.len() && positives.contains(&Rule::rbrace) {
         return d.help("the file ends before every block is closed: add the missing `}`");
     }
-    let outer = matches!(
-        token,
-        "caller" | "callee" | "signal" | "flow" | "faq" | "end" | "title" | "locale" | "opening" | "step" | "qa"
-    );
-    if outer && positives.contains(&Rule::rbrace) && !words.iter().any(|w| w.contains(&format!("`{token}`"))) {
+    if outer(token) && positives.contains(&Rule::rbrace) && !words.iter().any(|w| w.contains(&format!("`{token}`"))) {
         d = d.help(format!(
             "is a `}}` missing before this `{token}`? An earlier block may not be closed"
         ));
     } else if let Some(best) = did_you_mean(token, &words) {
         d = d.help(format!("did you mean `{best}`?")).fix(span, best);
-    } else if let Some(home) = home_of(token) {
+    } else if let Some(home) = lang::written_inside(token) {
         d = d.help(format!("`{}` is written {home}", &source[span.range()]));
     } else if positives.contains(&Rule::field) || positives.contains(&Rule::field_name) {
         d = d.note("`docs/language.md` lists what each block holds");
@@ -239,19 +241,28 @@ fn did_you_mean(token: &str, words: &[&str]) -> Option<String> {
         .map(|(_, k)| k.to_owned())
 }
 
-/// Where a keyword belongs, for a keyword found in the wrong block.
-fn home_of(word: &str) -> Option<&'static str> {
-    Some(match word {
-        "concern" | "background" | "style" | "behavior" => "inside `callee { … }`",
-        "knows" | "task" => "inside `caller { … }`",
-        "step" => "inside `flow { … }`",
-        "qa" => "inside `faq { … }`",
-        "q" | "a" => "inside `qa ID { … }`",
-        "when" | "closing" => "inside `end { … }`",
-        "say" | "next" => "inside `step ID { … }`",
-        "signal" | "opening" | "title" | "locale" | "caller" | "callee" | "flow" | "faq" => {
-            "directly inside `call ID { … }`"
-        }
-        _ => return None,
-    })
+/// Whether a word is written only directly in `call`, `flow` or `faq`
+/// (`step`, `title`, `faq`…): found where `}` could go, it suggests that
+/// the block before it is not closed.
+fn outer(word: &str) -> bool {
+    lang::word(word).is_some_and(|w| matches!(w.blocks, [Block::Call | Block::Flow | Block::Faq]))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn outer_words_are_those_messages_named_before_the_table() {
+        let outer: Vec<&str> = crate::lang::WORDS
+            .iter()
+            .map(|w| w.word)
+            .filter(|w| super::outer(w))
+            .collect();
+        let mut want = [
+            "caller", "callee", "signal", "flow", "faq", "end", "title", "locale", "opening", "step", "qa",
+        ];
+        want.sort_unstable();
+        let mut outer = outer;
+        outer.sort_unstable();
+        assert_eq!(outer, want);
+    }
 }

@@ -15,6 +15,7 @@ use crate::ast::{
 };
 use crate::codes::{Code, Level};
 use crate::diagnostic::{Collector, Diagnostic};
+use crate::lang;
 use crate::source::Span;
 
 /// Lowers the pairs of a `file` parse (comments unsorted when `at` is not
@@ -252,11 +253,10 @@ impl Lower<'_> {
     fn lint(&mut self, pair: Pair<'_, Rule>) -> LintAttr {
         let sp = span(&pair, self.at);
         let kids = self.children(pair);
-        let level = match kids.first().map(Pair::as_str) {
-            Some("warn") => Level::Warn,
-            Some("deny") => Level::Deny,
-            _ => Level::Allow,
-        };
+        let level = kids
+            .first()
+            .and_then(|p| lang::lint_level(p.as_str()))
+            .unwrap_or(Level::Allow);
         let lint = kids.get(1).map_or_else(|| missing(sp), |p| ident(p, self.at));
         LintAttr { level, lint, span: sp }
     }
@@ -344,11 +344,10 @@ impl Lower<'_> {
         let sp = span(&pair, self.at);
         let kids = self.children(pair);
         let id = kids.first().map_or_else(|| missing(sp), |p| self.decl(p));
-        let priority = match kids.get(1).map(Pair::as_str) {
-            Some("secondary") => Priority::Secondary,
-            Some("latent") => Priority::Latent,
-            _ => Priority::Primary,
-        };
+        let priority = kids
+            .get(1)
+            .and_then(|p| lang::priority(p.as_str()))
+            .unwrap_or(Priority::Primary);
         let text = kids.get(2).map_or_else(|| empty_text(sp), |p| self.text(p));
         Concern {
             id,

@@ -149,30 +149,8 @@ fn finish(file: Option<ast::File>, diags: Collector) -> (Option<ast::File>, Vec<
 
 /// The words that open a block or a statement; they cannot be field names
 /// (the grammar's `keyword` rule). Ids should avoid them too; the importer
-/// and the language server use this list.
-pub const KEYWORDS: &[&str] = &[
-    "call",
-    "caller",
-    "callee",
-    "signal",
-    "flow",
-    "faq",
-    "end",
-    "knows",
-    "background",
-    "concern",
-    "style",
-    "step",
-    "qa",
-    "when",
-    "allow",
-    "warn",
-    "deny",
-    "on",
-    "next",
-    "say",
-    "covers",
-];
+/// and the language server use this list. Read from [`crate::lang`].
+pub use crate::lang::KEYWORDS;
 
 /// Whether pest recognises the text, without building the tree: for
 /// benchmarks that separate pest's cost from lowering's.

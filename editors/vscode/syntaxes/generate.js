@@ -6,7 +6,8 @@
 // definition of an identifier and of each word list; hand-escaped JSON would
 // repeat `\\p{XID_Continue}` a hundred times. `node syntaxes/generate.js`
 // rewrites the JSON; `--check` fails if the committed JSON is stale (so does
-// test/grammar.test.js).
+// test/grammar.test.js). The words of the language come from words.json,
+// which the compiler's tests write from src/lang.rs.
 //
 // Reference: docs/language.md and grammar/call.pest. The grammar is line based
 // like every TextMate grammar, but a keyword and the id it declares or names
@@ -26,16 +27,15 @@ const word = (/** @type {string[]} */ alternatives) => `(?<!${CONT})(?:${alterna
 /** The same, as a capture group. */
 const wordGroup = (/** @type {string[]} */ alternatives) => `(?<!${CONT})(${alternatives.join("|")})(?!${CONT})`;
 
+/**
+ * The words of the language, as src/lang.rs (the compiler's one table of them) lists them:
+ * `CALLC_BLESS=1 cargo test --test lang` writes words.json, and fails while it is stale.
+ */
+const WORDS = require("./words.json");
 /** The words that open a block or statement (grammar/call.pest, rule `keyword`). */
-const KEYWORDS = [
-  "call", "caller", "callee", "signal", "flow", "faq", "end", "knows", "background", "concern",
-  "style", "step", "qa", "when", "allow", "warn", "deny", "on", "next", "say", "covers",
-];
-/** Field names every block accepts somewhere (src/check/fields.rs). */
-const FIELDS = [
-  "title", "locale", "opening", "name", "gender", "age", "org", "role", "persona", "task",
-  "behavior", "note", "avoid", "prefer", "q", "a", "closing",
-];
+const KEYWORDS = WORDS.keywords;
+/** Field names every block accepts somewhere. */
+const FIELDS = WORDS.fields;
 /** Lint names (src/codes.rs), `warnings` and the codes of lints, which `allow`/`warn`/`deny` accept. */
 const LINTS = [
   "unreachable_step", "dead_end", "uncovered_concern", "unused_signal", "end_mismatch",
@@ -43,10 +43,10 @@ const LINTS = [
   "covers_not_imported", "invisible_character", "confusable_id", "warnings",
 ];
 const LINT_CODES = ["W0201", "W0202", "W0203", "W0204", "W0205", "W0206", "W0207", "W0208", "W0209", "W0210", "W0211", "W0302", "W0303"];
-const PRIORITIES = ["primary", "secondary", "latent"];
-const GENDERS = ["male", "female", "other"];
-/** Fields of a party that `{caller.FIELD}` and `{callee.FIELD}` may name (src/check/render.rs). */
-const PARTY_FIELDS = ["name", "gender", "age", "org", "role"];
+const PRIORITIES = WORDS.priorities;
+const GENDERS = WORDS.genders;
+/** Fields of a party that `{caller.FIELD}` and `{callee.FIELD}` may name. */
+const PARTY_FIELDS = WORDS.placeholder_fields;
 
 /** `(end)` where an id is expected: `end` is never an id (E0001). */
 const END_AS_ID = `(?<!${CONT})(end)(?!${CONT})`;
@@ -196,7 +196,7 @@ const grammar = {
 
     // ── lint attributes ──────────────────────────────────────────────────
     lint: {
-      begin: word(["allow", "warn", "deny"]),
+      begin: word(WORDS.lint_levels),
       beginCaptures: { 0: { name: "keyword.other.lint-level.call" } },
       end: `(?<!${CONT})(${[...LINTS, ...LINT_CODES.map(lintCode)].join("|")})(?!${CONT})|(${ID})|(?=\\S)`,
       endCaptures: {

@@ -109,8 +109,8 @@ pub struct Index {
     pub occurrences: Vec<Occurrence>,
 }
 
-/// The party fields a placeholder may name (as in `check/render.rs`).
-pub const PARTY_FIELDS: &[&str] = &["name", "gender", "age", "org", "role"];
+/// The party fields a placeholder may name (from [`crate::lang`]).
+pub const PARTY_FIELDS: &[&str] = crate::lang::PLACEHOLDER_FIELDS;
 
 impl Index {
     /// Indexes a parsed file.
