@@ -2258,7 +2258,9 @@ impl Out {
 }
 
 fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Diagnostic>) -> String {
-    let words = if std::ptr::eq(doc.layout, &ZH) {
+    // By locale, not by address: `ZH` is a constant, and two `&ZH` in
+    // different codegen units need not be the same address.
+    let words = if doc.layout.locale == ZH.locale {
         &ZH_WORDS
     } else {
         &EN_WORDS
