@@ -201,7 +201,7 @@ fn a_saas_spec_in_english_with_crlf_round_trips() {
     assert!(back.contains("today {no obligation}."));
     let (call, _) = import_ok(&md);
     assert!(call.contains("locale \"en\""));
-    assert!(call.contains("name \"Priya Shah\"\n    gender female\n    org \"Cloudly\"\n"));
+    assert!(call.contains("name    \"Priya Shah\"\n    gender  female\n    org     \"Cloudly\"\n"));
 }
 
 /// Markdown built from every spec imports back to a spec whose Markdown is
@@ -415,7 +415,7 @@ fn the_call_id_comes_from_the_name_the_title_or_a_default() {
     let titled = format!("# 宽带续约 · 测试\n\n{md}");
     let call = import(&titled).call.unwrap();
     assert!(
-        call.contains("\ncall 宽带续约 {\n  title \"宽带续约 · 测试\"\n"),
+        call.contains("\ncall 宽带续约 {\n  title  \"宽带续约 · 测试\"\n  locale \"zh-CN\"\n"),
         "{call}"
     );
 }
@@ -466,11 +466,11 @@ fn names_are_found_or_left_as_a_todo() {
     let (call, _) = import_ok(md);
     assert!(
         call.contains(
-            "caller dian_hua_bo_da_fang {\n    name \"电话拨打方\"  // TODO: Markdown 没有单独写出姓名，请填写\n"
+            "caller dian_hua_bo_da_fang {\n    name    \"电话拨打方\" // TODO: Markdown 没有单独写出姓名，请填写\n"
         ),
         "{call}"
     );
-    assert!(call.contains("callee zhang_qiang {\n    name \"张强\"  // 取自“角色”的第一句，请核对\n"));
+    assert!(call.contains("callee zhang_qiang {\n    name    \"张强\" // 取自“角色”的第一句，请核对\n"));
     // An identity bullet is taken as it is.
     let md = md.replace(
         "负责续约的客服。",
@@ -478,7 +478,7 @@ fn names_are_found_or_left_as_a_todo() {
     );
     let (call, _) = import_ok(&md);
     assert!(call.contains(
-        "caller wang_fang {\n    name \"王芳\"\n    gender female\n    age 29\n    persona \"负责续约的客服。\"\n"
+        "caller wang_fang {\n    name    \"王芳\"\n    gender  female\n    age     29\n    persona \"负责续约的客服。\"\n"
     ));
 }
 

@@ -42,8 +42,11 @@ pub(super) enum Line {
     Content { indent: usize, text: Option<String> },
 }
 
-/// The text: runs of aligned lines padded, the source's line ending, one final line break.
-pub(super) fn render(lines: &[Line], src: &str) -> String {
+/// The text: runs of aligned lines padded, one final line break. A parsed
+/// tree's `src` gives the line ending (that of its first line break) and
+/// keeps its byte-order mark; a built tree (`None`) gets LF and no mark.
+pub(super) fn render(lines: &[Line], src: Option<&str>) -> String {
+    let src = src.unwrap_or_default();
     let nl = match src.find('\n') {
         Some(i) if i > 0 && src.as_bytes()[i - 1] == b'\r' => "\r\n",
         _ => "\n",

@@ -1,9 +1,15 @@
-//! `callc fmt`: the formatter.
+//! `callc fmt`: the formatter, and the one printer of `.call` text.
 //!
 //! Stage: source text → [`syntax::parse`] → the same spec in the one
 //! canonical layout described in `docs/fmt.md`. Input: a spec's text.
 //! Output: the formatted text, or the syntax errors of a file that does not
 //! parse. Pure: no IO (the CLI and the language server do that).
+//!
+//! The same printer writes the trees `callc import` builds ([`print`]), so
+//! that an imported spec is already formatted: the importer builds an
+//! [`crate::ast::File`] (`built`: spans that only order the nodes, its
+//! comments in the side table, blank lines asked for) and never spells
+//! `.call` itself.
 //!
 //! How it works. The printer walks the syntax tree in source order (parts are
 //! never reordered) and finds each token it prints in the source, skipping
@@ -18,16 +24,21 @@
 //! source is returned unchanged rather than damaged.
 //!
 //! The modules: `printer` walks the tree and knows the layout of each
-//! construct; `printer::trivia` finds each token in the source and places the
-//! comments and blank lines met on the way; `lines` aligns the collected
-//! lines and renders them; `literal` knows how string literals are written
-//! (`"""` blocks re-indented); `meaning` is the final check that the output
-//! means what the source meant.
+//! construct; `printer::trivia` finds each token in the source (or where a
+//! built tree says it is) and places the comments and blank lines met on the
+//! way; `lines` aligns the collected lines and renders them; `literal` knows
+//! how ids, labels and strings are spelled (`"""` blocks re-indented);
+//! `built` builds trees to print; `meaning` is the final check that the
+//! output means what the tree meant.
 
+mod built;
 mod lines;
 mod literal;
 mod meaning;
 mod printer;
+
+pub(crate) use built::{Builder, Built, entry, ident, text};
+pub(crate) use literal::is_bare_word;
 
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
@@ -54,7 +65,7 @@ pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
         Some(file) if errors.is_empty() => file,
         _ => return Err(errors),
     };
-    let formatted = printer::Printer::new(source, &file.comments).print(&file.call);
+    let formatted = printer::Printer::new(printer::Origin::Parsed(source), &file.comments).print(&file.call);
     match formatted {
         Some(out) if meaning::same_meaning(&file, &out) => Ok(out),
         _ => {
@@ -62,4 +73,19 @@ pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
             Ok(source.to_owned())
         }
     }
+}
+
+/// Prints a built tree ([`Builder`]) in the canonical layout: what `format`
+/// would make of it, so formatting the result changes nothing. Line breaks
+/// are LF.
+pub(crate) fn print(built: &Built) -> String {
+    let out = printer::Printer::new(printer::Origin::Built(built), &built.file.comments)
+        .print(&built.file.call)
+        .unwrap_or_default();
+    // The text parses back to the tree that was built (spans aside), with its comments.
+    debug_assert!(
+        meaning::same_meaning(&built.file, &out),
+        "the printer wrote a built tree as:\n{out}"
+    );
+    out
 }

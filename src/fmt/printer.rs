@@ -1,15 +1,18 @@
-//! The printer: walks the syntax tree in source order (parts are never
-//! reordered) and knows the layout of each construct: which tokens a
-//! construct has, which start a line, which align with their neighbours.
-//! Its child `trivia` finds the tokens in the source and places comments.
+//! The printer: walks a syntax tree in order (parts are never reordered)
+//! and knows the layout of each construct: which tokens a construct has,
+//! which start a line, which align with their neighbours. The tree is a
+//! parsed one (`callc fmt`) or a built one (`callc import`), which differ
+//! only in where the comments, the blank lines and the spelling of strings
+//! come from ([`Origin`]); its child `trivia` places the comments.
 
 mod trivia;
 
 use crate::ast::{self, CallItem, Field, FlowItem, LintAttr, PartyItem, StepItem, Target, Text, Value};
 
 use super::INDENT;
+use super::built::Built;
 use super::lines::{self, Align, Line};
-use super::literal::block_lines;
+use super::literal::{self, Written};
 
 pub(super) use trivia::trim_comment;
 
@@ -23,9 +26,22 @@ struct Stmt {
     broken: bool,
 }
 
-/// Prints one tree: the lines collected so far and where it is in the source.
+/// Where the tree being printed comes from.
+#[derive(Clone, Copy)]
+pub(super) enum Origin<'a> {
+    /// Parsed from this text: every token is found in it (which checks the
+    /// tree against it), strings and quoted labels are printed as written,
+    /// and comments and blank lines stay where the author put them.
+    Parsed(&'a str),
+    /// Built in memory: spans are positions in the order of printing,
+    /// strings and labels are spelled from their values, and the built tree
+    /// says which comments end a line and where blank lines go.
+    Built(&'a Built),
+}
+
+/// Prints one tree: the lines collected so far and where it is in the tree.
 pub(super) struct Printer<'a> {
-    src: &'a str,
+    origin: Origin<'a>,
     comments: &'a [ast::Comment],
     /// The first comment not printed yet.
     next_comment: usize,
@@ -46,9 +62,9 @@ pub(super) struct Printer<'a> {
 }
 
 impl<'a> Printer<'a> {
-    pub(super) fn new(src: &'a str, comments: &'a [ast::Comment]) -> Self {
+    pub(super) fn new(origin: Origin<'a>, comments: &'a [ast::Comment]) -> Self {
         Printer {
-            src,
+            origin,
             comments,
             next_comment: 0,
             cursor: 0,
@@ -62,9 +78,9 @@ impl<'a> Printer<'a> {
         }
     }
 
-    /// Prints the whole file; `None` if the tree and the source disagree.
+    /// Prints the whole file; `None` if a parsed tree and its source disagree.
     pub(super) fn print(mut self, call: &ast::Call) -> Option<String> {
-        self.item(0, None);
+        self.item(0, None, call.span);
         self.tok("call");
         self.tok(&call.id.name);
         self.open();
@@ -78,13 +94,17 @@ impl<'a> Printer<'a> {
             self.call_item(item, INDENT);
             after_block = block;
         }
-        self.close(0);
+        self.close(0, call.span);
         // Comments after the `call` block.
-        self.flush(self.src.len() + 1, 0, false);
-        if self.skip_trivia(self.cursor) != self.src.len() || !self.ok || !self.openers.is_empty() {
+        self.flush(usize::MAX, 0, false);
+        if !self.at_end() || !self.ok || !self.openers.is_empty() {
             return None;
         }
-        Some(lines::render(&self.lines, self.src))
+        let src = match self.origin {
+            Origin::Parsed(src) => Some(src),
+            Origin::Built(_) => None,
+        };
+        Some(lines::render(&self.lines, src))
     }
 
     // ----- the constructs -------------------------------------------------
@@ -94,17 +114,17 @@ impl<'a> Printer<'a> {
             CallItem::Field(f) => self.field(f, indent),
             CallItem::Lint(l) => self.lint(l, indent),
             CallItem::Party(p) => {
-                self.item(indent, None);
+                self.item(indent, None, p.span);
                 self.tok(p.kind.keyword());
                 self.tok(&p.id.name);
                 self.open();
                 for item in &p.items {
                     self.party_item(item, indent + INDENT);
                 }
-                self.close(indent);
+                self.close(indent, p.span);
             }
             CallItem::Signal(s) => {
-                self.item(indent, Some(Align::Signal));
+                self.item(indent, Some(Align::Signal), s.span);
                 self.tok("signal");
                 self.tok(&s.id.name);
                 if let Some(d) = &s.description {
@@ -112,7 +132,7 @@ impl<'a> Printer<'a> {
                 }
             }
             CallItem::Flow(f) => {
-                self.item(indent, None);
+                self.item(indent, None, f.span);
                 self.tok("flow");
                 self.open();
                 for item in &f.items {
@@ -122,19 +142,19 @@ impl<'a> Printer<'a> {
                         FlowItem::Lint(l) => self.lint(l, indent + INDENT),
                     }
                 }
-                self.close(indent);
+                self.close(indent, f.span);
             }
             CallItem::Faq(f) => {
-                self.item(indent, None);
+                self.item(indent, None, f.span);
                 self.tok("faq");
                 self.open();
                 let mut parts: Vec<(usize, Part<'_>)> = f.entries.iter().map(|q| (q.span.start, Part::Qa(q))).collect();
                 parts.extend(lints(&f.lints));
                 self.parts(parts, indent + INDENT);
-                self.close(indent);
+                self.close(indent, f.span);
             }
             CallItem::End(e) => {
-                self.item(indent, None);
+                self.item(indent, None, e.span);
                 self.tok("end");
                 self.open();
                 let mut parts: Vec<(usize, Part<'_>)> =
@@ -142,7 +162,7 @@ impl<'a> Printer<'a> {
                 parts.extend(fields(&e.fields));
                 parts.extend(lints(&e.lints));
                 self.parts(parts, indent + INDENT);
-                self.close(indent);
+                self.close(indent, e.span);
             }
         }
     }
@@ -154,26 +174,26 @@ impl<'a> Printer<'a> {
             PartyItem::Knows(e) => self.entries("knows", e, indent),
             PartyItem::Background(e) => self.entries("background", e, indent),
             PartyItem::Concern(c) => {
-                self.item(indent, Some(Align::Concern));
+                self.item(indent, Some(Align::Concern), c.span);
                 self.tok("concern");
                 self.tok(&c.id.name);
                 self.tok(c.priority.as_str());
                 self.string(&c.text);
             }
             PartyItem::Style(s) => {
-                self.item(indent, None);
+                self.item(indent, None, s.span);
                 self.tok("style");
                 self.open();
                 let mut parts: Vec<(usize, Part<'_>)> = fields(&s.fields).collect();
                 parts.extend(lints(&s.lints));
                 self.parts(parts, indent + INDENT);
-                self.close(indent);
+                self.close(indent, s.span);
             }
         }
     }
 
     fn entries(&mut self, keyword: &str, e: &ast::Entries, indent: usize) {
-        self.item(indent, None);
+        self.item(indent, None, e.span);
         self.tok(keyword);
         self.open();
         let mut parts: Vec<(usize, Part<'_>)> = e
@@ -183,7 +203,7 @@ impl<'a> Printer<'a> {
             .collect();
         parts.extend(lints(&e.lints));
         self.parts(parts, indent + INDENT);
-        self.close(indent);
+        self.close(indent, e.span);
     }
 
     /// Prints the parts of a block whose tree keeps them in separate lists, in source order.
@@ -194,17 +214,18 @@ impl<'a> Printer<'a> {
                 Part::Field(f) => self.field(f, indent),
                 Part::Lint(l) => self.lint(l, indent),
                 Part::Entry(en) => {
-                    self.item(indent, Some(Align::Entry));
-                    if en.quoted_label {
-                        let raw = self.src.get(en.label_span.range()).unwrap_or_default();
-                        self.tok(raw);
-                    } else {
-                        self.tok(&en.label);
+                    self.item(indent, Some(Align::Entry), en.label_span);
+                    match self.origin {
+                        Origin::Parsed(src) if en.quoted_label => {
+                            self.tok(src.get(en.label_span.range()).unwrap_or_default());
+                        }
+                        Origin::Parsed(_) => self.tok(&en.label),
+                        Origin::Built(_) => self.tok(&literal::label(&en.label)),
                     }
                     self.string(&en.value);
                 }
                 Part::Qa(q) => {
-                    self.item(indent, None);
+                    self.item(indent, None, q.span);
                     self.tok("qa");
                     self.tok(&q.id.name);
                     self.covers(&q.covers);
@@ -212,10 +233,10 @@ impl<'a> Printer<'a> {
                     let mut inner: Vec<(usize, Part<'_>)> = fields(&q.fields).collect();
                     inner.extend(lints(&q.lints));
                     self.parts(inner, indent + INDENT);
-                    self.close(indent);
+                    self.close(indent, q.span);
                 }
                 Part::When(w) => {
-                    self.item(indent, Some(Align::When));
+                    self.item(indent, Some(Align::When), w.span);
                     self.tok("when");
                     self.tok(&w.id.name);
                     if let Some(t) = &w.caller {
@@ -235,7 +256,7 @@ impl<'a> Printer<'a> {
     }
 
     fn step(&mut self, s: &ast::Step, indent: usize) {
-        self.item(indent, None);
+        self.item(indent, None, s.span);
         self.tok("step");
         self.tok(&s.id.name);
         if let Some(t) = &s.title {
@@ -247,12 +268,12 @@ impl<'a> Printer<'a> {
         for item in &s.items {
             match item {
                 StepItem::Say(t) => {
-                    self.item(inner, None);
+                    self.item(inner, None, t.span);
                     self.tok("say");
                     self.string(t);
                 }
                 StepItem::Next(tr) => {
-                    self.item(inner, None);
+                    self.item(inner, None, tr.span);
                     self.tok(if tr.arrow { "->" } else { "next" });
                     self.target(&tr.target);
                 }
@@ -260,7 +281,7 @@ impl<'a> Printer<'a> {
                 StepItem::Lint(l) => self.lint(l, inner),
             }
         }
-        self.close(indent);
+        self.close(indent, s.span);
     }
 
     fn covers(&mut self, covers: &[ast::Ident]) {
@@ -277,7 +298,7 @@ impl<'a> Printer<'a> {
     }
 
     fn branch(&mut self, b: &ast::Branch, indent: usize) {
-        self.item(indent, Some(Align::Branch));
+        self.item(indent, Some(Align::Branch), b.span);
         self.tok("on");
         self.tok(&b.signal.name);
         self.tok("->");
@@ -299,7 +320,7 @@ impl<'a> Printer<'a> {
     }
 
     fn field(&mut self, f: &Field, indent: usize) {
-        self.item(indent, Some(Align::Field));
+        self.item(indent, Some(Align::Field), f.span);
         self.tok(&f.name.name);
         match &f.value {
             Value::Text(t) => self.string(t),
@@ -309,20 +330,27 @@ impl<'a> Printer<'a> {
     }
 
     fn lint(&mut self, l: &LintAttr, indent: usize) {
-        self.item(indent, None);
+        self.item(indent, None, l.span);
         self.tok(l.level.as_str());
         self.tok(&l.lint.name);
     }
 
-    /// A string: a one-line literal as written, a `"""` block re-indented under its line.
+    /// A string: one line, or a `"""` block re-indented under its line; a
+    /// parsed one as written, a built one spelled from its value.
     fn string(&mut self, t: &Text) {
-        let Some(raw) = self.src.get(t.span.range()) else {
-            self.ok = false;
-            return;
+        let written = match self.origin {
+            Origin::Parsed(src) => match src.get(t.span.range()) {
+                Some(raw) => literal::as_written(raw),
+                None => {
+                    self.ok = false;
+                    return;
+                }
+            },
+            Origin::Built(_) => literal::string(t),
         };
-        let Some(content) = block_lines(raw) else {
-            self.tok(raw);
-            return;
+        let content = match written {
+            Written::Line(line) => return self.tok(&line),
+            Written::Block(content) => content,
         };
         self.tok("\"\"\"");
         self.unalign();
@@ -334,10 +362,7 @@ impl<'a> Printer<'a> {
             }
         };
         for text in content {
-            self.lines.push(Line::Content {
-                indent,
-                text: text.map(str::to_owned),
-            });
+            self.lines.push(Line::Content { indent, text });
         }
         self.lines.push(Line::Code {
             indent,
@@ -345,8 +370,7 @@ impl<'a> Printer<'a> {
             trailing: None,
             align: None,
         });
-        self.cursor = t.span.end;
-        self.last_end = t.span.end;
+        self.skip_to(t.span.end);
     }
 }
 

@@ -73,7 +73,7 @@ pub(super) struct RawNote {
     pub(super) span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct RawStep {
     pub(super) number: Option<u32>,
     pub(super) title: Option<String>,

@@ -68,7 +68,7 @@ pub(super) fn derive_id(text: &str, fallback: &str, taken: &mut Taken) -> String
     let mut id = kept.join("_");
     if id.is_empty() {
         fallback.clone_into(&mut id);
-    } else if !id.starts_with(unicode_ident::is_xid_start) || KEYWORDS.contains(&id.as_str()) {
+    } else if !crate::fmt::is_bare_word(&id) {
         id = format!("{fallback}_{id}");
     }
     claim(&id, taken)

@@ -1,18 +1,24 @@
-//! Writing `.call`: the document model, with ids and names, becomes the
-//! `.call` text; the importer's comments (headings, TODOs, what it could
-//! not place) go with it, in the spec's language.
+//! Building the output: the document model, with ids and names, becomes a
+//! syntax tree ([`crate::ast`]) with the importer's comments (headings,
+//! TODOs, what it could not place) in the spec's language, and the one
+//! `.call` printer (`fmt`) writes it, so that an imported spec is already
+//! in `callc fmt`'s layout.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
+use crate::ast::{
+    Branch, Call, CallItem, Concern, EndBlock, Entries, Faq, Field, Flow, FlowItem, LintAttr, Party, PartyItem,
+    PartyKind, Qa, Signal, Step, StepItem, Style, Target, Transition, Value, When,
+};
+use crate::codes::Level;
 use crate::diagnostic::Diagnostic;
 use crate::emit::markdown::ZH;
 use crate::emit::names::transliterate;
+use crate::fmt::{self, Builder, entry, ident, text};
 use crate::source::Span;
-use crate::syntax::KEYWORDS;
 
 use super::diagnostics::{covers_not_imported, unplaced_diagnostic};
-use super::doc::{Block, Doc, PartyDoc, RawNote, RawTarget, Unplaced, Why};
+use super::doc::{Block, Doc, PartyDoc, RawNote, RawStep, RawTarget, Unplaced, Why};
 use super::ids::{Taken, claim, derive_id};
 use super::names::{NameFrom, names};
 use super::sections::Kind;
@@ -67,112 +73,22 @@ const EN_WORDS: Words = Words {
     paired: "The caller's and the callee's lists of end conditions are as long as each other: paired in order; please check",
 };
 
-/// The one escaping function for `.call` string literals: a `"…"` string
-/// with `\\`, `\"`, `\n`, `\r`, `\0`, `\u{…}` for other control characters
-/// and `{{`/`}}` for braces (which would otherwise open a placeholder); a
-/// text of several lines becomes a `"""` block indented by `indent` when
-/// the block reads back to exactly the same text (no `"""`, no CR, no blank
-/// first or last line, no trailing spaces, some line not indented: the
-/// block's trim and dedent would take them), and a one-line string with
-/// `\n` otherwise.
-fn lit(s: &str, indent: &str) -> String {
-    let decoded = decode(s);
-    let s = decoded.as_str();
-    let block = s.contains('\n')
-        && !s.contains("\"\"\"")
-        && !s.contains('\r')
-        && s.lines().next().is_some_and(|l| !l.trim().is_empty())
-        && s.lines().last().is_some_and(|l| !l.trim().is_empty())
-        && !s.ends_with('\n')
-        && s.lines()
-            .all(|l| l.is_empty() || (!l.trim().is_empty() && l.trim_end() == l))
-        // The block's dedent takes the indentation common to its lines.
-        && s.lines().any(|l| !l.is_empty() && !l.starts_with([' ', '\t']));
-    let mut out = String::new();
-    out.push_str(if block { "\"\"\"\n" } else { "\"" });
-    let mut at_line_start = block;
-    for c in s.chars() {
-        if block && at_line_start && c != '\n' {
-            out.push_str(indent);
-            out.push_str("  ");
+/// Where a flow note leads, resolved: a step (its id) or the end of the
+/// call (the id of the end condition it names).
+enum To {
+    Step(String),
+    End(Option<String>),
+}
+
+impl To {
+    fn target(&self, at: Span) -> Target {
+        match self {
+            To::Step(id) => Target::Step(ident(id.as_str(), at)),
+            To::End(condition) => Target::End {
+                span: at,
+                condition: condition.as_deref().map(|c| ident(c, at)),
+            },
         }
-        at_line_start = false;
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' if !block => out.push_str("\\\""),
-            '{' => out.push_str("{{"),
-            '}' => out.push_str("}}"),
-            '\n' if block => {
-                out.push('\n');
-                at_line_start = true;
-            }
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\0' => out.push_str("\\0"),
-            '\t' => out.push('\t'),
-            c if c.is_control() || crate::syntax::is_bidi_control(c) || crate::syntax::is_invisible(c) => {
-                let _ = write!(out, "\\u{{{:X}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    if block {
-        let _ = write!(out, "\n{indent}  \"\"\"");
-    } else {
-        out.push('"');
-    }
-    out
-}
-
-/// A label of `knows`/`background`: a word when it is an identifier, a
-/// string otherwise.
-fn label(s: &str) -> String {
-    let ident = s.starts_with(|c: char| unicode_ident::is_xid_start(c) || c == '_')
-        && s.chars().all(unicode_ident::is_xid_continue)
-        && !KEYWORDS.contains(&s);
-    if ident { s.to_owned() } else { lit(s, "") }
-}
-
-/// Text for a `//` comment: one line, whatever the text holds.
-fn comment_text(s: &str) -> String {
-    s.split(['\n', '\r']).collect::<Vec<_>>().join(" ")
-}
-
-struct Out {
-    text: String,
-    depth: usize,
-}
-
-impl Out {
-    fn indent(&self) -> String {
-        "  ".repeat(self.depth)
-    }
-
-    fn line(&mut self, s: &str) {
-        if s.is_empty() {
-            self.text.push('\n');
-        } else {
-            let _ = writeln!(self.text, "{}{s}", self.indent());
-        }
-    }
-
-    fn comment(&mut self, s: &str) {
-        self.line(&format!("// {}", comment_text(s)));
-    }
-
-    fn open(&mut self, s: &str) {
-        self.line(&format!("{s} {{"));
-        self.depth += 1;
-    }
-
-    fn close(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
-        self.line("}");
-    }
-
-    fn field(&mut self, name: &str, value: &str) {
-        let v = lit(value, &self.indent());
-        self.line(&format!("{name} {v}"));
     }
 }
 
@@ -189,7 +105,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
     let [(caller_name, caller_from), (callee_name, callee_from)] = names(doc);
     let caller_id = claim(&transliterate(&decode(&caller_name)), &mut taken);
     let callee_id = claim(&transliterate(&decode(&callee_name)), &mut taken);
-    let step_ids: Vec<String> = doc
+    let mut step_ids: Vec<String> = doc
         .steps
         .iter()
         .map(|s| {
@@ -284,10 +200,10 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
                 .map(|i| i - 1)
         })
     };
-    let mut target_text = |n: &RawNote, block: Block| -> Option<String> {
+    let mut target_of = |n: &RawNote, block: Block| -> Option<To> {
         match &n.target {
             RawTarget::Step(k, written) => match k.and_then(step_of) {
-                Some(i) => Some(step_ids[i].clone()),
+                Some(i) => Some(To::Step(step_ids[i].clone())),
                 None => {
                     // The span of the number itself: the last place the note writes it.
                     let span = md
@@ -304,213 +220,287 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
                     None
                 }
             },
-            RawTarget::End(None) => Some("end".to_owned()),
-            RawTarget::End(Some(why)) => Some(end_of(why).map_or_else(|| "end".to_owned(), |id| format!("end({id})"))),
+            RawTarget::End(None) => Some(To::End(None)),
+            RawTarget::End(Some(why)) => Some(To::End(end_of(why))),
         }
     };
     let signal_of = |cause: &str| signal_ids.get(cause).cloned();
-    let globals: Vec<(String, Option<String>)> = doc
+    let globals: Vec<(String, Option<To>)> = doc
         .global
         .iter()
         .map(|n| {
             (
                 signal_of(n.cause.as_deref().unwrap_or("")).unwrap_or_default(),
-                target_text(n, Block::Flow),
+                target_of(n, Block::Flow),
             )
         })
         .collect();
-    let step_notes: Vec<Vec<(Option<String>, Option<String>)>> = doc
+    let mut step_notes: Vec<Vec<(Option<String>, Option<To>)>> = doc
         .steps
         .iter()
         .enumerate()
         .map(|(i, s)| {
             s.notes
                 .iter()
-                .map(|n| (n.cause.as_deref().and_then(signal_of), target_text(n, Block::Step(i))))
+                .map(|n| (n.cause.as_deref().and_then(signal_of), target_of(n, Block::Step(i))))
                 .collect()
         })
         .collect();
     let leftovers = Leftovers::new(md, doc.unplaced.iter().chain(&bad_notes));
 
-    let mut o = Out {
-        text: String::new(),
-        depth: 0,
-    };
-    o.comment(words.header);
-    o.open(&format!("call {call_id}"));
-    if let Some(t) = &doc.title {
-        o.field("title", t);
-    }
-    o.field("locale", doc.layout.locale);
-    leftovers.write(&mut o, Block::Top, words);
+    let b = &mut Builder::default();
+    b.comment(words.header);
+    let call = b.at();
+    let mut items: Vec<CallItem> = doc
+        .title
+        .iter()
+        .map(|t| CallItem::Field(field(b, "title", t)))
+        .collect();
+    items.push(CallItem::Field(field(b, "locale", doc.layout.locale)));
+    leftovers.write(b, Block::Top, words);
 
     // The caller.
-    o.line("");
-    if let Some((h, _)) = &doc.caller.heading {
-        o.comment(h);
-    }
-    o.open(&format!("caller {caller_id}"));
-    party_fields(&mut o, &doc.caller, &caller_name, caller_from, words);
+    let open = open_party(b, &doc.caller);
+    let mut caller = party_fields(b, &doc.caller, &caller_name, caller_from, words);
     if let Some(task) = &doc.task {
-        heading_comment(&mut o, doc, Kind::Task);
-        o.field("task", task);
+        heading_comment(b, doc, Kind::Task);
+        caller.push(PartyItem::Field(field(b, "task", task)));
     }
     if !doc.knows.is_empty() {
-        heading_comment(&mut o, doc, Kind::Knows);
-        entries(&mut o, "knows", &doc.knows);
+        heading_comment(b, doc, Kind::Knows);
+        caller.push(PartyItem::Knows(entries(b, &doc.knows)));
     }
-    leftovers.write(&mut o, Block::Caller, words);
-    o.close();
+    leftovers.write(b, Block::Caller, words);
+    items.push(party(b, PartyKind::Caller, caller_id, open, caller));
 
     // The callee.
-    o.line("");
-    if let Some((h, _)) = &doc.callee.heading {
-        o.comment(h);
-    }
-    o.open(&format!("callee {callee_id}"));
-    party_fields(&mut o, &doc.callee, &callee_name, callee_from, words);
+    let open = open_party(b, &doc.callee);
+    let mut callee = party_fields(b, &doc.callee, &callee_name, callee_from, words);
     if !doc.background.is_empty() {
-        heading_comment(&mut o, doc, Kind::Background);
-        entries(&mut o, "background", &doc.background);
+        heading_comment(b, doc, Kind::Background);
+        callee.push(PartyItem::Background(entries(b, &doc.background)));
     }
     if !doc.concerns.is_empty() {
-        heading_comment(&mut o, doc, Kind::Concerns);
+        heading_comment(b, doc, Kind::Concerns);
         for line in words.covers {
-            o.comment(line);
+            b.comment(line);
         }
-        o.line("warn uncovered_concern");
-        for ((priority, text), id) in doc.concerns.iter().zip(&concern_ids) {
-            let v = lit(text, &o.indent());
-            o.line(&format!("concern {id} {} {v}", priority.as_str()));
+        let at = b.at();
+        callee.push(PartyItem::Lint(LintAttr {
+            level: Level::Warn,
+            lint: ident("uncovered_concern", at),
+            span: at,
+        }));
+        for ((priority, t), id) in doc.concerns.iter().zip(&concern_ids) {
+            let at = b.at();
+            callee.push(PartyItem::Concern(Concern {
+                id: ident(id.as_str(), at),
+                priority: *priority,
+                text: text(&decode(t), at),
+                span: at,
+            }));
         }
         if let Some(span) = doc.concerns_span {
             diags.push(covers_not_imported(span, &concern_ids));
         }
     }
     if !doc.behavior.is_empty() {
-        heading_comment(&mut o, doc, Kind::Behavior);
-        for b in &doc.behavior {
-            o.field("behavior", b);
+        heading_comment(b, doc, Kind::Behavior);
+        for behavior in &doc.behavior {
+            callee.push(PartyItem::Field(field(b, "behavior", behavior)));
         }
     }
     if doc.style_note.is_some() || !doc.avoid.is_empty() || !doc.prefer.is_empty() {
-        heading_comment(&mut o, doc, Kind::Style);
-        o.open("style");
-        if let Some(n) = &doc.style_note {
-            o.field("note", n);
-        }
-        for a in &doc.avoid {
-            o.field("avoid", a);
-        }
-        for p in &doc.prefer {
-            o.field("prefer", p);
-        }
-        o.close();
+        heading_comment(b, doc, Kind::Style);
+        let open = b.at();
+        let notes = doc.style_note.iter().map(|n| ("note", n));
+        let examples = (doc.avoid.iter().map(|a| ("avoid", a))).chain(doc.prefer.iter().map(|p| ("prefer", p)));
+        let fields = notes.chain(examples).map(|(name, t)| field(b, name, t)).collect();
+        callee.push(PartyItem::Style(Style {
+            fields,
+            lints: Vec::new(),
+            keyword: open,
+            span: b.close(open),
+        }));
     }
-    leftovers.write(&mut o, Block::Callee, words);
-    o.close();
+    leftovers.write(b, Block::Callee, words);
+    items.push(party(b, PartyKind::Callee, callee_id, open, callee));
 
-    if !signals.is_empty() {
-        o.line("");
-        for (id, cause) in &signals {
-            let v = lit(cause, &o.indent());
-            o.line(&format!("signal {id} {v}"));
-        }
+    b.blank();
+    for (id, cause) in &signals {
+        let at = b.at();
+        items.push(CallItem::Signal(Signal {
+            id: ident(id.as_str(), at),
+            description: Some(text(&decode(cause), at)),
+            span: at,
+        }));
     }
     if let Some(opening) = &doc.opening {
-        o.line("");
-        o.field("opening", opening);
+        b.blank();
+        items.push(CallItem::Field(field(b, "opening", opening)));
     }
 
     // The flow.
-    o.line("");
-    heading_comment(&mut o, doc, Kind::Flow);
-    o.open("flow");
-    for (signal, target) in &globals {
-        if let Some(t) = target {
-            o.line(&format!("on {signal} -> {t}"));
+    b.blank();
+    heading_comment(b, doc, Kind::Flow);
+    let open = b.at();
+    let mut flow = Vec::new();
+    for (signal, to) in &globals {
+        if let Some(to) = to {
+            let at = b.at();
+            flow.push(FlowItem::Branch(Branch {
+                signal: ident(signal.as_str(), at),
+                target: to.target(at),
+                span: at,
+            }));
         }
     }
-    leftovers.write(&mut o, Block::Flow, words);
-    if doc.steps.is_empty() {
-        o.comment(words.no_steps);
-        o.open(&format!("step {}", claim("step", &mut taken)));
-        o.close();
-    }
-    for (i, s) in doc.steps.iter().enumerate() {
-        let title = s
-            .title
-            .as_deref()
-            .map(|t| format!(" {}", lit(t, "")))
-            .unwrap_or_default();
-        o.open(&format!("step {}{title}", step_ids[i]));
+    leftovers.write(b, Block::Flow, words);
+    let no_steps = [RawStep::default()];
+    let steps = if doc.steps.is_empty() {
+        b.comment(words.no_steps);
+        step_ids.push(claim("step", &mut taken));
+        step_notes.push(Vec::new());
+        &no_steps[..]
+    } else {
+        &doc.steps
+    };
+    for (i, s) in steps.iter().enumerate() {
+        let open = b.at();
+        let mut step = Vec::new();
         for say in &s.says {
-            o.field("say", say);
+            step.push(StepItem::Say(text(&decode(say), b.at())));
         }
-        for (k, n) in s.notes.iter().enumerate() {
-            let (signal, target) = &step_notes[i][k];
-            match (n.cause.is_some(), signal, target) {
-                (true, Some(sig), Some(t)) => o.line(&format!("on {sig} -> {t}")),
-                (false, _, Some(t)) => o.line(&format!("-> {t}")),
+        for (n, (signal, to)) in s.notes.iter().zip(&step_notes[i]) {
+            let at = b.at();
+            match (n.cause.is_some(), signal, to) {
+                (true, Some(signal), Some(to)) => step.push(StepItem::Branch(Branch {
+                    signal: ident(signal.as_str(), at),
+                    target: to.target(at),
+                    span: at,
+                })),
+                (false, _, Some(to)) => step.push(StepItem::Next(Transition {
+                    arrow: true,
+                    target: to.target(at),
+                    span: at,
+                })),
                 _ => {}
             }
         }
-        leftovers.write(&mut o, Block::Step(i), words);
-        o.close();
+        leftovers.write(b, Block::Step(i), words);
+        flow.push(FlowItem::Step(Step {
+            id: ident(step_ids[i].as_str(), open),
+            title: s.title.as_deref().map(|t| text(&decode(t), open)),
+            covers: Vec::new(),
+            items: step,
+            span: b.close(open),
+        }));
     }
-    o.close();
+    items.push(CallItem::Flow(Flow {
+        items: flow,
+        keyword: open,
+        span: b.close(open),
+    }));
 
     if !doc.faq.is_empty() || leftovers.any(Block::Faq) {
-        o.line("");
-        heading_comment(&mut o, doc, Kind::Faq);
-        o.open("faq");
+        b.blank();
+        heading_comment(b, doc, Kind::Faq);
+        let open = b.at();
+        let mut entries = Vec::new();
         for (qa, id) in doc.faq.iter().zip(&qa_ids) {
-            o.open(&format!("qa {id}"));
-            for q in &qa.questions {
-                o.field("q", q);
-            }
-            o.field("a", qa.answer.as_deref().unwrap_or_default());
-            o.close();
+            let at = b.at();
+            let questions = qa.questions.iter().map(|q| ("q", q.as_str()));
+            let answer = ("a", qa.answer.as_deref().unwrap_or_default());
+            let fields = questions.chain([answer]).map(|(name, t)| field(b, name, t)).collect();
+            entries.push(Qa {
+                id: ident(id.as_str(), at),
+                covers: Vec::new(),
+                fields,
+                lints: Vec::new(),
+                span: b.close(at),
+            });
         }
-        leftovers.write(&mut o, Block::Faq, words);
-        o.close();
+        leftovers.write(b, Block::Faq, words);
+        items.push(CallItem::Faq(Faq {
+            entries,
+            lints: Vec::new(),
+            keyword: open,
+            span: b.close(open),
+        }));
     }
 
-    o.line("");
-    heading_comment(&mut o, doc, Kind::Ending);
-    o.open("end");
-    if ends.iter().any(|(a, b)| a.is_some() && b.is_some()) {
-        o.comment(words.paired);
+    b.blank();
+    heading_comment(b, doc, Kind::Ending);
+    let open = b.at();
+    if ends.iter().any(|(caller, callee)| caller.is_some() && callee.is_some()) {
+        b.comment(words.paired);
     }
-    for ((a, b), id) in ends.iter().zip(&end_ids) {
-        let mut line = format!("when {id}");
-        if let Some(a) = a {
-            let _ = write!(line, " {}", lit(a, &o.indent()));
-        }
-        o.line(&line);
-        if let Some(b) = b {
-            o.depth += 1;
-            let v = lit(b, &o.indent());
-            o.line(&format!("callee {v}"));
-            o.depth -= 1;
-        }
+    let mut conditions = Vec::new();
+    for ((caller, callee), id) in ends.iter().zip(&end_ids) {
+        let at = b.at();
+        conditions.push(When {
+            id: ident(id.as_str(), at),
+            caller: caller.as_deref().map(|t| text(&decode(t), at)),
+            callee: callee.as_deref().map(|t| text(&decode(t), at)),
+            span: at,
+        });
     }
-    match &doc.closing {
-        Some(c) => o.field("closing", c),
-        None => {
-            o.comment(words.no_closing);
-            o.field("closing", "");
-        }
+    if doc.closing.is_none() {
+        b.comment(words.no_closing);
     }
-    leftovers.write(&mut o, Block::End, words);
-    o.close();
-    o.close();
+    let closing = field(b, "closing", doc.closing.as_deref().unwrap_or_default());
+    leftovers.write(b, Block::End, words);
+    items.push(CallItem::End(EndBlock {
+        conditions,
+        fields: vec![closing],
+        lints: Vec::new(),
+        keyword: open,
+        span: b.close(open),
+    }));
 
+    let span = b.close(call);
+    let built = std::mem::take(b).finish(Call {
+        id: ident(call_id, call),
+        items,
+        span,
+    });
     diags.extend(doc.unplaced.iter().chain(&bad_notes).map(unplaced_diagnostic));
-    o.text
+    fmt::print(&built)
 }
 
-fn party_fields(o: &mut Out, p: &PartyDoc, name: &str, from: NameFrom, words: &Words) {
+/// Opens a party's block, after a blank line and the heading it came from.
+fn open_party(b: &mut Builder, p: &PartyDoc) -> Span {
+    b.blank();
+    if let Some((h, _)) = &p.heading {
+        b.comment(h);
+    }
+    b.at()
+}
+
+/// `caller ID { … }` or `callee ID { … }`, opened at `open`.
+fn party(b: &mut Builder, kind: PartyKind, id: String, open: Span, items: Vec<PartyItem>) -> CallItem {
+    CallItem::Party(Party {
+        kind,
+        id: ident(id, open),
+        items,
+        span: b.close(open),
+    })
+}
+
+/// `NAME "…"`: a field whose value is a text of the Markdown (escapes undone).
+fn field(b: &mut Builder, name: &str, markdown: &str) -> Field {
+    let at = b.at();
+    Field {
+        name: ident(name, at),
+        value: Value::Text(text(&decode(markdown), at)),
+        span: at,
+    }
+}
+
+/// The identity of a party: its name (with a comment saying where it came
+/// from, unless an identity bullet gave it), gender, age, organisation,
+/// role and persona.
+fn party_fields(b: &mut Builder, p: &PartyDoc, name: &str, from: NameFrom, words: &Words) -> Vec<PartyItem> {
     let note = match from {
         NameFrom::Bullet => None,
         NameFrom::Persona => Some(words.names[0]),
@@ -518,48 +508,63 @@ fn party_fields(o: &mut Out, p: &PartyDoc, name: &str, from: NameFrom, words: &W
         NameFrom::Greeting => Some(words.names[2]),
         NameFrom::Missing => Some(words.names[3]),
     };
-    let mut line = format!("name {}", lit(name, &o.indent()));
+    let mut items = vec![PartyItem::Field(field(b, "name", name))];
     if let Some(n) = note {
-        let _ = write!(line, "  // {n}");
+        b.trailing(n);
     }
-    o.line(&line);
     if let Some(g) = p.gender {
-        o.line(&format!("gender {g}"));
+        let at = b.at();
+        items.push(PartyItem::Field(Field {
+            name: ident("gender", at),
+            value: Value::Word(ident(g, at)),
+            span: at,
+        }));
     }
     if let Some(a) = p.age {
-        o.line(&format!("age {a}"));
+        let at = b.at();
+        items.push(PartyItem::Field(Field {
+            name: ident("age", at),
+            value: Value::Integer(a.to_string(), at),
+            span: at,
+        }));
     }
-    if let Some(org) = &p.org {
-        o.field("org", org);
+    for (name, value) in [("org", &p.org), ("role", &p.role), ("persona", &p.persona)] {
+        if let Some(v) = value {
+            items.push(PartyItem::Field(field(b, name, v)));
+        }
     }
-    if let Some(role) = &p.role {
-        o.field("role", role);
-    }
-    if let Some(persona) = &p.persona {
-        o.field("persona", persona);
-    }
+    items
 }
 
-fn heading_comment(o: &mut Out, doc: &Doc, kind: Kind) {
+/// The heading of the section a part came from, as a comment.
+fn heading_comment(b: &mut Builder, doc: &Doc, kind: Kind) {
     let kinds: &[Kind] = match kind {
         Kind::Ending => &[Kind::Ending, Kind::EndConditions, Kind::Closing],
         _ => std::slice::from_ref(&kind),
     };
     if let Some((_, h)) = doc.headings.iter().find(|(k, _)| kinds.contains(k)) {
-        o.comment(h);
+        b.comment(h);
     }
 }
 
-fn entries(o: &mut Out, block: &str, entries: &[(String, String)]) {
-    o.open(block);
+/// `knows { … }` or `background { … }`.
+fn entries(b: &mut Builder, list: &[(String, String)]) -> Entries {
+    let open = b.at();
     let mut seen = Taken::default();
-    for (l, v) in entries {
-        // The same label twice would be E0105: the second gets a suffix.
-        let l = claim(l, &mut seen);
-        let value = lit(v, &o.indent());
-        o.line(&format!("{} {value}", label(&l)));
+    let entries = list
+        .iter()
+        .map(|(label, value)| {
+            // The same label twice would be E0105: the second gets a suffix.
+            let label = claim(&decode(label), &mut seen);
+            entry(&label, &decode(value), b.at())
+        })
+        .collect();
+    Entries {
+        entries,
+        lints: Vec::new(),
+        keyword: open,
+        span: b.close(open),
     }
-    o.close();
 }
 
 /// The texts that were not placed, by the block their comments go in.
@@ -592,32 +597,13 @@ impl<'a> Leftovers<'a> {
 
     /// The unplaced texts of one block, as `//` comments holding the
     /// Markdown lines as written.
-    fn write(&self, o: &mut Out, block: Block, words: &Words) {
+    fn write(&self, b: &mut Builder, block: Block, words: &Words) {
         for u in self.by_block.get(&block).into_iter().flatten() {
             let line = self.line_starts.partition_point(|&s| s <= u.span.start);
-            o.comment(&words.unplaced.replace("{}", &line.to_string()));
+            b.comment(&words.unplaced.replace("{}", &line.to_string()));
             for l in self.md[u.span.range()].lines() {
-                o.comment(l.trim_end_matches('\r'));
+                b.comment(l.trim_end_matches('\r'));
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn literals_read_back() {
-        assert_eq!(lit("a\"b\\c{d}", ""), "\"a\\\"b\\\\c{{d}}\"");
-        assert_eq!(
-            lit("一\n  二\n\n三", "  "),
-            "\"\"\"\n    一\n      二\n\n    三\n    \"\"\""
-        );
-        assert_eq!(lit("\n开头换行", ""), "\"\\n开头换行\"");
-        assert_eq!(lit(" 一\n  二", ""), "\" 一\\n  二\"");
-        assert_eq!(lit("a\u{202E}b\u{200B}", ""), "\"a\\u{202E}b\\u{200B}\"");
-        assert_eq!(lit("a\u{7}\tb\r", ""), "\"a\\u{7}\tb\\r\"");
-        assert_eq!(lit("他说\"\"\"\n好", ""), "\"他说\\\"\\\"\\\"\\n好\"");
     }
 }

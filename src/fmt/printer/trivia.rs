@@ -1,10 +1,14 @@
-//! Tokens, comments and lines: each token the printer prints is found in
-//! the source, skipping whitespace and comments; every comment met on the way
-//! is printed where it sits between two tokens: at the end of the line of the
-//! token before it (a trailing comment) or on a line of its own. Blank lines
-//! of the source are kept, at most one in a row.
+//! Tokens, comments and lines. In a parsed tree each token the printer
+//! prints is found in the source, skipping whitespace and comments; every
+//! comment met on the way is printed where it sits between two tokens: at
+//! the end of the line of the token before it (a trailing comment) or on a
+//! line of its own. Blank lines of the source are kept, at most one in a row.
+//! A built tree has no source: its statements and blocks are where their
+//! spans say, and its comments and blank lines between them, as it says.
 
-use super::{Printer, Stmt};
+use crate::source::Span;
+
+use super::{Origin, Printer, Stmt};
 use crate::fmt::lines::{Align, Line};
 use crate::fmt::{BOM, INDENT};
 
@@ -16,13 +20,15 @@ pub(in crate::fmt) fn trim_comment(text: &str) -> &str {
 impl Printer<'_> {
     /// Starts an item (a statement or a block) on a line of its own, after
     /// the comments and the blank line (if any) that come before it.
-    pub(super) fn item(&mut self, indent: usize, align: Option<Align>) {
+    /// `at` is the item's span (where a built tree says it is).
+    pub(super) fn item(&mut self, indent: usize, align: Option<Align>, at: Span) {
         self.stmt = None;
-        let pos = self.skip_trivia(self.cursor);
+        let pos = self.next_token(Some(at.start));
         self.flush(pos, indent, false);
         if std::mem::take(&mut self.force_blank) || self.blank_between(self.last_end, pos) {
             self.blank();
         }
+        self.cursor = pos;
         self.push(Line::Code {
             indent,
             cells: Vec::new(),
@@ -47,7 +53,7 @@ impl Printer<'_> {
     }
 
     fn token(&mut self, text: &str, glue: bool) {
-        let pos = self.skip_trivia(self.cursor);
+        let pos = self.next_token(None);
         let Some(indent) = self.stmt.as_ref().map(|s| s.indent + INDENT) else {
             self.ok = false;
             return;
@@ -63,7 +69,7 @@ impl Printer<'_> {
     /// Punctuation: printed right after the token before it, even when a
     /// comment comes between them in the source (the comment follows it).
     pub(super) fn punct(&mut self, text: &str, glue: bool) {
-        let pos = self.skip_trivia(self.cursor);
+        let pos = self.next_token(None);
         self.put(pos, text, glue);
     }
 
@@ -74,9 +80,9 @@ impl Printer<'_> {
         }
     }
 
-    /// Appends a token found at `pos` in the source to the current line.
+    /// Appends a token found at `pos` to the current line.
     fn put(&mut self, pos: usize, text: &str, glue: bool) {
-        if !self.src.get(pos..).is_some_and(|rest| rest.starts_with(text)) {
+        if !self.found(pos, text) {
             self.ok = false;
             return;
         }
@@ -103,7 +109,10 @@ impl Printer<'_> {
             },
             _ => self.ok = false,
         }
-        self.cursor = pos + text.len();
+        // The tokens of a built statement all stand at its position.
+        if let Origin::Parsed(_) = self.origin {
+            self.cursor = pos + text.len();
+        }
         self.last_end = self.cursor;
     }
 
@@ -125,13 +134,13 @@ impl Printer<'_> {
     }
 
     /// `}` on a line of its own at `indent`, after the comments that end the
-    /// block; `{}` when the block is empty.
-    pub(super) fn close(&mut self, indent: usize) {
+    /// block; `{}` when the block is empty. `block` is the block's span.
+    pub(super) fn close(&mut self, indent: usize, block: Span) {
         self.stmt = None;
         self.force_blank = false;
-        let pos = self.skip_trivia(self.cursor);
+        let pos = self.next_token(Some(block.end.saturating_sub(1)));
         self.flush(pos, indent + INDENT, false);
-        if self.src.as_bytes().get(pos) != Some(&b'}') {
+        if !self.found(pos, "}") {
             self.ok = false;
             return;
         }
@@ -198,39 +207,62 @@ impl Printer<'_> {
         }
     }
 
-    /// Whether the comment at `start` is the first thing on its source line.
+    /// Whether the comment at `start` is the first thing on its source line
+    /// (built: is not one that ends the line before it).
     fn own_line(&self, start: usize) -> bool {
-        let before = self.src.get(..start).unwrap_or_default();
-        let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
-        line.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | BOM))
-    }
-
-    /// Whether the source has an empty line between `from` and `to` (only whitespace lies there).
-    fn blank_between(&self, from: usize, to: usize) -> bool {
-        self.src
-            .as_bytes()
-            .get(from..to)
-            .is_some_and(|between| between.iter().filter(|&&b| b == b'\n').nth(1).is_some())
-    }
-
-    /// The offset of the next token at or after `pos`.
-    pub(super) fn skip_trivia(&self, mut pos: usize) -> usize {
-        let bytes = self.src.as_bytes();
-        loop {
-            match bytes.get(pos) {
-                Some(b' ' | b'\t' | b'\r' | b'\n') => pos += 1,
-                // The byte-order mark: the grammar takes it before `call`, after any
-                // blank lines and comments too; in a file that parses it is found
-                // nowhere else outside strings and comments.
-                Some(0xEF) if self.src[pos..].starts_with(BOM) => pos += BOM.len_utf8(),
-                Some(b'/') if bytes.get(pos + 1) == Some(&b'/') => {
-                    // As the grammar reads it: to the line feed (a lone CR is part of it).
-                    while !matches!(bytes.get(pos), None | Some(b'\n')) {
-                        pos += 1;
-                    }
-                }
-                _ => return pos,
+        match self.origin {
+            Origin::Parsed(src) => {
+                let before = src.get(..start).unwrap_or_default();
+                let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+                line.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | BOM))
             }
+            Origin::Built(built) => !built.trailing.contains(&start),
+        }
+    }
+
+    /// Whether there is an empty line between `from` and `to` (in a parsed
+    /// tree's source only whitespace lies there).
+    fn blank_between(&self, from: usize, to: usize) -> bool {
+        match self.origin {
+            Origin::Parsed(src) => src
+                .as_bytes()
+                .get(from..to)
+                .is_some_and(|between| between.iter().filter(|&&b| b == b'\n').nth(1).is_some()),
+            Origin::Built(built) => from < to && built.blank.range(from..to).next().is_some(),
+        }
+    }
+
+    /// Where the next token is: in a parsed tree, found in the source after
+    /// the cursor; in a built one, at `at` (where the tree says the
+    /// statement or the closing brace is), else at the cursor.
+    fn next_token(&self, at: Option<usize>) -> usize {
+        match self.origin {
+            Origin::Parsed(src) => skip_trivia(src, self.cursor),
+            Origin::Built(_) => at.unwrap_or(self.cursor),
+        }
+    }
+
+    /// Whether the token `text` is at `pos` (always, in a built tree).
+    fn found(&self, pos: usize, text: &str) -> bool {
+        match self.origin {
+            Origin::Parsed(src) => src.get(pos..).is_some_and(|rest| rest.starts_with(text)),
+            Origin::Built(_) => true,
+        }
+    }
+
+    /// Moves past a string that ends at `end` (a parsed tree's).
+    pub(super) fn skip_to(&mut self, end: usize) {
+        if let Origin::Parsed(_) = self.origin {
+            self.cursor = end;
+            self.last_end = end;
+        }
+    }
+
+    /// Whether nothing but comments and whitespace is left of a parsed tree's source.
+    pub(super) fn at_end(&self) -> bool {
+        match self.origin {
+            Origin::Parsed(src) => skip_trivia(src, self.cursor) == src.len(),
+            Origin::Built(_) => true,
         }
     }
 
@@ -243,6 +275,27 @@ impl Printer<'_> {
     fn blank(&mut self) {
         if !self.fresh && !matches!(self.lines.last(), None | Some(Line::Blank)) {
             self.lines.push(Line::Blank);
+        }
+    }
+}
+
+/// The offset of the next token of `src` at or after `pos`.
+fn skip_trivia(src: &str, mut pos: usize) -> usize {
+    let bytes = src.as_bytes();
+    loop {
+        match bytes.get(pos) {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => pos += 1,
+            // The byte-order mark: the grammar takes it before `call`, after any
+            // blank lines and comments too; in a file that parses it is found
+            // nowhere else outside strings and comments.
+            Some(0xEF) if src[pos..].starts_with(BOM) => pos += BOM.len_utf8(),
+            Some(b'/') if bytes.get(pos + 1) == Some(&b'/') => {
+                // As the grammar reads it: to the line feed (a lone CR is part of it).
+                while !matches!(bytes.get(pos), None | Some(b'\n')) {
+                    pos += 1;
+                }
+            }
+            _ => return pos,
         }
     }
 }
