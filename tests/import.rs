@@ -1,10 +1,11 @@
 //! `callc import`: a Markdown spec becomes `.call` text that checks with no
-//! error and builds back (target `markdown`) to Markdown holding every
-//! sentence of the original. Round trips on the seed, on two specs of other
-//! domains written in varied formatting, and on the Markdown of every spec
-//! in specs/; ids are unique and stable; E0301, W0302 and W0303 carry spans
-//! into the Markdown; the import codes' explanations show Markdown examples
-//! that raise exactly their code.
+//! error, is already in `callc fmt`'s layout, and builds back (target
+//! `markdown`) to Markdown holding every sentence of the original. Round
+//! trips on the seed, on two specs of other domains written in varied
+//! formatting, and on the Markdown of every spec in specs/; ids are unique
+//! and stable; E0301, W0302 and W0303 carry spans into the Markdown; the
+//! import codes' explanations show Markdown examples that raise exactly
+//! their code.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -271,6 +272,53 @@ fn import_fixtures() {
         ));
     });
     assert!(count >= 6, "fixtures missing: found {count}");
+}
+
+/// What `callc import` writes is already in `callc fmt`'s layout (both print
+/// through the one printer): for every Markdown the tests use (the import
+/// fixtures, the seeds, `../shared/seeds/` when it is there, and the Markdown
+/// of every spec), `fmt::format` leaves the imported text exactly as it is,
+/// and the text compiles to the same meaning (JSON target and diagnostics)
+/// before and after formatting.
+#[test]
+fn every_imported_spec_is_already_formatted() {
+    let mut docs: Vec<(String, String)> = Vec::new();
+    for dir in ["tests/fixtures/import", "tests/fixtures/seeds", "../shared/seeds"] {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            assert_eq!(dir, "../shared/seeds", "{dir} is missing");
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                docs.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    for entry in std::fs::read_dir("specs").unwrap() {
+        let path = entry.unwrap().path();
+        let c = callc::compile("spec", &std::fs::read(&path).unwrap(), &LintLevels::default());
+        docs.push((path.display().to_string(), markdown::render(c.spec_if_ok().unwrap())));
+    }
+    let meaning = |call: &str| {
+        let c = callc::compile("imported.call", call.as_bytes(), &LintLevels::default());
+        let diagnostics: Vec<(Code, String)> = c.diagnostics.iter().map(|d| (d.code, d.message.clone())).collect();
+        (c.spec_if_ok().map(json::emit), diagnostics)
+    };
+    let mut imported = 0;
+    for (name, md) in &docs {
+        let Some(call) = import_named(md, Some("imported")).call else {
+            assert!(name.contains("E0301"), "{name} did not import");
+            continue;
+        };
+        let formatted = callc::fmt::format(&call).unwrap_or_else(|e| panic!("{name}: fmt refused the import: {e:?}"));
+        assert_eq!(formatted, call, "{name}: `callc fmt` would change the imported text");
+        let (json, diagnostics) = meaning(&call);
+        assert!(json.is_some(), "{name}: the imported text has errors: {diagnostics:?}");
+        assert_eq!(meaning(&formatted), (json, diagnostics), "{name}");
+        imported += 1;
+    }
+    assert!(imported >= 8, "only {imported} documents imported");
 }
 
 fn text_at(md: &str, span: Span) -> &str {
