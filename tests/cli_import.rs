@@ -3,7 +3,7 @@
 //! named after the file's stem) or writes it atomically with `-o`;
 //! diagnostics go to standard error against the Markdown file; exit 0 when
 //! imported (warnings allowed), 1 for E0301 (nothing written), 2 for usage
-//! and IO problems.
+//! and IO problems; the file written passes `callc fmt --check`.
 
 // Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
 #![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
@@ -45,7 +45,7 @@ fn import_prints_the_call_and_reports_warnings() {
 }
 
 #[test]
-fn import_writes_a_file_that_checks() {
+fn import_writes_a_file_that_checks_and_is_formatted() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("taishan.call");
     let o = run(&["import", SEED, "-o", out.to_str().unwrap()]);
@@ -53,6 +53,8 @@ fn import_writes_a_file_that_checks() {
     assert!(o.stdout.is_empty());
     let c = run(&["check", out.to_str().unwrap()]);
     assert_eq!(code(&c), 0, "{}", text(&c.stderr));
+    let f = run(&["fmt", "--check", out.to_str().unwrap()]);
+    assert_eq!(code(&f), 0, "{}", text(&f.stderr));
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! `callc import`: a Markdown spec becomes `.call` text that checks with no
-//! error and builds back (target `markdown`) to Markdown holding every
-//! sentence of the original. Round trips on the seed, on two specs of other
-//! domains written in varied formatting, and on the Markdown of every spec
-//! in specs/; ids are unique and stable; E0301, W0302 and W0303 carry spans
-//! into the Markdown; the import codes' explanations show Markdown examples
-//! that raise exactly their code.
+//! error, is already in `callc fmt`'s layout, and builds back (target
+//! `markdown`) to Markdown holding every sentence of the original. Round
+//! trips on the seed, on two specs of other domains written in varied
+//! formatting, and on the Markdown of every spec in specs/; ids are unique
+//! and stable; E0301, W0302 and W0303 carry spans into the Markdown; the
+//! import codes' explanations show Markdown examples that raise exactly
+//! their code.
 
 // Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
 #![allow(clippy::disallowed_methods, clippy::disallowed_types, clippy::disallowed_macros)]
@@ -203,7 +204,7 @@ fn a_saas_spec_in_english_with_crlf_round_trips() {
     assert!(back.contains("today {no obligation}."));
     let (call, _) = import_ok(&md);
     assert!(call.contains("locale \"en\""));
-    assert!(call.contains("name \"Priya Shah\"\n    gender female\n    org \"Cloudly\"\n"));
+    assert!(call.contains("name    \"Priya Shah\"\n    gender  female\n    org     \"Cloudly\"\n"));
 }
 
 /// Markdown built from every spec imports back to a spec whose Markdown is
@@ -273,6 +274,53 @@ fn import_fixtures() {
         ));
     });
     assert!(count >= 6, "fixtures missing: found {count}");
+}
+
+/// What `callc import` writes is already in `callc fmt`'s layout (both print
+/// through the one printer): for every Markdown the tests use (the import
+/// fixtures, the seeds, `../shared/seeds/` when it is there, and the Markdown
+/// of every spec), `fmt::format` leaves the imported text exactly as it is,
+/// and the text compiles to the same meaning (JSON target and diagnostics)
+/// before and after formatting.
+#[test]
+fn every_imported_spec_is_already_formatted() {
+    let mut docs: Vec<(String, String)> = Vec::new();
+    for dir in ["tests/fixtures/import", "tests/fixtures/seeds", "../shared/seeds"] {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            assert_eq!(dir, "../shared/seeds", "{dir} is missing");
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                docs.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    for entry in std::fs::read_dir("specs").unwrap() {
+        let path = entry.unwrap().path();
+        let c = callc::compile("spec", &std::fs::read(&path).unwrap(), &LintLevels::default());
+        docs.push((path.display().to_string(), markdown::render(c.spec_if_ok().unwrap())));
+    }
+    let meaning = |call: &str| {
+        let c = callc::compile("imported.call", call.as_bytes(), &LintLevels::default());
+        let diagnostics: Vec<(Code, String)> = c.diagnostics.iter().map(|d| (d.code, d.message.clone())).collect();
+        (c.spec_if_ok().map(json::emit), diagnostics)
+    };
+    let mut imported = 0;
+    for (name, md) in &docs {
+        let Some(call) = import_named(md, Some("imported")).call else {
+            assert!(name.contains("E0301"), "{name} did not import");
+            continue;
+        };
+        let formatted = callc::fmt::format(&call).unwrap_or_else(|e| panic!("{name}: fmt refused the import: {e:?}"));
+        assert_eq!(formatted, call, "{name}: `callc fmt` would change the imported text");
+        let (json, diagnostics) = meaning(&call);
+        assert!(json.is_some(), "{name}: the imported text has errors: {diagnostics:?}");
+        assert_eq!(meaning(&formatted), (json, diagnostics), "{name}");
+        imported += 1;
+    }
+    assert!(imported >= 8, "only {imported} documents imported");
 }
 
 fn text_at(md: &str, span: Span) -> &str {
@@ -417,7 +465,7 @@ fn the_call_id_comes_from_the_name_the_title_or_a_default() {
     let titled = format!("# 宽带续约 · 测试\n\n{md}");
     let call = import(&titled).call.unwrap();
     assert!(
-        call.contains("\ncall 宽带续约 {\n  title \"宽带续约 · 测试\"\n"),
+        call.contains("\ncall 宽带续约 {\n  title  \"宽带续约 · 测试\"\n  locale \"zh-CN\"\n"),
         "{call}"
     );
 }
@@ -468,11 +516,11 @@ fn names_are_found_or_left_as_a_todo() {
     let (call, _) = import_ok(md);
     assert!(
         call.contains(
-            "caller dian_hua_bo_da_fang {\n    name \"电话拨打方\"  // TODO: Markdown 没有单独写出姓名，请填写\n"
+            "caller dian_hua_bo_da_fang {\n    name    \"电话拨打方\" // TODO: Markdown 没有单独写出姓名，请填写\n"
         ),
         "{call}"
     );
-    assert!(call.contains("callee zhang_qiang {\n    name \"张强\"  // 取自“角色”的第一句，请核对\n"));
+    assert!(call.contains("callee zhang_qiang {\n    name    \"张强\" // 取自“角色”的第一句，请核对\n"));
     // An identity bullet is taken as it is.
     let md = md.replace(
         "负责续约的客服。",
@@ -480,7 +528,7 @@ fn names_are_found_or_left_as_a_todo() {
     );
     let (call, _) = import_ok(&md);
     assert!(call.contains(
-        "caller wang_fang {\n    name \"王芳\"\n    gender female\n    age 29\n    persona \"负责续约的客服。\"\n"
+        "caller wang_fang {\n    name    \"王芳\"\n    gender  female\n    age     29\n    persona \"负责续约的客服。\"\n"
     ));
 }
 

@@ -1,0 +1,609 @@
+//! Building the output: the document model, with ids and names, becomes a
+//! syntax tree ([`crate::ast`]) with the importer's comments (headings,
+//! TODOs, what it could not place) in the spec's language, and the one
+//! `.call` printer (`fmt`) writes it, so that an imported spec is already
+//! in `callc fmt`'s layout.
+
+use std::collections::BTreeMap;
+
+use crate::ast::{
+    Branch, Call, CallItem, Concern, EndBlock, Entries, Faq, Field, Flow, FlowItem, LintAttr, Party, PartyItem,
+    PartyKind, Qa, Signal, Step, StepItem, Style, Target, Transition, Value, When,
+};
+use crate::codes::Level;
+use crate::diagnostic::Diagnostic;
+use crate::emit::markdown::ZH;
+use crate::emit::names::transliterate;
+use crate::fmt::{self, Builder, entry, ident, text};
+use crate::source::Span;
+
+use super::diagnostics::{covers_not_imported, unplaced_diagnostic};
+use super::doc::{Block, Doc, PartyDoc, RawNote, RawStep, RawTarget, Unplaced, Why};
+use super::ids::{Taken, claim, derive_id};
+use super::names::{NameFrom, names};
+use super::sections::Kind;
+use super::text::decode;
+
+/// Comments the importer writes, in the spec's language.
+struct Words {
+    header: &'static str,
+    names: [&'static str; 4],
+    covers: [&'static str; 3],
+    unplaced: &'static str,
+    no_closing: &'static str,
+    no_steps: &'static str,
+    paired: &'static str,
+}
+
+const ZH_WORDS: Words = Words {
+    header: "由 callc import 从 Markdown 导入。请核对标有 TODO 的地方。",
+    names: [
+        "取自“角色”的第一句，请核对",
+        "取自开场白或第一步里的自我介绍，请核对",
+        "取自拨打方的问候，请核对",
+        "TODO: Markdown 没有单独写出姓名，请填写",
+    ],
+    covers: [
+        "TODO(W0303): Markdown 无法说明哪一步或哪条问答回应了哪个关切点。",
+        "请在回应它们的步骤和问答上写 `covers`，再删除下面的 `warn uncovered_concern`",
+        "（它让未被回应的首要关切点暂时只报警告，而不是错误）。",
+    ],
+    unplaced: "未能导入（Markdown 第 {} 行）：",
+    no_closing: "TODO: Markdown 里没有结束语",
+    no_steps: "TODO: Markdown 里没有编号的步骤",
+    paired: "拨打方与接听方的结束条件一样多，已按顺序一一配对，请核对",
+};
+
+const EN_WORDS: Words = Words {
+    header: "Imported from Markdown by callc import. Review the places marked TODO.",
+    names: [
+        "taken from the first words of the role; please check",
+        "taken from the self-introduction in the opening or the first step; please check",
+        "taken from the caller's greeting; please check",
+        "TODO: the Markdown does not give the name on its own; fill it in",
+    ],
+    covers: [
+        "TODO(W0303): Markdown cannot say which step or FAQ answer addresses which concern.",
+        "Write `covers` on the steps and answers that address them, then delete the `warn uncovered_concern` below",
+        "(it makes uncovered primary concerns warnings instead of errors until then).",
+    ],
+    unplaced: "Not imported (Markdown line {}):",
+    no_closing: "TODO: the Markdown has no closing line",
+    no_steps: "TODO: the Markdown has no numbered steps",
+    paired: "The caller's and the callee's lists of end conditions are as long as each other: paired in order; please check",
+};
+
+/// Where a flow note leads, resolved: a step (its id) or the end of the
+/// call (the id of the end condition it names).
+enum To {
+    Step(String),
+    End(Option<String>),
+}
+
+impl To {
+    fn target(&self, at: Span) -> Target {
+        match self {
+            To::Step(id) => Target::Step(ident(id.as_str(), at)),
+            To::End(condition) => Target::End {
+                span: at,
+                condition: condition.as_deref().map(|c| ident(c, at)),
+            },
+        }
+    }
+}
+
+pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Diagnostic>) -> String {
+    // By locale, not by address: `ZH` is a constant, and two `&ZH` in
+    // different codegen units need not be the same address.
+    let words = if doc.layout.locale == ZH.locale {
+        &ZH_WORDS
+    } else {
+        &EN_WORDS
+    };
+    let mut taken = Taken::default();
+    let call_id = derive_id(name.or(doc.title.as_deref()).unwrap_or(""), "imported", &mut taken);
+    let [(caller_name, caller_from), (callee_name, callee_from)] = names(doc);
+    let caller_id = claim(&transliterate(&decode(&caller_name)), &mut taken);
+    let callee_id = claim(&transliterate(&decode(&callee_name)), &mut taken);
+    let mut step_ids: Vec<String> = doc
+        .steps
+        .iter()
+        .map(|s| {
+            let text = s.title.as_deref().or(s.says.first().map(String::as_str)).unwrap_or("");
+            derive_id(text, "step", &mut taken)
+        })
+        .collect();
+    let concern_ids: Vec<String> = doc
+        .concerns
+        .iter()
+        .map(|(_, t)| derive_id(t, "concern", &mut taken))
+        .collect();
+    // Signals, by their words, in order of first use.
+    let mut signals: Vec<(String, String)> = Vec::new();
+    let mut signal_ids: BTreeMap<&str, String> = BTreeMap::new();
+    for n in doc.global.iter().chain(doc.steps.iter().flat_map(|s| s.notes.iter())) {
+        if let Some(cause) = &n.cause
+            && !signal_ids.contains_key(cause.as_str())
+        {
+            let id = derive_id(cause, "signal", &mut taken);
+            signal_ids.insert(cause, id.clone());
+            signals.push((id, cause.clone()));
+        }
+    }
+    let qa_ids: Vec<String> = doc
+        .faq
+        .iter()
+        .map(|q| derive_id(q.questions.first().map_or("", String::as_str), "qa", &mut taken))
+        .collect();
+    // End conditions: the two lists pair up when they are as long as each other.
+    let mut ends: Vec<(Option<String>, Option<String>)> = if doc.caller_ends.len() == doc.callee_ends.len() {
+        doc.caller_ends
+            .iter()
+            .zip(&doc.callee_ends)
+            .map(|(a, b)| (Some(a.clone()), Some(b.clone())))
+            .collect()
+    } else {
+        let mut v: Vec<_> = doc.caller_ends.iter().map(|a| (Some(a.clone()), None)).collect();
+        v.extend(doc.callee_ends.iter().map(|b| (None, Some(b.clone()))));
+        v
+    };
+    // Notes that end the call for a reason name a condition (by its caller
+    // side, else its callee side, spaces and a final full stop ignored); an
+    // unknown reason becomes one.
+    let key = |s: &str| {
+        s.split_whitespace()
+            .collect::<String>()
+            .trim_end_matches(['。', '.'])
+            .to_owned()
+    };
+    let mut by_wording: [BTreeMap<String, usize>; 2] = [BTreeMap::new(), BTreeMap::new()];
+    for (i, (a, b)) in ends.iter().enumerate() {
+        for (side, text) in [a, b].into_iter().enumerate() {
+            if let Some(t) = text {
+                by_wording[side].entry(key(t)).or_insert(i);
+            }
+        }
+    }
+    for n in doc.global.iter().chain(doc.steps.iter().flat_map(|s| s.notes.iter())) {
+        if let RawTarget::End(Some(why)) = &n.target {
+            let k = key(why);
+            if !by_wording[0].contains_key(&k) && !by_wording[1].contains_key(&k) {
+                by_wording[0].insert(k, ends.len());
+                ends.push((Some(why.clone()), None));
+            }
+        }
+    }
+    let end_ids: Vec<String> = ends
+        .iter()
+        .map(|(a, b)| derive_id(a.as_deref().or(b.as_deref()).unwrap_or(""), "when", &mut taken))
+        .collect();
+    let end_of = |why: &str| {
+        let k = key(why);
+        by_wording[0]
+            .get(&k)
+            .or_else(|| by_wording[1].get(&k))
+            .map(|&i| end_ids[i].clone())
+    };
+    // Step numbers in notes: the number written on a step, else its position.
+    let mut bad_notes: Vec<Unplaced> = Vec::new();
+    let mut numbered: BTreeMap<u32, usize> = BTreeMap::new();
+    for (i, s) in doc.steps.iter().enumerate() {
+        if let Some(n) = s.number {
+            numbered.entry(n).or_insert(i);
+        }
+    }
+    let step_of = |n: u32| {
+        numbered.get(&n).copied().or_else(|| {
+            usize::try_from(n)
+                .ok()
+                .filter(|&i| (1..=doc.steps.len()).contains(&i))
+                .map(|i| i - 1)
+        })
+    };
+    let mut target_of = |n: &RawNote, block: Block| -> Option<To> {
+        match &n.target {
+            RawTarget::Step(k, written) => match k.and_then(step_of) {
+                Some(i) => Some(To::Step(step_ids[i].clone())),
+                None => {
+                    // The span of the number itself: the last place the note writes it.
+                    let span = md
+                        .get(n.span.range())
+                        .and_then(|note| note.rfind(written.as_str()))
+                        .map_or(n.span, |at| {
+                            Span::new(n.span.start + at, n.span.start + at + written.len())
+                        });
+                    bad_notes.push(Unplaced {
+                        span,
+                        block,
+                        why: Why::StepNumber(written.clone()),
+                    });
+                    None
+                }
+            },
+            RawTarget::End(None) => Some(To::End(None)),
+            RawTarget::End(Some(why)) => Some(To::End(end_of(why))),
+        }
+    };
+    let signal_of = |cause: &str| signal_ids.get(cause).cloned();
+    let globals: Vec<(String, Option<To>)> = doc
+        .global
+        .iter()
+        .map(|n| {
+            (
+                signal_of(n.cause.as_deref().unwrap_or("")).unwrap_or_default(),
+                target_of(n, Block::Flow),
+            )
+        })
+        .collect();
+    let mut step_notes: Vec<Vec<(Option<String>, Option<To>)>> = doc
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.notes
+                .iter()
+                .map(|n| (n.cause.as_deref().and_then(signal_of), target_of(n, Block::Step(i))))
+                .collect()
+        })
+        .collect();
+    let leftovers = Leftovers::new(md, doc.unplaced.iter().chain(&bad_notes));
+
+    let b = &mut Builder::default();
+    b.comment(words.header);
+    let call = b.at();
+    let mut items: Vec<CallItem> = doc
+        .title
+        .iter()
+        .map(|t| CallItem::Field(field(b, "title", t)))
+        .collect();
+    items.push(CallItem::Field(field(b, "locale", doc.layout.locale)));
+    leftovers.write(b, Block::Top, words);
+
+    // The caller.
+    let open = open_party(b, &doc.caller);
+    let mut caller = party_fields(b, &doc.caller, &caller_name, caller_from, words);
+    if let Some(task) = &doc.task {
+        heading_comment(b, doc, Kind::Task);
+        caller.push(PartyItem::Field(field(b, "task", task)));
+    }
+    if !doc.knows.is_empty() {
+        heading_comment(b, doc, Kind::Knows);
+        caller.push(PartyItem::Knows(entries(b, &doc.knows)));
+    }
+    leftovers.write(b, Block::Caller, words);
+    items.push(party(b, PartyKind::Caller, caller_id, open, caller));
+
+    // The callee.
+    let open = open_party(b, &doc.callee);
+    let mut callee = party_fields(b, &doc.callee, &callee_name, callee_from, words);
+    if !doc.background.is_empty() {
+        heading_comment(b, doc, Kind::Background);
+        callee.push(PartyItem::Background(entries(b, &doc.background)));
+    }
+    if !doc.concerns.is_empty() {
+        heading_comment(b, doc, Kind::Concerns);
+        for line in words.covers {
+            b.comment(line);
+        }
+        let at = b.at();
+        callee.push(PartyItem::Lint(LintAttr {
+            level: Level::Warn,
+            lint: ident("uncovered_concern", at),
+            span: at,
+        }));
+        for ((priority, t), id) in doc.concerns.iter().zip(&concern_ids) {
+            let at = b.at();
+            callee.push(PartyItem::Concern(Concern {
+                id: ident(id.as_str(), at),
+                priority: *priority,
+                text: text(&decode(t), at),
+                span: at,
+            }));
+        }
+        if let Some(span) = doc.concerns_span {
+            diags.push(covers_not_imported(span, &concern_ids));
+        }
+    }
+    if !doc.behavior.is_empty() {
+        heading_comment(b, doc, Kind::Behavior);
+        for behavior in &doc.behavior {
+            callee.push(PartyItem::Field(field(b, "behavior", behavior)));
+        }
+    }
+    if doc.style_note.is_some() || !doc.avoid.is_empty() || !doc.prefer.is_empty() {
+        heading_comment(b, doc, Kind::Style);
+        let open = b.at();
+        let notes = doc.style_note.iter().map(|n| ("note", n));
+        let examples = (doc.avoid.iter().map(|a| ("avoid", a))).chain(doc.prefer.iter().map(|p| ("prefer", p)));
+        let fields = notes.chain(examples).map(|(name, t)| field(b, name, t)).collect();
+        callee.push(PartyItem::Style(Style {
+            fields,
+            lints: Vec::new(),
+            keyword: open,
+            span: b.close(open),
+        }));
+    }
+    leftovers.write(b, Block::Callee, words);
+    items.push(party(b, PartyKind::Callee, callee_id, open, callee));
+
+    b.blank();
+    for (id, cause) in &signals {
+        let at = b.at();
+        items.push(CallItem::Signal(Signal {
+            id: ident(id.as_str(), at),
+            description: Some(text(&decode(cause), at)),
+            span: at,
+        }));
+    }
+    if let Some(opening) = &doc.opening {
+        b.blank();
+        items.push(CallItem::Field(field(b, "opening", opening)));
+    }
+
+    // The flow.
+    b.blank();
+    heading_comment(b, doc, Kind::Flow);
+    let open = b.at();
+    let mut flow = Vec::new();
+    for (signal, to) in &globals {
+        if let Some(to) = to {
+            let at = b.at();
+            flow.push(FlowItem::Branch(Branch {
+                signal: ident(signal.as_str(), at),
+                target: to.target(at),
+                span: at,
+            }));
+        }
+    }
+    leftovers.write(b, Block::Flow, words);
+    let no_steps = [RawStep::default()];
+    let steps = if doc.steps.is_empty() {
+        b.comment(words.no_steps);
+        step_ids.push(claim("step", &mut taken));
+        step_notes.push(Vec::new());
+        &no_steps[..]
+    } else {
+        &doc.steps
+    };
+    for (i, s) in steps.iter().enumerate() {
+        let open = b.at();
+        let mut step = Vec::new();
+        for say in &s.says {
+            step.push(StepItem::Say(text(&decode(say), b.at())));
+        }
+        for (n, (signal, to)) in s.notes.iter().zip(&step_notes[i]) {
+            let at = b.at();
+            match (n.cause.is_some(), signal, to) {
+                (true, Some(signal), Some(to)) => step.push(StepItem::Branch(Branch {
+                    signal: ident(signal.as_str(), at),
+                    target: to.target(at),
+                    span: at,
+                })),
+                (false, _, Some(to)) => step.push(StepItem::Next(Transition {
+                    arrow: true,
+                    target: to.target(at),
+                    span: at,
+                })),
+                _ => {}
+            }
+        }
+        leftovers.write(b, Block::Step(i), words);
+        flow.push(FlowItem::Step(Step {
+            id: ident(step_ids[i].as_str(), open),
+            title: s.title.as_deref().map(|t| text(&decode(t), open)),
+            covers: Vec::new(),
+            items: step,
+            span: b.close(open),
+        }));
+    }
+    items.push(CallItem::Flow(Flow {
+        items: flow,
+        keyword: open,
+        span: b.close(open),
+    }));
+
+    if !doc.faq.is_empty() || leftovers.any(Block::Faq) {
+        b.blank();
+        heading_comment(b, doc, Kind::Faq);
+        let open = b.at();
+        let mut entries = Vec::new();
+        for (qa, id) in doc.faq.iter().zip(&qa_ids) {
+            let at = b.at();
+            let questions = qa.questions.iter().map(|q| ("q", q.as_str()));
+            let answer = ("a", qa.answer.as_deref().unwrap_or_default());
+            let fields = questions.chain([answer]).map(|(name, t)| field(b, name, t)).collect();
+            entries.push(Qa {
+                id: ident(id.as_str(), at),
+                covers: Vec::new(),
+                fields,
+                lints: Vec::new(),
+                span: b.close(at),
+            });
+        }
+        leftovers.write(b, Block::Faq, words);
+        items.push(CallItem::Faq(Faq {
+            entries,
+            lints: Vec::new(),
+            keyword: open,
+            span: b.close(open),
+        }));
+    }
+
+    b.blank();
+    heading_comment(b, doc, Kind::Ending);
+    let open = b.at();
+    if ends.iter().any(|(caller, callee)| caller.is_some() && callee.is_some()) {
+        b.comment(words.paired);
+    }
+    let mut conditions = Vec::new();
+    for ((caller, callee), id) in ends.iter().zip(&end_ids) {
+        let at = b.at();
+        conditions.push(When {
+            id: ident(id.as_str(), at),
+            caller: caller.as_deref().map(|t| text(&decode(t), at)),
+            callee: callee.as_deref().map(|t| text(&decode(t), at)),
+            span: at,
+        });
+    }
+    if doc.closing.is_none() {
+        b.comment(words.no_closing);
+    }
+    let closing = field(b, "closing", doc.closing.as_deref().unwrap_or_default());
+    leftovers.write(b, Block::End, words);
+    items.push(CallItem::End(EndBlock {
+        conditions,
+        fields: vec![closing],
+        lints: Vec::new(),
+        keyword: open,
+        span: b.close(open),
+    }));
+
+    let span = b.close(call);
+    let built = std::mem::take(b).finish(Call {
+        id: ident(call_id, call),
+        items,
+        span,
+    });
+    diags.extend(doc.unplaced.iter().chain(&bad_notes).map(unplaced_diagnostic));
+    fmt::print(&built)
+}
+
+/// Opens a party's block, after a blank line and the heading it came from.
+fn open_party(b: &mut Builder, p: &PartyDoc) -> Span {
+    b.blank();
+    if let Some((h, _)) = &p.heading {
+        b.comment(h);
+    }
+    b.at()
+}
+
+/// `caller ID { … }` or `callee ID { … }`, opened at `open`.
+fn party(b: &mut Builder, kind: PartyKind, id: String, open: Span, items: Vec<PartyItem>) -> CallItem {
+    CallItem::Party(Party {
+        kind,
+        id: ident(id, open),
+        items,
+        span: b.close(open),
+    })
+}
+
+/// `NAME "…"`: a field whose value is a text of the Markdown (escapes undone).
+fn field(b: &mut Builder, name: &str, markdown: &str) -> Field {
+    let at = b.at();
+    Field {
+        name: ident(name, at),
+        value: Value::Text(text(&decode(markdown), at)),
+        span: at,
+    }
+}
+
+/// The identity of a party: its name (with a comment saying where it came
+/// from, unless an identity bullet gave it), gender, age, organisation,
+/// role and persona.
+fn party_fields(b: &mut Builder, p: &PartyDoc, name: &str, from: NameFrom, words: &Words) -> Vec<PartyItem> {
+    let note = match from {
+        NameFrom::Bullet => None,
+        NameFrom::Persona => Some(words.names[0]),
+        NameFrom::Introduction => Some(words.names[1]),
+        NameFrom::Greeting => Some(words.names[2]),
+        NameFrom::Missing => Some(words.names[3]),
+    };
+    let mut items = vec![PartyItem::Field(field(b, "name", name))];
+    if let Some(n) = note {
+        b.trailing(n);
+    }
+    if let Some(g) = p.gender {
+        let at = b.at();
+        items.push(PartyItem::Field(Field {
+            name: ident("gender", at),
+            value: Value::Word(ident(g, at)),
+            span: at,
+        }));
+    }
+    if let Some(a) = p.age {
+        let at = b.at();
+        items.push(PartyItem::Field(Field {
+            name: ident("age", at),
+            value: Value::Integer(a.to_string(), at),
+            span: at,
+        }));
+    }
+    for (name, value) in [("org", &p.org), ("role", &p.role), ("persona", &p.persona)] {
+        if let Some(v) = value {
+            items.push(PartyItem::Field(field(b, name, v)));
+        }
+    }
+    items
+}
+
+/// The heading of the section a part came from, as a comment.
+fn heading_comment(b: &mut Builder, doc: &Doc, kind: Kind) {
+    let kinds: &[Kind] = match kind {
+        Kind::Ending => &[Kind::Ending, Kind::EndConditions, Kind::Closing],
+        _ => std::slice::from_ref(&kind),
+    };
+    if let Some((_, h)) = doc.headings.iter().find(|(k, _)| kinds.contains(k)) {
+        b.comment(h);
+    }
+}
+
+/// `knows { … }` or `background { … }`.
+fn entries(b: &mut Builder, list: &[(String, String)]) -> Entries {
+    let open = b.at();
+    let mut seen = Taken::default();
+    let entries = list
+        .iter()
+        .map(|(label, value)| {
+            // The same label twice would be E0105: the second gets a suffix.
+            let label = claim(&decode(label), &mut seen);
+            entry(&label, &decode(value), b.at())
+        })
+        .collect();
+    Entries {
+        entries,
+        lints: Vec::new(),
+        keyword: open,
+        span: b.close(open),
+    }
+}
+
+/// The texts that were not placed, by the block their comments go in.
+struct Leftovers<'a> {
+    by_block: BTreeMap<Block, Vec<&'a Unplaced>>,
+    /// Where each line of the Markdown starts, for line numbers.
+    line_starts: Vec<usize>,
+    md: &'a str,
+}
+
+impl<'a> Leftovers<'a> {
+    fn new(md: &'a str, unplaced: impl IntoIterator<Item = &'a Unplaced>) -> Self {
+        let mut by_block: BTreeMap<Block, Vec<&Unplaced>> = BTreeMap::new();
+        for u in unplaced {
+            by_block.entry(u.block).or_default().push(u);
+        }
+        let line_starts = std::iter::once(0)
+            .chain(md.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            by_block,
+            line_starts,
+            md,
+        }
+    }
+
+    fn any(&self, block: Block) -> bool {
+        self.by_block.contains_key(&block)
+    }
+
+    /// The unplaced texts of one block, as `//` comments holding the
+    /// Markdown lines as written.
+    fn write(&self, b: &mut Builder, block: Block, words: &Words) {
+        for u in self.by_block.get(&block).into_iter().flatten() {
+            let line = self.line_starts.partition_point(|&s| s <= u.span.start);
+            b.comment(&words.unplaced.replace("{}", &line.to_string()));
+            for l in self.md[u.span.range()].lines() {
+                b.comment(l.trim_end_matches('\r'));
+            }
+        }
+    }
+}

@@ -1,0 +1,439 @@
+//! Each part of a spec: the role (identity bullets and persona), prose
+//! sections, `label：value` entries, concerns, the reply style, the FAQ and
+//! the end conditions with the closing line.
+
+use crate::ast::Priority;
+use crate::source::Span;
+
+use super::doc::{Block, Doc, RawQa, Unplaced, Why};
+use super::markdown::{Item, Line, Marker, Piece, marker};
+use super::sections::{Kind, Party, Section};
+use super::text::{OPENERS, after_label, join, runs, split_entry, unquote};
+
+/// The text of a section of prose (task, opening): its lines, paragraphs
+/// separated by a blank line, a quotation around the whole removed.
+pub(super) fn text_of(items: &[Item<'_>]) -> Option<String> {
+    let mut paragraphs = Vec::new();
+    for it in items {
+        let mut text = join(&it.pieces);
+        if it.marker != Marker::Paragraph {
+            text.insert_str(0, "- ");
+        }
+        paragraphs.push(text);
+    }
+    let text = paragraphs.join("\n\n");
+    if text.is_empty() {
+        return None;
+    }
+    let quoted = runs(&items.iter().flat_map(|i| i.pieces.iter().copied()).collect::<Vec<_>>());
+    match quoted.as_slice() {
+        [only] if only.quoted => Some(only.text.clone()),
+        _ => Some(text),
+    }
+}
+
+pub(super) fn read_role(doc: &mut Doc, s: &Section<'_>, items: &[Item<'_>], block: Block) {
+    let party = if s.party == Party::Caller {
+        &mut doc.caller
+    } else {
+        &mut doc.callee
+    };
+    let mut rest_from = s.body.len();
+    // Identity bullets first (`- 姓名：李明`), then the persona.
+    let mut n = 0;
+    for it in items {
+        let Some(first) = it.pieces.first() else { break };
+        if it.marker != Marker::Bullet || it.pieces.len() > 1 {
+            break;
+        }
+        let Some((label, value)) = split_entry(first.text) else {
+            break;
+        };
+        let field = identity_field(&label);
+        let Some(field) = field else { break };
+        match field {
+            0 => party.name = Some(value.to_owned()),
+            1 => match gender(value) {
+                Some(g) => party.gender = Some(g),
+                None => doc.unplaced.push(Unplaced {
+                    span: it.span,
+                    block,
+                    why: Why::Identity(value.to_owned()),
+                }),
+            },
+            2 => match age(value) {
+                Some(a) => party.age = Some(a),
+                None => doc.unplaced.push(Unplaced {
+                    span: it.span,
+                    block,
+                    why: Why::Identity(value.to_owned()),
+                }),
+            },
+            3 => party.org = Some(value.to_owned()),
+            _ => party.role = Some(value.to_owned()),
+        }
+        n += 1;
+        rest_from = s
+            .body
+            .iter()
+            .position(|l| l.start > it.span.end)
+            .unwrap_or(s.body.len());
+    }
+    let body: &[Line<'_>] = if n == 0 { &s.body } else { &s.body[rest_from..] };
+    let mut lines: Vec<&str> = Vec::new();
+    for l in body {
+        let t = l.trim().text;
+        if t.is_empty() && lines.last().is_some_and(|x| x.is_empty()) {
+            continue;
+        }
+        lines.push(t);
+    }
+    let persona = lines.join("\n").trim_matches('\n').to_owned();
+    if !persona.is_empty() {
+        party.persona = Some(match &party.persona {
+            Some(before) => format!("{before}\n\n{persona}"),
+            None => persona,
+        });
+    }
+}
+
+/// Which identity field a label names: name, gender, age, organisation, role.
+fn identity_field(label: &str) -> Option<usize> {
+    const FIELDS: [&[&str]; 5] = [
+        &["姓名", "名字", "name"],
+        &["性别", "gender", "sex"],
+        &["年龄", "age"],
+        &["单位", "公司", "机构", "organisation", "organization", "company", "org"],
+        &["职务", "职位", "岗位", "role", "position", "job title"],
+    ];
+    let l = label.trim().to_lowercase();
+    FIELDS.iter().position(|names| names.contains(&l.as_str()))
+}
+
+fn gender(value: &str) -> Option<&'static str> {
+    match value.trim().to_lowercase().as_str() {
+        "男" | "男性" | "male" | "m" | "man" => Some("male"),
+        "女" | "女性" | "female" | "f" | "woman" => Some("female"),
+        "其他" | "其它" | "other" | "non-binary" | "nonbinary" => Some("other"),
+        _ => None,
+    }
+}
+
+fn age(value: &str) -> Option<u32> {
+    let v = value.trim();
+    let digits = v.bytes().take_while(u8::is_ascii_digit).count();
+    let unit = v[digits..].trim().to_lowercase();
+    let known = ["", "岁", "周岁", "years", "years old", "y"].contains(&unit.as_str());
+    let n: u32 = v[..digits].parse().ok()?;
+    (known && n <= 150).then_some(n)
+}
+
+pub(super) fn read_entries(items: &[Item<'_>], unplaced: &mut Vec<Unplaced>, block: Block) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for it in items {
+        let Some(first) = it.pieces.first() else { continue };
+        match split_entry(first.text) {
+            Some((label, value)) => {
+                let mut value = value.to_owned();
+                let more = join(&it.pieces[1..]);
+                if !more.is_empty() {
+                    value.push('\n');
+                    value.push_str(&more);
+                }
+                out.push((label, value));
+            }
+            None => unplaced.push(Unplaced {
+                span: it.span,
+                block,
+                why: Why::Entry,
+            }),
+        }
+    }
+    out
+}
+
+pub(super) fn read_concerns(doc: &mut Doc, items: &[Item<'_>]) {
+    const PRIORITIES: [(Priority, &[&str]); 3] = [
+        (
+            Priority::Primary,
+            &[
+                "首要问题",
+                "首要关切",
+                "首要",
+                "主要问题",
+                "primary concern",
+                "primary",
+                "main concern",
+            ],
+        ),
+        (
+            Priority::Secondary,
+            &["次要问题", "次要关切", "次要", "secondary concern", "secondary"],
+        ),
+        (
+            Priority::Latent,
+            &[
+                "潜在问题",
+                "潜在关切",
+                "潜在",
+                "latent concern",
+                "latent",
+                "potential concern",
+                "hidden concern",
+            ],
+        ),
+    ];
+    for it in items {
+        let Some(first) = it.pieces.first() else { continue };
+        let found = PRIORITIES
+            .iter()
+            .find_map(|(p, labels)| after_label(first.text, labels).map(|rest| (*p, rest)));
+        match found {
+            Some((p, rest)) => {
+                let mut text = rest.to_owned();
+                let more = join(&it.pieces[1..]);
+                if !more.is_empty() {
+                    text.push('\n');
+                    text.push_str(&more);
+                }
+                doc.concerns.push((p, text));
+            }
+            None => doc.unplaced.push(Unplaced {
+                span: it.span,
+                block: Block::Callee,
+                why: Why::Concern,
+            }),
+        }
+    }
+}
+
+/// A label line of the style section: which list it opens, and any example
+/// written after it on the same line.
+pub(super) fn style_label(text: &str) -> Option<(bool, &str)> {
+    const AVOID: &[&str] = &[
+        "反面教材",
+        "反面",
+        "错误示范",
+        "不要这样说",
+        "examples to avoid",
+        "avoid",
+        "don't say",
+        "bad examples",
+    ];
+    const PREFER: &[&str] = &[
+        "正面教材",
+        "正面",
+        "正确示范",
+        "模仿这种感觉",
+        "examples to imitate",
+        "imitate",
+        "good examples",
+    ];
+    let bold = text.starts_with("**") || text.starts_with("__");
+    let t = text.trim_start_matches(['*', '_']).trim_start();
+    // The label ends at the colon (inside or after the bold marks).
+    let colon = t.find([':', '：']);
+    let head = colon.map_or(t, |i| &t[..i]);
+    if !bold && colon.is_none() {
+        return None;
+    }
+    let head_l = head.trim_end_matches(['*', '_']).to_lowercase();
+    let is = |labels: &[&str]| labels.iter().any(|l| head_l.starts_with(l));
+    let avoid = if is(AVOID) {
+        true
+    } else if is(PREFER) {
+        false
+    } else {
+        return None;
+    };
+    let rest = colon.map_or("", |i| {
+        let c = t[i..].chars().next().map_or(1, char::len_utf8);
+        t[i + c..].trim_start_matches(['*', '_']).trim()
+    });
+    Some((avoid, rest))
+}
+
+pub(super) fn read_style(doc: &mut Doc, items: &[Item<'_>]) {
+    let mut mode: Option<bool> = None;
+    let mut note: Vec<String> = Vec::new();
+    for it in items {
+        let mut pieces: &[Piece<'_>] = &it.pieces;
+        if let Some(first) = pieces.first()
+            && let Some((avoid, rest)) = style_label(first.text)
+        {
+            mode = Some(avoid);
+            pieces = &pieces[1..];
+            if !rest.is_empty() {
+                let text = unquote(rest).unwrap_or(rest).to_owned();
+                if avoid {
+                    doc.avoid.push(text);
+                } else {
+                    doc.prefer.push(text);
+                }
+            }
+        }
+        match mode {
+            None => note.push(join(pieces)),
+            Some(avoid) => {
+                // A nested list marker before an example is not part of it.
+                let stripped: Vec<Piece<'_>> = pieces
+                    .iter()
+                    .map(|p| match marker(p.text) {
+                        Some((Marker::Bullet, len)) => Piece {
+                            text: &p.text[len..],
+                            span: Span::new(p.span.start + len, p.span.end),
+                        },
+                        _ => *p,
+                    })
+                    .collect();
+                let list = if avoid { &mut doc.avoid } else { &mut doc.prefer };
+                list.extend(runs(&stripped).into_iter().map(|r| r.text));
+            }
+        }
+    }
+    let note = note.join("\n\n");
+    if !note.is_empty() {
+        doc.style_note = Some(note);
+    }
+}
+
+pub(super) fn read_faq(doc: &mut Doc, items: &[Item<'_>]) {
+    const Q: &[&str] = &["问题", "问", "question", "q"];
+    const A: &[&str] = &["回答", "答案", "答", "answer", "a"];
+    let start = doc.faq.len();
+    for it in items {
+        for (k, p) in it.pieces.iter().enumerate() {
+            if p.text.is_empty() {
+                continue;
+            }
+            let text = p.text;
+            if let Some(q) = after_label(text, Q) {
+                let new_entry = k == 0 || doc.faq[start..].last().is_none_or(|e| e.answer.is_some());
+                if new_entry {
+                    // From the item's marker when the question opens the item.
+                    let from = if k == 0 { it.span.start } else { p.span.start };
+                    doc.faq.push(RawQa {
+                        questions: Vec::new(),
+                        answer: None,
+                        span: Span::new(from, p.span.end),
+                    });
+                }
+                if let Some(e) = doc.faq.last_mut() {
+                    e.questions.push(unquote(q).unwrap_or(q).to_owned());
+                    e.span = e.span.to(p.span);
+                }
+            } else if let Some(a) = after_label(text, A) {
+                match doc.faq[start..].last_mut() {
+                    Some(e) if e.answer.is_none() && !e.questions.is_empty() => {
+                        e.answer = Some(unquote(a).unwrap_or(a).to_owned());
+                        e.span = e.span.to(p.span);
+                    }
+                    _ => doc.unplaced.push(Unplaced {
+                        span: p.span,
+                        block: Block::Faq,
+                        why: Why::Answer,
+                    }),
+                }
+            } else {
+                // A line without a label continues what came before it.
+                let entry = doc.faq[start..].last_mut().filter(|_| k > 0);
+                let last = entry.and_then(|e| {
+                    e.span = e.span.to(p.span);
+                    match &mut e.answer {
+                        Some(a) => Some(a),
+                        None => e.questions.last_mut(),
+                    }
+                });
+                match last {
+                    Some(last) => {
+                        last.push('\n');
+                        last.push_str(text);
+                    }
+                    None => doc.unplaced.push(Unplaced {
+                        span: p.span,
+                        block: Block::Faq,
+                        why: Why::Question,
+                    }),
+                }
+            }
+        }
+    }
+    // Questions that never got an answer are not an FAQ entry.
+    let entries: Vec<RawQa> = doc.faq.drain(start..).collect();
+    for e in entries {
+        if e.answer.is_some() {
+            doc.faq.push(e);
+        } else {
+            doc.unplaced.push(Unplaced {
+                span: e.span,
+                block: Block::Faq,
+                why: Why::Question,
+            });
+        }
+    }
+}
+
+pub(super) fn read_ending(doc: &mut Doc, items: &[Item<'_>], kind: Kind) {
+    const CONDITIONS: &[&str] = &["结束条件", "end conditions", "end condition"];
+    const CLOSING: &[&str] = &["结束语", "closing line", "closing"];
+    // true: the closing line; false: end conditions; None: not yet said.
+    let mut mode = match kind {
+        Kind::EndConditions => Some(false),
+        Kind::Closing => Some(true),
+        _ => None,
+    };
+    let mut closing: Vec<Piece<'_>> = Vec::new();
+    for it in items {
+        let mut pieces: &[Piece<'_>] = &it.pieces;
+        while let Some(first) = pieces.first() {
+            let label = after_label(first.text, CONDITIONS)
+                .map(|r| (false, r))
+                .or_else(|| after_label(first.text, CLOSING).map(|r| (true, r)));
+            let Some((is_closing, rest)) = label else { break };
+            mode = Some(is_closing);
+            pieces = &pieces[1..];
+            if !rest.is_empty() {
+                let p = Piece {
+                    text: rest,
+                    span: Span::new(first.span.end - rest.len(), first.span.end),
+                };
+                if is_closing {
+                    closing.push(p);
+                } else {
+                    doc.caller_ends.push(rest.to_owned());
+                }
+            }
+        }
+        if pieces.is_empty() {
+            continue;
+        }
+        let quoted = pieces.first().is_some_and(|p| p.text.starts_with(OPENERS));
+        match mode {
+            Some(true) => closing.extend_from_slice(pieces),
+            Some(false) if it.marker != Marker::Paragraph || !quoted => {
+                if it.marker == Marker::Paragraph {
+                    doc.caller_ends
+                        .extend(pieces.iter().filter(|p| !p.text.is_empty()).map(|p| p.text.to_owned()));
+                } else {
+                    doc.caller_ends.push(join(pieces));
+                }
+            }
+            // A quoted paragraph after the conditions is the closing line.
+            Some(false) | None if quoted => closing.extend_from_slice(pieces),
+            None if it.marker != Marker::Paragraph => doc.caller_ends.push(join(pieces)),
+            _ => doc.unplaced.push(Unplaced {
+                span: pieces[0].span.to(pieces[pieces.len() - 1].span),
+                block: Block::End,
+                why: Why::Ending,
+            }),
+        }
+    }
+    if !closing.is_empty() && doc.closing.is_none() {
+        let rs = runs(&closing);
+        let text = match rs.as_slice() {
+            [only] => only.text.clone(),
+            _ => rs.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join("\n"),
+        };
+        doc.closing = Some(text);
+    }
+}
