@@ -11,6 +11,7 @@ mod fields;
 mod flow;
 mod levels;
 mod render;
+pub mod symbols;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Display;
@@ -22,9 +23,12 @@ use crate::ir;
 use crate::source::Span;
 
 pub use levels::LintLevels;
+pub use render::PARTY_FIELDS;
+pub use symbols::Symbols;
 
 use fields::Collected;
 use render::Renderer;
+use symbols::Kind;
 
 /// Names longer than this, in characters, get no did-you-mean and are never
 /// suggested: edit distance costs the product of the two lengths, and a typo
@@ -86,69 +90,32 @@ pub(crate) const MAX_SUGGESTIONS: usize = 200;
 /// compute per file, all references together (≈0.1 s).
 pub(crate) const MAX_SUGGESTION_WORK: usize = 1_000_000;
 
-/// What an id names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Call,
-    Caller,
-    Callee,
-    Concern,
-    Signal,
-    Step,
-    Qa,
-    End,
+/// What checking a file gives.
+#[derive(Debug)]
+pub struct Checked {
+    /// The spec, complete even when there are errors (missing parts are empty).
+    pub spec: ir::Spec,
+    /// The diagnostics, with their final levels, allowed ones removed.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many diagnostics were left out (past [`crate::diagnostic::MAX_PER_FILE`]).
+    pub omitted: crate::diagnostic::Omitted,
+    /// Every definition and reference the checker resolved.
+    pub symbols: Symbols,
 }
 
-impl Kind {
-    /// The kind's name without an article: "step".
-    const fn name(self) -> &'static str {
-        match self {
-            Kind::Call => "call",
-            Kind::Caller => "caller",
-            Kind::Callee => "callee",
-            Kind::Concern => "concern",
-            Kind::Signal => "signal",
-            Kind::Step => "step",
-            Kind::Qa => "FAQ entry",
-            Kind::End => "end condition",
-        }
-    }
-
-    const fn noun(self) -> &'static str {
-        match self {
-            Kind::Call => "the call",
-            Kind::Caller => "the caller",
-            Kind::Callee => "the callee",
-            Kind::Concern => "a concern",
-            Kind::Signal => "a signal",
-            Kind::Step => "a step",
-            Kind::Qa => "an FAQ entry",
-            Kind::End => "an end condition",
-        }
-    }
-}
-
-/// Checks a parsed file with the given command-line lint levels. The
-/// diagnostics come back with their final levels, allowed ones removed,
-/// sorted by position.
+/// Checks a parsed file with the given command-line lint levels.
 #[must_use]
-pub fn check(file: &ast::File, cli: &LintLevels) -> (ir::Spec, Vec<Diagnostic>) {
-    let (spec, diags, _) = check_with(file, cli, Vec::new());
-    (spec, diags)
+pub fn check(file: &ast::File, cli: &LintLevels) -> Checked {
+    check_with(file, cli, Vec::new())
 }
 
 /// [`check`], given the lint diagnostics the parser found (W0210
-/// `invisible_character`), which get their levels with the checker's own;
-/// also says how many diagnostics were left out (past
-/// [`crate::diagnostic::MAX_PER_FILE`]).
+/// `invisible_character`), which get their levels with the checker's own.
 #[must_use]
-pub fn check_with(
-    file: &ast::File,
-    cli: &LintLevels,
-    parsed: Vec<Diagnostic>,
-) -> (ir::Spec, Vec<Diagnostic>, crate::diagnostic::Omitted) {
+pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -> Checked {
     let mut unknown_lints = Vec::new();
-    let levels = std::rc::Rc::new(levels::Resolver::new(&file.call, cli, &mut unknown_lints));
+    let mut symbols = Symbols::default();
+    let levels = std::rc::Rc::new(levels::Resolver::new(&file.call, cli, &mut unknown_lints, &mut symbols));
     let mut diags = diags::Diags::new(levels);
     for d in parsed.into_iter().chain(unknown_lints) {
         diags.push(d);
@@ -158,14 +125,22 @@ pub fn check_with(
     }
     let mut cx = Checker {
         diags,
+        symbols,
         suggestion_work: MAX_SUGGESTION_WORK,
         comments: &file.comments,
         ..Checker::default()
     };
     let spec = cx.spec(&file.call);
     flow::lint(&spec, &cx.spans, &mut cx.diags);
-    let (diags, omitted) = cx.diags.finish();
-    (spec, diags, omitted)
+    let (diagnostics, omitted) = cx.diags.finish();
+    let mut symbols = cx.symbols;
+    symbols.finish();
+    Checked {
+        spec,
+        diagnostics,
+        omitted,
+        symbols,
+    }
 }
 
 /// Where things are in the source, for diagnostics raised on the IR.
@@ -202,6 +177,10 @@ struct Checker<'a> {
     /// has it; computed on first need (W0211, a look-alike unknown name).
     skeletons: Option<HashMap<String, (&'a str, Span)>>,
     spans: Spans,
+    /// What is defined and referred to where.
+    symbols: Symbols,
+    /// The ids defined in parts the checker skips (see [`Self::declare_skipped`]).
+    skipped: HashMap<&'a str, Vec<(Kind, u32)>>,
 }
 
 /// The parts of the call, gathered before they are checked.
@@ -213,6 +192,8 @@ struct Parts<'a> {
     flow: Option<&'a ast::Flow>,
     faq: Option<&'a ast::Faq>,
     end: Option<&'a ast::EndBlock>,
+    /// Blocks given again (E0105), which are not checked.
+    repeated: Vec<&'a CallItem>,
 }
 
 impl<'a> Checker<'a> {
@@ -226,10 +207,10 @@ impl<'a> Checker<'a> {
         );
 
         // Declare every id first, so references can point forwards.
-        self.declare(&call.id, Kind::Call);
+        self.declare(&call.id, Kind::Call, 0);
         for (party, kind) in [(parts.caller, Kind::Caller), (parts.callee, Kind::Callee)] {
             if let Some(p) = party {
-                self.declare(&p.id, kind);
+                self.declare(&p.id, kind, 0);
             }
         }
         let concerns: Vec<&ast::Concern> = parts.callee.map_or_else(Vec::new, |p| {
@@ -238,29 +219,27 @@ impl<'a> Checker<'a> {
                 .filter_map(|i| if let PartyItem::Concern(c) = i { Some(c) } else { None })
                 .collect()
         });
-        for c in &concerns {
-            self.declare(&c.id, Kind::Concern);
-        }
-        for s in &parts.signals {
-            self.declare(&s.id, Kind::Signal);
-        }
+        let concern_base = self.declare_all(Kind::Concern, concerns.iter().map(|c| &c.id));
+        let signal_base = self.declare_all(Kind::Signal, parts.signals.iter().map(|s| &s.id));
         let steps: Vec<&ast::Step> = parts.flow.map_or_else(Vec::new, |f| {
             f.items
                 .iter()
                 .filter_map(|i| if let FlowItem::Step(s) = i { Some(s) } else { None })
                 .collect()
         });
-        for s in &steps {
-            self.declare(&s.id, Kind::Step);
-        }
+        let step_base = self.declare_all(Kind::Step, steps.iter().map(|s| &s.id));
         let qas: Vec<&ast::Qa> = parts.faq.map_or_else(Vec::new, |f| f.entries.iter().collect());
-        for q in &qas {
-            self.declare(&q.id, Kind::Qa);
-        }
+        self.declare_all(Kind::Qa, qas.iter().map(|q| &q.id));
         let whens: Vec<&ast::When> = parts.end.map_or_else(Vec::new, |e| e.conditions.iter().collect());
-        for w in &whens {
-            self.declare(&w.id, Kind::End);
-        }
+        let end_base = self.declare_all(Kind::End, whens.iter().map(|w| &w.id));
+        self.declare_skipped(&parts);
+        // Names in declaration order, so resolved indices match the IR's vectors.
+        let names = Names {
+            concerns: Index::new(concerns.iter().map(|c| c.id.name.as_str()).collect(), concern_base),
+            steps: Index::new(steps.iter().map(|s| s.id.name.as_str()).collect(), step_base),
+            signals: Index::new(parts.signals.iter().map(|s| s.id.name.as_str()).collect(), signal_base),
+            ends: Index::new(whens.iter().map(|w| w.id.name.as_str()).collect(), end_base),
+        };
         if self.non_ascii {
             // W0211 needs a non-ASCII id; the table also serves suggestions.
             self.skeletons();
@@ -278,8 +257,10 @@ impl<'a> Checker<'a> {
             caller_fields.as_ref(),
             parts.callee,
             callee_fields.as_ref(),
+            &mut self.symbols,
         );
         r.diags = self.diags.sibling();
+        skipped_fields(&mut r, call.items.iter().filter_map(as_field), &fields);
 
         let mut spec = ir::Spec {
             id: call.id.name.clone(),
@@ -309,9 +290,8 @@ impl<'a> Checker<'a> {
             })
             .collect();
         spec.ends = whens.iter().map(|w| self.when(&mut r, w)).collect();
-        self.flow(&mut r, &mut spec, parts.flow, &steps, call);
-        let concern_names = Index::new(concerns.iter().map(|c| c.id.name.as_str()).collect());
-        spec.faq = qas.iter().map(|q| self.qa(&mut r, q, &concern_names)).collect();
+        self.flow(&mut r, &mut spec, parts.flow, &steps, &names);
+        spec.faq = qas.iter().map(|q| self.qa(&mut r, q, &names.concerns)).collect();
         for (i, step) in spec.steps.iter().enumerate() {
             for &c in &step.covers {
                 spec.concerns[c].steps.push(i);
@@ -324,7 +304,9 @@ impl<'a> Checker<'a> {
         }
         spec.closing = self.closing(&mut r, parts.end, call);
         self.content_lints(&qas, &whens);
+        self.refer_skipped(&mut r, &parts, &names);
         self.diags.absorb(std::mem::take(&mut r.diags));
+        self.symbols.absorb(std::mem::take(&mut r.symbols));
         spec
     }
 
@@ -397,12 +379,26 @@ impl<'a> Checker<'a> {
                         PartyKind::Caller => &mut parts.caller,
                         PartyKind::Callee => &mut parts.callee,
                     };
-                    self.once(slot, p, p.id.span, p.kind.keyword(), |p| p.id.span);
+                    if !self.once(slot, p, p.id.span, p.kind.keyword(), |p| p.id.span) {
+                        parts.repeated.push(item);
+                    }
                 }
                 CallItem::Signal(s) => parts.signals.push(s),
-                CallItem::Flow(f) => self.once(&mut parts.flow, f, f.keyword, "flow", |f| f.keyword),
-                CallItem::Faq(f) => self.once(&mut parts.faq, f, f.keyword, "faq", |f| f.keyword),
-                CallItem::End(e) => self.once(&mut parts.end, e, e.keyword, "end", |e| e.keyword),
+                CallItem::Flow(f) => {
+                    if !self.once(&mut parts.flow, f, f.keyword, "flow", |f| f.keyword) {
+                        parts.repeated.push(item);
+                    }
+                }
+                CallItem::Faq(f) => {
+                    if !self.once(&mut parts.faq, f, f.keyword, "faq", |f| f.keyword) {
+                        parts.repeated.push(item);
+                    }
+                }
+                CallItem::End(e) => {
+                    if !self.once(&mut parts.end, e, e.keyword, "end", |e| e.keyword) {
+                        parts.repeated.push(item);
+                    }
+                }
                 CallItem::Field(_) | CallItem::Lint(_) => {}
             }
         }
@@ -423,8 +419,16 @@ impl<'a> Checker<'a> {
         parts
     }
 
-    /// Keeps the first of a block that may appear once; reports the others.
-    fn once<'t, T>(&mut self, slot: &mut Option<&'t T>, item: &'t T, at: Span, what: &str, span_of: fn(&T) -> Span) {
+    /// Keeps the first of a block that may appear once; reports the others
+    /// (and says whether `item` was kept).
+    fn once<'t, T>(
+        &mut self,
+        slot: &mut Option<&'t T>,
+        item: &'t T,
+        at: Span,
+        what: &str,
+        span_of: fn(&T) -> Span,
+    ) -> bool {
         if let Some(first) = slot {
             self.diags.push(
                 Diagnostic::new(Code::E0105, at, format!("`{what}` is given twice"))
@@ -432,12 +436,27 @@ impl<'a> Checker<'a> {
                     .with_secondary(span_of(first), "first given here")
                     .help(format!("merge the two `{what}` blocks into one")),
             );
+            false
         } else {
             *slot = Some(item);
+            true
         }
     }
 
-    fn declare(&mut self, id: &'a ast::Ident, kind: Kind) {
+    /// Declares the ids of one kind, in the order of the IR's vector;
+    /// returns the definition of the first.
+    fn declare_all(&mut self, kind: Kind, ids: impl Iterator<Item = &'a ast::Ident>) -> u32 {
+        let first = self.symbols.next_definition();
+        for (i, id) in ids.enumerate() {
+            self.declare(id, kind, i);
+        }
+        first
+    }
+
+    /// Declares an id, the `item`-th of its kind, in the one namespace
+    /// (E0101 when it is taken); a repeated id is still a definition.
+    fn declare(&mut self, id: &'a ast::Ident, kind: Kind, item: usize) {
+        self.symbols.define(kind, id.span, Some(item));
         if id.name.is_empty() {
             return;
         }
@@ -497,7 +516,7 @@ impl<'a> Checker<'a> {
 
     /// Resolves a reference to an id of `kind`; reports E0102 otherwise.
     fn resolve(&mut self, id: &ast::Ident, kind: Kind, index: &Index<'_>, ctx: &dyn Display) -> Option<usize> {
-        if let Some(&i) = index.map.get(id.name.as_str()) {
+        if let Some(i) = self.refer(id, kind, index) {
             return Some(i);
         }
         let position = &index.names;
@@ -553,6 +572,144 @@ impl<'a> Checker<'a> {
         }
         self.diags.push(d);
         None
+    }
+
+    /// Records a reference to an id of `kind`, resolved or not, with no
+    /// diagnostic (for a name repeated where it may appear once, which is
+    /// reported as such, but still names something).
+    fn refer(&mut self, id: &ast::Ident, kind: Kind, index: &Index<'_>) -> Option<usize> {
+        let found = index.map.get(id.name.as_str()).copied();
+        let definition = match found {
+            Some(i) => u32::try_from(i).ok().map(|i| index.base + i),
+            // An editor may still go to an id the checker skipped.
+            None => self
+                .skipped
+                .get(id.name.as_str())
+                .and_then(|ds| ds.iter().find(|(k, _)| *k == kind))
+                .map(|&(_, d)| d),
+        };
+        self.symbols.refer(kind, id.span, id.span, definition);
+        found
+    }
+
+    /// [`Self::refer`] for the names of a branch.
+    fn refer_branch(&mut self, b: &ast::Branch, names: &Names<'_>) {
+        self.refer(&b.signal, Kind::Signal, &names.signals);
+        self.refer_target(&b.target, names);
+    }
+
+    /// Defines the ids of the parts the checker skips (blocks given again,
+    /// E0105; concerns outside the callee, E0107) with no IR item and outside
+    /// the namespace, so an editor can still go to them: a reference
+    /// resolves to one only when no checked id has its name.
+    fn declare_skipped(&mut self, parts: &Parts<'a>) {
+        fn concerns(p: &ast::Party) -> impl Iterator<Item = (Kind, &ast::Ident)> {
+            p.items.iter().filter_map(|i| match i {
+                PartyItem::Concern(c) => Some((Kind::Concern, &c.id)),
+                _ => None,
+            })
+        }
+        let mut ids: Vec<(Kind, &'a ast::Ident)> = parts.caller.into_iter().flat_map(concerns).collect();
+        for item in &parts.repeated {
+            match item {
+                CallItem::Party(p) => {
+                    let kind = match p.kind {
+                        PartyKind::Caller => Kind::Caller,
+                        PartyKind::Callee => Kind::Callee,
+                    };
+                    ids.push((kind, &p.id));
+                    ids.extend(concerns(p));
+                }
+                CallItem::Flow(f) => ids.extend(f.items.iter().filter_map(|i| match i {
+                    FlowItem::Step(s) => Some((Kind::Step, &s.id)),
+                    _ => None,
+                })),
+                CallItem::Faq(f) => ids.extend(f.entries.iter().map(|q| (Kind::Qa, &q.id))),
+                CallItem::End(e) => ids.extend(e.conditions.iter().map(|w| (Kind::End, &w.id))),
+                CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}
+            }
+        }
+        for (kind, id) in ids {
+            let d = self.symbols.define(kind, id.span, None);
+            let defs = self.skipped.entry(&id.name).or_default();
+            if defs.iter().all(|(k, _)| *k != kind) {
+                defs.push((kind, d));
+            }
+        }
+    }
+
+    /// Records the references in the blocks given again (E0105), resolved
+    /// as if they were checked, with no diagnostic.
+    fn refer_skipped(&mut self, r: &mut Renderer<'_>, parts: &Parts<'a>, names: &Names<'_>) {
+        for item in &parts.repeated {
+            match item {
+                CallItem::Party(p) => {
+                    for i in &p.items {
+                        match i {
+                            PartyItem::Field(f) => refer_fields(r, [f]),
+                            PartyItem::Knows(e) | PartyItem::Background(e) => refer_entries(r, e),
+                            PartyItem::Concern(c) => r.refer_text(&c.text),
+                            PartyItem::Style(s) => refer_fields(r, &s.fields),
+                            PartyItem::Lint(_) => {}
+                        }
+                    }
+                }
+                CallItem::Flow(f) => {
+                    for i in &f.items {
+                        match i {
+                            FlowItem::Step(s) => {
+                                if let Some(t) = &s.title {
+                                    r.refer_text(t);
+                                }
+                                for c in &s.covers {
+                                    self.refer(c, Kind::Concern, &names.concerns);
+                                }
+                                for si in &s.items {
+                                    match si {
+                                        StepItem::Say(t) => r.refer_text(t),
+                                        StepItem::Next(tr) => self.refer_target(&tr.target, names),
+                                        StepItem::Branch(b) => self.refer_branch(b, names),
+                                        StepItem::Lint(_) => {}
+                                    }
+                                }
+                            }
+                            FlowItem::Branch(b) => self.refer_branch(b, names),
+                            FlowItem::Lint(_) => {}
+                        }
+                    }
+                }
+                CallItem::Faq(f) => {
+                    for q in &f.entries {
+                        for c in &q.covers {
+                            self.refer(c, Kind::Concern, &names.concerns);
+                        }
+                        refer_fields(r, &q.fields);
+                    }
+                }
+                CallItem::End(e) => {
+                    for w in &e.conditions {
+                        for t in [&w.caller, &w.callee].into_iter().flatten() {
+                            r.refer_text(t);
+                        }
+                    }
+                    refer_fields(r, &e.fields);
+                }
+                CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}
+            }
+        }
+    }
+
+    /// [`Self::refer`] for the target of a transition.
+    fn refer_target(&mut self, t: &Target, names: &Names<'_>) {
+        match t {
+            Target::Step(id) => {
+                self.refer(id, Kind::Step, &names.steps);
+            }
+            Target::End { condition: Some(c), .. } => {
+                self.refer(c, Kind::End, &names.ends);
+            }
+            Target::End { condition: None, .. } => {}
+        }
     }
 
     fn text(&mut self, r: &mut Renderer<'_>, t: &Text) -> String {
@@ -620,10 +777,7 @@ impl<'a> Checker<'a> {
             PartyKind::Caller => fields::CALLER_ONLY,
             PartyKind::Callee => fields::CALLEE_ONLY,
         };
-        let fs = p
-            .items
-            .iter()
-            .filter_map(|i| if let PartyItem::Field(f) = i { Some(f) } else { None });
+        let fs = p.items.iter().filter_map(as_party_field);
         fields::collect(block, fs, &[fields::PARTY, only], &mut self.diags)
     }
 
@@ -647,6 +801,7 @@ impl<'a> Checker<'a> {
             );
         }
         let _ = call;
+        skipped_fields(r, p.items.iter().filter_map(as_party_field), fields);
         let mut out = ir::Party {
             id: p.id.name.clone(),
             name: self.opt_text(r, fields, "name").unwrap_or_default(),
@@ -687,14 +842,28 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        for item in &p.items {
+        // The party's labels are numbered across its blocks; the last block
+        // gives the IR's list (a block given twice is E0105).
+        let named = |i: &PartyItem| match i {
+            PartyItem::Knows(_) => kind == PartyKind::Caller,
+            PartyItem::Background(_) => kind == PartyKind::Callee,
+            _ => false,
+        };
+        let last = p.items.iter().rposition(named);
+        let mut label = 0;
+        for (n, item) in p.items.iter().enumerate() {
             match item {
-                PartyItem::Knows(e) if kind == PartyKind::Caller => out.knows = self.entries(r, e, "knows"),
+                PartyItem::Knows(e) if kind == PartyKind::Caller => {
+                    out.knows = self.entries(r, e, "knows", label, Some(n) == last);
+                    label += e.entries.len();
+                }
                 PartyItem::Background(e) if kind == PartyKind::Callee => {
-                    out.background = self.entries(r, e, "background");
+                    out.background = self.entries(r, e, "background", label, Some(n) == last);
+                    label += e.entries.len();
                 }
                 PartyItem::Style(s) if kind == PartyKind::Callee => {
                     let fs = fields::collect("style", &s.fields, &[fields::STYLE], &mut self.diags);
+                    skipped_fields(r, &s.fields, &fs);
                     out.style = ir::Style {
                         note: self.opt_text(r, &fs, "note"),
                         avoid: self.field_text(r, &fs, "avoid"),
@@ -702,10 +871,22 @@ impl<'a> Checker<'a> {
                     };
                 }
                 PartyItem::Concern(_) if kind == PartyKind::Callee => {}
-                PartyItem::Knows(e) => self.misplaced("knows", e.keyword, block, "caller"),
-                PartyItem::Background(e) => self.misplaced("background", e.keyword, block, "callee"),
-                PartyItem::Style(s) => self.misplaced("style", s.keyword, block, "callee"),
-                PartyItem::Concern(c) => self.misplaced("concern", c.span, block, "callee"),
+                PartyItem::Knows(e) => {
+                    self.misplaced("knows", e.keyword, block, "caller");
+                    refer_entries(r, e);
+                }
+                PartyItem::Background(e) => {
+                    self.misplaced("background", e.keyword, block, "callee");
+                    refer_entries(r, e);
+                }
+                PartyItem::Style(s) => {
+                    self.misplaced("style", s.keyword, block, "callee");
+                    refer_fields(r, &s.fields);
+                }
+                PartyItem::Concern(c) => {
+                    self.misplaced("concern", c.span, block, "callee");
+                    r.refer_text(&c.text);
+                }
                 PartyItem::Field(_) | PartyItem::Lint(_) => {}
             }
         }
@@ -749,11 +930,22 @@ impl<'a> Checker<'a> {
         );
     }
 
-    fn entries(&mut self, r: &mut Renderer<'_>, e: &ast::Entries, block: &str) -> Vec<(String, String)> {
-        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    /// The entries of a `knows` or `background` block, whose first label is
+    /// the party's `label`-th; `in_ir` when they are the ones the IR keeps.
+    fn entries(
+        &mut self,
+        r: &mut Renderer<'_>,
+        e: &ast::Entries,
+        block: &str,
+        label: usize,
+        in_ir: bool,
+    ) -> Vec<(String, String)> {
+        // Each label's first place, and its item in the IR.
+        let mut seen: BTreeMap<&str, (Span, usize)> = BTreeMap::new();
         let mut out = Vec::new();
-        for entry in &e.entries {
-            if let Some(first) = seen.get(entry.label.as_str()) {
+        for (k, entry) in e.entries.iter().enumerate() {
+            let definition = r.label_definition(block, label + k).filter(|_| in_ir);
+            if let Some(&(first, item)) = seen.get(entry.label.as_str()) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0105,
@@ -761,12 +953,20 @@ impl<'a> Checker<'a> {
                         format!("`{}` is given twice in `{block}`", entry.label),
                     )
                     .label("given again here")
-                    .with_secondary(*first, "first given here")
+                    .with_secondary(first, "first given here")
                     .help("keep one of them, or give them different labels"),
                 );
+                // The repeated label stands for the value the first gives.
+                if let Some(d) = definition {
+                    self.symbols.set_item(d, item);
+                }
+                r.refer_text(&entry.value);
                 continue;
             }
-            seen.insert(&entry.label, entry.label_span);
+            seen.insert(&entry.label, (entry.label_span, out.len()));
+            if let Some(d) = definition {
+                self.symbols.set_item(d, out.len());
+            }
             let value = self.text(r, &entry.value);
             out.push((entry.label.clone(), value));
         }
@@ -795,6 +995,7 @@ impl<'a> Checker<'a> {
     fn closing(&mut self, r: &mut Renderer<'_>, end: Option<&ast::EndBlock>, _call: &ast::Call) -> String {
         let Some(end) = end else { return String::new() };
         let fs = fields::collect("end", &end.fields, &[fields::END], &mut self.diags);
+        skipped_fields(r, &end.fields, &fs);
         if !fs.contains_key("closing") {
             self.diags.push(
                 Diagnostic::new(Code::E0104, end.keyword, "the `end` block has no `closing`")
@@ -807,6 +1008,7 @@ impl<'a> Checker<'a> {
 
     fn qa(&mut self, r: &mut Renderer<'_>, q: &ast::Qa, concerns: &Index<'_>) -> ir::Qa {
         let fs = fields::collect("qa", &q.fields, &[fields::QA], &mut self.diags);
+        skipped_fields(r, &q.fields, &fs);
         for (name, what) in [("q", "question"), ("a", "answer")] {
             if !fs.contains_key(name) {
                 self.diags.push(
@@ -858,6 +1060,7 @@ impl<'a> Checker<'a> {
                     d = d.fix(span, "");
                 }
                 self.diags.push(d);
+                self.refer(c, Kind::Concern, names);
                 continue;
             }
             seen.insert(&c.name, c.span);
@@ -874,7 +1077,7 @@ impl<'a> Checker<'a> {
         spec: &mut ir::Spec,
         flow: Option<&ast::Flow>,
         steps: &[&ast::Step],
-        _call: &ast::Call,
+        names: &Names<'_>,
     ) {
         let Some(flow) = flow else { return };
         if steps.is_empty() {
@@ -884,27 +1087,12 @@ impl<'a> Checker<'a> {
                     .help("add a step, such as `step greet \"开场\" { say \"您好\" }`"),
             );
         }
-        // Names in declaration order, so resolved indices match the IR's vectors.
-        let step_names: Vec<&str> = steps.iter().map(|s| s.id.name.as_str()).collect();
-        let signal_names: Vec<String> = spec.signals.iter().map(|s| s.id.clone()).collect();
-        let signal_names: Vec<&str> = signal_names.iter().map(String::as_str).collect();
-        let end_names: Vec<String> = spec.ends.iter().map(|e| e.id.clone()).collect();
-        let end_names: Vec<&str> = end_names.iter().map(String::as_str).collect();
-        let concern_names: Vec<String> = spec.concerns.iter().map(|c| c.id.clone()).collect();
-        let concern_names: Vec<&str> = concern_names.iter().map(String::as_str).collect();
-        let names = Names {
-            concerns: Index::new(concern_names),
-            steps: Index::new(step_names),
-            signals: Index::new(signal_names),
-            ends: Index::new(end_names),
-        };
-
         spec.steps.reserve_exact(steps.len());
         let mut global: Vec<ir::Branch> = Vec::new();
         let mut global_seen: BTreeMap<String, Span> = BTreeMap::new();
         for item in &flow.items {
             if let FlowItem::Branch(b) = item
-                && let Some(br) = self.branch(b, &names, &mut global_seen, &"the flow", true)
+                && let Some(br) = self.branch(b, names, &mut global_seen, &"the flow", true)
             {
                 global.push(br);
             }
@@ -937,14 +1125,15 @@ impl<'a> Checker<'a> {
                                 .note("`next X` and `-> X` both set the step that follows; write one")
                                 .help("use `on SIGNAL -> X` for a branch taken on a signal"),
                             );
+                            self.refer_target(&tr.target, names);
                             continue;
                         }
                         next_written = true;
-                        let target = self.target(&tr.target, &names, &ctx);
+                        let target = self.target(&tr.target, names, &ctx);
                         next = Some((target.unwrap_or(ir::Target::End(None)), tr.span));
                     }
                     StepItem::Branch(b) => {
-                        if let Some(br) = self.branch(b, &names, &mut seen, &ctx, false) {
+                        if let Some(br) = self.branch(b, names, &mut seen, &ctx, false) {
                             own.push(br);
                         }
                     }
@@ -1009,6 +1198,7 @@ impl<'a> Checker<'a> {
                 .with_secondary(*first, "first given here")
                 .help("a signal can lead to one place only; keep one branch"),
             );
+            self.refer_branch(b, names);
             return None;
         }
         seen.insert(b.signal.name.clone(), b.signal.span);
@@ -1055,16 +1245,18 @@ impl Display for Named<'_> {
 struct Index<'a> {
     names: Vec<&'a str>,
     map: std::collections::HashMap<&'a str, usize>,
+    /// The definition of the first (the others follow it).
+    base: u32,
 }
 
 impl<'a> Index<'a> {
-    fn new(names: Vec<&'a str>) -> Self {
+    fn new(names: Vec<&'a str>, base: u32) -> Self {
         let mut map = std::collections::HashMap::with_capacity(names.len());
         for (i, n) in names.iter().enumerate() {
             // A duplicate id (E0101) resolves to its first definition.
             map.entry(*n).or_insert(i);
         }
-        Self { names, map }
+        Self { names, map, base }
     }
 }
 
@@ -1083,6 +1275,9 @@ fn plural(kind: Kind) -> &'static str {
         Kind::Qa => "FAQ entries",
         Kind::End => "end conditions",
         Kind::Call | Kind::Caller | Kind::Callee => "parties",
+        Kind::Knows | Kind::Background => "labels",
+        Kind::Field(_) => "fields",
+        Kind::Lint => "lints",
     }
 }
 
@@ -1124,4 +1319,36 @@ fn normalise_question(t: &Text) -> String {
 
 fn as_field(item: &CallItem) -> Option<&ast::Field> {
     if let CallItem::Field(f) = item { Some(f) } else { None }
+}
+
+fn as_party_field(item: &PartyItem) -> Option<&ast::Field> {
+    if let PartyItem::Field(f) = item { Some(f) } else { None }
+}
+
+/// Records the placeholders of the fields [`fields::collect`] did not keep
+/// (unknown, misplaced, repeated, mistyped): they are never rendered.
+fn skipped_fields<'f>(r: &mut Renderer<'_>, all: impl IntoIterator<Item = &'f ast::Field>, kept: &Collected<'_>) {
+    let mut kept: Vec<usize> = kept.values().flatten().map(|f| std::ptr::from_ref(*f).addr()).collect();
+    kept.sort_unstable();
+    refer_fields(
+        r,
+        all.into_iter()
+            .filter(|f| kept.binary_search(&std::ptr::from_ref(*f).addr()).is_err()),
+    );
+}
+
+/// Records the placeholders of fields that are not rendered.
+fn refer_fields<'f>(r: &mut Renderer<'_>, fields: impl IntoIterator<Item = &'f ast::Field>) {
+    for f in fields {
+        if let Value::Text(t) = &f.value {
+            r.refer_text(t);
+        }
+    }
+}
+
+/// Records the placeholders of labelled entries that are not rendered.
+fn refer_entries(r: &mut Renderer<'_>, e: &ast::Entries) {
+    for entry in &e.entries {
+        r.refer_text(&entry.value);
+    }
 }

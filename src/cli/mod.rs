@@ -598,6 +598,7 @@ fn run_import(path: &Path, output: Option<&Path>, options: &CheckOptions, matche
         file,
         ast: None,
         spec: None,
+        symbols: None,
         diagnostics: imported.diagnostics,
         omitted,
     };
