@@ -13,7 +13,7 @@ mod levels;
 mod render;
 pub mod symbols;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Display;
 
 use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind, StepItem, Target, Text, Value};
@@ -131,7 +131,13 @@ pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -
         ..Checker::default()
     };
     let spec = cx.spec(&file.call);
-    flow::lint(&spec, &cx.spans, &mut cx.diags);
+    let spans = Spans {
+        steps: cx.symbols.run(cx.first.steps, spec.steps.len()),
+        concerns: cx.symbols.run(cx.first.concerns, spec.concerns.len()),
+        signals: cx.symbols.run(cx.first.signals, spec.signals.len()),
+        used_signals: &cx.used_signals,
+    };
+    flow::lint(&spec, &spans, &mut cx.diags);
     let (diagnostics, omitted) = cx.diags.finish();
     let mut symbols = cx.symbols;
     symbols.finish();
@@ -144,19 +150,16 @@ pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -
 }
 
 /// Where things are in the source, for diagnostics raised on the IR.
-#[derive(Default)]
-pub(crate) struct Spans {
-    /// The `flow` keyword (or the call id when there is no flow).
-    pub flow: Span,
-    /// Each step's id.
-    pub steps: Vec<Span>,
-    /// Each concern's id.
-    pub concerns: Vec<Span>,
-    /// Each signal's id.
-    pub signals: Vec<Span>,
+pub(crate) struct Spans<'s> {
+    /// Each step's definition.
+    pub steps: &'s [symbols::Definition],
+    /// Each concern's definition.
+    pub concerns: &'s [symbols::Definition],
+    /// Each signal's definition.
+    pub signals: &'s [symbols::Definition],
     /// The signals some `on` names (even when its target does not resolve,
     /// so an unknown target does not also make its signal "unused").
-    pub used_signals: std::collections::BTreeSet<usize>,
+    pub used_signals: &'s BTreeSet<usize>,
 }
 
 #[derive(Default)]
@@ -176,11 +179,23 @@ struct Checker<'a> {
     /// The confusable skeleton of every id declared, with the first id that
     /// has it; computed on first need (W0211, a look-alike unknown name).
     skeletons: Option<HashMap<String, (&'a str, Span)>>,
-    spans: Spans,
+    /// The definitions of the first step, concern and signal (the others
+    /// follow, in the order of the IR's vectors).
+    first: First,
+    /// The signals some `on` names (see [`Spans::used_signals`]).
+    used_signals: BTreeSet<usize>,
     /// What is defined and referred to where.
     symbols: Symbols,
     /// The ids defined in parts the checker skips (see [`Self::declare_skipped`]).
     skipped: HashMap<&'a str, Vec<(Kind, u32)>>,
+}
+
+/// See [`Checker::first`].
+#[derive(Default)]
+struct First {
+    steps: u32,
+    concerns: u32,
+    signals: u32,
 }
 
 /// The parts of the call, gathered before they are checked.
@@ -244,10 +259,11 @@ impl<'a> Checker<'a> {
             // W0211 needs a non-ASCII id; the table also serves suggestions.
             self.skeletons();
         }
-        self.spans.concerns = concerns.iter().map(|c| c.id.span).collect();
-        self.spans.signals = parts.signals.iter().map(|s| s.id.span).collect();
-        self.spans.steps = steps.iter().map(|s| s.id.span).collect();
-        self.spans.flow = parts.flow.map_or(call.id.span, |f| f.keyword);
+        self.first = First {
+            steps: step_base,
+            concerns: concern_base,
+            signals: signal_base,
+        };
 
         // Placeholders render against the parties' fields.
         let caller_fields = parts.caller.map(|p| self.party_fields(p));
@@ -1209,7 +1225,7 @@ impl<'a> Checker<'a> {
             &format_args!("a branch of {ctx}"),
         );
         if let Some(i) = signal {
-            self.spans.used_signals.insert(i);
+            self.used_signals.insert(i);
         }
         let target = self.target(&b.target, names, ctx);
         Some(ir::Branch {
