@@ -93,7 +93,6 @@ impl Checker<'_> {
         p: Option<&ast::Party>,
         fields: Option<&Collected<'_>>,
         kind: PartyKind,
-        call: &ast::Call,
     ) -> ir::Party {
         let (Some(p), Some(fields)) = (p, fields) else {
             return ir::Party::default();
@@ -106,7 +105,6 @@ impl Checker<'_> {
                     .help(format!("add `name \"…\"` inside `{block} {} {{ … }}`", p.id.name)),
             );
         }
-        let _ = call;
         skipped_fields(r, p.items.iter().filter_map(as_party_field), fields);
         let mut out = ir::Party {
             id: p.id.name.clone(),
@@ -271,7 +269,7 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn closing(&mut self, r: &mut Renderer<'_>, end: Option<&ast::EndBlock>, _call: &ast::Call) -> String {
+    pub(super) fn closing(&mut self, r: &mut Renderer<'_>, end: Option<&ast::EndBlock>) -> String {
         let Some(end) = end else { return String::new() };
         let fs = fields::collect("end", &end.fields, &[fields::END], &mut self.diags);
         skipped_fields(r, &end.fields, &fs);

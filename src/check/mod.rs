@@ -293,8 +293,8 @@ impl<'a> Checker<'a> {
             opening: self.opt_text(&mut r, &fields, "opening"),
             ..ir::Spec::default()
         };
-        spec.caller = self.party(&mut r, parts.caller, caller_fields.as_ref(), PartyKind::Caller, call);
-        spec.callee = self.party(&mut r, parts.callee, callee_fields.as_ref(), PartyKind::Callee, call);
+        spec.caller = self.party(&mut r, parts.caller, caller_fields.as_ref(), PartyKind::Caller);
+        spec.callee = self.party(&mut r, parts.callee, callee_fields.as_ref(), PartyKind::Callee);
         spec.concerns = concerns
             .iter()
             .map(|c| ir::Concern {
@@ -326,7 +326,7 @@ impl<'a> Checker<'a> {
                 spec.concerns[c].faq.push(i);
             }
         }
-        spec.closing = self.closing(&mut r, parts.end, call);
+        spec.closing = self.closing(&mut r, parts.end);
         self.content_lints(&qas, &whens);
         self.refer_skipped(&mut r, &parts, &names);
         self.diags.absorb(std::mem::take(&mut r.diags));
