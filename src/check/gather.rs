@@ -5,15 +5,53 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ast::{self, CallItem, PartyItem, PartyKind};
+use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
+use super::resolve::{Index, Names};
 use super::symbols::Kind;
-use super::{Checker, Parts};
+use super::{Checker, First, Parts};
 
 impl<'a> Checker<'a> {
+    /// Declares every id of the parts in the one namespace, first, so that
+    /// references can point forwards; returns the ids of each kind that
+    /// references name, in the order of the IR's vectors.
+    pub(super) fn declare_ids(&mut self, call: &'a ast::Call, parts: &Parts<'a>) -> Names<'a> {
+        self.declare(&call.id, Kind::Call, 0);
+        for (party, kind) in [(parts.caller, Kind::Caller), (parts.callee, Kind::Callee)] {
+            if let Some(p) = party {
+                self.declare(&p.id, kind, 0);
+            }
+        }
+        let concern_base = self.declare_all(Kind::Concern, parts.concerns.iter().map(|c| &c.id));
+        let signal_base = self.declare_all(Kind::Signal, parts.signals.iter().map(|s| &s.id));
+        let step_base = self.declare_all(Kind::Step, parts.steps.iter().map(|s| &s.id));
+        self.declare_all(Kind::Qa, parts.qas.iter().map(|q| &q.id));
+        let end_base = self.declare_all(Kind::End, parts.whens.iter().map(|w| &w.id));
+        self.declare_skipped(parts);
+        if self.non_ascii {
+            // W0211 needs a non-ASCII id; the table also serves suggestions.
+            self.skeletons();
+        }
+        self.first = First {
+            steps: step_base,
+            concerns: concern_base,
+            signals: signal_base,
+        };
+        // Names in declaration order, so resolved indices match the IR's vectors.
+        Names {
+            concerns: Index::new(
+                parts.concerns.iter().map(|c| c.id.name.as_str()).collect(),
+                concern_base,
+            ),
+            steps: Index::new(parts.steps.iter().map(|s| s.id.name.as_str()).collect(), step_base),
+            signals: Index::new(parts.signals.iter().map(|s| s.id.name.as_str()).collect(), signal_base),
+            ends: Index::new(parts.whens.iter().map(|w| w.id.name.as_str()).collect(), end_base),
+        }
+    }
+
     /// Sorts the call's items into parts, reporting repeats and absences.
     pub(super) fn gather<'c>(&mut self, call: &'c ast::Call) -> Parts<'c> {
         let mut parts = Parts::default();
@@ -47,6 +85,20 @@ impl<'a> Checker<'a> {
                 CallItem::Field(_) | CallItem::Lint(_) => {}
             }
         }
+        parts.concerns = parts.callee.map_or_else(Vec::new, |p| {
+            p.items
+                .iter()
+                .filter_map(|i| if let PartyItem::Concern(c) = i { Some(c) } else { None })
+                .collect()
+        });
+        parts.steps = parts.flow.map_or_else(Vec::new, |f| {
+            f.items
+                .iter()
+                .filter_map(|i| if let FlowItem::Step(s) = i { Some(s) } else { None })
+                .collect()
+        });
+        parts.qas = parts.faq.map_or_else(Vec::new, |f| f.entries.iter().collect());
+        parts.whens = parts.end.map_or_else(Vec::new, |e| e.conditions.iter().collect());
         for (present, what, example) in [
             (parts.caller.is_some(), "caller", "caller li_ming { name \"李明\" }"),
             (parts.callee.is_some(), "callee", "callee zhang_qiang { name \"张强\" }"),
@@ -90,7 +142,7 @@ impl<'a> Checker<'a> {
 
     /// Declares the ids of one kind, in the order of the IR's vector;
     /// returns the definition of the first.
-    pub(super) fn declare_all(&mut self, kind: Kind, ids: impl Iterator<Item = &'a ast::Ident>) -> u32 {
+    fn declare_all(&mut self, kind: Kind, ids: impl Iterator<Item = &'a ast::Ident>) -> u32 {
         let first = self.symbols.next_definition();
         for (i, id) in ids.enumerate() {
             self.declare(id, kind, i);
@@ -100,7 +152,7 @@ impl<'a> Checker<'a> {
 
     /// Declares an id, the `item`-th of its kind, in the one namespace
     /// (E0101 when it is taken); a repeated id is still a definition.
-    pub(super) fn declare(&mut self, id: &'a ast::Ident, kind: Kind, item: usize) {
+    fn declare(&mut self, id: &'a ast::Ident, kind: Kind, item: usize) {
         self.symbols.define(kind, id.span, Some(item));
         if id.name.is_empty() {
             return;

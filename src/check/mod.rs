@@ -24,7 +24,7 @@ pub mod symbols;
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind};
+use crate::ast::{self, CallItem, PartyKind};
 use crate::diagnostic::Diagnostic;
 use crate::ir;
 use crate::source::Span;
@@ -35,7 +35,7 @@ pub use symbols::Symbols;
 
 use build::as_field;
 use render::Renderer;
-use resolve::{Index, Names, skipped_fields};
+use resolve::skipped_fields;
 use symbols::Kind;
 
 /// Names longer than this, in characters, get no did-you-mean and are never
@@ -215,6 +215,12 @@ struct Parts<'a> {
     flow: Option<&'a ast::Flow>,
     faq: Option<&'a ast::Faq>,
     end: Option<&'a ast::EndBlock>,
+    /// The callee's concerns, the flow's steps, the FAQ's entries and the
+    /// end conditions, in order.
+    concerns: Vec<&'a ast::Concern>,
+    steps: Vec<&'a ast::Step>,
+    qas: Vec<&'a ast::Qa>,
+    whens: Vec<&'a ast::When>,
     /// Blocks given again (E0105), which are not checked.
     repeated: Vec<&'a CallItem>,
 }
@@ -229,49 +235,7 @@ impl<'a> Checker<'a> {
             &mut self.diags,
         );
 
-        // Declare every id first, so references can point forwards.
-        self.declare(&call.id, Kind::Call, 0);
-        for (party, kind) in [(parts.caller, Kind::Caller), (parts.callee, Kind::Callee)] {
-            if let Some(p) = party {
-                self.declare(&p.id, kind, 0);
-            }
-        }
-        let concerns: Vec<&ast::Concern> = parts.callee.map_or_else(Vec::new, |p| {
-            p.items
-                .iter()
-                .filter_map(|i| if let PartyItem::Concern(c) = i { Some(c) } else { None })
-                .collect()
-        });
-        let concern_base = self.declare_all(Kind::Concern, concerns.iter().map(|c| &c.id));
-        let signal_base = self.declare_all(Kind::Signal, parts.signals.iter().map(|s| &s.id));
-        let steps: Vec<&ast::Step> = parts.flow.map_or_else(Vec::new, |f| {
-            f.items
-                .iter()
-                .filter_map(|i| if let FlowItem::Step(s) = i { Some(s) } else { None })
-                .collect()
-        });
-        let step_base = self.declare_all(Kind::Step, steps.iter().map(|s| &s.id));
-        let qas: Vec<&ast::Qa> = parts.faq.map_or_else(Vec::new, |f| f.entries.iter().collect());
-        self.declare_all(Kind::Qa, qas.iter().map(|q| &q.id));
-        let whens: Vec<&ast::When> = parts.end.map_or_else(Vec::new, |e| e.conditions.iter().collect());
-        let end_base = self.declare_all(Kind::End, whens.iter().map(|w| &w.id));
-        self.declare_skipped(&parts);
-        // Names in declaration order, so resolved indices match the IR's vectors.
-        let names = Names {
-            concerns: Index::new(concerns.iter().map(|c| c.id.name.as_str()).collect(), concern_base),
-            steps: Index::new(steps.iter().map(|s| s.id.name.as_str()).collect(), step_base),
-            signals: Index::new(parts.signals.iter().map(|s| s.id.name.as_str()).collect(), signal_base),
-            ends: Index::new(whens.iter().map(|w| w.id.name.as_str()).collect(), end_base),
-        };
-        if self.non_ascii {
-            // W0211 needs a non-ASCII id; the table also serves suggestions.
-            self.skeletons();
-        }
-        self.first = First {
-            steps: step_base,
-            concerns: concern_base,
-            signals: signal_base,
-        };
+        let names = self.declare_ids(call, &parts);
 
         // Placeholders render against the parties' fields.
         let caller_fields = parts.caller.map(|p| self.party_fields(p));
@@ -295,7 +259,8 @@ impl<'a> Checker<'a> {
         };
         spec.caller = self.party(&mut r, parts.caller, caller_fields.as_ref(), PartyKind::Caller);
         spec.callee = self.party(&mut r, parts.callee, callee_fields.as_ref(), PartyKind::Callee);
-        spec.concerns = concerns
+        spec.concerns = parts
+            .concerns
             .iter()
             .map(|c| ir::Concern {
                 id: c.id.name.clone(),
@@ -313,9 +278,9 @@ impl<'a> Checker<'a> {
                 description: s.description.as_ref().map(|t| self.text(&mut r, t)),
             })
             .collect();
-        spec.ends = whens.iter().map(|w| self.when(&mut r, w)).collect();
-        self.flow(&mut r, &mut spec, parts.flow, &steps, &names);
-        spec.faq = qas.iter().map(|q| self.qa(&mut r, q, &names.concerns)).collect();
+        spec.ends = parts.whens.iter().map(|w| self.when(&mut r, w)).collect();
+        self.flow(&mut r, &mut spec, parts.flow, &parts.steps, &names);
+        spec.faq = parts.qas.iter().map(|q| self.qa(&mut r, q, &names.concerns)).collect();
         for (i, step) in spec.steps.iter().enumerate() {
             for &c in &step.covers {
                 spec.concerns[c].steps.push(i);
@@ -327,7 +292,7 @@ impl<'a> Checker<'a> {
             }
         }
         spec.closing = self.closing(&mut r, parts.end);
-        self.content_lints(&qas, &whens);
+        self.content_lints(&parts.qas, &parts.whens);
         self.refer_skipped(&mut r, &parts, &names);
         self.diags.absorb(std::mem::take(&mut r.diags));
         self.symbols.absorb(std::mem::take(&mut r.symbols));
