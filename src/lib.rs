@@ -3,7 +3,7 @@
 //! The pipeline, each stage pure (no IO outside `cli`):
 //!
 //! ```text
-//! &str ─syntax::parse─▶ ast::File ─check::check─▶ ir::Spec + diagnostics ─emit─▶ output
+//! &str ─syntax::parse─▶ ast::File ─check::check─▶ ir::Spec + symbols + diagnostics ─emit─▶ output
 //! ```
 
 // pest is built without its `std` feature (which checks the stack on every
@@ -37,6 +37,8 @@ pub struct Compiled {
     pub ast: Option<ast::File>,
     /// The checked spec, when the file parsed (complete only without errors).
     pub spec: Option<ir::Spec>,
+    /// Every definition and reference the checker resolved, when the file parsed.
+    pub symbols: Option<check::Symbols>,
     /// The problems found, final levels applied, sorted by position: at most
     /// [`diagnostic::MAX_PER_FILE`] of them, errors kept first.
     pub diagnostics: Vec<Diagnostic>,
@@ -89,6 +91,7 @@ fn compile_decoded(name: &str, text: String, problem: Option<DecodeProblem>, lev
             file,
             ast: None,
             spec: None,
+            symbols: None,
             diagnostics: vec![d],
             omitted: diagnostic::Omitted::default(),
         };
@@ -109,6 +112,7 @@ pub fn compile_too_large(name: &str, head: &[u8], len: Option<u64>) -> Compiled 
         file,
         ast: None,
         spec: None,
+        symbols: None,
         diagnostics: vec![d],
         omitted: diagnostic::Omitted::default(),
     }
@@ -146,12 +150,14 @@ pub fn compile_text(file: SourceFile, levels: &LintLevels) -> Compiled {
     let (lints, mut diagnostics): (Vec<Diagnostic>, Vec<Diagnostic>) =
         parsed.into_iter().partition(|d| d.code.lint().is_some());
     let mut spec = None;
+    let mut symbols = None;
     let mut omitted = diagnostic::Omitted::default();
     if let Some(tree) = &ast {
-        let (s, mut more, left_out) = check::check_with(tree, levels, lints);
-        diagnostics.append(&mut more);
-        spec = Some(s);
-        omitted = left_out;
+        let mut checked = check::check_with(tree, levels, lints);
+        diagnostics.append(&mut checked.diagnostics);
+        spec = Some(checked.spec);
+        symbols = Some(checked.symbols);
+        omitted = checked.omitted;
     }
     diagnostic::sort(&mut diagnostics);
     let cut = diagnostic::cap(&mut diagnostics, diagnostic::MAX_PER_FILE);
@@ -161,6 +167,7 @@ pub fn compile_text(file: SourceFile, levels: &LintLevels) -> Compiled {
         file,
         ast,
         spec,
+        symbols,
         diagnostics,
         omitted,
     }

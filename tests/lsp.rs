@@ -1030,7 +1030,7 @@ fn no_offset_in_any_fixture_breaks_the_analysis() {
     let mut offsets = 0;
     for text in &texts {
         let a = Analysis::new("t.call", text);
-        let last = a.index.as_ref();
+        let last = Some(&a);
         if let Some(ast) = &a.compiled.ast {
             let _ = outline::outline(ast);
         }

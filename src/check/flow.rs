@@ -14,7 +14,7 @@ use super::Spans;
 /// circling in a *trap*: a loop of steps (a strongly connected component)
 /// with no way out. One diagnostic per trap, at its first step, naming the
 /// other steps of the loop and the steps that can only lead into it.
-fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans, finishes: &[bool], diags: &mut super::diags::Diags) {
+fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans<'_>, finishes: &[bool], diags: &mut super::diags::Diags) {
     let n = spec.steps.len();
     let components = graph.components();
     let component = &components.of_step;
@@ -49,7 +49,7 @@ fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans, finishes: &[bool], d
         let step = &spec.steps[first];
         let mut d = Diagnostic::new(
             Code::W0202,
-            spans.steps[first],
+            spans.steps[first].span(),
             format!("the call can never end once it reaches step `{}`", step.id),
         );
         if members[t].len() == 1 {
@@ -57,7 +57,7 @@ fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans, finishes: &[bool], d
         } else {
             d = d.label("every path from here circles among these steps");
             for &m in members[t].iter().skip(1).take(6) {
-                d = d.with_secondary(spans.steps[m], "part of the same loop");
+                d = d.with_secondary(spans.steps[m].span(), "part of the same loop");
             }
         }
         let mut lead_in = feeds[t].clone();
@@ -86,7 +86,7 @@ fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans, finishes: &[bool], d
 }
 
 /// Runs the graph and coverage lints.
-pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut super::diags::Diags) {
+pub(crate) fn lint(spec: &Spec, spans: &Spans<'_>, diags: &mut super::diags::Diags) {
     let n = spec.steps.len();
     if n > 0 && spans.steps.len() == n {
         let graph = FlowGraph::new(spec);
@@ -96,7 +96,7 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut super::diags::Diags) 
             if !reached[i] {
                 let mut d = Diagnostic::new(
                     Code::W0201,
-                    spans.steps[i],
+                    spans.steps[i].span(),
                     format!("step `{}` is never reached", step.id),
                 )
                 .label("no path from the first step leads here");
@@ -111,7 +111,7 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut super::diags::Diags) 
                             )
                         }
                     };
-                    d = d.with_secondary(spans.steps[i - 1], why);
+                    d = d.with_secondary(spans.steps[i - 1].span(), why);
                 }
                 diags.push(d.help(format!(
                     "lead here with `next {id}` or a branch `on SIGNAL -> {id}`, or remove the step",
@@ -129,11 +129,11 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut super::diags::Diags) 
             } else {
                 Level::Warn
             };
-            let Some(&span) = spans.concerns.get(i) else { continue };
+            let Some(def) = spans.concerns.get(i) else { continue };
             diags.push(
                 Diagnostic::new(
                     Code::W0203,
-                    span,
+                    def.span(),
                     format!("{} concern `{}` is never addressed", c.priority.as_str(), c.id),
                 )
                 .level(level)
@@ -148,9 +148,9 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans, diags: &mut super::diags::Diags) 
 
     for (i, s) in spec.signals.iter().enumerate() {
         if !spans.used_signals.contains(&i) {
-            let Some(&span) = spans.signals.get(i) else { continue };
+            let Some(def) = spans.signals.get(i) else { continue };
             diags.push(
-                Diagnostic::new(Code::W0204, span, format!("signal `{}` is never used", s.id))
+                Diagnostic::new(Code::W0204, def.span(), format!("signal `{}` is never used", s.id))
                     .label("no `on` branch takes this signal")
                     .help(format!("branch on it, as in `on {} -> STEP`, or remove it", s.id)),
             );

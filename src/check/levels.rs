@@ -10,6 +10,7 @@ use crate::source::Span;
 use std::fmt::Write as _;
 
 use super::suggest;
+use super::symbols::{Kind, Symbols};
 
 /// The lint name that stands for every lint.
 pub const ALL_LINTS: &str = "warnings";
@@ -128,12 +129,13 @@ pub(crate) struct Resolver {
 }
 
 impl Resolver {
-    /// Reads the spec's lint attributes; an unknown lint name is a W0209,
-    /// pushed onto `diags`.
-    pub(crate) fn new(call: &Call, cli: &LintLevels, diags: &mut Vec<Diagnostic>) -> Self {
+    /// Reads the spec's lint attributes, recording each lint name in
+    /// `symbols`; an unknown lint name is a W0209, pushed onto `diags`.
+    pub(crate) fn new(call: &Call, cli: &LintLevels, diags: &mut Vec<Diagnostic>, symbols: &mut Symbols) -> Self {
         let attrs = attributes(call);
         let mut known: Vec<(Option<Code>, Level, Span)> = Vec::new();
         for (a, scope) in &attrs {
+            symbols.refer(Kind::Lint, a.lint.span, a.lint.span, None);
             match lookup(&a.lint.name) {
                 Ok(code) => known.push((code, a.level, *scope)),
                 Err(_) => {

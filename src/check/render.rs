@@ -7,12 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::ast::{Party, PartyItem, Text, TextPart, Value};
+use crate::ast::{Party, PartyItem, PartyKind, Placeholder, Text, TextPart, Value};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::lang::PLACEHOLDER_FIELDS;
+use crate::source::Span;
 
 use super::fields::Collected;
+use super::symbols::{Kind, Symbols, field_index};
 use super::{MAX_SUGGESTION_WORK, MAX_SUGGESTIONS, suggest_within};
 
 /// How many placeholders deep a value may refer through other values.
@@ -41,7 +43,12 @@ enum Failure {
 
 /// Renders texts against the parties' values.
 pub struct Renderer<'a> {
-    env: BTreeMap<String, Src<'a>>,
+    /// What each path names, and its definition.
+    env: BTreeMap<String, (Src<'a>, Option<u32>)>,
+    /// The definition of each label of the caller's `knows` and of the
+    /// callee's `background` blocks, in order (`None` for an empty label).
+    knows: Vec<Option<u32>>,
+    background: Vec<Option<u32>>,
     memo: BTreeMap<String, String>,
     stack: Vec<String>,
     /// Bytes placeholders have added so far, against [`MAX_EXPANSION`].
@@ -58,31 +65,38 @@ pub struct Renderer<'a> {
     suggestion_work: usize,
     /// E0103 diagnostics found so far.
     pub(crate) diags: super::diags::Diags,
+    /// The placeholders rendered, as references.
+    pub(crate) symbols: Symbols,
 }
 
 impl<'a> Renderer<'a> {
-    /// A renderer for the given parties and their collected fields.
+    /// A renderer for the given parties and their collected fields; the
+    /// fields and labels placeholders may name are defined in `symbols`.
     pub fn new(
         caller: Option<&'a Party>,
         caller_fields: Option<&Collected<'a>>,
         callee: Option<&'a Party>,
         callee_fields: Option<&Collected<'a>>,
+        symbols: &mut Symbols,
     ) -> Self {
-        let mut env: BTreeMap<String, Src<'a>> = BTreeMap::new();
-        for (prefix, fields) in [("caller", caller_fields), ("callee", callee_fields)] {
+        let mut env: BTreeMap<String, (Src<'a>, Option<u32>)> = BTreeMap::new();
+        for (party, fields) in [(PartyKind::Caller, caller_fields), (PartyKind::Callee, callee_fields)] {
             for (name, list) in fields.into_iter().flatten() {
-                if let (true, Some(first)) = (PLACEHOLDER_FIELDS.contains(name), list.first()) {
+                if let (Some(item), Some(first)) = (field_index(name), list.first()) {
                     let src = match &first.value {
                         Value::Text(t) => Src::Text(t),
                         Value::Integer(n, _) => Src::Plain(n),
                         Value::Word(w) => Src::Plain(&w.name),
                     };
-                    env.insert(format!("{prefix}.{name}"), src);
+                    let d = symbols.define(Kind::Field(party), first.name.span, Some(item));
+                    env.insert(format!("{}.{name}", party.keyword()), (src, Some(d)));
                 }
             }
         }
         let mut r = Self {
             env,
+            knows: Vec::new(),
+            background: Vec::new(),
             memo: BTreeMap::new(),
             stack: Vec::new(),
             expanded: 0,
@@ -92,23 +106,81 @@ impl<'a> Renderer<'a> {
             candidates: None,
             suggestion_work: MAX_SUGGESTION_WORK,
             diags: super::diags::Diags::default(),
+            symbols: Symbols::default(),
         };
-        for (root, party, want_knows) in [("knows", caller, true), ("background", callee, false)] {
+        for (kind, party) in [(Kind::Knows, caller), (Kind::Background, callee)] {
             let Some(party) = party else { continue };
+            let root = if kind == Kind::Knows { "knows" } else { "background" };
             for item in &party.items {
                 let entries = match item {
-                    PartyItem::Knows(e) if want_knows => e,
-                    PartyItem::Background(e) if !want_knows => e,
+                    PartyItem::Knows(e) if kind == Kind::Knows => e,
+                    PartyItem::Background(e) if kind == Kind::Background => e,
                     _ => continue,
                 };
                 for entry in &entries.entries {
+                    let d = match (entry.label.is_empty(), entry.quoted_label) {
+                        (true, _) => None,
+                        (false, true) => Some(symbols.define_quoted(kind, entry.label_span, &entry.label)),
+                        (false, false) => Some(symbols.define(kind, entry.label_span, None)),
+                    };
+                    if kind == Kind::Knows {
+                        &mut r.knows
+                    } else {
+                        &mut r.background
+                    }
+                    .push(d);
+                    // A label given twice (E0105) names its first value.
                     r.env
                         .entry(format!("{root}.{}", entry.label))
-                        .or_insert(Src::Text(&entry.value));
+                        .or_insert((Src::Text(&entry.value), d));
                 }
             }
         }
         r
+    }
+
+    /// The definition of the `ordinal`-th label of the party's `block`
+    /// (`knows` or `background`) blocks.
+    pub fn label_definition(&self, block: &str, ordinal: usize) -> Option<u32> {
+        let labels = if block == "knows" {
+            &self.knows
+        } else {
+            &self.background
+        };
+        labels.get(ordinal).copied().flatten()
+    }
+
+    /// Records the references of a text that is not rendered (it is in a
+    /// part of the file the checker skips).
+    pub fn refer_text(&mut self, t: &Text) {
+        for part in &t.parts {
+            if let TextPart::Placeholder(p) = part {
+                self.refer(p);
+            }
+        }
+    }
+
+    /// Records the reference a placeholder makes: to a label of `knows` or
+    /// `background`, or to a party's field; other paths name nothing one
+    /// could go to.
+    fn refer(&mut self, p: &Placeholder) {
+        let lead = p.path.len() - p.path.trim_start().len();
+        let path = p.path.trim();
+        let start = p.span.start + 1 + lead;
+        let Some((root, _)) = path.split_once('.') else {
+            return;
+        };
+        let whole = Span::new(start, start + path.len());
+        let label = Span::new(start + root.len() + 1, whole.end);
+        let (kind, span) = match root {
+            "knows" => (Kind::Knows, label),
+            "background" => (Kind::Background, label),
+            "caller" => (Kind::Field(PartyKind::Caller), whole),
+            "callee" => (Kind::Field(PartyKind::Callee), whole),
+            _ => return,
+        };
+        let definition = self.env.get(path).and_then(|&(_, d)| d);
+        self.symbols.refer(kind, span, p.span, definition);
     }
 
     /// Renders a text at its own place in the file, reporting bad placeholders.
@@ -117,15 +189,18 @@ impl<'a> Renderer<'a> {
         for part in &t.parts {
             match part {
                 TextPart::Literal(s) => out.push_str(s),
-                TextPart::Placeholder(p) => match self.lookup(p.path.trim()).and_then(|v| self.spend(v)) {
-                    Ok(v) => out.push_str(&v),
-                    Err(f) => {
-                        self.report(&p.path, p.span, f);
-                        out.push('{');
-                        out.push_str(&p.path);
-                        out.push('}');
+                TextPart::Placeholder(p) => {
+                    self.refer(p);
+                    match self.lookup(p.path.trim()).and_then(|v| self.spend(v)) {
+                        Ok(v) => out.push_str(&v),
+                        Err(f) => {
+                            self.report(&p.path, p.span, f);
+                            out.push('{');
+                            out.push_str(&p.path);
+                            out.push('}');
+                        }
                     }
-                },
+                }
             }
         }
         out
@@ -225,7 +300,7 @@ impl<'a> Renderer<'a> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(Failure::TooDeep);
         }
-        let value = *self.env.get(path).ok_or(Failure::Unknown)?;
+        let (value, _) = *self.env.get(path).ok_or(Failure::Unknown)?;
         let rendered = match value {
             Src::Plain(s) => s.to_owned(),
             Src::Text(t) => {

@@ -12,8 +12,9 @@ use lsp_types::{
     SymbolKind, TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit,
 };
 
+use crate::check::symbols::Occurrence;
+
 use super::analysis::complete::{self, Context, ItemKind};
-use super::analysis::index::Occurrence;
 use super::analysis::outline::{self, Node, NodeKind};
 use super::analysis::{hover, rename};
 use super::diagnostics;
@@ -29,11 +30,6 @@ impl Server<'_> {
         let snap = doc.snapshot();
         let offset = snap.map(encoding).offset(p.position);
         Ok((snap, offset))
-    }
-
-    /// The occurrence under the cursor, when the document parses.
-    fn occurrence(snap: &Snapshot, offset: usize) -> Option<&Occurrence> {
-        snap.analysis.index.as_ref()?.at(offset)
     }
 
     pub(super) fn hover(&mut self, p: &HoverParams) -> Result<Option<Hover>, Failure> {
@@ -58,54 +54,60 @@ impl Server<'_> {
     pub(super) fn definition(&mut self, p: &GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>, Failure> {
         let uri = p.text_document_position_params.text_document.uri.clone();
         let (snap, offset) = self.at(&p.text_document_position_params)?;
-        let Some(index) = snap.analysis.index.as_ref() else {
+        let Some(symbols) = snap.analysis.symbols() else {
             return Ok(None);
         };
-        let Some(symbol) = index.at(offset).and_then(|o| o.symbol) else {
+        let Some(definition) = symbols.at(offset).and_then(Occurrence::definition) else {
             return Ok(None);
         };
-        let range = snap.map(self.encoding).range(index.symbols[symbol].def);
+        let range = snap.map(self.encoding).range(symbols.definitions()[definition].span());
         Ok(Some(GotoDefinitionResponse::Scalar(Location::new(uri, range))))
     }
 
     pub(super) fn references(&mut self, p: &ReferenceParams) -> Result<Option<Vec<Location>>, Failure> {
         let uri = p.text_document_position.text_document.uri.clone();
         let (snap, offset) = self.at(&p.text_document_position)?;
-        let Some(index) = snap.analysis.index.as_ref() else {
+        let Some(symbols) = snap.analysis.symbols() else {
             return Ok(None);
         };
-        let Some(symbol) = index.at(offset).and_then(|o| o.symbol) else {
+        let Some(definition) = symbols.at(offset).and_then(Occurrence::definition) else {
             return Ok(None);
         };
         let map = snap.map(self.encoding);
         Ok(Some(
-            index
-                .occurrences_of(symbol)
-                .filter(|o| p.context.include_declaration || !o.is_def)
-                .map(|o| Location::new(uri.clone(), map.range(o.span)))
+            symbols
+                .occurrences_of(definition)
+                .filter(|o| p.context.include_declaration || !o.is_definition())
+                .map(|o| Location::new(uri.clone(), map.range(o.span())))
                 .collect(),
         ))
     }
 
     pub(super) fn highlight(&mut self, p: &DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>, Failure> {
         let (snap, offset) = self.at(&p.text_document_position_params)?;
-        let (Some(index), Some(occ)) = (snap.analysis.index.as_ref(), Self::occurrence(&snap, offset)) else {
+        let Some(symbols) = snap.analysis.symbols() else {
             return Ok(None);
         };
+        let Some(occ) = symbols.at(offset) else {
+            return Ok(None);
+        };
+        let text = snap.analysis.text();
         let map = snap.map(self.encoding);
         // An unknown name is highlighted wherever the same unknown name is written.
-        let same = |o: &&Occurrence| match occ.symbol {
-            Some(s) => o.symbol == Some(s),
-            None => o.symbol.is_none() && o.kind == occ.kind && o.name == occ.name,
+        let same = |o: &&Occurrence| match occ.definition() {
+            Some(d) => o.definition() == Some(d),
+            None => {
+                o.definition().is_none() && o.kind() == occ.kind() && symbols.name(text, o) == symbols.name(text, occ)
+            }
         };
         Ok(Some(
-            index
-                .occurrences
+            symbols
+                .occurrences()
                 .iter()
                 .filter(same)
                 .map(|o| DocumentHighlight {
-                    range: map.range(o.span),
-                    kind: Some(if o.is_def {
+                    range: map.range(o.span()),
+                    kind: Some(if o.is_definition() {
                         DocumentHighlightKind::WRITE
                     } else {
                         DocumentHighlightKind::READ
@@ -121,7 +123,7 @@ impl Server<'_> {
         let doc = self.doc(&p.text_document_position.text_document.uri)?;
         let offset = doc.map(encoding).offset(p.text_document_position.position);
         let last = doc.last_parsed();
-        let result = complete::complete(&doc.text, offset, last.as_ref().and_then(|s| s.analysis.index.as_ref()));
+        let result = complete::complete(&doc.text, offset, last.as_ref().map(|s| &s.analysis));
         // A typed trigger character (a space after a word) completes references, not keywords.
         let by_character = p
             .context

@@ -1,14 +1,18 @@
 //! Completion: what may be written at a byte offset, worked out from the
 //! tokens (the file being typed rarely parses), with the ids declared in
-//! the text itself and, for placeholders, the last good parse's labels.
+//! the text itself and, for placeholders, the fields and labels the last
+//! good check defined.
 //!
-//! Input: the text, an offset, an optional [`Index`] of the last parse that
-//! succeeded. Output: [`Completion`], the span to replace and the items.
+//! Input: the text, an offset, an optional [`Analysis`] of the last version
+//! that parsed. Output: [`Completion`], the span to replace and the items.
 
+use crate::ast::PartyKind;
+use crate::check::symbols::Kind;
 use crate::codes::Code;
+use crate::lang::PLACEHOLDER_FIELDS;
 use crate::source::Span;
 
-use super::index::{Index, Kind, PARTY_FIELDS};
+use super::Analysis;
 use super::tokens::{Token, TokenKind, is_ident_continue, tokenize};
 use super::vocabulary::{self, Block, WordKind};
 
@@ -179,10 +183,10 @@ pub fn cut(s: &str, max: usize) -> String {
     }
 }
 
-/// What may be written at `offset` in `source`. `last_good` is the index of
-/// the last version of the file that parsed (for placeholder labels).
+/// What may be written at `offset` in `source`. `last_good` is the analysis
+/// of the last version of the file that parsed (for placeholder labels).
 #[must_use]
-pub fn complete(source: &str, offset: usize, last_good: Option<&Index>) -> Completion {
+pub fn complete(source: &str, offset: usize, last_good: Option<&Analysis>) -> Completion {
     let offset = floor_boundary(source, offset);
     let tokens = tokenize(source);
     let (context, replace) = context_at(source, &tokens, offset);
@@ -431,24 +435,30 @@ fn placeholder_end(source: &str, offset: usize) -> usize {
     }
 }
 
-fn placeholders(source: &str, offset: usize, last_good: Option<&Index>) -> Vec<Item> {
+fn placeholders(source: &str, offset: usize, last_good: Option<&Analysis>) -> Vec<Item> {
     let end = placeholder_end(source, offset);
     let closed = source[end..].starts_with('}');
+    let last = last_good.and_then(|a| Some((a.text(), a.symbols()?)));
     let mut paths: Vec<(String, Option<String>)> = Vec::new();
-    for party in ["caller", "callee"] {
-        for f in PARTY_FIELDS {
-            let path = format!("{party}.{f}");
-            // With a parse at hand, only the fields the spec sets (others are E0103).
-            let set = last_good.is_none_or(|idx| idx.lookup(Kind::Field, &path).is_some());
+    for party in [PartyKind::Caller, PartyKind::Callee] {
+        for (i, f) in PLACEHOLDER_FIELDS.iter().enumerate() {
+            // With a check at hand, only the fields the spec sets (others are E0103).
+            let set = last.is_none_or(|(_, symbols)| {
+                symbols
+                    .of_kind(Kind::Field(party))
+                    .any(|d| symbols.definitions()[d].item() == Some(i))
+            });
             if set {
-                paths.push((path, Some(format!("the {party}'s `{f}`"))));
+                let party = party.keyword();
+                paths.push((format!("{party}.{f}"), Some(format!("the {party}'s `{f}`"))));
             }
         }
     }
-    if let Some(idx) = last_good {
+    if let Some((text, symbols)) = last {
         for (kind, root) in [(Kind::Knows, "knows"), (Kind::Background, "background")] {
-            for s in idx.of_kind(kind) {
-                paths.push((format!("{root}.{}", s.name), Some(format!("`{root}` entry"))));
+            for d in symbols.of_kind(kind) {
+                let label = symbols.definition_name(text, d);
+                paths.push((format!("{root}.{label}"), Some(format!("`{root}` entry"))));
             }
         }
     }
@@ -585,8 +595,8 @@ mod tests {
     fn at(src: &str) -> Completion {
         let offset = src.find('|').expect("cursor");
         let text = src.replacen('|', "", 1);
-        let idx = crate::syntax::parse(SPEC).0.map(|f| Index::build(&f));
-        complete(&text, offset, idx.as_ref())
+        let last = Analysis::new("t.call", SPEC);
+        complete(&text, offset, Some(&last))
     }
 
     fn labels(c: &Completion) -> Vec<&str> {

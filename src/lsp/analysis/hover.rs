@@ -6,13 +6,15 @@
 
 use std::fmt::Write as _;
 
+use crate::ast::PartyKind;
+use crate::check::symbols::Kind;
 use crate::codes::Code;
 use crate::ir;
+use crate::lang::PLACEHOLDER_FIELDS;
 use crate::source::Span;
 
 use super::Analysis;
 use super::complete::cut;
-use super::index::Kind;
 use super::tokens::{TokenKind, tokenize};
 use super::vocabulary;
 
@@ -31,18 +33,19 @@ pub struct Hover {
 /// What is at `offset`, if anything worth showing.
 #[must_use]
 pub fn hover(analysis: &Analysis, offset: usize) -> Option<Hover> {
-    let index = analysis.index.as_ref()?;
-    let Some(occ) = index.at(offset) else {
+    let symbols = analysis.symbols()?;
+    let Some(occ) = symbols.at(offset) else {
         return keyword_at(analysis.text(), offset);
     };
     let spec = analysis.compiled.spec.as_ref()?;
-    let markdown = match (occ.kind, occ.symbol) {
-        (Kind::Lint, _) => lint(&occ.name)?,
-        (kind, None) => format!("unknown {} `{}`", kind.name(), occ.name),
-        (kind, Some(_)) => describe(spec, kind, &occ.name)?,
+    let name = symbols.name(analysis.text(), occ);
+    let markdown = match (occ.kind(), occ.definition()) {
+        (Kind::Lint, _) => lint(&name)?,
+        (kind, None) => format!("unknown {} `{name}`", kind.name()),
+        (kind, Some(d)) => describe(spec, kind, symbols.definitions()[d].item()?, &name)?,
     };
     Some(Hover {
-        span: occ.hit,
+        span: occ.hit(),
         markdown,
     })
 }
@@ -75,8 +78,8 @@ fn lint(name: &str) -> Option<String> {
     ))
 }
 
-/// A header line, then sections.
-fn describe(spec: &ir::Spec, kind: Kind, name: &str) -> Option<String> {
+/// A header line, then sections, for the IR's `item` of its kind, named `name`.
+fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<String> {
     let mut out = String::new();
     match kind {
         Kind::Call => {
@@ -108,7 +111,7 @@ fn describe(spec: &ir::Spec, kind: Kind, name: &str) -> Option<String> {
             }
         }
         Kind::Concern => {
-            let c = spec.concerns.iter().find(|c| c.id == name)?;
+            let c = spec.concerns.get(item)?;
             let _ = write!(
                 out,
                 "**concern** `{name}` · {}\n\n{}",
@@ -128,7 +131,7 @@ fn describe(spec: &ir::Spec, kind: Kind, name: &str) -> Option<String> {
             }
         }
         Kind::Signal => {
-            let (i, s) = spec.signals.iter().enumerate().find(|(_, s)| s.id == name)?;
+            let (i, s) = (item, spec.signals.get(item)?);
             let _ = write!(out, "**signal** `{name}`");
             if let Some(d) = &s.description {
                 let _ = write!(out, "\n\n{}", quote(d));
@@ -147,7 +150,7 @@ fn describe(spec: &ir::Spec, kind: Kind, name: &str) -> Option<String> {
             }
         }
         Kind::Step => {
-            let step = spec.steps.iter().find(|s| s.id == name)?;
+            let step = spec.steps.get(item)?;
             let _ = write!(out, "**step** `{name}`");
             if let Some(t) = &step.title {
                 let _ = write!(out, " — {}", escape(t));
@@ -175,7 +178,7 @@ fn describe(spec: &ir::Spec, kind: Kind, name: &str) -> Option<String> {
             let _ = write!(out, "\n\n{}", bullets(&facts));
         }
         Kind::Qa => {
-            let qa = spec.faq.iter().find(|q| q.id == name)?;
+            let qa = spec.faq.get(item)?;
             let _ = write!(out, "**FAQ entry** `{name}`");
             let questions: Vec<String> = qa
                 .questions
@@ -188,7 +191,7 @@ fn describe(spec: &ir::Spec, kind: Kind, name: &str) -> Option<String> {
             let _ = write!(out, "\n\nA:\n{}", quote(&qa.answer));
         }
         Kind::End => {
-            let end = spec.ends.iter().find(|e| e.id == name)?;
+            let end = spec.ends.get(item)?;
             let _ = write!(out, "**end condition** `{name}`");
             if let Some(c) = &end.caller {
                 let _ = write!(out, "\n\ncaller side:\n{}", quote(c));
@@ -203,13 +206,15 @@ fn describe(spec: &ir::Spec, kind: Kind, name: &str) -> Option<String> {
             } else {
                 ("background", &spec.callee.background)
             };
-            let (_, value) = entries.iter().find(|(l, _)| l == name)?;
+            let (_, value) = entries.get(item)?;
             let _ = write!(out, "`{{{root}.{name}}}`\n\n{}", quote(value));
         }
-        Kind::Field => {
-            let (party, field) = name.split_once('.')?;
-            let p = if party == "caller" { &spec.caller } else { &spec.callee };
-            let value = match field {
+        Kind::Field(party) => {
+            let p = match party {
+                PartyKind::Caller => &spec.caller,
+                PartyKind::Callee => &spec.callee,
+            };
+            let value = match *PLACEHOLDER_FIELDS.get(item)? {
                 "name" => Some(p.name.clone()),
                 "gender" => p.gender.clone(),
                 "age" => p.age.map(|a| a.to_string()),

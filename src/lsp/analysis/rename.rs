@@ -4,10 +4,10 @@
 //! Input: an [`Analysis`], a byte offset, a new name. Output: the span and
 //! name to rename, or the edits, or a message for people saying why not.
 
+use crate::check::symbols::Kind;
 use crate::source::Span;
 
 use super::Analysis;
-use super::index::Kind;
 use super::tokens::{TokenKind, is_identifier, tokenize};
 use super::vocabulary::{self, WordKind};
 
@@ -20,7 +20,7 @@ pub struct Target {
     pub name: String,
     /// What it names.
     pub kind: Kind,
-    /// The definition, in the analysis's index.
+    /// The definition, in the checker's [`crate::check::Symbols`].
     pub symbol: usize,
 }
 
@@ -30,29 +30,29 @@ pub struct Target {
 /// A message for people: the cursor is on a keyword, a string, a field, a
 /// lint, an unknown name, or the file does not parse.
 pub fn prepare(analysis: &Analysis, offset: usize) -> Result<Target, String> {
-    let index = analysis
-        .index
-        .as_ref()
+    let symbols = analysis
+        .symbols()
         .ok_or("the file has a syntax error; fix it, then rename")?;
-    let Some(occ) = index.at(offset) else {
+    let Some(occ) = symbols.at(offset) else {
         return Err(why_not(analysis.text(), offset));
     };
-    match (occ.kind, occ.symbol) {
-        (Kind::Lint, _) => Err(format!("`{}` is a lint name; lint names are fixed", occ.name)),
-        (Kind::Field, _) => {
-            let (party, field) = occ.name.split_once('.').unwrap_or(("", &occ.name));
+    let name = symbols.name(analysis.text(), occ);
+    match (occ.kind(), occ.definition()) {
+        (Kind::Lint, _) => Err(format!("`{name}` is a lint name; lint names are fixed")),
+        (Kind::Field(party), _) => {
+            let field = name.split_once('.').map_or(&*name, |(_, field)| field);
             Err(format!(
-                "`{field}` is a field of the {party}; field names are fixed by the language"
+                "`{field}` is a field of the {}; field names are fixed by the language",
+                party.keyword()
             ))
         }
         (kind, None) => Err(format!(
-            "no {} is called `{}`, so there is nothing to rename (define it, or apply the suggested fix)",
-            kind.name(),
-            occ.name
+            "no {} is called `{name}`, so there is nothing to rename (define it, or apply the suggested fix)",
+            kind.name()
         )),
         (kind, Some(symbol)) => Ok(Target {
-            span: occ.span,
-            name: occ.name.clone(),
+            span: occ.span(),
+            name: name.into_owned(),
             kind,
             symbol,
         }),
@@ -91,7 +91,7 @@ fn why_not(source: &str, offset: usize) -> String {
 /// would not parse.
 pub fn rename(analysis: &Analysis, offset: usize, new_name: &str) -> Result<Vec<(Span, String)>, String> {
     let target = prepare(analysis, offset)?;
-    let Some(index) = analysis.index.as_ref() else {
+    let Some(symbols) = analysis.symbols() else {
         return Err("the file has a syntax error; fix it, then rename".to_owned());
     };
     if new_name == target.name {
@@ -106,27 +106,28 @@ pub fn rename(analysis: &Analysis, offset: usize, new_name: &str) -> Result<Vec<
     if vocabulary::is_keyword(new_name) {
         return Err(format!("`{new_name}` is a keyword; choose another name"));
     }
+    let source = analysis.text();
     let taken = if target.kind.is_id() {
-        index.id_named(new_name).map(|s| {
+        symbols.first_id(source, new_name).map(|d| {
             format!(
                 "`{new_name}` is already the id of a {}; ids of every kind share one namespace",
-                s.kind.name()
+                symbols.definitions()[d].kind().name()
             )
         })
     } else {
-        index
-            .lookup(target.kind, new_name)
+        symbols
+            .first(source, target.kind, new_name)
             .map(|_| format!("`{new_name}` is already a {}", target.kind.name()))
     };
     if let Some(message) = taken {
         return Err(message);
     }
-    let edits: Vec<(Span, String)> = index
+    let edits: Vec<(Span, String)> = symbols
         .occurrences_of(target.symbol)
-        .map(|o| (o.span, new_name.to_owned()))
+        .map(|o| (o.span(), new_name.to_owned()))
         .collect();
     // Belt and braces: the renamed file must still parse.
-    let mut text = analysis.text().to_owned();
+    let mut text = source.to_owned();
     for (span, new) in edits.iter().rev() {
         text.replace_range(span.range(), new);
     }
