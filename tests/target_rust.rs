@@ -680,7 +680,18 @@ fn the_hostile_walk_loops_and_its_branches_override_globals() {
         let own = &spec.steps[2].branches;
         let signal = |id: &str| spec.signals.iter().position(|s| s.id == id).unwrap();
         let first_match = own.iter().find(|b| b.signal == signal("match")).unwrap();
-        assert!(!first_match.global && matches!(first_match.target, ir::Target::End(Some(_))));
+        assert!(matches!(first_match.target, ir::Target::End(Some(_))));
+        // The step's own branch is the one in force: it overrides the global one.
+        let global = spec
+            .global_branches
+            .iter()
+            .position(|b| b.signal == signal("match"))
+            .unwrap();
+        assert!(spec.steps[2].overrides.contains(&global));
+        assert_eq!(
+            spec.branches_at(2).find(|b| b.signal == signal("match")),
+            Some(first_match)
+        );
         let out = emit_one(spec);
         assert!(out.contains("(Step::Self3, Signal::Match) => Some(Transition::End(Some(EndCondition::While))),"));
         assert!(!out.contains("(Step::Self3, Signal::Match) => Some(Transition::To("));

@@ -330,7 +330,7 @@ impl Checker<'_> {
         let mut global_seen: BTreeMap<String, Span> = BTreeMap::new();
         for item in &flow.items {
             if let FlowItem::Branch(b) = item
-                && let Some(br) = self.branch(b, names, &mut global_seen, &"the flow", true)
+                && let Some(br) = self.branch(b, names, &mut global_seen, &"the flow")
             {
                 global.push(br);
             }
@@ -371,7 +371,7 @@ impl Checker<'_> {
                         next = Some((target.unwrap_or(ir::Target::End(None)), tr.span));
                     }
                     StepItem::Branch(b) => {
-                        if let Some(br) = self.branch(b, names, &mut seen, &ctx, false) {
+                        if let Some(br) = self.branch(b, names, &mut seen, &ctx) {
                             own.push(br);
                         }
                     }
@@ -390,11 +390,7 @@ impl Checker<'_> {
                     .help("add the caller's line: `say \"…\"`"),
                 );
             }
-            let default = if i + 1 < steps.len() {
-                ir::Target::Step(i + 1)
-            } else {
-                ir::Target::End(None)
-            };
+            let default = ir::Target::default_after(i, steps.len());
             // Which global branches the step's own override: one look-up per
             // own branch, so a step costs O(own), however many globals.
             let mut overrides: Vec<usize> = own

@@ -265,7 +265,6 @@ impl<'a> Checker<'a> {
         names: &Names<'_>,
         seen: &mut BTreeMap<String, Span>,
         ctx: &dyn Display,
-        global: bool,
     ) -> Option<ir::Branch> {
         if let Some(first) = seen.get(&b.signal.name) {
             self.diags.push(
@@ -295,7 +294,6 @@ impl<'a> Checker<'a> {
         Some(ir::Branch {
             signal: signal?,
             target: target?,
-            global,
         })
     }
 

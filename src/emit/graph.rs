@@ -146,7 +146,7 @@ fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
             label: None,
             branch: false,
         });
-        for b in s.branches.iter().filter(|b| !b.global) {
+        for b in &s.branches {
             note_end(b.target);
             edges.push(Edge {
                 from: node_of_step(i),
@@ -230,7 +230,6 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     ir::Branch {
         signal: _, // the edge's label
         target: _, // the edge's head
-        global: _, // which list holds it
     },
     ir::Qa {
         id: _,        // the flow only

@@ -261,11 +261,7 @@ fn target(spec: &ir::Spec, t: ir::Target) -> Target {
 
 fn branch(spec: &ir::Spec, b: &ir::Branch) -> Branch {
     // The branch's place (own or global) is the list it is written in.
-    let ir::Branch {
-        signal,
-        target: to,
-        global: _,
-    } = b;
+    let ir::Branch { signal, target: to } = b;
     Branch {
         signal: spec.signals[*signal].id.clone(),
         target: target(spec, *to),

@@ -226,7 +226,6 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     ir::Branch {
         signal: _, // `flow`
         target: _, // `flow`
-        global: _, // which list holds it
     },
     ir::Qa {
         id: _,        // the prompts name no ids
@@ -456,7 +455,7 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
             lines.push(step_title(title));
         }
         lines.extend(step.lines.iter().map(|s| quoted(s, &indent, l)));
-        for b in step.branches.iter().filter(|b| !b.global) {
+        for b in &step.branches {
             lines.push(note(l, l.branch, Some(signal(spec, b.signal)), b.target, spec));
         }
         if step.next_explicit && step.next != Target::default_after(i, spec.steps.len()) {

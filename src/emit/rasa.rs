@@ -92,7 +92,6 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     ir::Branch {
         signal: _, // the condition's value
         target: _, // the `next` step
-        global: _, // where it is written is which list holds it
     },
     ir::Qa {
         id: _,        // the FAQ flow's name

@@ -120,8 +120,6 @@ pub struct Branch {
     pub signal: usize,
     /// Where it leads.
     pub target: Target,
-    /// A global branch (written in `flow`, not in a step).
-    pub global: bool,
 }
 
 /// A step of the flow.

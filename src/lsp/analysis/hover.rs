@@ -141,7 +141,7 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
                 uses.push(format!("at every step → {}", target(spec, b.target)));
             }
             for step in &spec.steps {
-                for b in step.branches.iter().filter(|b| b.signal == i && !b.global) {
+                for b in step.branches.iter().filter(|b| b.signal == i) {
                     uses.push(format!("at `{}` → {}", step.id, target(spec, b.target)));
                 }
             }
@@ -168,7 +168,7 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
                 facts.push(format!("covers {}", names.join(", ")));
             }
             facts.push(format!("then {}", target(spec, step.next)));
-            for b in step.branches.iter().filter(|b| !b.global) {
+            for b in &step.branches {
                 facts.push(format!(
                     "on `{}` → {}",
                     spec.signals[b.signal].id,
