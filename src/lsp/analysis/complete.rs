@@ -195,8 +195,8 @@ pub fn complete(source: &str, offset: usize, last_good: Option<&Analysis>) -> Co
         Context::Placeholder(_) => placeholders(source, offset, last_good),
         Context::Statement { block, extra } => statement_words(*block, extra),
         Context::Lint => lints(),
-        Context::Priority => values(&["primary", "secondary", "latent"]),
-        Context::Gender => values(&["male", "female", "other"]),
+        Context::Priority => values(crate::lang::PRIORITIES.iter().map(|(w, _)| *w)),
+        Context::Gender => values(crate::lang::GENDERS.iter().copied()),
         Context::Target | Context::Signal | Context::Concern(_) | Context::EndCondition => {
             ids(source, &tokens, &context, offset)
         }
@@ -252,7 +252,7 @@ pub fn context_at(source: &str, tokens: &[Token], offset: usize) -> (Context, Sp
         (Some((TokenKind::LParen, _)), Some((TokenKind::Ident, "end"))) => Context::EndCondition,
         (Some((TokenKind::Ident, "covers")), _) => Context::Concern(Vec::new()),
         (Some((TokenKind::Comma, _)), _) => covers_list(source, &prev).map_or(Context::Nothing, Context::Concern),
-        (Some((TokenKind::Ident, "allow" | "warn" | "deny")), _) => Context::Lint,
+        (Some((TokenKind::Ident, w)), _) if crate::lang::lint_level(w).is_some() => Context::Lint,
         (Some((TokenKind::Ident, "gender")), _) => Context::Gender,
         (Some((TokenKind::Ident, _)), Some((TokenKind::Ident, "concern"))) => Context::Priority,
         _ => statement(source, tokens, before, &prev),
@@ -293,7 +293,8 @@ fn statement(source: &str, tokens: &[Token], before: usize, prev: &[&Token]) -> 
         }
         Some(TokenKind::Ident) => {
             let ended = matches!(kind(1), Some(TokenKind::Arrow))
-                || matches!(text(1), "next" | "allow" | "warn" | "deny" | "gender");
+                || matches!(text(1), "next" | "gender")
+                || crate::lang::lint_level(text(1)).is_some();
             let header = match text(1) {
                 "step" | "qa" => Some("covers"),
                 "when" => Some("callee"),
@@ -518,8 +519,8 @@ fn lints() -> Vec<Item> {
     out
 }
 
-fn values(words: &[&str]) -> Vec<Item> {
-    words.iter().map(|w| Item::new(*w, ItemKind::Value)).collect()
+fn values<'w>(words: impl Iterator<Item = &'w str>) -> Vec<Item> {
+    words.map(|w| Item::new(w, ItemKind::Value)).collect()
 }
 
 fn ids(source: &str, tokens: &[Token], context: &Context, offset: usize) -> Vec<Item> {
