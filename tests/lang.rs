@@ -153,3 +153,44 @@ fn the_vscode_word_lists_are_the_tables() {
         path.display()
     );
 }
+
+/// The words of a text: runs of identifier characters.
+fn words_of(text: &str) -> BTreeSet<&str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Every word of the table is used in `tests/fixtures/every_word.call`,
+/// which checks clean and which `fmt` leaves as it is. A statement added to
+/// the table therefore needs an example there, and that example fails this
+/// test until the parser lowers it (an unlowered rule is an E0001), the
+/// checker accepts it and the printer writes it back.
+#[test]
+fn every_word_is_parsed_checked_and_printed() {
+    const PATH: &str = "tests/fixtures/every_word.call";
+    let src = std::fs::read_to_string(PATH).unwrap();
+    let used = words_of(&src);
+    let table = lang::WORDS
+        .iter()
+        .map(|w| w.word)
+        .chain(lang::PRIORITIES.iter().map(|(w, _)| *w))
+        .chain(lang::LINT_LEVELS.iter().map(|(w, _)| *w));
+    let missing: Vec<&str> = table.filter(|w| !used.contains(w)).collect();
+    assert!(
+        missing.is_empty(),
+        "{PATH} does not use {missing:?}: add an example of each, so that the parser, the checker and the printer are tried on it"
+    );
+    let compiled = callc::compile(PATH, src.as_bytes(), &callc::check::LintLevels::default());
+    let problems: Vec<String> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| format!("{:?} {}", d.code, d.message))
+        .collect();
+    assert!(problems.is_empty(), "{PATH} must check clean: {problems:#?}");
+    let formatted = callc::fmt::format(&src).unwrap_or_else(|e| panic!("{PATH} does not format: {e:?}"));
+    assert_eq!(
+        formatted, src,
+        "fmt changes {PATH}: the printer does not write back what was parsed"
+    );
+}
