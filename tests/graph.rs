@@ -39,7 +39,7 @@ fn mermaid_snapshots() {
 fn every_edge_is_drawn() {
     let s = spec("specs/zh_broadband_retention.call");
     let out = emit(&s, Format::Mermaid);
-    let names = callc::emit::names::AsciiNames::new(s.steps.iter().map(|x| x.id.as_str()), &[]);
+    let names = callc::names::AsciiNames::new(s.steps.iter().map(|x| x.id.as_str()), &[]);
     let node = |t: Target| match t {
         Target::Step(i) => format!("s_{}", names.get(&s.steps[i].id)),
         Target::End(None) => String::from("stop"),

@@ -661,7 +661,7 @@ fn markdown_spec() -> impl Strategy<Value = Gen> {
 /// headings (level, text), and every event the target never writes.
 fn markdown_structure(md: &str) -> (Vec<(u8, String)>, Vec<String>) {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-    let l = callc::emit::markdown::layout("zh-CN");
+    let l = callc::layout::layout("zh-CN");
     let labels = [l.end_conditions, l.closing, l.avoid, l.prefer];
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS;
@@ -717,7 +717,7 @@ proptest! {
         let md = emit::markdown::render(spec);
         let (headings, unwanted) = markdown_structure(&md);
         prop_assert!(unwanted.is_empty(), "unwanted Markdown {unwanted:?} in\n{md}");
-        let l = callc::emit::markdown::layout("zh-CN");
+        let l = callc::layout::layout("zh-CN");
         // CommonMark reads a NUL (raw or as a reference) as U+FFFD.
         let title = g.title.0.replace('\0', "\u{FFFD}");
         prop_assert_eq!(&headings[0], &(1u8, title), "{}", md);
@@ -769,7 +769,7 @@ proptest! {
         let md = emit::markdown::render(c.spec.as_ref().unwrap());
         let (headings, unwanted) = markdown_structure(&md);
         prop_assert!(unwanted.is_empty(), "unwanted Markdown {unwanted:?} in\n{md}");
-        let l = callc::emit::markdown::layout("zh-CN");
+        let l = callc::layout::layout("zh-CN");
         let parties: Vec<&str> = headings.iter().filter(|h| h.0 == 2).map(|h| h.1.as_str()).collect();
         prop_assert_eq!(parties, [l.caller, l.callee], "{}", md);
         prop_assert!(headings.iter().all(|h| h.0 >= 2 || h == &headings[0]), "{:?}", headings);

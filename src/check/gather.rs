@@ -12,7 +12,7 @@ use crate::source::Span;
 
 use super::resolve::{Index, Names};
 use super::symbols::Kind;
-use super::{Checker, First, Parts};
+use super::{Checker, First, Parts, difference};
 
 impl<'a> Checker<'a> {
     /// Declares every id of the parts in the one namespace, first, so that
@@ -237,24 +237,4 @@ impl<'a> Checker<'a> {
             }
         }
     }
-}
-
-/// How `name` differs from `other`, which looks the same: the first
-/// characters that differ, by code point, or the normalisation form.
-pub(super) fn difference(name: &str, other: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let (mine, theirs): (String, String) = (name.nfc().collect(), other.nfc().collect());
-    if mine == theirs {
-        return format!(
-            "`{name}` and `{other}` are the same letters in different Unicode normalisation forms (composed and decomposed accents)"
-        );
-    }
-    let shown = |c: Option<char>| c.map_or_else(|| "nothing".to_owned(), |c| format!("`{c}` (U+{:04X})", u32::from(c)));
-    let mut pairs = mine
-        .chars()
-        .map(Some)
-        .chain(std::iter::repeat(None))
-        .zip(theirs.chars().map(Some).chain(std::iter::repeat(None)));
-    let (here, there) = pairs.find(|(l, r)| l != r).unwrap_or_default();
-    format!("`{name}` has {} where `{other}` has {}", shown(here), shown(there))
 }

@@ -14,8 +14,8 @@ use crate::diagnostic::Diagnostic;
 use crate::ir;
 use crate::source::Span;
 
+use super::difference;
 use super::fields::Collected;
-use super::gather::difference;
 use super::render::Renderer;
 use super::symbols::Kind;
 use super::{Checker, MAX_SUGGESTIONS, Parts, suggest_within};

@@ -9,8 +9,8 @@
 
 use std::fmt::Write as _;
 
-use super::names::AsciiNames;
 use crate::ir::{self, Target};
+use crate::names::AsciiNames;
 
 /// The graph formats. (The variants' docs are the command line's help:
 /// `clap` reads them.)

@@ -5,7 +5,6 @@
 pub mod graph;
 pub mod json;
 pub mod markdown;
-pub mod names;
 pub mod rasa;
 pub mod rust;
 

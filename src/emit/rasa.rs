@@ -29,9 +29,9 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use super::OutputFile;
-use super::names::{AsciiNames, transliterate};
 use crate::ir;
 use crate::ir::graph::FlowGraph;
+use crate::names::{AsciiNames, transliterate};
 
 /// The Rasa Pro version the output was validated with (`tests/e2e/rasa/`).
 pub const RASA_PRO_VERSION: &str = "3.21.0";

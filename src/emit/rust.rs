@@ -15,9 +15,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::OutputFile;
-use super::names::transliterate;
 use crate::ast::Priority;
 use crate::ir;
+use crate::names::transliterate;
 
 /// The version of the generated file's API, written into it as `FORMAT_VERSION`.
 pub const FORMAT_VERSION: u32 = 1;

@@ -2,10 +2,8 @@
 //! derived and `.call` is written; and the texts that found no place.
 
 use crate::ast::Priority;
-use crate::emit::markdown::Layout;
+use crate::layout::Layout;
 use crate::source::Span;
-
-use super::sections::Kind;
 
 /// Where an unplaced text goes in the `.call` output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -113,4 +111,29 @@ pub(super) struct Doc {
     pub(super) callee_ends: Vec<String>,
     pub(super) closing: Option<String>,
     pub(super) unplaced: Vec<Unplaced>,
+}
+
+/// A party section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Party {
+    Caller,
+    Callee,
+}
+
+/// A section inside a party.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Kind {
+    Role,
+    Task,
+    Knows,
+    Flow,
+    Faq,
+    Opening,
+    Ending,
+    EndConditions,
+    Closing,
+    Background,
+    Concerns,
+    Behavior,
+    Style,
 }

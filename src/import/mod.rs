@@ -4,7 +4,7 @@
 //! the Markdown.
 //!
 //! The inverse of the `markdown` target, sharing its layout tables
-//! ([`crate::emit::markdown::Layout`]). Pure: text in, text out. The stages
+//! ([`crate::layout::Layout`]). Pure: text in, text out. The stages
 //! are lines → sections (found by their heading's title, whatever its
 //! level) → items (list items and paragraphs) → a document model → ids →
 //! `.call` text. What Markdown cannot say (which step covers which concern)
@@ -28,6 +28,7 @@ mod markdown;
 mod names;
 mod output;
 mod parts;
+mod read;
 mod sections;
 mod text;
 
@@ -65,8 +66,7 @@ pub fn import(markdown: &str) -> Imported {
 #[must_use]
 pub fn import_named(markdown: &str, name: Option<&str>) -> Imported {
     let mut diagnostics = Vec::new();
-    let call =
-        sections::read(markdown, &mut diagnostics).map(|doc| output::write(&doc, markdown, name, &mut diagnostics));
+    let call = read::read(markdown, &mut diagnostics).map(|doc| output::write(&doc, markdown, name, &mut diagnostics));
     diagnostic::sort(&mut diagnostics);
     Imported { call, diagnostics }
 }

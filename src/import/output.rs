@@ -12,16 +12,15 @@ use crate::ast::{
 };
 use crate::codes::Level;
 use crate::diagnostic::Diagnostic;
-use crate::emit::markdown::ZH;
-use crate::emit::names::transliterate;
 use crate::fmt::{self, Builder, entry, ident, text};
+use crate::layout::ZH;
+use crate::names::transliterate;
 use crate::source::Span;
 
 use super::diagnostics::{covers_not_imported, unplaced_diagnostic};
-use super::doc::{Block, Doc, PartyDoc, RawNote, RawStep, RawTarget, Unplaced, Why};
+use super::doc::{Block, Doc, Kind, PartyDoc, RawNote, RawStep, RawTarget, Unplaced, Why};
 use super::ids::{Taken, claim, derive_id};
 use super::names::{NameFrom, names};
-use super::sections::Kind;
 use super::text::decode;
 
 /// Comments the importer writes, in the spec's language.

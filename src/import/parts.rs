@@ -5,10 +5,10 @@
 use crate::ast::Priority;
 use crate::source::Span;
 
-use super::doc::{Block, Doc, RawQa, Unplaced, Why};
+use super::doc::{Block, Doc, Kind, Party, RawQa, Unplaced, Why};
 use super::markdown::{Item, Line, Marker, Piece, marker};
-use super::sections::{Kind, Party, Section};
-use super::text::{OPENERS, after_label, join, runs, split_entry, unquote};
+use super::sections::Section;
+use super::text::{OPENERS, after_label, join, runs, split_entry, style_label, unquote};
 
 /// The text of a section of prose (task, opening): its lines, paragraphs
 /// separated by a blank line, a quotation around the whole removed.
@@ -205,52 +205,6 @@ pub(super) fn read_concerns(doc: &mut Doc, items: &[Item<'_>]) {
             }),
         }
     }
-}
-
-/// A label line of the style section: which list it opens, and any example
-/// written after it on the same line.
-pub(super) fn style_label(text: &str) -> Option<(bool, &str)> {
-    const AVOID: &[&str] = &[
-        "反面教材",
-        "反面",
-        "错误示范",
-        "不要这样说",
-        "examples to avoid",
-        "avoid",
-        "don't say",
-        "bad examples",
-    ];
-    const PREFER: &[&str] = &[
-        "正面教材",
-        "正面",
-        "正确示范",
-        "模仿这种感觉",
-        "examples to imitate",
-        "imitate",
-        "good examples",
-    ];
-    let bold = text.starts_with("**") || text.starts_with("__");
-    let t = text.trim_start_matches(['*', '_']).trim_start();
-    // The label ends at the colon (inside or after the bold marks).
-    let colon = t.find([':', '：']);
-    let head = colon.map_or(t, |i| &t[..i]);
-    if !bold && colon.is_none() {
-        return None;
-    }
-    let head_l = head.trim_end_matches(['*', '_']).to_lowercase();
-    let is = |labels: &[&str]| labels.iter().any(|l| head_l.starts_with(l));
-    let avoid = if is(AVOID) {
-        true
-    } else if is(PREFER) {
-        false
-    } else {
-        return None;
-    };
-    let rest = colon.map_or("", |i| {
-        let c = t[i..].chars().next().map_or(1, char::len_utf8);
-        t[i + c..].trim_start_matches(['*', '_']).trim()
-    });
-    Some((avoid, rest))
 }
 
 pub(super) fn read_style(doc: &mut Doc, items: &[Item<'_>]) {

@@ -6,7 +6,6 @@
 use crate::source::Span;
 
 use super::markdown::{Piece, marker};
-use super::parts::style_label;
 
 pub(super) const OPENERS: [char; 5] = ['“', '"', '「', '『', '＂'];
 pub(super) const CLOSERS: [char; 5] = ['”', '"', '」', '』', '＂'];
@@ -229,6 +228,52 @@ pub(crate) fn reads_as_structure(line: &str) -> bool {
         || line.starts_with(['（', '(', '【', '['])
         || after_label(line, LABELS).is_some()
         || style_label(line).is_some()
+}
+
+/// A label line of the style section: which list it opens, and any example
+/// written after it on the same line.
+pub(super) fn style_label(text: &str) -> Option<(bool, &str)> {
+    const AVOID: &[&str] = &[
+        "反面教材",
+        "反面",
+        "错误示范",
+        "不要这样说",
+        "examples to avoid",
+        "avoid",
+        "don't say",
+        "bad examples",
+    ];
+    const PREFER: &[&str] = &[
+        "正面教材",
+        "正面",
+        "正确示范",
+        "模仿这种感觉",
+        "examples to imitate",
+        "imitate",
+        "good examples",
+    ];
+    let bold = text.starts_with("**") || text.starts_with("__");
+    let t = text.trim_start_matches(['*', '_']).trim_start();
+    // The label ends at the colon (inside or after the bold marks).
+    let colon = t.find([':', '：']);
+    let head = colon.map_or(t, |i| &t[..i]);
+    if !bold && colon.is_none() {
+        return None;
+    }
+    let head_l = head.trim_end_matches(['*', '_']).to_lowercase();
+    let is = |labels: &[&str]| labels.iter().any(|l| head_l.starts_with(l));
+    let avoid = if is(AVOID) {
+        true
+    } else if is(PREFER) {
+        false
+    } else {
+        return None;
+    };
+    let rest = colon.map_or("", |i| {
+        let c = t[i..].chars().next().map_or(1, char::len_utf8);
+        t[i + c..].trim_start_matches(['*', '_']).trim()
+    });
+    Some((avoid, rest))
 }
 
 #[cfg(test)]

@@ -1,0 +1,254 @@
+//! Reading a whole document: the title, the two party sections and the
+//! sections inside them, in order, each handed to the reader of its part;
+//! what has no place is kept for W0302.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::Diagnostic;
+use crate::layout::{EN, Layout, ZH};
+
+use super::diagnostics::not_a_spec;
+use super::doc::{Block, Doc, Kind, Party, PartyDoc, Unplaced, Why};
+use super::flow::read_flow;
+use super::markdown::{Line, Marker, heading, is_han, items, marker, split_lines};
+use super::parts::{read_concerns, read_ending, read_entries, read_faq, read_role, read_style, text_of};
+use super::sections::{Section, kind_of, party_of, section_span};
+use super::text::join;
+
+pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
+    let lines = split_lines(md);
+    let mut sections: Vec<Section<'_>> = Vec::new();
+    let mut preamble: Vec<Line<'_>> = Vec::new();
+    let mut title: Option<String> = None;
+    let mut layout: Option<&'static Layout> = None;
+    let mut parties: [Option<Line<'_>>; 2] = [None, None];
+    let mut current: Option<Party> = None;
+    let mut unplaced = Vec::new();
+    // Headings before the first party heading that are not the title: the
+    // section they open cannot be placed.
+    let mut stray: Option<(Line<'_>, Vec<Line<'_>>)> = None;
+    let flush_stray = |stray: &mut Option<(Line<'_>, Vec<Line<'_>>)>, unplaced: &mut Vec<Unplaced>| {
+        if let Some((h, body)) = stray.take() {
+            let last = body.iter().rev().find(|l| !l.is_blank()).copied().unwrap_or(h);
+            unplaced.push(Unplaced {
+                span: h.span().to(last.span()),
+                block: Block::Top,
+                why: Why::NoParty(h.text.to_owned()),
+            });
+        }
+    };
+    for &line in &lines {
+        let Some((level, text)) = heading(line) else {
+            match (sections.last_mut(), stray.as_mut()) {
+                (_, Some((_, body))) => body.push(line),
+                (Some(s), None) => s.body.push(line),
+                (None, None) => preamble.push(line),
+            }
+            continue;
+        };
+        if let Some(p) = party_of(text.text) {
+            flush_stray(&mut stray, &mut unplaced);
+            current = Some(p);
+            let slot = &mut parties[usize::from(p == Party::Callee)];
+            if slot.is_none() {
+                *slot = Some(line.trim());
+            }
+            layout.get_or_insert(if text.text.chars().any(is_han) { &ZH } else { &EN });
+            sections.push(Section {
+                party: p,
+                kind: Some(Kind::Role),
+                heading: None,
+                body: Vec::new(),
+            });
+            continue;
+        }
+        let kind = kind_of(text.text);
+        match current {
+            None if level == 1 && title.is_none() && stray.is_none() && kind.is_none() => {
+                title = Some(text.text.replace("**", ""));
+            }
+            None => {
+                flush_stray(&mut stray, &mut unplaced);
+                stray = Some((line.trim(), Vec::new()));
+            }
+            Some(party) => {
+                // Inside the flow, `### 第1步 开场` is a step, not a section.
+                let in_flow = sections.last().is_some_and(|s| s.kind == Some(Kind::Flow));
+                if in_flow && kind.is_none() && marker(text.text).is_some_and(|(m, _)| m != Marker::Bullet) {
+                    if let Some(s) = sections.last_mut() {
+                        s.body.push(text);
+                    }
+                    continue;
+                }
+                sections.push(Section {
+                    party,
+                    kind,
+                    heading: Some(line.trim()),
+                    body: Vec::new(),
+                });
+            }
+        }
+    }
+    flush_stray(&mut stray, &mut unplaced);
+
+    let Some(layout) = layout.filter(|_| parties.iter().all(Option::is_some)) else {
+        diags.push(not_a_spec(&lines, parties));
+        return None;
+    };
+    let first_party = parties.iter().flatten().map(|l| l.start).min().unwrap_or(0);
+    let pre: Vec<&Line<'_>> = preamble
+        .iter()
+        .filter(|l| !l.is_blank() && l.start < first_party)
+        .collect();
+    if let (Some(a), Some(b)) = (pre.first(), pre.last()) {
+        unplaced.push(Unplaced {
+            span: a.span().to(b.span()),
+            block: Block::Top,
+            why: Why::Preamble,
+        });
+    }
+
+    let mut doc = Doc {
+        layout,
+        title,
+        headings: Vec::new(),
+        caller: PartyDoc::default(),
+        callee: PartyDoc::default(),
+        task: None,
+        knows: Vec::new(),
+        background: Vec::new(),
+        concerns: Vec::new(),
+        concerns_span: None,
+        behavior: Vec::new(),
+        style_note: None,
+        avoid: Vec::new(),
+        prefer: Vec::new(),
+        opening: None,
+        global: Vec::new(),
+        steps: Vec::new(),
+        faq: Vec::new(),
+        caller_ends: Vec::new(),
+        callee_ends: Vec::new(),
+        closing: None,
+        unplaced,
+    };
+    for (i, p) in parties.iter().enumerate() {
+        if let Some(l) = p {
+            let text = heading(*l).map_or(l.text, |(_, t)| t.text);
+            let party = if i == 0 { &mut doc.caller } else { &mut doc.callee };
+            party.heading = Some((text.to_owned(), l.span()));
+        }
+    }
+    // Text right under a party heading is its role, unless a role section
+    // follows: then it is left over.
+    let role_section = |p: Party| {
+        sections
+            .iter()
+            .any(|s| s.party == p && s.kind == Some(Kind::Role) && s.heading.is_some())
+    };
+    let explicit_role = [role_section(Party::Caller), role_section(Party::Callee)];
+    let mut seen: BTreeSet<(Party, Kind)> = BTreeSet::new();
+    for s in &sections {
+        if s.heading.is_none()
+            && explicit_role[usize::from(s.party == Party::Callee)]
+            && s.body.iter().any(|l| !l.is_blank())
+        {
+            doc.unplaced.push(Unplaced {
+                span: section_span(s),
+                block: if s.party == Party::Caller {
+                    Block::Caller
+                } else {
+                    Block::Callee
+                },
+                why: Why::PartyIntro,
+            });
+            continue;
+        }
+        read_section(&mut doc, s, &mut seen);
+    }
+    Some(doc)
+}
+
+fn read_section(doc: &mut Doc, s: &Section<'_>, seen: &mut BTreeSet<(Party, Kind)>) {
+    let party_block = if s.party == Party::Caller {
+        Block::Caller
+    } else {
+        Block::Callee
+    };
+    let span = section_span(s);
+    let Some(kind) = s.kind else {
+        let title = s.heading.and_then(heading).map_or("", |(_, t)| t.text);
+        doc.unplaced.push(Unplaced {
+            span,
+            block: party_block,
+            why: Why::UnknownSection(title.to_owned()),
+        });
+        return;
+    };
+    // The text right under a party heading is its role; often there is none.
+    if s.heading.is_none() && s.body.iter().all(|l| l.is_blank()) {
+        return;
+    }
+    if let Some(h) = s.heading.and_then(heading) {
+        doc.headings.push((kind, h.1.text.to_owned()));
+    }
+    // A second section of a single-valued kind is not merged.
+    let single = matches!(kind, Kind::Role | Kind::Task | Kind::Opening);
+    let key = (s.party, kind);
+    if single && seen.contains(&key) && s.heading.is_some() {
+        let title = s.heading.and_then(heading).map_or("", |(_, t)| t.text);
+        doc.unplaced.push(Unplaced {
+            span,
+            block: party_block,
+            why: Why::Second(title.to_owned()),
+        });
+        return;
+    }
+    seen.insert(key);
+    let items = items(&s.body);
+    match kind {
+        Kind::Role => read_role(doc, s, &items, party_block),
+        Kind::Task => doc.task = text_of(&items),
+        Kind::Opening => doc.opening = text_of(&items),
+        Kind::Knows | Kind::Background => {
+            let entries = read_entries(&items, &mut doc.unplaced, party_block);
+            if kind == Kind::Knows {
+                doc.knows.extend(entries);
+            } else {
+                doc.background.extend(entries);
+            }
+        }
+        Kind::Flow => read_flow(doc, &items),
+        Kind::Faq => read_faq(doc, &items),
+        Kind::Ending | Kind::EndConditions | Kind::Closing if s.party == Party::Caller => {
+            read_ending(doc, &items, kind);
+        }
+        Kind::Ending | Kind::EndConditions | Kind::Closing => {
+            for it in &items {
+                let text = join(&it.pieces);
+                if !text.is_empty() {
+                    doc.callee_ends.push(text);
+                }
+            }
+        }
+        Kind::Concerns => {
+            doc.concerns_span.get_or_insert(span);
+            read_concerns(doc, &items);
+        }
+        Kind::Behavior => {
+            for it in &items {
+                if it.marker == Marker::Paragraph {
+                    doc.behavior.extend(
+                        it.pieces
+                            .iter()
+                            .filter(|p| !p.text.is_empty())
+                            .map(|p| p.text.to_owned()),
+                    );
+                } else if !it.pieces.is_empty() {
+                    doc.behavior.push(join(&it.pieces));
+                }
+            }
+        }
+        Kind::Style => read_style(doc, &items),
+    }
+}
