@@ -5,6 +5,35 @@
 use crate::codes::Level;
 use crate::source::Span;
 
+/// Declares the enum of a block's items and, on the block, an accessor for
+/// each kind of item marked `=> name`: `name()` walks the block's `items`
+/// in source order and yields the items of that kind.
+macro_rules! items {
+    (
+        $(#[$doc:meta])*
+        pub enum $item:ident in $block:ident {
+            $( $(#[$vdoc:meta])* $variant:ident($ty:ty) $(=> $accessor:ident)?, )*
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub enum $item {
+            $( $(#[$vdoc])* $variant($ty), )*
+        }
+
+        impl $block {
+            $($(
+                #[doc = concat!("The block's `", stringify!($variant), "` items, in source order.")]
+                pub fn $accessor(&self) -> impl Iterator<Item = &$ty> {
+                    self.items
+                        .iter()
+                        .filter_map(|i| if let $item::$variant(x) = i { Some(x) } else { None })
+                }
+            )?)*
+        }
+    };
+}
+
 /// A parsed file: its `call` block and its comments (a side table, in order).
 #[derive(Clone, Debug)]
 pub struct File {
@@ -145,23 +174,24 @@ pub struct Call {
     pub span: Span,
 }
 
-/// An item of the `call` block.
-#[derive(Clone, Debug)]
-pub enum CallItem {
-    /// `title`, `locale`, `opening` (or an unknown field).
-    Field(Field),
-    /// `allow …`.
-    Lint(LintAttr),
-    /// `caller … { }` or `callee … { }`.
-    Party(Party),
-    /// `signal …`.
-    Signal(Signal),
-    /// `flow { }`.
-    Flow(Flow),
-    /// `faq { }`.
-    Faq(Faq),
-    /// `end { }`.
-    End(EndBlock),
+items! {
+    /// An item of the `call` block.
+    pub enum CallItem in Call {
+        /// `title`, `locale`, `opening` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+        /// `caller … { }` or `callee … { }`.
+        Party(Party),
+        /// `signal …`.
+        Signal(Signal),
+        /// `flow { }`.
+        Flow(Flow),
+        /// `faq { }`.
+        Faq(Faq),
+        /// `end { }`.
+        End(EndBlock),
+    }
 }
 
 /// Which side of the call a party block describes.
@@ -197,21 +227,22 @@ pub struct Party {
     pub span: Span,
 }
 
-/// An item of a party block.
-#[derive(Clone, Debug)]
-pub enum PartyItem {
-    /// A scalar field.
-    Field(Field),
-    /// `allow …`.
-    Lint(LintAttr),
-    /// `knows { }`.
-    Knows(Entries),
-    /// `background { }`.
-    Background(Entries),
-    /// `concern …`.
-    Concern(Concern),
-    /// `style { }`.
-    Style(Style),
+items! {
+    /// An item of a party block.
+    pub enum PartyItem in Party {
+        /// A scalar field.
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+        /// `knows { }`.
+        Knows(Entries),
+        /// `background { }`.
+        Background(Entries),
+        /// `concern …`.
+        Concern(Concern) => concerns,
+        /// `style { }`.
+        Style(Style),
+    }
 }
 
 /// `knows { … }` or `background { … }`.
@@ -311,15 +342,16 @@ pub struct Flow {
     pub span: Span,
 }
 
-/// An item of the flow.
-#[derive(Clone, Debug)]
-pub enum FlowItem {
-    /// A step.
-    Step(Step),
-    /// A global branch.
-    Branch(Branch),
-    /// `allow …`.
-    Lint(LintAttr),
+items! {
+    /// An item of the flow.
+    pub enum FlowItem in Flow {
+        /// A step.
+        Step(Step) => steps,
+        /// A global branch.
+        Branch(Branch),
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `step ID "title" covers … { … }`.
@@ -337,17 +369,18 @@ pub struct Step {
     pub span: Span,
 }
 
-/// A statement in a step.
-#[derive(Clone, Debug)]
-pub enum StepItem {
-    /// `say "…"`.
-    Say(Text),
-    /// `next TARGET` or `-> TARGET`.
-    Next(Transition),
-    /// `on SIGNAL -> TARGET`.
-    Branch(Branch),
-    /// `allow …`.
-    Lint(LintAttr),
+items! {
+    /// A statement in a step.
+    pub enum StepItem in Step {
+        /// `say "…"`.
+        Say(Text),
+        /// `next TARGET` or `-> TARGET`.
+        Next(Transition),
+        /// `on SIGNAL -> TARGET`.
+        Branch(Branch),
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `next TARGET` or `-> TARGET`.

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind, StepItem, Text, Value};
+use crate::ast::{self, FlowItem, PartyItem, PartyKind, StepItem, Text, Value};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::ir;
@@ -84,8 +84,7 @@ impl Checker<'_> {
             PartyKind::Caller => Block::Caller,
             PartyKind::Callee => Block::Callee,
         };
-        let fs = p.items.iter().filter_map(as_party_field);
-        fields::collect(block, fs, only, &mut self.diags)
+        fields::collect(block, p.fields(), only, &mut self.diags)
     }
 
     pub(super) fn party(
@@ -106,7 +105,7 @@ impl Checker<'_> {
                     .help(format!("add `name \"…\"` inside `{block} {} {{ … }}`", p.id.name)),
             );
         }
-        skipped_fields(r, p.items.iter().filter_map(as_party_field), fields);
+        skipped_fields(r, p.fields(), fields);
         let mut out = ir::Party {
             id: p.id.name.clone(),
             name: self.opt_text(r, fields, "name").unwrap_or_default(),
@@ -412,12 +411,4 @@ impl Checker<'_> {
             });
         }
     }
-}
-
-pub(super) fn as_field(item: &CallItem) -> Option<&ast::Field> {
-    if let CallItem::Field(f) = item { Some(f) } else { None }
-}
-
-fn as_party_field(item: &PartyItem) -> Option<&ast::Field> {
-    if let PartyItem::Field(f) = item { Some(f) } else { None }
 }

@@ -111,10 +111,7 @@ impl<'a> Checker<'a> {
     /// resolves to one only when no checked id has its name.
     pub(super) fn declare_skipped(&mut self, parts: &Parts<'a>) {
         fn concerns(p: &ast::Party) -> impl Iterator<Item = (Kind, &ast::Ident)> {
-            p.items.iter().filter_map(|i| match i {
-                PartyItem::Concern(c) => Some((Kind::Concern, &c.id)),
-                _ => None,
-            })
+            p.concerns().map(|c| (Kind::Concern, &c.id))
         }
         let mut ids: Vec<(Kind, &'a ast::Ident)> = parts.caller.into_iter().flat_map(concerns).collect();
         for item in &parts.repeated {
@@ -127,10 +124,7 @@ impl<'a> Checker<'a> {
                     ids.push((kind, &p.id));
                     ids.extend(concerns(p));
                 }
-                CallItem::Flow(f) => ids.extend(f.items.iter().filter_map(|i| match i {
-                    FlowItem::Step(s) => Some((Kind::Step, &s.id)),
-                    _ => None,
-                })),
+                CallItem::Flow(f) => ids.extend(f.steps().map(|s| (Kind::Step, &s.id))),
                 CallItem::Faq(f) => ids.extend(f.entries.iter().map(|q| (Kind::Qa, &q.id))),
                 CallItem::End(e) => ids.extend(e.conditions.iter().map(|w| (Kind::End, &w.id))),
                 CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}

@@ -106,12 +106,8 @@ fn field_text<'a>(fields: impl IntoIterator<Item = &'a ast::Field>, name: &str) 
 #[must_use]
 pub fn outline(file: &ast::File) -> Node {
     let call = &file.call;
-    let fields = call
-        .items
-        .iter()
-        .filter_map(|i| if let CallItem::Field(f) = i { Some(f) } else { None });
     let mut root =
-        Node::new(&call.id.name, NodeKind::Call, call.span, call.id.span).detail(field_text(fields, "title"));
+        Node::new(&call.id.name, NodeKind::Call, call.span, call.id.span).detail(field_text(call.fields(), "title"));
     for item in &call.items {
         match item {
             CallItem::Party(p) => root.children.push(party(p)),
@@ -146,11 +142,7 @@ pub fn outline(file: &ast::File) -> Node {
 }
 
 fn party(p: &ast::Party) -> Node {
-    let fields = p
-        .items
-        .iter()
-        .filter_map(|i| if let PartyItem::Field(f) = i { Some(f) } else { None });
-    let name = field_text(fields, "name");
+    let name = field_text(p.fields(), "name");
     let mut node = Node::new(&p.id.name, NodeKind::Party, p.span, p.id.span).detail(Some(match name {
         Some(n) => format!("{} · {n}", p.kind.keyword()),
         None => p.kind.keyword().to_owned(),
