@@ -1,6 +1,13 @@
 //! The syntax tree: what the file says, as written, with a byte span on
 //! every node. Produced by `syntax::parse`, read by `check` (and by the
 //! formatter). No pest types appear here.
+//!
+//! Every block has one shape: its contents are `items`, one enum per block
+//! (`CallItem`, `PartyItem`, `EntriesItem`, `StyleItem`, `FlowItem`,
+//! `StepItem`, `FaqItem`, `QaItem`, `EndItem`), in source order, declared
+//! with `items!`, which also gives the block one accessor per kind of item
+//! that a reader wants alone (`fields()`, `lints()`, `steps()`, …). What
+//! heads a block (an id, a title, `covers`) is a field of the block itself.
 
 use crate::codes::Level;
 use crate::source::Span;
@@ -248,14 +255,22 @@ items! {
 /// `knows { … }` or `background { … }`.
 #[derive(Clone, Debug)]
 pub struct Entries {
-    /// The labelled entries, in order.
-    pub entries: Vec<Entry>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// Entries and lint attributes, in order.
+    pub items: Vec<EntriesItem>,
     /// The keyword.
     pub keyword: Span,
     /// The whole block.
     pub span: Span,
+}
+
+items! {
+    /// An item of a `knows` or `background` block.
+    pub enum EntriesItem in Entries {
+        /// `LABEL "value"`.
+        Entry(Entry) => entries,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `LABEL "value"`.
@@ -310,14 +325,22 @@ pub struct Concern {
 /// `style { … }`.
 #[derive(Clone, Debug)]
 pub struct Style {
-    /// `note`, `avoid`, `prefer` (or unknown fields).
-    pub fields: Vec<Field>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// Fields and lint attributes, in order.
+    pub items: Vec<StyleItem>,
     /// The keyword.
     pub keyword: Span,
     /// The whole block.
     pub span: Span,
+}
+
+items! {
+    /// An item of a `style` block.
+    pub enum StyleItem in Style {
+        /// `note`, `avoid`, `prefer` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `signal ID "…"`.
@@ -433,14 +456,22 @@ impl Target {
 /// `faq { … }`.
 #[derive(Clone, Debug)]
 pub struct Faq {
-    /// The entries.
-    pub entries: Vec<Qa>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// Entries and lint attributes, in order.
+    pub items: Vec<FaqItem>,
     /// The keyword.
     pub keyword: Span,
     /// The whole block.
     pub span: Span,
+}
+
+items! {
+    /// An item of the `faq` block.
+    pub enum FaqItem in Faq {
+        /// `qa … { }`.
+        Qa(Qa) => qas,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `qa ID covers … { q … a … }`.
@@ -450,27 +481,43 @@ pub struct Qa {
     pub id: Ident,
     /// The concerns this answer addresses.
     pub covers: Vec<Ident>,
-    /// `q`, `a` (or unknown fields).
-    pub fields: Vec<Field>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// Fields and lint attributes, in order.
+    pub items: Vec<QaItem>,
     /// The whole entry.
     pub span: Span,
+}
+
+items! {
+    /// An item of a `qa` block.
+    pub enum QaItem in Qa {
+        /// `q`, `a` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `end { … }`.
 #[derive(Clone, Debug)]
 pub struct EndBlock {
-    /// The end conditions.
-    pub conditions: Vec<When>,
-    /// `closing` (or unknown fields).
-    pub fields: Vec<Field>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// End conditions, fields and lint attributes, in order.
+    pub items: Vec<EndItem>,
     /// The keyword.
     pub keyword: Span,
     /// The whole block.
     pub span: Span,
+}
+
+items! {
+    /// An item of the `end` block.
+    pub enum EndItem in EndBlock {
+        /// `when …`: an end condition.
+        When(When) => conditions,
+        /// `closing` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `when ID "caller side" callee "callee side"`.

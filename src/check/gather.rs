@@ -87,8 +87,8 @@ impl<'a> Checker<'a> {
         }
         parts.concerns = parts.callee.map_or_else(Vec::new, |p| p.concerns().collect());
         parts.steps = parts.flow.map_or_else(Vec::new, |f| f.steps().collect());
-        parts.qas = parts.faq.map_or_else(Vec::new, |f| f.entries.iter().collect());
-        parts.whens = parts.end.map_or_else(Vec::new, |e| e.conditions.iter().collect());
+        parts.qas = parts.faq.map_or_else(Vec::new, |f| f.qas().collect());
+        parts.whens = parts.end.map_or_else(Vec::new, |e| e.conditions().collect());
         for (present, what, example) in [
             (parts.caller.is_some(), "caller", "caller li_ming { name \"李明\" }"),
             (parts.callee.is_some(), "callee", "callee zhang_qiang { name \"张强\" }"),

@@ -87,8 +87,8 @@ fn attributes(call: &Call) -> Vec<(&LintAttr, Span)> {
                 block(&mut out, p.lints(), p.span);
                 for i in &p.items {
                     match i {
-                        PartyItem::Knows(e) | PartyItem::Background(e) => block(&mut out, e.lints.iter(), e.span),
-                        PartyItem::Style(s) => block(&mut out, s.lints.iter(), s.span),
+                        PartyItem::Knows(e) | PartyItem::Background(e) => block(&mut out, e.lints(), e.span),
+                        PartyItem::Style(s) => block(&mut out, s.lints(), s.span),
                         PartyItem::Field(_) | PartyItem::Lint(_) | PartyItem::Concern(_) => {}
                     }
                 }
@@ -100,12 +100,12 @@ fn attributes(call: &Call) -> Vec<(&LintAttr, Span)> {
                 }
             }
             CallItem::Faq(f) => {
-                block(&mut out, f.lints.iter(), f.span);
-                for q in &f.entries {
-                    block(&mut out, q.lints.iter(), q.span);
+                block(&mut out, f.lints(), f.span);
+                for q in f.qas() {
+                    block(&mut out, q.lints(), q.span);
                 }
             }
-            CallItem::End(e) => block(&mut out, e.lints.iter(), e.span),
+            CallItem::End(e) => block(&mut out, e.lints(), e.span),
             CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}
         }
     }

@@ -9,9 +9,9 @@ use smallvec::SmallVec;
 use super::text;
 use super::{Rule, reserved_id};
 use crate::ast::{
-    Branch, Call, CallItem, Comment, Concern, EndBlock, Entries, Entry, Faq, Field, File, Flow, FlowItem, Ident,
-    LintAttr, Party, PartyItem, PartyKind, Priority, Qa, Signal, Step, StepItem, Style, Target, Text, Transition,
-    Value, When,
+    Branch, Call, CallItem, Comment, Concern, EndBlock, EndItem, Entries, EntriesItem, Entry, Faq, FaqItem, Field,
+    File, Flow, FlowItem, Ident, LintAttr, Party, PartyItem, PartyKind, Priority, Qa, QaItem, Signal, Step, StepItem,
+    Style, StyleItem, Target, Text, Transition, Value, When,
 };
 use crate::codes::{Code, Level};
 use crate::diagnostic::{Collector, Diagnostic};
@@ -211,6 +211,18 @@ impl Lower<'_> {
         items
     }
 
+    /// A block that opens with its keyword (`knows`, `style`, `flow`, `faq`,
+    /// `end`): its items, where its keyword is, and where it is.
+    fn keyword_block<'i, T>(
+        &mut self,
+        pair: Pair<'i, Rule>,
+        item: fn(&mut Self, Pair<'i, Rule>) -> Option<T>,
+    ) -> (Vec<T>, Span, Span) {
+        let (sp, keyword) = (span(&pair, self.at), keyword_span(&pair, self.at));
+        let kids = self.children(pair);
+        (self.items(kids, item), keyword, sp)
+    }
+
     /// A child the grammar allows where this lowering does not expect it: a
     /// grammar rule added without its lowering. Reported rather than dropped,
     /// so that no text of the file is lost without a word.
@@ -312,43 +324,36 @@ impl Lower<'_> {
     }
 
     fn entries(&mut self, pair: Pair<'_, Rule>) -> Entries {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let mut entries = Vec::new();
-        let mut lints = Vec::new();
-        for p in self.children(pair) {
-            match p.as_rule() {
-                Rule::lint_attr => lints.push(self.lint(p)),
-                Rule::entry => {
-                    let kids = self.children(p);
-                    let (Some(label), Some(value)) = (kids.first(), kids.get(1)) else {
-                        continue;
-                    };
-                    let quoted = label.as_rule() == Rule::line_string;
-                    let label_text = if quoted {
-                        let t = self.text(label);
-                        t.as_literal().unwrap_or(label.as_str()).to_owned()
-                    } else {
-                        label.as_str().to_owned()
-                    };
-                    entries.push(Entry {
-                        label: label_text,
-                        label_span: span(label, self.at),
-                        quoted_label: quoted,
-                        value: self.text(value),
-                    });
-                }
-                _ => {
-                    self.unhandled::<()>(&p);
-                }
-            }
-        }
-        Entries {
-            entries,
-            lints,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::entries_item);
+        Entries { items, keyword, span }
+    }
+
+    fn entries_item(&mut self, p: Pair<'_, Rule>) -> Option<EntriesItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => EntriesItem::Lint(self.lint(p)),
+            Rule::entry => EntriesItem::Entry(self.entry(p)?),
+            _ => return self.unhandled(&p),
+        })
+    }
+
+    fn entry(&mut self, pair: Pair<'_, Rule>) -> Option<Entry> {
+        let kids = self.children(pair);
+        let (Some(label), Some(value)) = (kids.first(), kids.get(1)) else {
+            return None;
+        };
+        let quoted = label.as_rule() == Rule::line_string;
+        let label_text = if quoted {
+            let t = self.text(label);
+            t.as_literal().unwrap_or(label.as_str()).to_owned()
+        } else {
+            label.as_str().to_owned()
+        };
+        Some(Entry {
+            label: label_text,
+            label_span: span(label, self.at),
+            quoted_label: quoted,
+            value: self.text(value),
+        })
     }
 
     fn concern(&mut self, pair: Pair<'_, Rule>) -> Concern {
@@ -369,25 +374,16 @@ impl Lower<'_> {
     }
 
     fn style(&mut self, pair: Pair<'_, Rule>) -> Style {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let mut fields = Vec::new();
-        let mut lints = Vec::new();
-        for p in self.children(pair) {
-            match p.as_rule() {
-                Rule::lint_attr => lints.push(self.lint(p)),
-                Rule::field => fields.push(self.field(p)),
-                _ => {
-                    self.unhandled::<()>(&p);
-                }
-            }
-        }
-        Style {
-            fields,
-            lints,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::style_item);
+        Style { items, keyword, span }
+    }
+
+    fn style_item(&mut self, p: Pair<'_, Rule>) -> Option<StyleItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => StyleItem::Lint(self.lint(p)),
+            Rule::field => StyleItem::Field(self.field(p)),
+            _ => return self.unhandled(&p),
+        })
     }
 
     fn signal(&mut self, pair: Pair<'_, Rule>) -> Signal {
@@ -403,15 +399,8 @@ impl Lower<'_> {
     }
 
     fn flow(&mut self, pair: Pair<'_, Rule>) -> Flow {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let kids = self.children(pair);
-        let items = self.items(kids, Self::flow_item);
-        Flow {
-            items,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::flow_item);
+        Flow { items, keyword, span }
     }
 
     fn flow_item(&mut self, p: Pair<'_, Rule>) -> Option<FlowItem> {
@@ -511,25 +500,16 @@ impl Lower<'_> {
     }
 
     fn faq(&mut self, pair: Pair<'_, Rule>) -> Faq {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let mut entries = Vec::new();
-        let mut lints = Vec::new();
-        for p in self.children(pair) {
-            match p.as_rule() {
-                Rule::lint_attr => lints.push(self.lint(p)),
-                Rule::qa => entries.push(self.qa(p)),
-                _ => {
-                    self.unhandled::<()>(&p);
-                }
-            }
-        }
-        Faq {
-            entries,
-            lints,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::faq_item);
+        Faq { items, keyword, span }
+    }
+
+    fn faq_item(&mut self, p: Pair<'_, Rule>) -> Option<FaqItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => FaqItem::Lint(self.lint(p)),
+            Rule::qa => FaqItem::Qa(self.qa(p)),
+            _ => return self.unhandled(&p),
+        })
     }
 
     fn qa(&mut self, pair: Pair<'_, Rule>) -> Qa {
@@ -537,49 +517,35 @@ impl Lower<'_> {
         let mut kids = self.children(pair).into_iter().peekable();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
         let covers = self.covers(&mut kids);
-        let mut fields = Vec::new();
-        let mut lints = Vec::new();
-        for p in kids {
-            match p.as_rule() {
-                Rule::field => fields.push(self.field(p)),
-                Rule::lint_attr => lints.push(self.lint(p)),
-                _ => {
-                    self.unhandled::<()>(&p);
-                }
-            }
-        }
+        let items = self.items(kids, Self::qa_item);
         Qa {
             id,
             covers,
-            fields,
-            lints,
+            items,
             span: sp,
         }
     }
 
+    fn qa_item(&mut self, p: Pair<'_, Rule>) -> Option<QaItem> {
+        Some(match p.as_rule() {
+            Rule::field => QaItem::Field(self.field(p)),
+            Rule::lint_attr => QaItem::Lint(self.lint(p)),
+            _ => return self.unhandled(&p),
+        })
+    }
+
     fn end_block(&mut self, pair: Pair<'_, Rule>) -> EndBlock {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let mut conditions = Vec::new();
-        let mut fields = Vec::new();
-        let mut lints = Vec::new();
-        for p in self.children(pair) {
-            match p.as_rule() {
-                Rule::when => conditions.push(self.when(p)),
-                Rule::field => fields.push(self.field(p)),
-                Rule::lint_attr => lints.push(self.lint(p)),
-                _ => {
-                    self.unhandled::<()>(&p);
-                }
-            }
-        }
-        EndBlock {
-            conditions,
-            fields,
-            lints,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::end_item);
+        EndBlock { items, keyword, span }
+    }
+
+    fn end_item(&mut self, p: Pair<'_, Rule>) -> Option<EndItem> {
+        Some(match p.as_rule() {
+            Rule::when => EndItem::When(self.when(p)),
+            Rule::field => EndItem::Field(self.field(p)),
+            Rule::lint_attr => EndItem::Lint(self.lint(p)),
+            _ => return self.unhandled(&p),
+        })
     }
 
     fn when(&mut self, pair: Pair<'_, Rule>) -> When {

@@ -118,16 +118,16 @@ pub fn outline(file: &ast::File) -> Node {
             CallItem::Flow(f) => root.children.push(flow(f)),
             CallItem::Faq(f) => {
                 let mut group = Node::new("faq", NodeKind::Group, f.span, f.keyword);
-                for q in &f.entries {
+                for q in f.qas() {
                     group.children.push(
-                        Node::new(&q.id.name, NodeKind::Qa, q.span, q.id.span).detail(field_text(&q.fields, "q")),
+                        Node::new(&q.id.name, NodeKind::Qa, q.span, q.id.span).detail(field_text(q.fields(), "q")),
                     );
                 }
                 root.children.push(group);
             }
             CallItem::End(e) => {
                 let mut group = Node::new("end", NodeKind::Group, e.span, e.keyword);
-                for w in &e.conditions {
+                for w in e.conditions() {
                     let wording = w.caller.as_ref().or(w.callee.as_ref()).map(text_preview);
                     group
                         .children
@@ -156,7 +156,7 @@ fn party(p: &ast::Party) -> Node {
                     "background"
                 };
                 let mut group = Node::new(word, NodeKind::Group, e.span, e.keyword);
-                for entry in &e.entries {
+                for entry in e.entries() {
                     let span = entry.label_span.to(entry.value.span);
                     group.children.push(
                         Node::new(&entry.label, NodeKind::Entry, span, entry.label_span)
