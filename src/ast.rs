@@ -1,9 +1,45 @@
 //! The syntax tree: what the file says, as written, with a byte span on
 //! every node. Produced by `syntax::parse`, read by `check` (and by the
 //! formatter). No pest types appear here.
+//!
+//! Every block has one shape: its contents are `items`, one enum per block
+//! (`CallItem`, `PartyItem`, `EntriesItem`, `StyleItem`, `FlowItem`,
+//! `StepItem`, `FaqItem`, `QaItem`, `EndItem`), in source order, declared
+//! with `items!`, which also gives the block one accessor per kind of item
+//! that a reader wants alone (`fields()`, `lints()`, `steps()`, …). What
+//! heads a block (an id, a title, `covers`) is a field of the block itself.
 
 use crate::codes::Level;
 use crate::source::Span;
+
+/// Declares the enum of a block's items and, on the block, an accessor for
+/// each kind of item marked `=> name`: `name()` walks the block's `items`
+/// in source order and yields the items of that kind.
+macro_rules! items {
+    (
+        $(#[$doc:meta])*
+        pub enum $item:ident in $block:ident {
+            $( $(#[$vdoc:meta])* $variant:ident($ty:ty) $(=> $accessor:ident)?, )*
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub enum $item {
+            $( $(#[$vdoc])* $variant($ty), )*
+        }
+
+        impl $block {
+            $($(
+                #[doc = concat!("The block's `", stringify!($variant), "` items, in source order.")]
+                pub fn $accessor(&self) -> impl Iterator<Item = &$ty> {
+                    self.items
+                        .iter()
+                        .filter_map(|i| if let $item::$variant(x) = i { Some(x) } else { None })
+                }
+            )?)*
+        }
+    };
+}
 
 /// A parsed file: its `call` block and its comments (a side table, in order).
 #[derive(Clone, Debug)]
@@ -145,23 +181,24 @@ pub struct Call {
     pub span: Span,
 }
 
-/// An item of the `call` block.
-#[derive(Clone, Debug)]
-pub enum CallItem {
-    /// `title`, `locale`, `opening` (or an unknown field).
-    Field(Field),
-    /// `allow …`.
-    Lint(LintAttr),
-    /// `caller … { }` or `callee … { }`.
-    Party(Party),
-    /// `signal …`.
-    Signal(Signal),
-    /// `flow { }`.
-    Flow(Flow),
-    /// `faq { }`.
-    Faq(Faq),
-    /// `end { }`.
-    End(EndBlock),
+items! {
+    /// An item of the `call` block.
+    pub enum CallItem in Call {
+        /// `title`, `locale`, `opening` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+        /// `caller … { }` or `callee … { }`.
+        Party(Party),
+        /// `signal …`.
+        Signal(Signal),
+        /// `flow { }`.
+        Flow(Flow),
+        /// `faq { }`.
+        Faq(Faq),
+        /// `end { }`.
+        End(EndBlock),
+    }
 }
 
 /// Which side of the call a party block describes.
@@ -197,34 +234,43 @@ pub struct Party {
     pub span: Span,
 }
 
-/// An item of a party block.
-#[derive(Clone, Debug)]
-pub enum PartyItem {
-    /// A scalar field.
-    Field(Field),
-    /// `allow …`.
-    Lint(LintAttr),
-    /// `knows { }`.
-    Knows(Entries),
-    /// `background { }`.
-    Background(Entries),
-    /// `concern …`.
-    Concern(Concern),
-    /// `style { }`.
-    Style(Style),
+items! {
+    /// An item of a party block.
+    pub enum PartyItem in Party {
+        /// A scalar field.
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+        /// `knows { }`.
+        Knows(Entries),
+        /// `background { }`.
+        Background(Entries),
+        /// `concern …`.
+        Concern(Concern) => concerns,
+        /// `style { }`.
+        Style(Style),
+    }
 }
 
 /// `knows { … }` or `background { … }`.
 #[derive(Clone, Debug)]
 pub struct Entries {
-    /// The labelled entries, in order.
-    pub entries: Vec<Entry>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// Entries and lint attributes, in order.
+    pub items: Vec<EntriesItem>,
     /// The keyword.
     pub keyword: Span,
     /// The whole block.
     pub span: Span,
+}
+
+items! {
+    /// An item of a `knows` or `background` block.
+    pub enum EntriesItem in Entries {
+        /// `LABEL "value"`.
+        Entry(Entry) => entries,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `LABEL "value"`.
@@ -279,14 +325,22 @@ pub struct Concern {
 /// `style { … }`.
 #[derive(Clone, Debug)]
 pub struct Style {
-    /// `note`, `avoid`, `prefer` (or unknown fields).
-    pub fields: Vec<Field>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// Fields and lint attributes, in order.
+    pub items: Vec<StyleItem>,
     /// The keyword.
     pub keyword: Span,
     /// The whole block.
     pub span: Span,
+}
+
+items! {
+    /// An item of a `style` block.
+    pub enum StyleItem in Style {
+        /// `note`, `avoid`, `prefer` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `signal ID "…"`.
@@ -311,15 +365,16 @@ pub struct Flow {
     pub span: Span,
 }
 
-/// An item of the flow.
-#[derive(Clone, Debug)]
-pub enum FlowItem {
-    /// A step.
-    Step(Step),
-    /// A global branch.
-    Branch(Branch),
-    /// `allow …`.
-    Lint(LintAttr),
+items! {
+    /// An item of the flow.
+    pub enum FlowItem in Flow {
+        /// A step.
+        Step(Step) => steps,
+        /// A global branch.
+        Branch(Branch),
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `step ID "title" covers … { … }`.
@@ -337,17 +392,18 @@ pub struct Step {
     pub span: Span,
 }
 
-/// A statement in a step.
-#[derive(Clone, Debug)]
-pub enum StepItem {
-    /// `say "…"`.
-    Say(Text),
-    /// `next TARGET` or `-> TARGET`.
-    Next(Transition),
-    /// `on SIGNAL -> TARGET`.
-    Branch(Branch),
-    /// `allow …`.
-    Lint(LintAttr),
+items! {
+    /// A statement in a step.
+    pub enum StepItem in Step {
+        /// `say "…"`.
+        Say(Text),
+        /// `next TARGET` or `-> TARGET`.
+        Next(Transition),
+        /// `on SIGNAL -> TARGET`.
+        Branch(Branch),
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `next TARGET` or `-> TARGET`.
@@ -400,14 +456,22 @@ impl Target {
 /// `faq { … }`.
 #[derive(Clone, Debug)]
 pub struct Faq {
-    /// The entries.
-    pub entries: Vec<Qa>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// Entries and lint attributes, in order.
+    pub items: Vec<FaqItem>,
     /// The keyword.
     pub keyword: Span,
     /// The whole block.
     pub span: Span,
+}
+
+items! {
+    /// An item of the `faq` block.
+    pub enum FaqItem in Faq {
+        /// `qa … { }`.
+        Qa(Qa) => qas,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `qa ID covers … { q … a … }`.
@@ -417,27 +481,43 @@ pub struct Qa {
     pub id: Ident,
     /// The concerns this answer addresses.
     pub covers: Vec<Ident>,
-    /// `q`, `a` (or unknown fields).
-    pub fields: Vec<Field>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// Fields and lint attributes, in order.
+    pub items: Vec<QaItem>,
     /// The whole entry.
     pub span: Span,
+}
+
+items! {
+    /// An item of a `qa` block.
+    pub enum QaItem in Qa {
+        /// `q`, `a` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `end { … }`.
 #[derive(Clone, Debug)]
 pub struct EndBlock {
-    /// The end conditions.
-    pub conditions: Vec<When>,
-    /// `closing` (or unknown fields).
-    pub fields: Vec<Field>,
-    /// `allow …` inside the block.
-    pub lints: Vec<LintAttr>,
+    /// End conditions, fields and lint attributes, in order.
+    pub items: Vec<EndItem>,
     /// The keyword.
     pub keyword: Span,
     /// The whole block.
     pub span: Span,
+}
+
+items! {
+    /// An item of the `end` block.
+    pub enum EndItem in EndBlock {
+        /// `when …`: an end condition.
+        When(When) => conditions,
+        /// `closing` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }
 
 /// `when ID "caller side" callee "callee side"`.

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind, StepItem, Text, Value};
+use crate::ast::{self, FlowItem, PartyItem, PartyKind, StepItem, Text, Value};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::ir;
@@ -84,8 +84,7 @@ impl Checker<'_> {
             PartyKind::Caller => Block::Caller,
             PartyKind::Callee => Block::Callee,
         };
-        let fs = p.items.iter().filter_map(as_party_field);
-        fields::collect(block, fs, only, &mut self.diags)
+        fields::collect(block, p.fields(), only, &mut self.diags)
     }
 
     pub(super) fn party(
@@ -106,7 +105,7 @@ impl Checker<'_> {
                     .help(format!("add `name \"…\"` inside `{block} {} {{ … }}`", p.id.name)),
             );
         }
-        skipped_fields(r, p.items.iter().filter_map(as_party_field), fields);
+        skipped_fields(r, p.fields(), fields);
         let mut out = ir::Party {
             id: p.id.name.clone(),
             name: self.opt_text(r, fields, "name").unwrap_or_default(),
@@ -160,15 +159,15 @@ impl Checker<'_> {
             match item {
                 PartyItem::Knows(e) if kind == PartyKind::Caller => {
                     out.knows = self.entries(r, e, "knows", label, Some(n) == last);
-                    label += e.entries.len();
+                    label += e.entries().count();
                 }
                 PartyItem::Background(e) if kind == PartyKind::Callee => {
                     out.background = self.entries(r, e, "background", label, Some(n) == last);
-                    label += e.entries.len();
+                    label += e.entries().count();
                 }
                 PartyItem::Style(s) if kind == PartyKind::Callee => {
-                    let fs = fields::collect("style", &s.fields, Block::Style, &mut self.diags);
-                    skipped_fields(r, &s.fields, &fs);
+                    let fs = fields::collect("style", s.fields(), Block::Style, &mut self.diags);
+                    skipped_fields(r, s.fields(), &fs);
                     out.style = ir::Style {
                         note: self.opt_text(r, &fs, "note"),
                         avoid: self.field_text(r, &fs, "avoid"),
@@ -186,7 +185,7 @@ impl Checker<'_> {
                 }
                 PartyItem::Style(s) => {
                     self.misplaced("style", s.keyword, block, "callee");
-                    refer_fields(r, &s.fields);
+                    refer_fields(r, s.fields());
                 }
                 PartyItem::Concern(c) => {
                     self.misplaced("concern", c.span, block, "callee");
@@ -221,7 +220,7 @@ impl Checker<'_> {
         // Each label's first place, and its item in the IR.
         let mut seen: BTreeMap<&str, (Span, usize)> = BTreeMap::new();
         let mut out = Vec::new();
-        for (k, entry) in e.entries.iter().enumerate() {
+        for (k, entry) in e.entries().enumerate() {
             let definition = r.label_definition(block, label + k).filter(|_| in_ir);
             if let Some(&(first, item)) = seen.get(entry.label.as_str()) {
                 self.diags.push(
@@ -272,8 +271,8 @@ impl Checker<'_> {
 
     pub(super) fn closing(&mut self, r: &mut Renderer<'_>, end: Option<&ast::EndBlock>) -> String {
         let Some(end) = end else { return String::new() };
-        let fs = fields::collect("end", &end.fields, Block::End, &mut self.diags);
-        skipped_fields(r, &end.fields, &fs);
+        let fs = fields::collect("end", end.fields(), Block::End, &mut self.diags);
+        skipped_fields(r, end.fields(), &fs);
         if !fs.contains_key("closing") {
             self.diags.push(
                 Diagnostic::new(Code::E0104, end.keyword, "the `end` block has no `closing`")
@@ -285,8 +284,8 @@ impl Checker<'_> {
     }
 
     pub(super) fn qa(&mut self, r: &mut Renderer<'_>, q: &ast::Qa, concerns: &Index<'_>) -> ir::Qa {
-        let fs = fields::collect("qa", &q.fields, Block::Qa, &mut self.diags);
-        skipped_fields(r, &q.fields, &fs);
+        let fs = fields::collect("qa", q.fields(), Block::Qa, &mut self.diags);
+        skipped_fields(r, q.fields(), &fs);
         for (name, what) in [("q", "question"), ("a", "answer")] {
             if !fs.contains_key(name) {
                 self.diags.push(
@@ -412,12 +411,4 @@ impl Checker<'_> {
             });
         }
     }
-}
-
-pub(super) fn as_field(item: &CallItem) -> Option<&ast::Field> {
-    if let CallItem::Field(f) = item { Some(f) } else { None }
-}
-
-fn as_party_field(item: &PartyItem) -> Option<&ast::Field> {
-    if let PartyItem::Field(f) = item { Some(f) } else { None }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ast::{self, CallItem, FlowItem, PartyItem, PartyKind};
+use crate::ast::{self, CallItem, PartyItem, PartyKind};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -85,20 +85,10 @@ impl<'a> Checker<'a> {
                 CallItem::Field(_) | CallItem::Lint(_) => {}
             }
         }
-        parts.concerns = parts.callee.map_or_else(Vec::new, |p| {
-            p.items
-                .iter()
-                .filter_map(|i| if let PartyItem::Concern(c) = i { Some(c) } else { None })
-                .collect()
-        });
-        parts.steps = parts.flow.map_or_else(Vec::new, |f| {
-            f.items
-                .iter()
-                .filter_map(|i| if let FlowItem::Step(s) = i { Some(s) } else { None })
-                .collect()
-        });
-        parts.qas = parts.faq.map_or_else(Vec::new, |f| f.entries.iter().collect());
-        parts.whens = parts.end.map_or_else(Vec::new, |e| e.conditions.iter().collect());
+        parts.concerns = parts.callee.map_or_else(Vec::new, |p| p.concerns().collect());
+        parts.steps = parts.flow.map_or_else(Vec::new, |f| f.steps().collect());
+        parts.qas = parts.faq.map_or_else(Vec::new, |f| f.qas().collect());
+        parts.whens = parts.end.map_or_else(Vec::new, |e| e.conditions().collect());
         for (present, what, example) in [
             (parts.caller.is_some(), "caller", "caller li_ming { name \"李明\" }"),
             (parts.callee.is_some(), "callee", "callee zhang_qiang { name \"张强\" }"),

@@ -2,7 +2,7 @@
 //! wins), then `allow`/`warn`/`deny` in the spec (the innermost enclosing
 //! block wins). Unknown lint names in a spec are W0209.
 
-use crate::ast::{Call, CallItem, FlowItem, LintAttr, PartyItem, StepItem};
+use crate::ast::{Call, CallItem, LintAttr, PartyItem};
 use crate::codes::{Code, Level};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -73,47 +73,40 @@ fn lookup(lint: &str) -> Result<Option<Code>, String> {
     Err(msg)
 }
 
-/// Every `allow`/`warn`/`deny` in the spec with the span it governs.
+/// Every `allow`/`warn`/`deny` in the spec with the span it governs: the
+/// block it is written in.
 fn attributes(call: &Call) -> Vec<(&LintAttr, Span)> {
+    fn block<'a>(out: &mut Vec<(&'a LintAttr, Span)>, lints: impl Iterator<Item = &'a LintAttr>, span: Span) {
+        out.extend(lints.map(|a| (a, span)));
+    }
     let mut out = Vec::new();
+    block(&mut out, call.lints(), call.span);
     for item in &call.items {
         match item {
-            CallItem::Lint(a) => out.push((a, call.span)),
             CallItem::Party(p) => {
+                block(&mut out, p.lints(), p.span);
                 for i in &p.items {
                     match i {
-                        PartyItem::Lint(a) => out.push((a, p.span)),
-                        PartyItem::Knows(e) | PartyItem::Background(e) => {
-                            out.extend(e.lints.iter().map(|a| (a, e.span)));
-                        }
-                        PartyItem::Style(s) => out.extend(s.lints.iter().map(|a| (a, s.span))),
-                        PartyItem::Field(_) | PartyItem::Concern(_) => {}
+                        PartyItem::Knows(e) | PartyItem::Background(e) => block(&mut out, e.lints(), e.span),
+                        PartyItem::Style(s) => block(&mut out, s.lints(), s.span),
+                        PartyItem::Field(_) | PartyItem::Lint(_) | PartyItem::Concern(_) => {}
                     }
                 }
             }
             CallItem::Flow(f) => {
-                for i in &f.items {
-                    match i {
-                        FlowItem::Lint(a) => out.push((a, f.span)),
-                        FlowItem::Step(s) => {
-                            for si in &s.items {
-                                if let StepItem::Lint(a) = si {
-                                    out.push((a, s.span));
-                                }
-                            }
-                        }
-                        FlowItem::Branch(_) => {}
-                    }
+                block(&mut out, f.lints(), f.span);
+                for s in f.steps() {
+                    block(&mut out, s.lints(), s.span);
                 }
             }
             CallItem::Faq(f) => {
-                out.extend(f.lints.iter().map(|a| (a, f.span)));
-                for q in &f.entries {
-                    out.extend(q.lints.iter().map(|a| (a, q.span)));
+                block(&mut out, f.lints(), f.span);
+                for q in f.qas() {
+                    block(&mut out, q.lints(), q.span);
                 }
             }
-            CallItem::End(e) => out.extend(e.lints.iter().map(|a| (a, e.span))),
-            CallItem::Field(_) | CallItem::Signal(_) => {}
+            CallItem::End(e) => block(&mut out, e.lints(), e.span),
+            CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}
         }
     }
     out

@@ -50,7 +50,7 @@ impl Checker<'_> {
         }
         let mut seen: BTreeMap<String, (Span, &str)> = BTreeMap::new();
         for q in qas {
-            for f in q.fields.iter().filter(|f| f.name.name == "q") {
+            for f in q.fields().filter(|f| f.name.name == "q") {
                 let Value::Text(t) = &f.value else { continue };
                 let key = normalise_question(t);
                 if key.is_empty() {

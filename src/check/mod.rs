@@ -33,7 +33,6 @@ use crate::source::Span;
 pub use levels::LintLevels;
 pub use symbols::Symbols;
 
-use build::as_field;
 use render::Renderer;
 use resolve::skipped_fields;
 use symbols::Kind;
@@ -228,12 +227,7 @@ struct Parts<'a> {
 impl<'a> Checker<'a> {
     fn spec(&mut self, call: &'a ast::Call) -> ir::Spec {
         let parts = self.gather(call);
-        let fields = fields::collect(
-            "call",
-            call.items.iter().filter_map(as_field),
-            Block::Call,
-            &mut self.diags,
-        );
+        let fields = fields::collect("call", call.fields(), Block::Call, &mut self.diags);
 
         let names = self.declare_ids(call, &parts);
 
@@ -248,7 +242,7 @@ impl<'a> Checker<'a> {
             &mut self.symbols,
         );
         r.diags = self.diags.sibling();
-        skipped_fields(&mut r, call.items.iter().filter_map(as_field), &fields);
+        skipped_fields(&mut r, call.fields(), &fields);
 
         let mut spec = ir::Spec {
             id: call.id.name.clone(),

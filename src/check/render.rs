@@ -117,7 +117,7 @@ impl<'a> Renderer<'a> {
                     PartyItem::Background(e) if kind == Kind::Background => e,
                     _ => continue,
                 };
-                for entry in &entries.entries {
+                for entry in entries.entries() {
                     let d = match (entry.label.is_empty(), entry.quoted_label) {
                         (true, _) => None,
                         (false, true) => Some(symbols.define_quoted(kind, entry.label_span, &entry.label)),

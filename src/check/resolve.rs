@@ -111,10 +111,7 @@ impl<'a> Checker<'a> {
     /// resolves to one only when no checked id has its name.
     pub(super) fn declare_skipped(&mut self, parts: &Parts<'a>) {
         fn concerns(p: &ast::Party) -> impl Iterator<Item = (Kind, &ast::Ident)> {
-            p.items.iter().filter_map(|i| match i {
-                PartyItem::Concern(c) => Some((Kind::Concern, &c.id)),
-                _ => None,
-            })
+            p.concerns().map(|c| (Kind::Concern, &c.id))
         }
         let mut ids: Vec<(Kind, &'a ast::Ident)> = parts.caller.into_iter().flat_map(concerns).collect();
         for item in &parts.repeated {
@@ -127,12 +124,9 @@ impl<'a> Checker<'a> {
                     ids.push((kind, &p.id));
                     ids.extend(concerns(p));
                 }
-                CallItem::Flow(f) => ids.extend(f.items.iter().filter_map(|i| match i {
-                    FlowItem::Step(s) => Some((Kind::Step, &s.id)),
-                    _ => None,
-                })),
-                CallItem::Faq(f) => ids.extend(f.entries.iter().map(|q| (Kind::Qa, &q.id))),
-                CallItem::End(e) => ids.extend(e.conditions.iter().map(|w| (Kind::End, &w.id))),
+                CallItem::Flow(f) => ids.extend(f.steps().map(|s| (Kind::Step, &s.id))),
+                CallItem::Faq(f) => ids.extend(f.qas().map(|q| (Kind::Qa, &q.id))),
+                CallItem::End(e) => ids.extend(e.conditions().map(|w| (Kind::End, &w.id))),
                 CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}
             }
         }
@@ -156,7 +150,7 @@ impl<'a> Checker<'a> {
                             PartyItem::Field(f) => refer_fields(r, [f]),
                             PartyItem::Knows(e) | PartyItem::Background(e) => refer_entries(r, e),
                             PartyItem::Concern(c) => r.refer_text(&c.text),
-                            PartyItem::Style(s) => refer_fields(r, &s.fields),
+                            PartyItem::Style(s) => refer_fields(r, s.fields()),
                             PartyItem::Lint(_) => {}
                         }
                     }
@@ -186,20 +180,20 @@ impl<'a> Checker<'a> {
                     }
                 }
                 CallItem::Faq(f) => {
-                    for q in &f.entries {
+                    for q in f.qas() {
                         for c in &q.covers {
                             self.refer(c, Kind::Concern, &names.concerns);
                         }
-                        refer_fields(r, &q.fields);
+                        refer_fields(r, q.fields());
                     }
                 }
                 CallItem::End(e) => {
-                    for w in &e.conditions {
+                    for w in e.conditions() {
                         for t in [&w.caller, &w.callee].into_iter().flatten() {
                             r.refer_text(t);
                         }
                     }
-                    refer_fields(r, &e.fields);
+                    refer_fields(r, e.fields());
                 }
                 CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}
             }
@@ -386,7 +380,7 @@ pub(super) fn refer_fields<'f>(r: &mut Renderer<'_>, fields: impl IntoIterator<I
 
 /// Records the placeholders of labelled entries that are not rendered.
 pub(super) fn refer_entries(r: &mut Renderer<'_>, e: &ast::Entries) {
-    for entry in &e.entries {
+    for entry in e.entries() {
         r.refer_text(&entry.value);
     }
 }

@@ -137,8 +137,8 @@ pub(crate) fn entry(label: &str, value: &str, at: Span) -> ast::Entry {
 mod tests {
     use super::*;
     use crate::ast::{
-        Call, CallItem, EndBlock, Entries, Field, Flow, FlowItem, Party, PartyItem, PartyKind, Step, StepItem, Value,
-        When,
+        Call, CallItem, EndBlock, EndItem, Entries, EntriesItem, Field, Flow, FlowItem, Party, PartyItem, PartyKind,
+        Step, StepItem, Value, When,
     };
 
     fn field(b: &mut Builder, name: &str, value: &str) -> Field {
@@ -179,11 +179,10 @@ mod tests {
         let knows = b.at();
         let entries = ["公司", "Open ticket", "call", "1st", "a\"b"]
             .iter()
-            .map(|label| entry(label, "值", b.at()))
+            .map(|label| EntriesItem::Entry(entry(label, "值", b.at())))
             .collect();
         party.push(PartyItem::Knows(Entries {
-            entries,
-            lints: Vec::new(),
+            items: entries,
             keyword: knows,
             span: b.close(knows),
         }));
@@ -222,25 +221,23 @@ mod tests {
         let end = b.at();
         let both = b.at();
         let callee = b.at();
-        let conditions = vec![
-            When {
+        let mut end_items = vec![
+            EndItem::When(When {
                 id: ident("两边", both),
                 caller: Some(text("拨打方", both)),
                 callee: Some(text("接听方", both)),
                 span: both,
-            },
-            When {
+            }),
+            EndItem::When(When {
                 id: ident("一边", callee),
                 caller: None,
                 callee: Some(text("只有接听方", callee)),
                 span: callee,
-            },
+            }),
         ];
-        let closing = field(&mut b, "closing", "");
+        end_items.push(EndItem::Field(field(&mut b, "closing", "")));
         items.push(CallItem::End(EndBlock {
-            conditions,
-            fields: vec![closing],
-            lints: Vec::new(),
+            items: end_items,
             keyword: end,
             span: b.close(end),
         }));

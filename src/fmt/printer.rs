@@ -7,7 +7,11 @@
 
 mod trivia;
 
-use crate::ast::{self, CallItem, Field, FlowItem, LintAttr, PartyItem, StepItem, Target, Text, Value};
+use crate::ast::{
+    self, CallItem, EndItem, EntriesItem, FaqItem, Field, FlowItem, LintAttr, PartyItem, QaItem, StepItem, StyleItem,
+    Target, Text, Value,
+};
+use crate::source::Span;
 
 use super::INDENT;
 use super::built::Built;
@@ -117,11 +121,7 @@ impl<'a> Printer<'a> {
                 self.item(indent, None, p.span);
                 self.tok(p.kind.keyword());
                 self.tok(&p.id.name);
-                self.open();
-                for item in &p.items {
-                    self.party_item(item, indent + INDENT);
-                }
-                self.close(indent, p.span);
+                self.body(&p.items, indent, p.span, Self::party_item);
             }
             CallItem::Signal(s) => {
                 self.item(indent, Some(Align::Signal), s.span);
@@ -134,37 +134,39 @@ impl<'a> Printer<'a> {
             CallItem::Flow(f) => {
                 self.item(indent, None, f.span);
                 self.tok("flow");
-                self.open();
-                for item in &f.items {
-                    match item {
-                        FlowItem::Step(s) => self.step(s, indent + INDENT),
-                        FlowItem::Branch(b) => self.branch(b, indent + INDENT),
-                        FlowItem::Lint(l) => self.lint(l, indent + INDENT),
-                    }
-                }
-                self.close(indent, f.span);
+                self.body(&f.items, indent, f.span, |p, item, indent| match item {
+                    FlowItem::Step(s) => p.step(s, indent),
+                    FlowItem::Branch(b) => p.branch(b, indent),
+                    FlowItem::Lint(l) => p.lint(l, indent),
+                });
             }
             CallItem::Faq(f) => {
                 self.item(indent, None, f.span);
                 self.tok("faq");
-                self.open();
-                let mut parts: Vec<(usize, Part<'_>)> = f.entries.iter().map(|q| (q.span.start, Part::Qa(q))).collect();
-                parts.extend(lints(&f.lints));
-                self.parts(parts, indent + INDENT);
-                self.close(indent, f.span);
+                self.body(&f.items, indent, f.span, |p, item, indent| match item {
+                    FaqItem::Qa(q) => p.qa(q, indent),
+                    FaqItem::Lint(l) => p.lint(l, indent),
+                });
             }
             CallItem::End(e) => {
                 self.item(indent, None, e.span);
                 self.tok("end");
-                self.open();
-                let mut parts: Vec<(usize, Part<'_>)> =
-                    e.conditions.iter().map(|w| (w.span.start, Part::When(w))).collect();
-                parts.extend(fields(&e.fields));
-                parts.extend(lints(&e.lints));
-                self.parts(parts, indent + INDENT);
-                self.close(indent, e.span);
+                self.body(&e.items, indent, e.span, |p, item, indent| match item {
+                    EndItem::When(w) => p.when(w, indent),
+                    EndItem::Field(f) => p.field(f, indent),
+                    EndItem::Lint(l) => p.lint(l, indent),
+                });
             }
         }
+    }
+
+    /// `{`, a block's items one level in, `}`; `block` is the block's span.
+    fn body<T>(&mut self, items: &[T], indent: usize, block: Span, print: fn(&mut Self, &T, usize)) {
+        self.open();
+        for item in items {
+            print(self, item, indent + INDENT);
+        }
+        self.close(indent, block);
     }
 
     fn party_item(&mut self, item: &PartyItem, indent: usize) {
@@ -183,11 +185,10 @@ impl<'a> Printer<'a> {
             PartyItem::Style(s) => {
                 self.item(indent, None, s.span);
                 self.tok("style");
-                self.open();
-                let mut parts: Vec<(usize, Part<'_>)> = fields(&s.fields).collect();
-                parts.extend(lints(&s.lints));
-                self.parts(parts, indent + INDENT);
-                self.close(indent, s.span);
+                self.body(&s.items, indent, s.span, |p, item, indent| match item {
+                    StyleItem::Field(f) => p.field(f, indent),
+                    StyleItem::Lint(l) => p.lint(l, indent),
+                });
             }
         }
     }
@@ -195,63 +196,49 @@ impl<'a> Printer<'a> {
     fn entries(&mut self, keyword: &str, e: &ast::Entries, indent: usize) {
         self.item(indent, None, e.span);
         self.tok(keyword);
-        self.open();
-        let mut parts: Vec<(usize, Part<'_>)> = e
-            .entries
-            .iter()
-            .map(|en| (en.label_span.start, Part::Entry(en)))
-            .collect();
-        parts.extend(lints(&e.lints));
-        self.parts(parts, indent + INDENT);
-        self.close(indent, e.span);
+        self.body(&e.items, indent, e.span, |p, item, indent| match item {
+            EntriesItem::Entry(en) => p.entry(en, indent),
+            EntriesItem::Lint(l) => p.lint(l, indent),
+        });
     }
 
-    /// Prints the parts of a block whose tree keeps them in separate lists, in source order.
-    fn parts(&mut self, mut parts: Vec<(usize, Part<'_>)>, indent: usize) {
-        parts.sort_by_key(|(start, _)| *start);
-        for (_, part) in parts {
-            match part {
-                Part::Field(f) => self.field(f, indent),
-                Part::Lint(l) => self.lint(l, indent),
-                Part::Entry(en) => {
-                    self.item(indent, Some(Align::Entry), en.label_span);
-                    match self.origin {
-                        Origin::Parsed(src) if en.quoted_label => {
-                            self.tok(src.get(en.label_span.range()).unwrap_or_default());
-                        }
-                        Origin::Parsed(_) => self.tok(&en.label),
-                        Origin::Built(_) => self.tok(&literal::label(&en.label)),
-                    }
-                    self.string(&en.value);
-                }
-                Part::Qa(q) => {
-                    self.item(indent, None, q.span);
-                    self.tok("qa");
-                    self.tok(&q.id.name);
-                    self.covers(&q.covers);
-                    self.open();
-                    let mut inner: Vec<(usize, Part<'_>)> = fields(&q.fields).collect();
-                    inner.extend(lints(&q.lints));
-                    self.parts(inner, indent + INDENT);
-                    self.close(indent, q.span);
-                }
-                Part::When(w) => {
-                    self.item(indent, Some(Align::When), w.span);
-                    self.tok("when");
-                    self.tok(&w.id.name);
-                    if let Some(t) = &w.caller {
-                        self.string(t);
-                    }
-                    if let Some(t) = &w.callee {
-                        if w.caller.is_some() {
-                            // Both sides: the callee's on a line of its own, under the caller's.
-                            self.break_line();
-                        }
-                        self.tok("callee");
-                        self.string(t);
-                    }
-                }
+    fn entry(&mut self, en: &ast::Entry, indent: usize) {
+        self.item(indent, Some(Align::Entry), en.label_span);
+        match self.origin {
+            Origin::Parsed(src) if en.quoted_label => {
+                self.tok(src.get(en.label_span.range()).unwrap_or_default());
             }
+            Origin::Parsed(_) => self.tok(&en.label),
+            Origin::Built(_) => self.tok(&literal::label(&en.label)),
+        }
+        self.string(&en.value);
+    }
+
+    fn qa(&mut self, q: &ast::Qa, indent: usize) {
+        self.item(indent, None, q.span);
+        self.tok("qa");
+        self.tok(&q.id.name);
+        self.covers(&q.covers);
+        self.body(&q.items, indent, q.span, |p, item, indent| match item {
+            QaItem::Field(f) => p.field(f, indent),
+            QaItem::Lint(l) => p.lint(l, indent),
+        });
+    }
+
+    fn when(&mut self, w: &ast::When, indent: usize) {
+        self.item(indent, Some(Align::When), w.span);
+        self.tok("when");
+        self.tok(&w.id.name);
+        if let Some(t) = &w.caller {
+            self.string(t);
+        }
+        if let Some(t) = &w.callee {
+            if w.caller.is_some() {
+                // Both sides: the callee's on a line of its own, under the caller's.
+                self.break_line();
+            }
+            self.tok("callee");
+            self.string(t);
         }
     }
 
@@ -263,25 +250,20 @@ impl<'a> Printer<'a> {
             self.string(t);
         }
         self.covers(&s.covers);
-        self.open();
-        let inner = indent + INDENT;
-        for item in &s.items {
-            match item {
-                StepItem::Say(t) => {
-                    self.item(inner, None, t.span);
-                    self.tok("say");
-                    self.string(t);
-                }
-                StepItem::Next(tr) => {
-                    self.item(inner, None, tr.span);
-                    self.tok(if tr.arrow { "->" } else { "next" });
-                    self.target(&tr.target);
-                }
-                StepItem::Branch(b) => self.branch(b, inner),
-                StepItem::Lint(l) => self.lint(l, inner),
+        self.body(&s.items, indent, s.span, |p, item, indent| match item {
+            StepItem::Say(t) => {
+                p.item(indent, None, t.span);
+                p.tok("say");
+                p.string(t);
             }
-        }
-        self.close(indent, s.span);
+            StepItem::Next(tr) => {
+                p.item(indent, None, tr.span);
+                p.tok(if tr.arrow { "->" } else { "next" });
+                p.target(&tr.target);
+            }
+            StepItem::Branch(b) => p.branch(b, indent),
+            StepItem::Lint(l) => p.lint(l, indent),
+        });
     }
 
     fn covers(&mut self, covers: &[ast::Ident]) {
@@ -372,21 +354,4 @@ impl<'a> Printer<'a> {
         });
         self.skip_to(t.span.end);
     }
-}
-
-/// A part of a block whose tree keeps parts of different kinds in separate lists.
-enum Part<'t> {
-    Field(&'t Field),
-    Lint(&'t LintAttr),
-    Entry(&'t ast::Entry),
-    Qa(&'t ast::Qa),
-    When(&'t ast::When),
-}
-
-fn fields(fields: &[Field]) -> impl Iterator<Item = (usize, Part<'_>)> {
-    fields.iter().map(|f| (f.span.start, Part::Field(f)))
-}
-
-fn lints(lints: &[LintAttr]) -> impl Iterator<Item = (usize, Part<'_>)> {
-    lints.iter().map(|l| (l.span.start, Part::Lint(l)))
 }

@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 
 use crate::ast::{
-    Branch, Call, CallItem, Concern, EndBlock, Entries, Faq, Field, Flow, FlowItem, LintAttr, Party, PartyItem,
-    PartyKind, Qa, Signal, Step, StepItem, Style, Target, Transition, Value, When,
+    Branch, Call, CallItem, Concern, EndBlock, EndItem, Entries, EntriesItem, Faq, FaqItem, Field, Flow, FlowItem,
+    LintAttr, Party, PartyItem, PartyKind, Qa, QaItem, Signal, Step, StepItem, Style, StyleItem, Target, Transition,
+    Value, When,
 };
 use crate::codes::Level;
 use crate::diagnostic::Diagnostic;
@@ -314,10 +315,11 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         let open = b.at();
         let notes = doc.style_note.iter().map(|n| ("note", n));
         let examples = (doc.avoid.iter().map(|a| ("avoid", a))).chain(doc.prefer.iter().map(|p| ("prefer", p)));
-        let fields = notes.chain(examples).map(|(name, t)| field(b, name, t)).collect();
+        let style = notes
+            .chain(examples)
+            .map(|(name, t)| StyleItem::Field(field(b, name, t)));
         callee.push(PartyItem::Style(Style {
-            fields,
-            lints: Vec::new(),
+            items: style.collect(),
             keyword: open,
             span: b.close(open),
         }));
@@ -405,24 +407,24 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         b.blank();
         heading_comment(b, doc, Kind::Faq);
         let open = b.at();
-        let mut entries = Vec::new();
+        let mut faq = Vec::new();
         for (qa, id) in doc.faq.iter().zip(&qa_ids) {
             let at = b.at();
             let questions = qa.questions.iter().map(|q| ("q", q.as_str()));
             let answer = ("a", qa.answer.as_deref().unwrap_or_default());
-            let fields = questions.chain([answer]).map(|(name, t)| field(b, name, t)).collect();
-            entries.push(Qa {
+            let fields = questions
+                .chain([answer])
+                .map(|(name, t)| QaItem::Field(field(b, name, t)));
+            faq.push(FaqItem::Qa(Qa {
                 id: ident(id.as_str(), at),
                 covers: Vec::new(),
-                fields,
-                lints: Vec::new(),
+                items: fields.collect(),
                 span: b.close(at),
-            });
+            }));
         }
         leftovers.write(b, Block::Faq, words);
         items.push(CallItem::Faq(Faq {
-            entries,
-            lints: Vec::new(),
+            items: faq,
             keyword: open,
             span: b.close(open),
         }));
@@ -434,25 +436,27 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
     if ends.iter().any(|(caller, callee)| caller.is_some() && callee.is_some()) {
         b.comment(words.paired);
     }
-    let mut conditions = Vec::new();
+    let mut end = Vec::new();
     for ((caller, callee), id) in ends.iter().zip(&end_ids) {
         let at = b.at();
-        conditions.push(When {
+        end.push(EndItem::When(When {
             id: ident(id.as_str(), at),
             caller: caller.as_deref().map(|t| text(&decode(t), at)),
             callee: callee.as_deref().map(|t| text(&decode(t), at)),
             span: at,
-        });
+        }));
     }
     if doc.closing.is_none() {
         b.comment(words.no_closing);
     }
-    let closing = field(b, "closing", doc.closing.as_deref().unwrap_or_default());
+    end.push(EndItem::Field(field(
+        b,
+        "closing",
+        doc.closing.as_deref().unwrap_or_default(),
+    )));
     leftovers.write(b, Block::End, words);
     items.push(CallItem::End(EndBlock {
-        conditions,
-        fields: vec![closing],
-        lints: Vec::new(),
+        items: end,
         keyword: open,
         span: b.close(open),
     }));
@@ -550,17 +554,16 @@ fn heading_comment(b: &mut Builder, doc: &Doc, kind: Kind) {
 fn entries(b: &mut Builder, list: &[(String, String)]) -> Entries {
     let open = b.at();
     let mut seen = Taken::default();
-    let entries = list
+    let items = list
         .iter()
         .map(|(label, value)| {
             // The same label twice would be E0105: the second gets a suffix.
             let label = claim(&decode(label), &mut seen);
-            entry(&label, &decode(value), b.at())
+            EntriesItem::Entry(entry(&label, &decode(value), b.at()))
         })
         .collect();
     Entries {
-        entries,
-        lints: Vec::new(),
+        items,
         keyword: open,
         span: b.close(open),
     }

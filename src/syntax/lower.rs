@@ -9,9 +9,9 @@ use smallvec::SmallVec;
 use super::text;
 use super::{Rule, reserved_id};
 use crate::ast::{
-    Branch, Call, CallItem, Comment, Concern, EndBlock, Entries, Entry, Faq, Field, File, Flow, FlowItem, Ident,
-    LintAttr, Party, PartyItem, PartyKind, Priority, Qa, Signal, Step, StepItem, Style, Target, Text, Transition,
-    Value, When,
+    Branch, Call, CallItem, Comment, Concern, EndBlock, EndItem, Entries, EntriesItem, Entry, Faq, FaqItem, Field,
+    File, Flow, FlowItem, Ident, LintAttr, Party, PartyItem, PartyKind, Priority, Qa, QaItem, Signal, Step, StepItem,
+    Style, StyleItem, Target, Text, Transition, Value, When,
 };
 use crate::codes::{Code, Level};
 use crate::diagnostic::{Collector, Diagnostic};
@@ -70,7 +70,7 @@ fn append_piece<'d, T>(
     diags: &'d mut Collector,
     items: &mut Vec<T>,
     comments: &mut Vec<Comment>,
-    item: impl Fn(&mut Lower<'d>, Pair<'_, Rule>) -> Option<T>,
+    item: fn(&mut Lower<'d>, Pair<'_, Rule>) -> Option<T>,
 ) -> Option<()> {
     let mut cx = Lower {
         diags,
@@ -79,12 +79,7 @@ fn append_piece<'d, T>(
     };
     let top = pairs.into_iter().next()?;
     let kids = cx.children(top);
-    items.reserve(kids.len());
-    for p in kids {
-        if let Some(i) = item(&mut cx, p) {
-            items.push(i);
-        }
-    }
+    items.extend(cx.items(kids, item));
     *comments = cx.comments;
     Some(())
 }
@@ -197,10 +192,41 @@ impl Lower<'_> {
         self.comments.push(c);
     }
 
+    /// The items of a block, in source order: each child lowered by `item`
+    /// (the block's `…_item`, which reports a child it does not expect and
+    /// gives `None`).
+    fn items<'i, T>(
+        &mut self,
+        kids: impl IntoIterator<Item = Pair<'i, Rule>>,
+        item: fn(&mut Self, Pair<'i, Rule>) -> Option<T>,
+    ) -> Vec<T> {
+        let kids = kids.into_iter();
+        // Sized once: on parsed input every child is an item.
+        let mut items = Vec::with_capacity(kids.size_hint().0);
+        for p in kids {
+            if let Some(i) = item(self, p) {
+                items.push(i);
+            }
+        }
+        items
+    }
+
+    /// A block that opens with its keyword (`knows`, `style`, `flow`, `faq`,
+    /// `end`): its items, where its keyword is, and where it is.
+    fn keyword_block<'i, T>(
+        &mut self,
+        pair: Pair<'i, Rule>,
+        item: fn(&mut Self, Pair<'i, Rule>) -> Option<T>,
+    ) -> (Vec<T>, Span, Span) {
+        let (sp, keyword) = (span(&pair, self.at), keyword_span(&pair, self.at));
+        let kids = self.children(pair);
+        (self.items(kids, item), keyword, sp)
+    }
+
     /// A child the grammar allows where this lowering does not expect it: a
     /// grammar rule added without its lowering. Reported rather than dropped,
     /// so that no text of the file is lost without a word.
-    fn unhandled(&mut self, p: &Pair<'_, Rule>) {
+    fn unhandled<T>(&mut self, p: &Pair<'_, Rule>) -> Option<T> {
         let d = Diagnostic::new(
             Code::E0001,
             span(p, self.at),
@@ -210,6 +236,7 @@ impl Lower<'_> {
         .note("the grammar accepts it, but callc's lowering (src/syntax/lower.rs) has no case for it")
         .help("please report this with the file; nothing was written");
         self.diags.push(d);
+        None
     }
 
     /// An identifier that declares something (so it may not be `end`).
@@ -229,25 +256,22 @@ impl Lower<'_> {
         let sp = span(&pair, self.at);
         let mut kids = self.children(pair).into_iter();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
-        let mut items = Vec::new();
-        for p in kids {
-            let item = match p.as_rule() {
-                Rule::lint_attr => CallItem::Lint(self.lint(p)),
-                Rule::caller => CallItem::Party(self.party(p, PartyKind::Caller)),
-                Rule::callee => CallItem::Party(self.party(p, PartyKind::Callee)),
-                Rule::signal => CallItem::Signal(self.signal(p)),
-                Rule::flow => CallItem::Flow(self.flow(p)),
-                Rule::faq => CallItem::Faq(self.faq(p)),
-                Rule::end_block => CallItem::End(self.end_block(p)),
-                Rule::field => CallItem::Field(self.field(p)),
-                _ => {
-                    self.unhandled(&p);
-                    continue;
-                }
-            };
-            items.push(item);
-        }
+        let items = self.items(kids, Self::call_item);
         Call { id, items, span: sp }
+    }
+
+    fn call_item(&mut self, p: Pair<'_, Rule>) -> Option<CallItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => CallItem::Lint(self.lint(p)),
+            Rule::caller => CallItem::Party(self.party(p, PartyKind::Caller)),
+            Rule::callee => CallItem::Party(self.party(p, PartyKind::Callee)),
+            Rule::signal => CallItem::Signal(self.signal(p)),
+            Rule::flow => CallItem::Flow(self.flow(p)),
+            Rule::faq => CallItem::Faq(self.faq(p)),
+            Rule::end_block => CallItem::End(self.end_block(p)),
+            Rule::field => CallItem::Field(self.field(p)),
+            _ => return self.unhandled(&p),
+        })
     }
 
     fn lint(&mut self, pair: Pair<'_, Rule>) -> LintAttr {
@@ -278,22 +302,7 @@ impl Lower<'_> {
         let sp = span(&pair, self.at);
         let mut kids = self.children(pair).into_iter();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
-        let mut items = Vec::new();
-        for p in kids {
-            let item = match p.as_rule() {
-                Rule::lint_attr => PartyItem::Lint(self.lint(p)),
-                Rule::knows => PartyItem::Knows(self.entries(p)),
-                Rule::background => PartyItem::Background(self.entries(p)),
-                Rule::concern => PartyItem::Concern(self.concern(p)),
-                Rule::style => PartyItem::Style(self.style(p)),
-                Rule::field => PartyItem::Field(self.field(p)),
-                _ => {
-                    self.unhandled(&p);
-                    continue;
-                }
-            };
-            items.push(item);
-        }
+        let items = self.items(kids, Self::party_item);
         Party {
             kind,
             id,
@@ -302,42 +311,49 @@ impl Lower<'_> {
         }
     }
 
+    fn party_item(&mut self, p: Pair<'_, Rule>) -> Option<PartyItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => PartyItem::Lint(self.lint(p)),
+            Rule::knows => PartyItem::Knows(self.entries(p)),
+            Rule::background => PartyItem::Background(self.entries(p)),
+            Rule::concern => PartyItem::Concern(self.concern(p)),
+            Rule::style => PartyItem::Style(self.style(p)),
+            Rule::field => PartyItem::Field(self.field(p)),
+            _ => return self.unhandled(&p),
+        })
+    }
+
     fn entries(&mut self, pair: Pair<'_, Rule>) -> Entries {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let mut entries = Vec::new();
-        let mut lints = Vec::new();
-        for p in self.children(pair) {
-            match p.as_rule() {
-                Rule::lint_attr => lints.push(self.lint(p)),
-                Rule::entry => {
-                    let kids = self.children(p);
-                    let (Some(label), Some(value)) = (kids.first(), kids.get(1)) else {
-                        continue;
-                    };
-                    let quoted = label.as_rule() == Rule::line_string;
-                    let label_text = if quoted {
-                        let t = self.text(label);
-                        t.as_literal().unwrap_or(label.as_str()).to_owned()
-                    } else {
-                        label.as_str().to_owned()
-                    };
-                    entries.push(Entry {
-                        label: label_text,
-                        label_span: span(label, self.at),
-                        quoted_label: quoted,
-                        value: self.text(value),
-                    });
-                }
-                _ => self.unhandled(&p),
-            }
-        }
-        Entries {
-            entries,
-            lints,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::entries_item);
+        Entries { items, keyword, span }
+    }
+
+    fn entries_item(&mut self, p: Pair<'_, Rule>) -> Option<EntriesItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => EntriesItem::Lint(self.lint(p)),
+            Rule::entry => EntriesItem::Entry(self.entry(p)?),
+            _ => return self.unhandled(&p),
+        })
+    }
+
+    fn entry(&mut self, pair: Pair<'_, Rule>) -> Option<Entry> {
+        let kids = self.children(pair);
+        let (Some(label), Some(value)) = (kids.first(), kids.get(1)) else {
+            return None;
+        };
+        let quoted = label.as_rule() == Rule::line_string;
+        let label_text = if quoted {
+            let t = self.text(label);
+            t.as_literal().unwrap_or(label.as_str()).to_owned()
+        } else {
+            label.as_str().to_owned()
+        };
+        Some(Entry {
+            label: label_text,
+            label_span: span(label, self.at),
+            quoted_label: quoted,
+            value: self.text(value),
+        })
     }
 
     fn concern(&mut self, pair: Pair<'_, Rule>) -> Concern {
@@ -358,23 +374,16 @@ impl Lower<'_> {
     }
 
     fn style(&mut self, pair: Pair<'_, Rule>) -> Style {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let mut fields = Vec::new();
-        let mut lints = Vec::new();
-        for p in self.children(pair) {
-            match p.as_rule() {
-                Rule::lint_attr => lints.push(self.lint(p)),
-                Rule::field => fields.push(self.field(p)),
-                _ => self.unhandled(&p),
-            }
-        }
-        Style {
-            fields,
-            lints,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::style_item);
+        Style { items, keyword, span }
+    }
+
+    fn style_item(&mut self, p: Pair<'_, Rule>) -> Option<StyleItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => StyleItem::Lint(self.lint(p)),
+            Rule::field => StyleItem::Field(self.field(p)),
+            _ => return self.unhandled(&p),
+        })
     }
 
     fn signal(&mut self, pair: Pair<'_, Rule>) -> Signal {
@@ -390,20 +399,8 @@ impl Lower<'_> {
     }
 
     fn flow(&mut self, pair: Pair<'_, Rule>) -> Flow {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let kids = self.children(pair);
-        let mut items = Vec::with_capacity(kids.len());
-        for p in kids {
-            if let Some(item) = self.flow_item(p) {
-                items.push(item);
-            }
-        }
-        Flow {
-            items,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::flow_item);
+        Flow { items, keyword, span }
     }
 
     fn flow_item(&mut self, p: Pair<'_, Rule>) -> Option<FlowItem> {
@@ -411,41 +408,19 @@ impl Lower<'_> {
             Rule::lint_attr => FlowItem::Lint(self.lint(p)),
             Rule::step => FlowItem::Step(self.step(p)),
             Rule::branch => FlowItem::Branch(self.branch(p)),
-            _ => {
-                self.unhandled(&p);
-                return None;
-            }
+            _ => return self.unhandled(&p),
         })
     }
 
     fn step(&mut self, pair: Pair<'_, Rule>) -> Step {
         let sp = span(&pair, self.at);
-        let kids = self.children(pair);
-        let statements = kids
-            .iter()
-            .filter(|p| {
-                matches!(
-                    p.as_rule(),
-                    Rule::say | Rule::next | Rule::goto | Rule::branch | Rule::lint_attr
-                )
-            })
-            .count();
-        let mut kids = kids.into_iter();
+        let mut kids = self.children(pair).into_iter().peekable();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
-        let mut title = None;
-        let mut covers = Vec::new();
-        let mut items = Vec::with_capacity(statements);
-        for p in kids {
-            match p.as_rule() {
-                Rule::line_string | Rule::block_string => title = Some(self.text(&p)),
-                Rule::covers => covers = self.covers(p),
-                _ => {
-                    if let Some(item) = self.step_item(p) {
-                        items.push(item);
-                    }
-                }
-            }
-        }
+        let title = kids
+            .next_if(|p| matches!(p.as_rule(), Rule::line_string | Rule::block_string))
+            .map(|p| self.text(&p));
+        let covers = self.covers(&mut kids);
+        let items = self.items(kids, Self::step_item);
         Step {
             id,
             title,
@@ -477,15 +452,16 @@ impl Lower<'_> {
             }
             Rule::branch => Some(StepItem::Branch(self.branch(p))),
             Rule::lint_attr => Some(StepItem::Lint(self.lint(p))),
-            _ => {
-                self.unhandled(&p);
-                None
-            }
+            _ => self.unhandled(&p),
         }
     }
 
-    fn covers(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
-        self.children(pair).iter().map(|p| ident(p, self.at)).collect()
+    /// `covers …`, if it is the next child: the ids it lists.
+    fn covers<'i>(&mut self, kids: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>) -> Vec<Ident> {
+        kids.next_if(|p| p.as_rule() == Rule::covers)
+            .map_or_else(Vec::new, |p| {
+                self.children(p).iter().map(|p| ident(p, self.at)).collect()
+            })
     }
 
     fn branch(&mut self, pair: Pair<'_, Rule>) -> Branch {
@@ -524,70 +500,52 @@ impl Lower<'_> {
     }
 
     fn faq(&mut self, pair: Pair<'_, Rule>) -> Faq {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let mut entries = Vec::new();
-        let mut lints = Vec::new();
-        for p in self.children(pair) {
-            match p.as_rule() {
-                Rule::lint_attr => lints.push(self.lint(p)),
-                Rule::qa => entries.push(self.qa(p)),
-                _ => self.unhandled(&p),
-            }
-        }
-        Faq {
-            entries,
-            lints,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::faq_item);
+        Faq { items, keyword, span }
+    }
+
+    fn faq_item(&mut self, p: Pair<'_, Rule>) -> Option<FaqItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => FaqItem::Lint(self.lint(p)),
+            Rule::qa => FaqItem::Qa(self.qa(p)),
+            _ => return self.unhandled(&p),
+        })
     }
 
     fn qa(&mut self, pair: Pair<'_, Rule>) -> Qa {
         let sp = span(&pair, self.at);
-        let mut kids = self.children(pair).into_iter();
+        let mut kids = self.children(pair).into_iter().peekable();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
-        let mut covers = Vec::new();
-        let mut fields = Vec::new();
-        let mut lints = Vec::new();
-        for p in kids {
-            match p.as_rule() {
-                Rule::covers => covers = self.covers(p),
-                Rule::field => fields.push(self.field(p)),
-                Rule::lint_attr => lints.push(self.lint(p)),
-                _ => self.unhandled(&p),
-            }
-        }
+        let covers = self.covers(&mut kids);
+        let items = self.items(kids, Self::qa_item);
         Qa {
             id,
             covers,
-            fields,
-            lints,
+            items,
             span: sp,
         }
     }
 
+    fn qa_item(&mut self, p: Pair<'_, Rule>) -> Option<QaItem> {
+        Some(match p.as_rule() {
+            Rule::field => QaItem::Field(self.field(p)),
+            Rule::lint_attr => QaItem::Lint(self.lint(p)),
+            _ => return self.unhandled(&p),
+        })
+    }
+
     fn end_block(&mut self, pair: Pair<'_, Rule>) -> EndBlock {
-        let sp = span(&pair, self.at);
-        let keyword = keyword_span(&pair, self.at);
-        let mut conditions = Vec::new();
-        let mut fields = Vec::new();
-        let mut lints = Vec::new();
-        for p in self.children(pair) {
-            match p.as_rule() {
-                Rule::when => conditions.push(self.when(p)),
-                Rule::field => fields.push(self.field(p)),
-                Rule::lint_attr => lints.push(self.lint(p)),
-                _ => self.unhandled(&p),
-            }
-        }
-        EndBlock {
-            conditions,
-            fields,
-            lints,
-            keyword,
-            span: sp,
-        }
+        let (items, keyword, span) = self.keyword_block(pair, Self::end_item);
+        EndBlock { items, keyword, span }
+    }
+
+    fn end_item(&mut self, p: Pair<'_, Rule>) -> Option<EndItem> {
+        Some(match p.as_rule() {
+            Rule::when => EndItem::When(self.when(p)),
+            Rule::field => EndItem::Field(self.field(p)),
+            Rule::lint_attr => EndItem::Lint(self.lint(p)),
+            _ => return self.unhandled(&p),
+        })
     }
 
     fn when(&mut self, pair: Pair<'_, Rule>) -> When {
@@ -605,7 +563,9 @@ impl Lower<'_> {
                 Rule::line_string | Rule::block_string if after_callee => callee = Some(self.text(&p)),
                 Rule::line_string | Rule::block_string => caller = Some(self.text(&p)),
                 Rule::kw_when => {}
-                _ => self.unhandled(&p),
+                _ => {
+                    self.unhandled::<()>(&p);
+                }
             }
         }
         When {

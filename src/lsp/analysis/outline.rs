@@ -106,12 +106,8 @@ fn field_text<'a>(fields: impl IntoIterator<Item = &'a ast::Field>, name: &str) 
 #[must_use]
 pub fn outline(file: &ast::File) -> Node {
     let call = &file.call;
-    let fields = call
-        .items
-        .iter()
-        .filter_map(|i| if let CallItem::Field(f) = i { Some(f) } else { None });
     let mut root =
-        Node::new(&call.id.name, NodeKind::Call, call.span, call.id.span).detail(field_text(fields, "title"));
+        Node::new(&call.id.name, NodeKind::Call, call.span, call.id.span).detail(field_text(call.fields(), "title"));
     for item in &call.items {
         match item {
             CallItem::Party(p) => root.children.push(party(p)),
@@ -122,16 +118,16 @@ pub fn outline(file: &ast::File) -> Node {
             CallItem::Flow(f) => root.children.push(flow(f)),
             CallItem::Faq(f) => {
                 let mut group = Node::new("faq", NodeKind::Group, f.span, f.keyword);
-                for q in &f.entries {
+                for q in f.qas() {
                     group.children.push(
-                        Node::new(&q.id.name, NodeKind::Qa, q.span, q.id.span).detail(field_text(&q.fields, "q")),
+                        Node::new(&q.id.name, NodeKind::Qa, q.span, q.id.span).detail(field_text(q.fields(), "q")),
                     );
                 }
                 root.children.push(group);
             }
             CallItem::End(e) => {
                 let mut group = Node::new("end", NodeKind::Group, e.span, e.keyword);
-                for w in &e.conditions {
+                for w in e.conditions() {
                     let wording = w.caller.as_ref().or(w.callee.as_ref()).map(text_preview);
                     group
                         .children
@@ -146,11 +142,7 @@ pub fn outline(file: &ast::File) -> Node {
 }
 
 fn party(p: &ast::Party) -> Node {
-    let fields = p
-        .items
-        .iter()
-        .filter_map(|i| if let PartyItem::Field(f) = i { Some(f) } else { None });
-    let name = field_text(fields, "name");
+    let name = field_text(p.fields(), "name");
     let mut node = Node::new(&p.id.name, NodeKind::Party, p.span, p.id.span).detail(Some(match name {
         Some(n) => format!("{} · {n}", p.kind.keyword()),
         None => p.kind.keyword().to_owned(),
@@ -164,7 +156,7 @@ fn party(p: &ast::Party) -> Node {
                     "background"
                 };
                 let mut group = Node::new(word, NodeKind::Group, e.span, e.keyword);
-                for entry in &e.entries {
+                for entry in e.entries() {
                     let span = entry.label_span.to(entry.value.span);
                     group.children.push(
                         Node::new(&entry.label, NodeKind::Entry, span, entry.label_span)
