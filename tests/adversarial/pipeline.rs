@@ -216,3 +216,87 @@ pub fn render_all(file: &SourceFile, d: &Diagnostic) {
         );
     }
 }
+
+/// The fuzz target `fmt` (`fuzz/fuzz_targets/fmt.rs`), also replayed over its
+/// corpus by `tests/fuzz_corpus.rs`: the formatter's round trip on arbitrary
+/// bytes. For a file that parses, `fmt::format` succeeds (it may refuse only a
+/// file with a syntax error), is idempotent, keeps every diagnostic code and
+/// valid spans, keeps a clean file clean and gives the same JSON target; on
+/// text that does not parse it refuses, never panics.
+pub fn fmt_target(data: &[u8]) {
+    let c = callc::compile("input.call", data, &callc::check::LintLevels::default());
+    if c.ast.is_none() {
+        // Not a panic, and never a formatted file for text that does not parse
+        // (bytes that are not UTF-8 or too many are not text: fmt never sees them).
+        let decoded = !c
+            .diagnostics
+            .iter()
+            .any(|d| matches!(d.code.as_str(), "E0002" | "E0003"));
+        assert!(
+            !decoded || callc::fmt::format(&c.file.text).is_err(),
+            "fmt formatted a file that does not parse"
+        );
+        return;
+    }
+    // Succeeds unless there is a syntax error; idempotent; same codes; same JSON.
+    fmt_invariants(&c);
+    let Ok(once) = callc::fmt::format(&c.file.text) else {
+        return;
+    };
+    let again = callc::compile("formatted.call", once.as_bytes(), &callc::check::LintLevels::default());
+    check_diagnostics(&again.file.text, &again.diagnostics, "formatted");
+    assert_eq!(
+        c.spec_if_ok().is_some(),
+        again.spec_if_ok().is_some(),
+        "fmt changed whether the file has errors"
+    );
+    if let (Some(a), Some(b)) = (c.spec_if_ok(), again.spec_if_ok()) {
+        assert!(
+            callc::emit::json::emit(a) == callc::emit::json::emit(b),
+            "fmt changed the JSON target's output"
+        );
+    }
+}
+
+/// File stems `callc import FILE.md` may name the call after (some are not ids).
+const NAMES: &[&str] = &[
+    "泰山续约",
+    "renewal-2024",
+    "123",
+    "end",
+    "a b",
+    "step",
+    "Ｓ0",
+    "😀",
+    "_",
+];
+
+/// The fuzz target `import` (`fuzz/fuzz_targets/import.rs`), also replayed over
+/// its corpus by `tests/fuzz_corpus.rs`: `callc import` on arbitrary bytes
+/// never writes a file with an error, and what it writes checks, formats to
+/// itself and gives a JSON target that reads back.
+pub fn import_target(data: &[u8]) {
+    let (markdown, _problem) = callc::source::decode(data);
+    // The name follows the length, so the input's bytes stay pure Markdown.
+    let name = NAMES.get(data.len() % (2 * NAMES.len())).copied();
+    let imported = callc::import::import_named(&markdown, name);
+    assert!(
+        !(imported.has_errors() && imported.call.is_some()),
+        "import reported an error and still wrote a .call file"
+    );
+    if let Some(c) = imported_checks(&markdown, &imported) {
+        for d in sample(&c.diagnostics, 20) {
+            render_all(&c.file, d);
+        }
+        // What `callc import` writes is formatted: fmt keeps it and its meaning.
+        fmt_invariants(&c);
+        if let Some(spec) = c.spec_if_ok() {
+            let text = callc::emit::json::emit(spec);
+            let back: callc::emit::json::CallSpec = serde_json::from_str(&text).expect("the JSON target re-parses");
+            assert!(
+                back == callc::emit::json::model(spec),
+                "the JSON target of an imported spec reads back otherwise"
+            );
+        }
+    }
+}
