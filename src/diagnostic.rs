@@ -17,6 +17,19 @@ pub const MAX_FIX_BYTES: usize = 4096;
 /// The most secondary labels one diagnostic keeps.
 pub const MAX_SECONDARY: usize = 16;
 
+/// Items as a message lists alternatives: "a", "a or b", "a, b or c".
+#[must_use]
+pub fn or_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// `text` cut to at most about [`MAX_TEXT_BYTES`]: its head and its tail,
 /// on character boundaries, around a `…` that says how many bytes are left out.
 #[must_use]

@@ -3,11 +3,12 @@
 //! whether it repeats, a one-line explanation and a completion snippet; and
 //! the fixed words written as values (priorities, genders, lint levels).
 //!
-//! Everything that names a word reads it here: the parser's keyword list
-//! ([`crate::syntax::KEYWORDS`]; `tests/lang.rs` proves it is the `keyword`
-//! rule of `grammar/call.pest`), the parser's and the checker's "`task`
-//! belongs in `caller`", the checker's field rules (`check/fields.rs`),
-//! completion and hover ([`crate::lsp::analysis::vocabulary`]) and the VS
+//! Everything that names a word reads it here: the keyword list
+//! ([`KEYWORDS`]; `tests/lang.rs` proves it is the `keyword` rule of
+//! `grammar/call.pest`), the parser's and the checker's "`task` belongs in
+//! `caller`", the checker's field rules (`check/fields.rs`), the printer's
+//! and the importer's quoting of keywords, completion, hover and rename
+//! (`src/lsp/analysis/`) and the VS
 //! Code grammar, through `editors/vscode/syntaxes/words.json`, which
 //! `tests/lang.rs` writes from this table. No IO.
 
@@ -393,10 +394,7 @@ pub fn lint_level(word: &str) -> Option<Level> {
 #[must_use]
 pub fn one_of<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
     let quoted: Vec<String> = words.into_iter().map(|w| format!("`{w}`")).collect();
-    match quoted.as_slice() {
-        [init @ .., last] if !init.is_empty() => format!("{} or {last}", init.join(", ")),
-        _ => quoted.concat(),
-    }
+    crate::diagnostic::or_list(&quoted)
 }
 
 #[cfg(test)]

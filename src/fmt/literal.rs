@@ -11,7 +11,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::ast::{Text, TextPart};
-use crate::syntax::{KEYWORDS, is_bidi_control, is_invisible};
+use crate::lang;
+use crate::syntax::{is_bidi_control, is_invisible};
 
 /// A string as the printer lays it out.
 #[derive(Debug, PartialEq, Eq)]
@@ -32,7 +33,7 @@ pub(crate) fn is_bare_word(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| unicode_ident::is_xid_start(c) || c == '_')
         && chars.all(unicode_ident::is_xid_continue)
-        && !KEYWORDS.contains(&s)
+        && !lang::is_keyword(s)
 }
 
 /// A label of `knows` or `background`: a bare word when it can be one, a

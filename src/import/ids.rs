@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::syntax::KEYWORDS;
+use crate::lang;
 
 use super::markdown::is_han;
 use super::text::decode;
@@ -86,7 +86,7 @@ pub(super) struct Taken {
 /// the fallback for a step with no words) is never an id itself: its first
 /// use is `step_1`.
 pub(super) fn claim(id: &str, taken: &mut Taken) -> String {
-    let first = usize::from(KEYWORDS.contains(&id));
+    let first = usize::from(lang::is_keyword(id));
     let mut n = taken.next.get(id).copied().unwrap_or(first);
     loop {
         let name = if n == 0 { id.to_owned() } else { format!("{id}_{n}") };

@@ -83,10 +83,10 @@ fn join(words: &[&str]) -> String {
             uniq.push(w);
         }
     }
-    match uniq.as_slice() {
-        [] => String::from("something else"),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    if uniq.is_empty() {
+        String::from("something else")
+    } else {
+        crate::diagnostic::or_list(&uniq)
     }
 }
 

@@ -147,11 +147,6 @@ fn finish(file: Option<ast::File>, diags: Collector) -> (Option<ast::File>, Vec<
     (file, diags)
 }
 
-/// The words that open a block or a statement; they cannot be field names
-/// (the grammar's `keyword` rule). Ids should avoid them too; the importer
-/// and the language server use this list. Read from [`crate::lang`].
-pub use crate::lang::KEYWORDS;
-
 /// Whether pest recognises the text, without building the tree: for
 /// benchmarks that separate pest's cost from lowering's.
 #[doc(hidden)]

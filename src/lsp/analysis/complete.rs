@@ -14,7 +14,7 @@ use crate::source::Span;
 
 use super::Analysis;
 use super::tokens::{Token, TokenKind, is_ident_continue, tokenize};
-use super::vocabulary::{self, Block, WordKind};
+use crate::lang::{self, Block, WordKind};
 
 /// What the cursor is in front of.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -476,10 +476,7 @@ fn placeholders(source: &str, offset: usize, last_good: Option<&Analysis>) -> Ve
 }
 
 fn statement_words(block: Block, extra: &[&'static str]) -> Vec<Item> {
-    let words = extra
-        .iter()
-        .filter_map(|w| vocabulary::word(w))
-        .chain(vocabulary::words_in(block));
+    let words = extra.iter().filter_map(|w| lang::word(w)).chain(lang::words_in(block));
     let mut out: Vec<Item> = Vec::new();
     for w in words {
         if out.iter().any(|i| i.label == w.word) {
@@ -542,7 +539,7 @@ fn ids(source: &str, tokens: &[Token], context: &Context, offset: usize) -> Vec<
         Context::Target => {
             let mut out = of(Kind::Step, ItemKind::Step);
             let mut end = Item::new("end", ItemKind::Keyword).detail(Some("end the call".to_owned()));
-            end.doc = vocabulary::word("end").map(|w| w.doc.to_owned());
+            end.doc = lang::word("end").map(|w| w.doc.to_owned());
             out.push(end);
             for mut e in of(Kind::End, ItemKind::End) {
                 e.label = format!("end({})", e.label);

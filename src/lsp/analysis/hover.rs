@@ -16,7 +16,7 @@ use crate::source::Span;
 use super::Analysis;
 use super::complete::cut;
 use super::tokens::{TokenKind, tokenize};
-use super::vocabulary;
+use crate::lang;
 
 /// The longest text shown in full in a hover, in characters.
 const MAX_TEXT: usize = 400;
@@ -57,10 +57,10 @@ fn keyword_at(source: &str, offset: usize) -> Option<Hover> {
     let t = tokens
         .get(i)
         .filter(|t| t.span.start <= offset && t.kind == TokenKind::Ident)?;
-    let w = vocabulary::word(t.text(source))?;
+    let w = lang::word(t.text(source))?;
     let kind = match w.kind {
-        vocabulary::WordKind::Keyword => "keyword",
-        vocabulary::WordKind::Field => "field",
+        lang::WordKind::Keyword => "keyword",
+        lang::WordKind::Field => "field",
     };
     Some(Hover {
         span: t.span,

@@ -11,7 +11,6 @@ pub mod hover;
 pub mod outline;
 pub mod rename;
 pub mod tokens;
-pub mod vocabulary;
 
 use crate::Compiled;
 use crate::check::{LintLevels, Symbols};

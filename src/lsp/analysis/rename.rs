@@ -9,7 +9,7 @@ use crate::source::Span;
 
 use super::Analysis;
 use super::tokens::{TokenKind, is_identifier, tokenize};
-use super::vocabulary::{self, WordKind};
+use crate::lang::{self, WordKind};
 
 /// The name a rename at the cursor would change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,7 +68,7 @@ fn why_not(source: &str, offset: usize) -> String {
     };
     let text = t.text(source);
     match t.kind {
-        TokenKind::Ident => match vocabulary::word(text) {
+        TokenKind::Ident => match lang::word(text) {
             Some(w) if w.kind == WordKind::Keyword => {
                 format!("`{text}` is a keyword, not an id; only ids can be renamed")
             }
@@ -103,7 +103,7 @@ pub fn rename(analysis: &Analysis, offset: usize, new_name: &str) -> Result<Vec<
              digits and `_` (no spaces, hyphens, punctuation or emoji)"
         ));
     }
-    if vocabulary::is_keyword(new_name) {
+    if lang::is_keyword(new_name) {
         return Err(format!("`{new_name}` is a keyword; choose another name"));
     }
     let source = analysis.text();
