@@ -266,6 +266,7 @@ impl Checker<'_> {
             id: w.id.name.clone(),
             caller: w.caller.as_ref().map(|t| self.text(r, t)),
             callee: w.callee.as_ref().map(|t| self.text(r, t)),
+            requires: Vec::new(),
         }
     }
 
@@ -335,7 +336,7 @@ impl Checker<'_> {
             }
         }
         // A signal has at most one global branch (a second is E0105).
-        let global_of_signal: HashMap<usize, usize> = global.iter().enumerate().map(|(g, b)| (b.signal, g)).collect();
+        let global_of_signal: HashMap<ir::On, usize> = global.iter().enumerate().map(|(g, b)| (b.on, g)).collect();
         spec.global_branches = global;
 
         for (i, s) in steps.iter().enumerate() {
@@ -394,7 +395,7 @@ impl Checker<'_> {
             // own branch, so a step costs O(own), however many globals.
             let mut overrides: Vec<usize> = own
                 .iter()
-                .filter_map(|b| global_of_signal.get(&b.signal).copied())
+                .filter_map(|b| global_of_signal.get(&b.on).copied())
                 .collect();
             overrides.sort_unstable();
             let title = s.title.as_ref().map(|t| self.text(r, t));
@@ -404,6 +405,9 @@ impl Checker<'_> {
                 title,
                 lines,
                 covers,
+                waits: true,
+                captures: Vec::new(),
+                retry: None,
                 next: next.map_or(default, |(t, _)| t),
                 next_explicit: next_written,
                 branches: own,

@@ -104,6 +104,9 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans<'_>, diags: &mut super::diags::Dia
                     let prev = &spec.steps[i - 1];
                     let why = match prev.next {
                         Target::End(_) => format!("`{}` ends the call, so the flow never falls through here", prev.id),
+                        Target::Transfer(_) => {
+                            format!("`{}` transfers the call, so the flow never falls through here", prev.id)
+                        }
                         Target::Step(j) => {
                             format!(
                                 "`{}` continues with `{}`, skipping this step",

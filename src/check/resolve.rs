@@ -286,7 +286,7 @@ impl<'a> Checker<'a> {
         }
         let target = self.target(&b.target, names, ctx);
         Some(ir::Branch {
-            signal: signal?,
+            on: ir::On::Signal(signal?),
             target: target?,
         })
     }

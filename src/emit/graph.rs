@@ -104,6 +104,7 @@ fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
     let target = |t: Target| match t {
         Target::Step(i) => node_of_step(i),
         Target::End(c) => node_of_end(c),
+        Target::Transfer(_) => node_of_end(None), // issue 11: transfers not yet drawn
     };
     let mut edges = Vec::new();
     if !spec.steps.is_empty() {
@@ -133,7 +134,7 @@ fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
             edges.push(Edge {
                 from: String::from("any"),
                 to: target(b.target),
-                label: Some(spec.signals[b.signal].id.clone()),
+                label: Some(spec.on_name(b.on).to_owned()),
                 branch: true,
             });
         }
@@ -151,7 +152,7 @@ fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
             edges.push(Edge {
                 from: node_of_step(i),
                 to: target(b.target),
-                label: Some(spec.signals[b.signal].id.clone()),
+                label: Some(spec.on_name(b.on).to_owned()),
                 branch: true,
             });
         }
@@ -197,6 +198,11 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         faq: _,             // the flow only
         ends: _,            // end nodes
         closing: _,         // the flow only
+        first_speaker: _, // issue 11: not yet carried
+        silence_timeout: _, // issue 11: not yet carried
+        silence_timeout_explicit: _, // issue 11: not yet carried
+        transfers: _, // issue 11: not yet carried
+        captures: _, // issue 11: not yet carried
     },
     ir::Party {
         id: _,         // the flow only
@@ -226,9 +232,12 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         next_explicit: _, // an edge either way
         branches: _,      // labelled edges
         overrides: _,     // the own branch is the edge drawn
+        waits: _, // issue 11: not yet carried
+        captures: _, // issue 11: not yet carried
+        retry: _, // issue 11: not yet carried
     },
     ir::Branch {
-        signal: _, // the edge's label
+        on: _,     // the edge's label
         target: _, // the edge's head
     },
     ir::Qa {
@@ -250,6 +259,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     },
     ir::EndCondition {
         id: _,     // the end node's label
+        requires: _, // issue 11: not yet carried
         caller: _, // the flow only
         callee: _, // the flow only
     },

@@ -256,14 +256,15 @@ fn target(spec: &ir::Spec, t: ir::Target) -> Target {
         ir::Target::End(c) => Target::End {
             condition: c.map(|i| spec.ends[i].id.clone()),
         },
+        ir::Target::Transfer(_) => Target::End { condition: None }, // issue 11: not yet carried
     }
 }
 
 fn branch(spec: &ir::Spec, b: &ir::Branch) -> Branch {
     // The branch's place (own or global) is the list it is written in.
-    let ir::Branch { signal, target: to } = b;
+    let ir::Branch { on, target: to } = b;
     Branch {
-        signal: spec.signals[*signal].id.clone(),
+        signal: spec.on_name(*on).to_owned(), // issue 11: events not yet told apart
         target: target(spec, *to),
     }
 }
@@ -298,6 +299,11 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         faq,
         ends,
         closing,
+        first_speaker: _,            // issue 11: not yet carried
+        silence_timeout: _,          // issue 11: not yet carried
+        silence_timeout_explicit: _, // issue 11: not yet carried
+        transfers: _,                // issue 11: not yet carried
+        captures: _,                 // issue 11: not yet carried
     } = spec;
     let ids = |list: &[usize], of: &dyn Fn(usize) -> String| list.iter().map(|&i| of(i)).collect::<Vec<_>>();
     let concern_id = |i: usize| concerns[i].id.clone();
@@ -331,6 +337,9 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                         next_explicit: _,
                         branches,
                         overrides: _,
+                        waits: _, // issue 11: not yet carried
+                        captures: _, // issue 11: not yet carried
+                        retry: _, // issue 11: not yet carried
                     } = s;
                     Step {
                         id: id.clone(),
@@ -363,7 +372,7 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         end: End {
             conditions: ends
                 .iter()
-                .map(|ir::EndCondition { id, caller, callee }| EndCondition {
+                .map(|ir::EndCondition { id, caller, callee, requires: _ }| EndCondition {
                     id: id.clone(),
                     caller: caller.clone(),
                     callee: callee.clone(),

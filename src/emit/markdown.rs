@@ -38,6 +38,11 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         faq: _,             // `caller`
         ends: _,            // `caller` and `callee`, each its own side
         closing: _,         // `caller`
+        first_speaker: _, // issue 11: not yet carried
+        silence_timeout: _, // issue 11: not yet carried
+        silence_timeout_explicit: _, // issue 11: not yet carried
+        transfers: _, // issue 11: not yet carried
+        captures: _, // issue 11: not yet carried
     },
     ir::Party {
         id: _,         // the prompts name no ids
@@ -67,9 +72,12 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         next_explicit: _, // `flow`
         branches: _,      // `flow`
         overrides: _,     // the own branch is the one written
+        waits: _, // issue 11: not yet carried
+        captures: _, // issue 11: not yet carried
+        retry: _, // issue 11: not yet carried
     },
     ir::Branch {
-        signal: _, // `flow`
+        on: _,     // `flow`
         target: _, // `flow`
     },
     ir::Qa {
@@ -91,6 +99,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     },
     ir::EndCondition {
         id: _,     // the prompts name no ids
+        requires: _, // issue 11: not yet carried
         caller: _, // `caller`
         callee: _, // `callee`
     },
@@ -288,7 +297,7 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
         let notes: Vec<String> = spec
             .global_branches
             .iter()
-            .map(|b| note(l, l.global_branch, Some(signal(spec, b.signal)), b.target, spec))
+            .map(|b| note(l, l.global_branch, Some(on_words(spec, b.on)), b.target, spec))
             .collect();
         let _ = write!(out, "{}\n\n", hard_breaks(&notes, ""));
     }
@@ -301,7 +310,7 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
         }
         lines.extend(step.lines.iter().map(|s| quoted(s, &indent, l)));
         for b in &step.branches {
-            lines.push(note(l, l.branch, Some(signal(spec, b.signal)), b.target, spec));
+            lines.push(note(l, l.branch, Some(on_words(spec, b.on)), b.target, spec));
         }
         if step.next_explicit && step.next != Target::default_after(i, spec.steps.len()) {
             lines.push(note(l, [l.then, ""], None, step.next, spec));
@@ -310,10 +319,14 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
     }
 }
 
-fn signal(spec: &ir::Spec, i: usize) -> &str {
-    spec.signals
-        .get(i)
-        .map_or("", |s| s.description.as_deref().unwrap_or(&s.id))
+fn on_words(spec: &ir::Spec, on: ir::On) -> &str {
+    match on {
+        ir::On::Signal(i) => spec
+            .signals
+            .get(i)
+            .map_or("", |s| s.description.as_deref().unwrap_or(&s.id)),
+        ir::On::Event(e) => e.as_str(), // issue 11: not yet in the locale's words
+    }
 }
 
 /// A flow note: `（如张强表示时间紧 → 转到第9步）`. Line breaks inside the
@@ -328,7 +341,7 @@ fn note(l: &Layout, frame: [&str; 2], cause: Option<&str>, target: Target, spec:
     };
     let to = match target {
         Target::Step(n) => format!("{}{}{}", l.goto[0], n + 1, l.goto[1]),
-        Target::End(None) => l.end_call.to_owned(),
+        Target::End(None) | Target::Transfer(_) => l.end_call.to_owned(), // issue 11: transfers not yet carried
         Target::End(Some(c)) => {
             let e = &spec.ends[c];
             let why = e.caller.as_deref().or(e.callee.as_deref()).unwrap_or(&e.id);

@@ -59,6 +59,11 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         faq: _,             // one flow per entry, NLU examples
         ends: _,            // slot `end_condition`
         closing: _,         // the last action before the end
+        first_speaker: _, // issue 11: not yet carried
+        silence_timeout: _, // issue 11: not yet carried
+        silence_timeout_explicit: _, // issue 11: not yet carried
+        transfers: _, // issue 11: not yet carried
+        captures: _, // issue 11: not yet carried
     },
     ir::Party {
         id: _,         // not part of a bot
@@ -88,9 +93,12 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         next_explicit: _, // the successor is the same either way
         branches: _,      // `next` conditions on slot `signal`
         overrides: _,     // through `Spec::branches_at`
+        waits: _, // issue 11: not yet carried
+        captures: _, // issue 11: not yet carried
+        retry: _, // issue 11: not yet carried
     },
     ir::Branch {
-        signal: _, // the condition's value
+        on: _,     // the condition's value
         target: _, // the `next` step
     },
     ir::Qa {
@@ -112,6 +120,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     },
     ir::EndCondition {
         id: _,     // a value of slot `end_condition`
+        requires: _, // issue 11: not yet carried
         caller: _, // not part of a bot
         callee: _, // the callee's
     },
@@ -408,7 +417,7 @@ impl Names {
     fn target(&self, target: ir::Target) -> String {
         match target {
             ir::Target::Step(i) => self.name(Name::StepId { step: i, line: 0 }),
-            ir::Target::End(None) => self.name(Name::ClosingId),
+            ir::Target::End(None) | ir::Target::Transfer(_) => self.name(Name::ClosingId), // issue 11: transfers not yet carried
             ir::Target::End(Some(e)) => self.name(Name::EndId(e)),
         }
     }
@@ -709,8 +718,9 @@ impl CallFlow {
             };
             let mut next: Vec<Branch> = spec
                 .branches_at(i)
-                .map(|b| Branch::If {
-                    condition: names.condition(b.signal),
+                .filter_map(|b| Some((b.signal()?, b))) // issue 11: events not yet carried
+                .map(|(signal, b)| Branch::If {
+                    condition: names.condition(signal),
                     then: names.target(b.target),
                 })
                 .collect();
@@ -795,11 +805,12 @@ fn signal_description(spec: &ir::Spec, names: &Names, step: usize) -> String {
     );
     let mut listed = BTreeSet::new();
     for b in spec.branches_at(step) {
-        if !listed.insert(b.signal) {
+        let Some(s) = b.signal() else { continue }; // issue 11: events not yet carried
+        if !listed.insert(s) {
             continue;
         }
-        let signal = &spec.signals[b.signal];
-        let value = names.name(Name::SignalValue(b.signal));
+        let signal = &spec.signals[s];
+        let value = names.name(Name::SignalValue(s));
         let _ = write!(text, "\n- `{value}`");
         if value != signal.id {
             let _ = write!(text, " (signal `{}`)", signal.id);

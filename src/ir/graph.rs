@@ -2,6 +2,14 @@
 //! call can reach from its start, from which it can still end, and its
 //! strongly connected components. The one place that knows the edges.
 //!
+//! Besides the steps' successors and branches, the edges are: a step's
+//! `retry … -> TARGET` (taken when its retries are spent); the branches on
+//! `voicemail` and `no_answer`, which are taken before any step runs, as
+//! edges from the first step; and a node per transfer, with an edge to the
+//! end (the transfer succeeds) and one to its fallback (it fails). A step
+//! that does not wait (`continue`) hears no reply, so of the global
+//! branches only the one on `hangup` is in force there.
+//!
 //! A global branch is in force at every step that does not override it, so
 //! written out edge by edge the graph has steps × global branches edges:
 //! 10,000 steps and 100,000 global branches would be a billion. Instead the
@@ -17,7 +25,7 @@
 //! branches and global branches to find where a step leads; the checker's
 //! lints and the emitters ask this graph (or [`super::Spec::targets_at`]).
 
-use super::{Spec, Target};
+use super::{Event, On, Spec, Target};
 
 /// The flow graph: steps, one node for "the call ends", one node per global
 /// branch and the segment tree over them, in compressed adjacency form.
@@ -36,7 +44,8 @@ impl FlowGraph {
         let n = spec.steps.len();
         let globals = spec.global_branches.len();
         let end = n;
-        let global_base = n + 1;
+        let transfer_base = n + 1;
+        let global_base = transfer_base + spec.transfers.len();
         // A perfect binary tree over the global branches: internal node k
         // (1 ≤ k < leaves) has children 2k and 2k + 1; leaf `leaves + g` is
         // global branch g's own node.
@@ -53,24 +62,59 @@ impl FlowGraph {
         let node = |t: Target| match t {
             Target::Step(j) => j,
             Target::End(_) => end,
+            Target::Transfer(k) => transfer_base + k,
         };
+        // Global branches in force at no step's turn: those taken at the
+        // start (edges from the first step) — at most one per event.
+        let at_start: Vec<usize> = spec
+            .global_branches
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.is_at_start())
+            .map(|(g, _)| g)
+            .collect();
+        let hangup = spec.global_branches.iter().position(|b| b.on == On::Event(Event::Hangup));
 
         let mut offsets = Vec::with_capacity(nodes + 1);
         let mut edges: Vec<usize> = Vec::with_capacity(n * 2 + globals * 3);
+        let mut not_in_force: Vec<usize> = Vec::new();
         for (i, step) in spec.steps.iter().enumerate() {
             offsets.push(edges.len());
             edges.push(node(step.next));
             edges.extend(step.branches.iter().map(|b| node(b.target)));
-            // The global branches in force: every range between overridden ones.
+            if let Some(r) = step.retry {
+                edges.push(node(r.then));
+            }
+            if i == 0 {
+                edges.extend(at_start.iter().map(|&g| global_base + g));
+            }
+            if !step.waits {
+                if let Some(h) = hangup
+                    && step.overrides.binary_search(&h).is_err()
+                {
+                    edges.push(global_base + h);
+                }
+                continue;
+            }
+            // The global branches in force: every range between the ones
+            // overridden or taken only at the start.
+            not_in_force.clear();
+            not_in_force.extend(step.overrides.iter().chain(&at_start).copied());
+            not_in_force.sort_unstable();
             let mut from = 0;
-            for &o in spec.steps[i].overrides.iter().chain(std::iter::once(&globals)) {
+            for &o in not_in_force.iter().chain(std::iter::once(&globals)) {
                 if from < o {
                     cover(from, o, leaves, |k| edges.push(node_of_tree(k)));
                 }
-                from = o + 1;
+                from = from.max(o + 1);
             }
         }
         offsets.push(edges.len()); // the end node has no edge
+        for t in &spec.transfers {
+            offsets.push(edges.len());
+            edges.push(end);
+            edges.push(node(t.fallback));
+        }
         for b in &spec.global_branches {
             offsets.push(edges.len());
             edges.push(node(b.target));

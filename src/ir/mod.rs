@@ -24,6 +24,13 @@ pub struct Spec {
     pub concerns: Vec<Concern>,
     /// The signals, in order.
     pub signals: Vec<Signal>,
+    /// Who speaks first once the line connects.
+    pub first_speaker: Speaker,
+    /// Seconds of callee silence after a caller turn before the `silence`
+    /// event fires ([`DEFAULT_SILENCE_TIMEOUT`] unless the spec says).
+    pub silence_timeout: u32,
+    /// Whether `silence_timeout` was written in the spec.
+    pub silence_timeout_explicit: bool,
     /// The opening line.
     pub opening: Option<String>,
     /// The steps, in order; the first is where the call starts.
@@ -36,6 +43,11 @@ pub struct Spec {
     pub faq: Vec<Qa>,
     /// The end conditions.
     pub ends: Vec<EndCondition>,
+    /// The transfers to a person or queue, in order (targets
+    /// [`Target::Transfer`]).
+    pub transfers: Vec<Transfer>,
+    /// Every capture of every step, in source order (steps hold indices).
+    pub captures: Vec<Capture>,
     /// The closing line.
     pub closing: String,
 }
@@ -104,6 +116,88 @@ pub struct Signal {
     pub description: Option<String>,
 }
 
+/// The seconds of silence before the `silence` event fires when a spec
+/// does not say (Rasa's `silence_timeout` default, 7.0 s).
+pub const DEFAULT_SILENCE_TIMEOUT: u32 = 7;
+
+/// Who speaks first once the line connects.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Speaker {
+    /// The callee picks up and speaks first ("喂？"); then the opening is
+    /// said. The default for outbound calls.
+    #[default]
+    Callee,
+    /// The opening is said as soon as the line connects.
+    Caller,
+}
+
+impl Speaker {
+    /// The keyword that names it (`callee`, `caller`).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Speaker::Callee => "callee",
+            Speaker::Caller => "caller",
+        }
+    }
+}
+
+/// A built-in telephony event: something the line does, not a reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Event {
+    /// An answering machine or voicemail greeting answered.
+    Voicemail,
+    /// The call never connected (no pickup, busy line, declined, timeout).
+    NoAnswer,
+    /// The callee said nothing for `silence_timeout` seconds after a turn.
+    Silence,
+    /// The callee hung up mid-call.
+    Hangup,
+}
+
+impl Event {
+    /// Every event, in the order the docs list them.
+    pub const ALL: [Event; 4] = [Event::Voicemail, Event::NoAnswer, Event::Silence, Event::Hangup];
+
+    /// The word that names it in a spec.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Event::Voicemail => "voicemail",
+            Event::NoAnswer => "no_answer",
+            Event::Silence => "silence",
+            Event::Hangup => "hangup",
+        }
+    }
+
+    /// The event a word names, if any.
+    #[must_use]
+    pub fn of(word: &str) -> Option<Event> {
+        Event::ALL.into_iter().find(|e| e.as_str() == word)
+    }
+
+    /// Whether a step can be the target: after `hangup` and `no_answer`
+    /// nobody is on the line.
+    #[must_use]
+    pub const fn someone_listens(self) -> bool {
+        matches!(self, Event::Voicemail | Event::Silence)
+    }
+
+    /// Whether a `transfer(…)` can be the target (only after `silence`,
+    /// when a person is on the line).
+    #[must_use]
+    pub const fn can_transfer(self) -> bool {
+        matches!(self, Event::Silence)
+    }
+
+    /// Whether it may be a branch of a step (not only of `flow`):
+    /// `voicemail` and `no_answer` happen before any step runs.
+    #[must_use]
+    pub const fn in_step(self) -> bool {
+        matches!(self, Event::Silence | Event::Hangup)
+    }
+}
+
 /// Where a transition leads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -111,15 +205,129 @@ pub enum Target {
     Step(usize),
     /// The end of the call, with the index of the end condition named.
     End(Option<usize>),
+    /// The transfer at this index of [`Spec::transfers`].
+    Transfer(usize),
 }
 
-/// A branch taken on a signal.
+/// What a branch is taken on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum On {
+    /// The declared signal at this index.
+    Signal(usize),
+    /// A built-in telephony event.
+    Event(Event),
+}
+
+/// A branch taken on a signal or an event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Branch {
-    /// Index of the signal.
-    pub signal: usize,
+    /// What it is taken on.
+    pub on: On,
     /// Where it leads.
     pub target: Target,
+}
+
+impl Branch {
+    /// Whether it is taken when the call starts, before any step runs (a
+    /// branch on `voicemail` or `no_answer`), rather than at a step's turn.
+    #[must_use]
+    pub const fn is_at_start(&self) -> bool {
+        matches!(self.on, On::Event(Event::Voicemail | Event::NoAnswer))
+    }
+
+    /// The declared signal it is taken on, if it is not an event.
+    #[must_use]
+    pub const fn signal(&self) -> Option<usize> {
+        match self.on {
+            On::Signal(s) => Some(s),
+            On::Event(_) => None,
+        }
+    }
+}
+
+/// `retry N -> TARGET`: the step runs at most `1 + max` times in one call;
+/// a transition that would run it once more goes to `then`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retry {
+    /// N, from 1 to 9.
+    pub max: u8,
+    /// Where the call goes when the retries are spent.
+    pub then: Target,
+}
+
+/// The type of a captured value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaptureType {
+    /// Any text.
+    Text,
+    /// An e-mail address.
+    Email,
+    /// A phone number: `+` and 6–15 digits.
+    Phone,
+    /// A date, `YYYY-MM-DD`.
+    Date,
+    /// Yes or no.
+    YesNo,
+    /// A whole number, within the bounds given.
+    Integer {
+        /// The least value allowed.
+        min: Option<i64>,
+        /// The greatest value allowed.
+        max: Option<i64>,
+    },
+    /// One of the listed words.
+    OneOf(Vec<String>),
+}
+
+impl CaptureType {
+    /// The word that names the type (`one_of`, `integer`, …), without its
+    /// arguments.
+    #[must_use]
+    pub const fn word(&self) -> &'static str {
+        match self {
+            CaptureType::Text => "text",
+            CaptureType::Email => "email",
+            CaptureType::Phone => "phone",
+            CaptureType::Date => "date",
+            CaptureType::YesNo => "yes_no",
+            CaptureType::Integer { .. } => "integer",
+            CaptureType::OneOf(_) => "one_of",
+        }
+    }
+}
+
+/// Typed data a step asks the callee for.
+#[derive(Clone, Debug)]
+pub struct Capture {
+    /// The id.
+    pub id: String,
+    /// The type of the value.
+    pub kind: CaptureType,
+    /// Whether the call goes on without it (otherwise the step asks again).
+    pub optional: bool,
+    /// What to capture, for the runtime's extractor.
+    pub description: String,
+    /// The index of the step that asks for it.
+    pub step: usize,
+}
+
+/// A hand-over of the call to a person or queue: a terminal target beside
+/// the end conditions, with its own line (the closing is not said).
+#[derive(Clone, Debug)]
+pub struct Transfer {
+    /// The id.
+    pub id: String,
+    /// The title (who takes the call).
+    pub title: Option<String>,
+    /// The line said before transferring.
+    pub say: String,
+    /// The destination (number, SIP URI, queue), or `None`: the deployment
+    /// fills it in.
+    pub to: Option<String>,
+    /// Where the call goes if the transfer fails (never a transfer).
+    pub fallback: Target,
+    /// Indices of the captures that must be made before it.
+    pub requires: Vec<usize>,
 }
 
 /// A step of the flow.
@@ -133,6 +341,13 @@ pub struct Step {
     pub lines: Vec<String>,
     /// Indices of the concerns it covers.
     pub covers: Vec<usize>,
+    /// Whether the step waits for the callee's reply after its lines (a
+    /// turn); `false` for a step that says `continue`.
+    pub waits: bool,
+    /// Indices into [`Spec::captures`] of what the step asks for.
+    pub captures: Vec<usize>,
+    /// `retry N -> TARGET`, if written.
+    pub retry: Option<Retry>,
     /// The successor when no branch is taken.
     pub next: Target,
     /// Whether `next`/`->` was written (otherwise the default successor).
@@ -167,6 +382,8 @@ pub struct EndCondition {
     pub caller: Option<String>,
     /// The callee's wording.
     pub callee: Option<String>,
+    /// Indices of the captures that must be made before it.
+    pub requires: Vec<usize>,
 }
 
 impl Target {
@@ -187,7 +404,7 @@ impl Target {
     pub fn step(self) -> Option<usize> {
         match self {
             Target::Step(i) => Some(i),
-            Target::End(_) => None,
+            Target::End(_) | Target::Transfer(_) => None,
         }
     }
 }
@@ -230,14 +447,20 @@ impl Spec {
         Language::of(&self.locale)
     }
 
-    /// Every branch in force at step `i`: its own, then the global ones it
-    /// does not override. O(own + global).
+    /// Every branch in force at step `i`'s turn: its own, then the global
+    /// ones it does not override — except those taken at the start
+    /// ([`Branch::is_at_start`], see [`Spec::start_branches`]); at a step
+    /// that does not wait, only a global branch on `hangup`. O(own + global).
     pub fn branches_at(&self, i: usize) -> impl Iterator<Item = &Branch> + '_ {
         let step = &self.steps[i];
+        let waits = step.waits;
         let mut overridden = step.overrides.iter().copied().peekable();
         let inherited = self.global_branches.iter().enumerate().filter_map(move |(g, b)| {
             while overridden.next_if(|&o| o < g).is_some() {}
-            if overridden.next_if_eq(&g).is_some() {
+            if overridden.next_if_eq(&g).is_some()
+                || b.is_at_start()
+                || (!waits && b.on != On::Event(Event::Hangup))
+            {
                 None
             } else {
                 Some(b)
@@ -246,40 +469,75 @@ impl Spec {
         step.branches.iter().chain(inherited)
     }
 
+    /// The global branches taken when the call starts, before any step runs
+    /// (on `voicemail` and `no_answer`).
+    pub fn start_branches(&self) -> impl Iterator<Item = &Branch> + '_ {
+        self.global_branches.iter().filter(|b| b.is_at_start())
+    }
+
+    /// The word a branch is taken on: the signal's id or the event's word.
+    #[must_use]
+    pub fn on_name(&self, on: On) -> &str {
+        match on {
+            On::Signal(s) => &self.signals[s].id,
+            On::Event(e) => e.as_str(),
+        }
+    }
+
     /// Whether step `i` has any branch in force (its own or a global one).
     #[must_use]
     pub fn has_branches(&self, i: usize) -> bool {
-        let step = &self.steps[i];
-        !step.branches.is_empty() || step.overrides.len() < self.global_branches.len()
+        self.branches_at(i).next().is_some()
     }
 
-    /// Every place step `i` can lead to directly: its successor, then every
-    /// branch in force. O(own + global).
+    /// Every place step `i` can lead to directly: its successor, every
+    /// branch in force, then where its retries lead when spent.
+    /// O(own + global).
     pub fn targets_at(&self, i: usize) -> impl Iterator<Item = Target> + '_ {
-        std::iter::once(self.steps[i].next).chain(self.branches_at(i).map(|b| b.target))
+        std::iter::once(self.steps[i].next)
+            .chain(self.branches_at(i).map(|b| b.target))
+            .chain(self.steps[i].retry.map(|r| r.then))
     }
 
-    /// Every target some step can lead to: successors, own branches and the
-    /// global branches in force at some step, each global branch once.
-    /// O(steps + branches).
+    /// Every target the call can be led to: successors, own branches,
+    /// retries, the global branches in force somewhere (each once: at the
+    /// start, or at a step that does not override it), and the transfers'
+    /// fallbacks. O(steps + branches + transfers).
     pub fn all_targets(&self) -> impl Iterator<Item = Target> + '_ {
-        let mut overridden_at = vec![0usize; self.global_branches.len()];
+        // A global branch is in force at a step that does not override it:
+        // count, per branch, the steps (waiting ones, or any for `hangup`)
+        // that do override it.
+        let (mut waiting, mut overridden_waiting, mut overridden_any) =
+            (0usize, vec![0usize; self.global_branches.len()], vec![0usize; self.global_branches.len()]);
         for s in &self.steps {
+            waiting += usize::from(s.waits);
             for &g in &s.overrides {
-                overridden_at[g] += 1;
+                overridden_any[g] += 1;
+                overridden_waiting[g] += usize::from(s.waits);
             }
         }
         let steps = self.steps.len();
-        let own = self
-            .steps
+        let in_force: Vec<bool> = self
+            .global_branches
             .iter()
-            .flat_map(|s| std::iter::once(s.next).chain(s.branches.iter().map(|b| b.target)));
+            .enumerate()
+            .map(|(g, b)| {
+                b.is_at_start()
+                    || overridden_waiting[g] < waiting
+                    || (b.on == On::Event(Event::Hangup) && overridden_any[g] < steps)
+            })
+            .collect();
+        let own = self.steps.iter().flat_map(|s| {
+            std::iter::once(s.next)
+                .chain(s.branches.iter().map(|b| b.target))
+                .chain(s.retry.map(|r| r.then))
+        });
         let global = self
             .global_branches
             .iter()
-            .zip(overridden_at)
-            .filter(move |(_, o)| *o < steps)
+            .zip(in_force)
+            .filter(|(_, f)| *f)
             .map(|(b, _)| b.target);
-        own.chain(global)
+        own.chain(global).chain(self.transfers.iter().map(|t| t.fallback))
     }
 }

@@ -137,11 +137,11 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
                 let _ = write!(out, "\n\n{}", quote(d));
             }
             let mut uses = Vec::new();
-            for b in spec.global_branches.iter().filter(|b| b.signal == i) {
+            for b in spec.global_branches.iter().filter(|b| b.signal() == Some(i)) {
                 uses.push(format!("at every step → {}", target(spec, b.target)));
             }
             for step in &spec.steps {
-                for b in step.branches.iter().filter(|b| b.signal == i) {
+                for b in step.branches.iter().filter(|b| b.signal() == Some(i)) {
                     uses.push(format!("at `{}` → {}", step.id, target(spec, b.target)));
                 }
             }
@@ -171,7 +171,7 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             for b in &step.branches {
                 facts.push(format!(
                     "on `{}` → {}",
-                    spec.signals[b.signal].id,
+                    spec.on_name(b.on),
                     target(spec, b.target)
                 ));
             }
@@ -234,6 +234,7 @@ fn target(spec: &ir::Spec, t: ir::Target) -> String {
         ir::Target::Step(i) => format!("`{}`", spec.steps[i].id),
         ir::Target::End(None) => "`end`".to_owned(),
         ir::Target::End(Some(i)) => format!("`end({})`", spec.ends[i].id),
+        ir::Target::Transfer(i) => format!("`transfer({})`", spec.transfers[i].id),
     }
 }
 
