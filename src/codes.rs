@@ -96,6 +96,7 @@ codes! {
     E0109, None, Deny, "an event branch where the event cannot happen";
     E0110, None, Deny, "an event branch to a target nobody can hear";
     E0111, None, Deny, "a step that does not wait, asked to listen";
+    E0112, None, Deny, "a loop of `continue` steps: the call never waits for a reply";
     W0201, Some("unreachable_step"), Warn, "no path from the first step reaches this step";
     W0202, Some("dead_end"), Warn, "from this step no path reaches the end of the call";
     W0203, Some("uncovered_concern"), Warn, "a callee concern that no step or FAQ entry covers";
@@ -107,6 +108,12 @@ codes! {
     W0209, Some("unknown_lint"), Warn, "an unknown lint name in `allow`, `warn` or `deny`";
     W0210, Some("invisible_character"), Warn, "a bidi control or invisible character written raw in a string or comment";
     W0211, Some("confusable_id"), Warn, "two ids that look the same but are spelt with different characters";
+    W0212, Some("unhandled_voicemail"), Warn, "the call has no `on voicemail` branch";
+    W0213, Some("unreached_outcome"), Warn, "no path through the call reaches this end condition or transfer";
+    W0214, Some("unnamed_end"), Warn, "a path ends the call without naming an end condition";
+    W0215, Some("missing_capture"), Warn, "a path reaches an outcome without a capture it requires";
+    W0216, Some("unbounded_retry"), Warn, "a loop of steps none of which has `retry`";
+    W0217, Some("voicemail_waits"), Warn, "a step reached from `voicemail` waits for a reply";
     E0301, None, Deny, "the Markdown is not a call spec in the reference layout";
     W0302, Some("unplaced_markdown"), Warn, "Markdown text the importer could not place";
     W0303, Some("covers_not_imported"), Warn, "Markdown cannot say which steps cover which concerns";

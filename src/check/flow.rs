@@ -19,6 +19,8 @@ fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans<'_>, finishes: &[bool
     let components = graph.components();
     let component = &components.of_step;
     // A component of non-finishing steps is a trap when no edge leaves it.
+    // (A retried step's `retry … -> TARGET` is an edge, so a loop bounded
+    // by `retry` leaves through it.)
     let in_trap = |i: usize| !finishes[i] && !components.exits[component[i]];
     let mut traps: Vec<usize> = Vec::new(); // the first step of each trap, in source order
     let mut trap_index = vec![usize::MAX; components.exits.len()]; // component → index in `traps`
@@ -46,6 +48,10 @@ fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans<'_>, finishes: &[bool
         }
     }
     for (t, &first) in traps.iter().enumerate() {
+        // A trap of `continue` steps only is E0112, which says why.
+        if members[t].iter().all(|&i| !spec.steps[i].waits) {
+            continue;
+        }
         let step = &spec.steps[first];
         let mut d = Diagnostic::new(
             Code::W0202,
@@ -80,7 +86,7 @@ fn dead_ends(spec: &Spec, graph: &FlowGraph, spans: &Spans<'_>, finishes: &[bool
             ));
         }
         diags.push(
-            d.help("give the loop a way out: `-> end`, a `next` beyond it, or a branch such as `on declined -> end`"),
+            d.help("give the loop a way out: `-> end`, a `next` beyond it, a branch such as `on declined -> end`, or `retry 2 -> end` on one of its steps"),
         );
     }
 }
@@ -91,7 +97,10 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans<'_>, diags: &mut super::diags::Dia
     if n > 0 && spans.steps.len() == n {
         let graph = FlowGraph::new(spec);
         let reached = graph.reachable();
-        let finishes = graph.can_end();
+        // Where the call can end once a step has run: without the start
+        // events, which the graph draws from the first step.
+        let turns = super::listen::turn_graph(spec);
+        let finishes = turns.can_end();
         for (i, step) in spec.steps.iter().enumerate() {
             if !reached[i] {
                 let mut d = Diagnostic::new(
@@ -122,7 +131,7 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans<'_>, diags: &mut super::diags::Dia
                 )));
             }
         }
-        dead_ends(spec, &graph, spans, &finishes, diags);
+        dead_ends(spec, &turns, spans, &finishes, diags);
     }
 
     for (i, c) in spec.concerns.iter().enumerate() {
@@ -158,5 +167,126 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans<'_>, diags: &mut super::diags::Dia
                     .help(format!("branch on it, as in `on {} -> STEP`, or remove it", s.id)),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::check::symbols::{Kind, Symbols};
+    use crate::ir::{Retry, Step};
+    use crate::source::Span;
+
+    fn step(id: &str, next: Target) -> Step {
+        Step {
+            id: id.to_owned(),
+            title: None,
+            lines: vec!["我复述一下😀".to_owned()],
+            covers: Vec::new(),
+            waits: true,
+            captures: Vec::new(),
+            retry: None,
+            next,
+            next_explicit: true,
+            branches: Vec::new(),
+            overrides: Vec::new(),
+        }
+    }
+
+    /// The codes `lint` raises on `spec` (steps defined at made-up places).
+    fn codes(spec: &Spec) -> Vec<Code> {
+        diagnostics(spec).iter().map(|d| d.code).collect()
+    }
+
+    fn diagnostics(spec: &Spec) -> Vec<Diagnostic> {
+        let mut symbols = Symbols::default();
+        for i in 0..spec.steps.len() {
+            symbols.define(Kind::Step, Span::new(10 * i + 1, 10 * i + 5), Some(i));
+        }
+        let call = crate::ast::Call {
+            id: crate::ast::Ident {
+                name: "t".to_owned(),
+                span: Span::new(0, 1),
+            },
+            items: Vec::new(),
+            span: Span::new(0, 1000),
+        };
+        let used = BTreeSet::new();
+        let spans = Spans {
+            steps: symbols.run(0, spec.steps.len()),
+            concerns: &[],
+            signals: &[],
+            ends: &[],
+            captures: &[],
+            transfers: &[],
+            used_signals: &used,
+            call: &call,
+        };
+        let mut diags = super::super::diags::Diags::default();
+        lint(spec, &spans, &mut diags);
+        diags.finish().0
+    }
+
+    #[test]
+    fn a_loop_bounded_by_retry_has_a_way_out() {
+        // 问候 → 确认 → 复述 → 确认 …
+        let mut spec = Spec {
+            steps: vec![
+                step("问候", Target::Step(1)),
+                step("确认", Target::Step(2)),
+                step("复述", Target::Step(1)),
+            ],
+            ..Spec::default()
+        };
+        assert_eq!(codes(&spec), [Code::W0202]);
+        spec.steps[2].retry = Some(Retry {
+            max: 2,
+            then: Target::End(None),
+        });
+        assert_eq!(codes(&spec), []);
+        // Retries that lead back into the loop are no way out.
+        spec.steps[2].retry = Some(Retry {
+            max: 2,
+            then: Target::Step(1),
+        });
+        assert_eq!(codes(&spec), [Code::W0202]);
+    }
+
+    #[test]
+    fn a_trap_of_continue_steps_is_left_to_e0112() {
+        let mut spec = Spec {
+            steps: vec![step("说明", Target::Step(1)), step("介绍", Target::Step(0))],
+            ..Spec::default()
+        };
+        assert_eq!(codes(&spec), [Code::W0202]);
+        spec.steps[0].waits = false;
+        assert_eq!(codes(&spec), [Code::W0202], "one step waits: still W0202's");
+        spec.steps[1].waits = false;
+        assert_eq!(codes(&spec), []);
+    }
+
+    #[test]
+    fn start_events_are_no_way_out_of_the_first_step() {
+        // 问候 → 等待 → 等待 …; `on voicemail -> end` is taken before 问候
+        // runs, so once it has run the call cannot end either.
+        let mut spec = Spec {
+            steps: vec![step("问候", Target::Step(1)), step("等待", Target::Step(1))],
+            ..Spec::default()
+        };
+        spec.global_branches.push(crate::ir::Branch {
+            on: crate::ir::On::Event(crate::ir::Event::Voicemail),
+            target: Target::End(None),
+        });
+        let d = diagnostics(&spec);
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].notes
+                .iter()
+                .any(|n| n.contains("`问候` can only lead into this loop")),
+            "{:?}",
+            d[0].notes
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! `build` checks each part's fields (`fields`, E0104–E0107) and makes its
 //! part of the IR, rendering strings (`render`, E0103) and resolving names
 //! (`resolve`, E0102), which records them in the symbol table (`symbols`);
-//! `lints` and `flow` raise the content and graph lints; `levels` gives
+//! `lints`, `flow` and `listen` raise the content and graph lints; `levels` gives
 //! every diagnostic its level and `diags` keeps the list bounded. The
 //! resulting spec is complete even when there are errors (missing parts are
 //! empty), so the lints always run: a run reports every problem at once.
@@ -18,6 +18,7 @@ mod flow;
 mod gather;
 mod levels;
 mod lints;
+mod listen;
 mod render;
 mod resolve;
 pub mod symbols;
@@ -147,8 +148,10 @@ pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -
         captures: cx.symbols.run(cx.first.captures, spec.captures.len()),
         transfers: cx.symbols.run(cx.first.transfers, spec.transfers.len()),
         used_signals: &cx.used_signals,
+        call: &file.call,
     };
     flow::lint(&spec, &spans, &mut cx.diags);
+    listen::lint(&spec, &spans, &mut cx.diags);
     let (diagnostics, omitted) = cx.diags.finish();
     let mut symbols = cx.symbols;
     symbols.finish();
@@ -161,7 +164,6 @@ pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -
 }
 
 /// Where things are in the source, for diagnostics raised on the IR.
-#[allow(dead_code)] // `ends`, `captures`, `transfers`: for the lints of calls that listen
 pub(crate) struct Spans<'s> {
     /// Each step's definition.
     pub steps: &'s [symbols::Definition],
@@ -178,6 +180,8 @@ pub(crate) struct Spans<'s> {
     /// The signals some `on` names (even when its target does not resolve,
     /// so an unknown target does not also make its signal "unused").
     pub used_signals: &'s BTreeSet<usize>,
+    /// The call as written, for the places of targets and branches.
+    pub call: &'s ast::Call,
 }
 
 #[derive(Default)]
