@@ -68,7 +68,7 @@ const GENERATED: &[&str] = &[
 /// block and `top` between the parties and the flow.
 fn spec(caller: &str, top: &str, flow: &str) -> String {
     format!(
-        "call big {{\n  locale \"zh-CN\"\n  caller li_ming {{ name \"李明\"{caller} }}\n  callee zhang_qiang {{ name \"张强\" }}\n{top}  flow {{\n{flow}  }}\n  end {{ closing \"再见\" }}\n}}\n"
+        "call big {{\n  locale \"zh-CN\"\n  caller li_ming {{ name \"李明\"{caller} }}\n  callee zhang_qiang {{ name \"张强\" }}\n{top}  flow {{\n{flow}    on voicemail -> end\n  }}\n  end {{ closing \"再见\" }}\n}}\n"
     )
 }
 

@@ -55,7 +55,7 @@ fn run(args: &[&str], stdin: Stdio) -> Output {
 
 fn spec(flow: &str, extra: &str) -> String {
     format!(
-        "call t {{\n  locale \"zh-CN\"\n  caller a {{ name \"李明\" }}\n  callee b {{ name \"张强\" }}\n{extra}  flow {{\n{flow}  }}\n  end {{ closing \"再见\" }}\n}}\n"
+        "call t {{\n  locale \"zh-CN\"\n  caller a {{ name \"李明\" }}\n  callee b {{ name \"张强\" }}\n{extra}  flow {{\n{flow}    on voicemail -> end\n  }}\n  end {{ closing \"再见\" }}\n}}\n"
     )
 }
 

@@ -353,7 +353,7 @@ fn standard_input_is_read_with_a_dash() {
         .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(code(&o), 1);
-    assert!(text(&o.stderr).starts_with("<stdin>:13:"), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).starts_with("<stdin>:14:"), "{}", text(&o.stderr));
 }
 
 #[test]

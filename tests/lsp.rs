@@ -31,6 +31,8 @@ const BROKEN_REF: &str = r#"call 续约 {
     concern 试用 latent "能否试用"
   }
   signal 忙 "张强说忙"
+  allow unhandled_voicemail
+  allow unbounded_retry
   opening "您好，{callee.name}，我是{knows.公司}的朋友"
   flow {
     on 忙 -> docs
@@ -963,7 +965,7 @@ fn crlf_documents_keep_positions_right() {
 /// A spec of about 1 MB: many steps of Chinese text with emoji, each going to the next.
 fn large_spec() -> String {
     let mut s = String::from(
-        "call 大 {\n  locale \"zh-CN\"\n  caller a { name \"李明\" }\n  callee b { name \"张强\" concern 价格 primary \"价格\" }\n  signal 忙 \"忙\"\n  flow {\n    on 忙 -> end\n",
+        "call 大 {\n  locale \"zh-CN\"\n  caller a { name \"李明\" }\n  callee b { name \"张强\" concern 价格 primary \"价格\" }\n  signal 忙 \"忙\"\n  flow {\n    on voicemail -> end\n    on 忙 -> end\n",
     );
     let mut i = 0;
     while s.len() < 1_000_000 {

@@ -31,7 +31,7 @@ fn check_alignment(src: &str, target: &str) {
 
 fn spec_with(step_line: &str) -> String {
     format!(
-        "call t {{\n  locale \"zh-CN\"\n  caller a {{ name \"李明\" }}\n  callee b {{ name \"张强\" }}\n  flow {{\n{step_line}\n  }}\n  end {{ closing \"再见\" }}\n}}\n"
+        "call t {{\n  locale \"zh-CN\"\n  caller a {{ name \"李明\" }}\n  callee b {{ name \"张强\" }}\n  flow {{\n{step_line}\n    on voicemail -> end\n  }}\n  end {{ closing \"再见\" }}\n}}\n"
     )
 }
 
