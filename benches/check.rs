@@ -3,6 +3,9 @@
 //! baseline the issue measures against — `serde_json` reading the same spec's
 //! JSON output into typed structs — and pest's recognition alone.
 //!
+//! The `listen` group checks a spec that listens, of 10,000 steps and 100,000
+//! global branches, for the lints that walk its paths.
+//!
 //! `cargo bench --bench check`; numbers and machine in docs/performance.md.
 
 // Tests and benchmarks read fixtures and run the binary (clippy.toml keeps that out of the core).
@@ -59,5 +62,25 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// The lints of calls that listen on 10,000 steps and 100,000 global
+/// branches (`generate::listening`): a linear walk would take milliseconds,
+/// one search per step over every global branch a billion steps.
+fn listen(c: &mut Criterion) {
+    let levels = LintLevels::default();
+    let mut group = c.benchmark_group("listen");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(5));
+    let text = generate::listening(10_000, 100_000);
+    let compiled = callc::compile("bench.call", text.as_bytes(), &levels);
+    assert!(compiled.diagnostics.is_empty(), "{:?}", &compiled.diagnostics[..1]);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_with_input(BenchmarkId::new("check", "10k_steps_100k_globals"), &text, |b, t| {
+        b.iter(|| callc::compile("bench.call", t.as_bytes(), &levels));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, listen);
 criterion_main!(benches);

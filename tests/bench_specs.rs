@@ -8,7 +8,7 @@
 #[path = "../benches/support/generate.rs"]
 mod generate;
 
-use generate::{Shape, spec};
+use generate::{Shape, listening, spec};
 
 #[test]
 fn generated_specs_check_clean_and_have_the_asked_size() {
@@ -27,5 +27,18 @@ fn generated_specs_check_clean_and_have_the_asked_size() {
                 &c.diagnostics[..c.diagnostics.len().min(3)]
             );
         }
+    }
+}
+
+#[test]
+fn the_listening_spec_checks_clean() {
+    for (steps, globals) in [(1, 1), (50, 7), (2_000, 3_000)] {
+        let text = listening(steps, globals);
+        let c = callc::compile("bench.call", text.as_bytes(), &callc::check::LintLevels::default());
+        assert!(
+            c.diagnostics.is_empty(),
+            "{steps} steps: {:#?}",
+            &c.diagnostics[..c.diagnostics.len().min(3)]
+        );
     }
 }

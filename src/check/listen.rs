@@ -1434,16 +1434,32 @@ fn unbounded_lint(w: &Walker<'_>, spans: &Spans<'_>, diags: &mut super::diags::D
                     } else {
                         "this step can lead back to itself, and has no `retry`"
                     });
+                let on_cycle = |i: usize| cycle.iter().any(|&(v, _)| v == i);
                 for &i in members.iter().skip(1).take(LABELLED) {
-                    d = d.with_secondary(spans.steps[i].span(), "part of the same loop");
+                    d = d.with_secondary(
+                        spans.steps[i].span(),
+                        if on_cycle(i) {
+                            "part of this loop"
+                        } else {
+                            "in another loop with these steps"
+                        },
+                    );
                 }
-                diags.push(
-                    d.note("the call can go round as long as the callee keeps replying the same way")
-                        .help(format!(
-                            "add `retry 2 -> TARGET` to {}: after two more rounds the call goes to TARGET instead",
-                            if members.len() > 1 { "one of them" } else { "the step" }
-                        )),
-                );
+                d = d.note("the call can go round as long as the callee keeps replying the same way");
+                if members.iter().any(|&i| !on_cycle(i)) {
+                    d = d.note(format!(
+                        "{} steps here lead into each other in more than one loop: a `retry` bounds every loop through its step, and callc then reports any loop left",
+                        members.len()
+                    ));
+                }
+                diags.push(d.help(format!(
+                    "add `retry 2 -> TARGET` to {}: after two more runs the call goes to TARGET instead",
+                    if through_others {
+                        "a step of this loop"
+                    } else {
+                        "the step"
+                    }
+                )));
             }
             Unbounded::Reask { step, capture } => {
                 let id = &spec.steps[step].id;
