@@ -156,6 +156,10 @@ impl Server<'_> {
                         ItemKind::End => CompletionItemKind::CONSTANT,
                         ItemKind::Lint | ItemKind::Value => CompletionItemKind::VALUE,
                         ItemKind::Placeholder => CompletionItemKind::VARIABLE,
+                        ItemKind::Event => CompletionItemKind::EVENT,
+                        ItemKind::Capture => CompletionItemKind::VARIABLE,
+                        ItemKind::Transfer => CompletionItemKind::CONSTANT,
+                        ItemKind::Type => CompletionItemKind::TYPE_PARAMETER,
                     }),
                     detail: item.detail,
                     // Markdown only for clients that asked for it; a plain string suits every client.
