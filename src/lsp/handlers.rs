@@ -323,6 +323,8 @@ fn symbol_kind(kind: NodeKind) -> SymbolKind {
         NodeKind::Branch => SymbolKind::OPERATOR,
         NodeKind::Qa => SymbolKind::INTERFACE,
         NodeKind::When => SymbolKind::CONSTANT,
+        NodeKind::Capture => SymbolKind::VARIABLE,
+        NodeKind::Transfer => SymbolKind::OBJECT,
     }
 }
 
