@@ -212,7 +212,7 @@ fn one_file_named_after_the_spec_and_deterministic() {
 
 #[test]
 fn hostile_text_reaches_the_output_only_escaped() {
-    let out = with_spec("hostile.call", &hostile(), emit_one);
+    let out = with_spec("hostile.call", &hostile(), emit_one) + &emit_one(&hostile_listening());
     for c in out.chars() {
         assert!(
             c == '\n'
@@ -258,9 +258,49 @@ fn hostile_text_reaches_the_output_only_escaped() {
         "    Loop,",
         "    While,",
         "    WanCheng,",
+        // Captures, transfers and `one_of` words of the hand-built spec.
+        "    Self2,",
+        "    Self3,",
+        "    BaoJia2,",
+        "    BaoJia3,",
+        "    _9,",
+        "    Transfer,",
+        "    Choice,",
+        "    RU23U22RawU22U23,",
+        "    BiaoZhun,",
+        "    EU301,",
     ] {
         assert!(out.lines().any(|l| l == v), "no variant line {v:?}");
     }
+}
+
+/// The hand-built spec with every new construct, its new ids and text made
+/// hostile: capture, transfer and `one_of` ids that are keywords, collide
+/// once transliterated or hold non-ASCII, and text with `"#`, `*/`, CR,
+/// NUL, bidi controls and emoji.
+fn hostile_listening() -> ir::Spec {
+    let mut spec = listening::spec();
+    let ids = ["self", "Self", "报价", "保价", "bao_jia", "fn", "match", "_9"];
+    for (c, id) in spec.captures.iter_mut().zip(ids) {
+        id.clone_into(&mut c.id);
+        c.description = format!("\"#; */ {id}\r\n\0\u{202E}😀 /*");
+    }
+    spec.captures[0].kind = ir::CaptureType::OneOf(
+        ["fn", "Self", "标准", "bao_jia", "baoJia", "é", "e\u{301}"]
+            .map(str::to_owned)
+            .to_vec(),
+    );
+    spec.captures[1].kind = ir::CaptureType::OneOf(["标准", "r#\"raw\"#", "Choice"].map(str::to_owned).to_vec());
+    spec.captures[7].kind = ir::CaptureType::Integer {
+        min: Some(i64::MIN),
+        max: Some(i64::MAX),
+    };
+    let t = &mut spec.transfers[0];
+    "Transfer".clone_into(&mut t.id);
+    t.title = Some("*/ \u{2066}销售\u{2069}".to_owned());
+    "\"); panic!(\"x\"); (\"\r\n👨\u{200D}👩\u{200D}👧".clone_into(&mut t.say);
+    t.to = Some("sip:\"#@example.com".to_owned());
+    spec
 }
 
 /// Compiles the generated file (see `support/rust_walk.rs`) and compares
@@ -286,6 +326,7 @@ fn generated_code_compiles_and_runs_the_flow_of_the_spec() {
             scope.spawn(move || with_spec(name, bytes, |spec| compile_and_walk(name, spec)));
         }
         scope.spawn(|| compile_and_walk("listening (built by hand)", &listening::spec()));
+        scope.spawn(|| compile_and_walk("hostile listening (built by hand)", &hostile_listening()));
     });
 }
 
