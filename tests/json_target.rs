@@ -12,9 +12,11 @@ use callc::emit::json;
 
 #[path = "support/files.rs"]
 mod files;
+#[path = "support/listening.rs"]
+mod listening;
 
 fn specs() -> Vec<std::path::PathBuf> {
-    let v = files::call_files("specs");
+    let v = listening::with_followup(files::call_files("specs"));
     assert!(v.len() >= 3, "expected the reference spec and two more");
     v
 }
@@ -206,9 +208,6 @@ fn every_edge_of_the_flow_is_explicit() {
     every_edge_is_explicit(&json::model(&listening::spec()));
 }
 
-#[path = "support/listening.rs"]
-mod listening;
-
 /// The JSON of the hand-built spec that uses every construct.
 fn listening_json() -> serde_json::Value {
     serde_json::from_str(&json::emit(&listening::spec())).unwrap()
@@ -379,7 +378,8 @@ fn the_schema_keeps_signals_events_and_types_apart() {
         serde_json::json!(1.5),
     );
     bad(&["first_speaker"], serde_json::json!("agent"));
-    bad(&["silence_timeout"], serde_json::json!(-1));
+    bad(&["silence_timeout"], serde_json::json!(0));
+    bad(&["silence_timeout"], serde_json::json!(601));
     bad(
         &["end", "transfers", "0", "fallback"],
         serde_json::json!({"kind": "transfer"}),
@@ -453,5 +453,51 @@ fn every_other_spec_json_snapshot() {
     for path in specs().into_iter().filter(|p| !p.ends_with("taishan_renewal.call")) {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("json_{name}"), build(&path));
+    }
+}
+
+/// Whether `part` is `whole` with things left out: an object's keys (but
+/// `"…"`) each hold a part of the same key's value; an array's items are
+/// each a part of some item of the other array.
+fn is_part(part: &serde_json::Value, whole: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (part, whole) {
+        (Value::Object(p), Value::Object(w)) => p
+            .iter()
+            .filter(|(k, _)| k.as_str() != "…")
+            .all(|(k, v)| w.get(k).is_some_and(|x| is_part(v, x))),
+        (Value::Array(p), Value::Array(w)) => p.iter().all(|v| w.iter().any(|x| is_part(v, x))),
+        _ => part == whole,
+    }
+}
+
+#[test]
+fn the_documented_excerpt_is_what_the_target_writes() {
+    let doc = std::fs::read_to_string("docs/targets.md").unwrap();
+    let at = doc.find("An excerpt of `specs/zh_renewal_followup.call`").unwrap();
+    let block = &doc[at..];
+    let start = block.find("```json\n").unwrap() + "```json\n".len();
+    let end = block[start..].find("\n```").unwrap();
+    let excerpt: serde_json::Value = serde_json::from_str(&block[start..=start + end]).unwrap();
+    let out: serde_json::Value = serde_json::from_str(&build(&listening::followup_path())).unwrap();
+    assert!(
+        is_part(&excerpt, &out),
+        "docs/targets.md's excerpt is not in the output:\n{excerpt:#}"
+    );
+    // The check can fail: a changed value is not a part.
+    let mut wrong = excerpt.clone();
+    wrong["silence_timeout"] = 9.into();
+    assert!(!is_part(&wrong, &out));
+    // The captures quoted inline after the block, written `{…, …}`.
+    let offer = &out["flow"]["steps"][1]["captures"];
+    let inline: Vec<&str> = block[start + end..]
+        .split('`')
+        .filter(|q| q.starts_with("{\"id\": "))
+        .take(2)
+        .collect();
+    assert_eq!(inline.len(), 2, "{inline:?}");
+    for q in inline {
+        let part: serde_json::Value = serde_json::from_str(&q.replace(", …}", "}")).unwrap();
+        assert!(offer.as_array().unwrap().iter().any(|c| is_part(&part, c)), "{q}");
     }
 }

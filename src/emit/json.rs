@@ -37,7 +37,8 @@ pub struct CallSpec {
     pub first_speaker: Speaker,
     /// Seconds of callee silence after a caller turn before the `silence`
     /// event fires: the value in force, written whether or not the spec
-    /// gives it.
+    /// gives it. From 1 to 600 (the checker's bounds).
+    #[schemars(range(min = 1, max = 600))]
     pub silence_timeout: u32,
     /// Whether the spec writes `silence_timeout` (otherwise it is the
     /// default, 7).

@@ -166,3 +166,24 @@ pub fn spec() -> ir::Spec {
     spec.steps[STILL_THERE].overrides = vec![silence];
     spec
 }
+
+/// The spec that uses every construct: `specs/zh_renewal_followup.call`
+/// once every target carries it, a fixture until then.
+pub fn followup_path() -> std::path::PathBuf {
+    let moved = std::path::PathBuf::from("specs/zh_renewal_followup.call");
+    if moved.exists() {
+        moved
+    } else {
+        std::path::PathBuf::from("tests/fixtures/listen/zh_renewal_followup.call")
+    }
+}
+
+/// `specs`, with the spec that uses every construct added while it is
+/// still a fixture.
+pub fn with_followup(mut specs: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
+    let path = followup_path();
+    if !specs.contains(&path) {
+        specs.push(path);
+    }
+    specs
+}
