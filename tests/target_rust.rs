@@ -29,7 +29,7 @@ mod listening;
 mod rust_walk;
 
 fn specs() -> Vec<PathBuf> {
-    let v = files::call_files("specs");
+    let v = listening::with_followup(files::call_files("specs"));
     assert!(v.len() >= 3, "expected the reference spec and two more");
     v
 }
@@ -170,6 +170,16 @@ fn snapshot_of_every_spec() {
         insta::assert_snapshot!(out);
     });
     assert!(count >= 3);
+}
+
+#[test]
+fn snapshot_of_the_spec_with_every_construct() {
+    // Named as `snapshot_of_every_spec` will name it once it is in `specs/`.
+    let path = listening::followup_path();
+    if !path.starts_with("specs") {
+        let out = with_spec("zh_renewal_followup.call", &std::fs::read(&path).unwrap(), emit_one);
+        insta::assert_snapshot!("snapshot_of_every_spec@zh_renewal_followup.call", out);
+    }
 }
 
 #[test]
