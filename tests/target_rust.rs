@@ -347,16 +347,19 @@ fn block_after<'a>(text: &'a str, marker: &str) -> &'a str {
     &body[..=body.find("\n```").unwrap()]
 }
 
-#[test]
-fn the_usage_example_in_the_docs_compiles_and_prints_what_it_says() {
+/// Compiles the example program of `docs/targets/rust.md` that starts with
+/// `// src/main.rs, beside src/MODULE.rs` beside the file generated for
+/// `spec`, runs it and compares its output with the `prints` block after it.
+fn documented_example(module: &str, spec: &std::path::Path) {
     let doc = std::fs::read_to_string("docs/targets/rust.md").unwrap();
-    let main = block_after(&doc, "```rust\n// src/main.rs");
-    let main = format!("// src/main.rs{main}");
-    let output = block_after(&doc[doc.find(&main[..40]).unwrap()..], "prints\n\n```text\n");
-    let bytes = std::fs::read("specs/taishan_renewal.call").unwrap();
-    let source = with_spec("taishan", &bytes, emit_one);
+    let marker = format!("```rust\n// src/main.rs, beside src/{module}.rs");
+    let main = block_after(&doc, &marker);
+    let main = format!("{}{main}", &marker["```rust\n".len()..]);
+    let output = block_after(&doc[doc.find(&marker).unwrap()..], "prints\n\n```text\n");
+    let bytes = std::fs::read(spec).unwrap();
+    let source = with_spec(module, &bytes, emit_one);
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("taishan_renewal.rs"), source).unwrap();
+    std::fs::write(dir.path().join(format!("{module}.rs")), source).unwrap();
     std::fs::write(dir.path().join("main.rs"), &main).unwrap();
     rust_walk::run(
         Command::new(rust_walk::rustc()).current_dir(dir.path()).args([
@@ -368,10 +371,16 @@ fn the_usage_example_in_the_docs_compiles_and_prints_what_it_says() {
             "usage",
             "main.rs",
         ]),
-        "rustc on the documented example",
+        &format!("rustc on the documented example for {module}"),
     );
     let got = rust_walk::run(&mut Command::new(dir.path().join("usage")), "the documented example");
-    assert_eq!(String::from_utf8(got).unwrap(), output);
+    assert_eq!(String::from_utf8(got).unwrap(), output, "{module}");
+}
+
+#[test]
+fn the_usage_examples_in_the_docs_compile_and_print_what_they_say() {
+    documented_example("taishan_renewal", "specs/taishan_renewal.call".as_ref());
+    documented_example("renewal_followup", &listening::followup_path());
 }
 
 #[test]
