@@ -1130,7 +1130,8 @@ fn completion_knows_the_places_of_calls_that_listen() {
         c.result("textDocument/completion", at)
     };
     // `on ` in `flow`: the signals, then the four events with their docs.
-    let items = complete(&mut c, "    on 忙 -> 要邮箱", "    on ", "    on \n", 7);
+    let branches = "    on voicemail -> 留言\n    on no_answer -> end(未接通)\n    on hangup -> end(挂断)\n    on silence -> 确认在线\n    on 忙 -> 要邮箱\n    on 转人工 -> transfer(销售)\n";
+    let items = complete(&mut c, branches, "    on \n", "    on \n", 7);
     assert_eq!(
         labels(&items),
         ["忙", "转人工", "voicemail", "no_answer", "silence", "hangup"]
@@ -1142,6 +1143,9 @@ fn completion_knows_the_places_of_calls_that_listen() {
             .unwrap()
             .contains("answering machine")
     );
+    // What `flow` branches on already is left out (E0105).
+    let items = complete(&mut c, "    on voicemail -> 留言", "    on ", "    on \n", 7);
+    assert_eq!(labels(&items), ["voicemail"]);
     // Capture types, `integer(…)` and `one_of(…)` as snippets.
     let items = complete(&mut c, "capture 邮箱 email", "capture 邮箱 ", "邮箱  \"张强", 3);
     let int = items

@@ -44,6 +44,9 @@ pub enum Context {
         /// Whether the step waits for a reply: a `continue` step hears no
         /// signal and no silence (E0111), only `hangup`.
         waits: bool,
+        /// The signals and events the block branches on already (a second
+        /// branch on one is E0105).
+        taken: Vec<String>,
     },
     /// After `covers` (or a comma of its list): concerns, minus those listed.
     Concern(Vec<String>),
@@ -356,7 +359,9 @@ pub fn context_at(source: &str, tokens: &[Token], offset: usize) -> (Context, Sp
             let (block, open) = innermost_block(source, &tokens[..before]);
             let in_step = block == Block::Step;
             let waits = !(in_step && words_in_block(source, tokens, open, replace).contains(&"continue"));
-            Context::On { in_step, waits }
+            // The `on` before the cursor is the branch being written.
+            let taken = branched_in_block(source, tokens, open, prev[0].span);
+            Context::On { in_step, waits, taken }
         }
         (Some((TokenKind::LParen, _)), Some((TokenKind::Ident, "end"))) => Context::EndCondition,
         (Some((TokenKind::LParen, _)), Some((TokenKind::Ident, "transfer"))) => Context::Transfer,
@@ -556,6 +561,28 @@ fn words_in_block<'a>(source: &'a str, tokens: &[Token], open: Option<usize>, sk
             }
             _ => {}
         }
+    }
+    out
+}
+
+/// The names `on` branches on directly in the block opened by the `{` at
+/// token `open`, but for the branch of the `on` written at `mine`.
+fn branched_in_block(source: &str, tokens: &[Token], open: Option<usize>, mine: Span) -> Vec<String> {
+    let Some(open) = open else {
+        return Vec::new();
+    };
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    let mut after_on = false;
+    for t in tokens.iter().skip(open + 1).filter(|t| t.kind != TokenKind::Comment) {
+        match t.kind {
+            TokenKind::LBrace => depth += 1,
+            TokenKind::RBrace if depth == 0 => break,
+            TokenKind::RBrace => depth -= 1,
+            TokenKind::Ident if depth == 0 && after_on => out.push(t.text(source).to_owned()),
+            _ => {}
+        }
+        after_on = depth == 0 && t.kind == TokenKind::Ident && t.text(source) == "on" && t.span != mine;
     }
     out
 }
@@ -887,13 +914,14 @@ fn ids(source: &str, tokens: &[Token], context: &Context, offset: usize) -> Vec<
             }
             out
         }
-        Context::On { in_step, waits } => {
+        Context::On { in_step, waits, taken } => {
             let mut out = if *waits {
                 of(Kind::Signal, ItemKind::Signal)
             } else {
                 Vec::new()
             };
             out.extend(events(*in_step, *waits));
+            out.retain(|i| !taken.contains(&i.label));
             out
         }
         Context::Concern(listed) => of(Kind::Concern, ItemKind::Concern)
@@ -988,7 +1016,8 @@ mod tests {
             (
                 Context::On {
                     in_step: true,
-                    waits: true
+                    waits: true,
+                    taken: Vec::new()
                 },
                 vec!["忙", "silence", "hangup"]
             )
@@ -1139,7 +1168,8 @@ mod tests {
     #[test]
     fn events_beside_signals_where_on_may_name_them() {
         // In `flow`: the signals, then all four events, each with its doc.
-        let c = listen_with("    on 忙 -> 要邮箱", "    on |");
+        let flow = "    on voicemail -> 留言\n    on hangup -> end(挂断)\n    on 忙 -> 要邮箱\n";
+        let c = listen_with(flow, "    on |\n");
         assert_eq!(labels(&c), ["忙", "voicemail", "no_answer", "silence", "hangup"]);
         let vm = &c.items[1];
         assert_eq!(
@@ -1158,6 +1188,11 @@ mod tests {
         // In a `continue` step: only `hangup` (E0111).
         let c = listen_with("say \"您好😀\" continue }", "say \"您好😀\" continue on | }");
         assert_eq!(labels(&c), ["hangup"]);
+        // What the block branches on already is not offered again (E0105).
+        let c = listen_with("    on 忙 -> 要邮箱", "    on 忙 -> 要邮箱\n    on |");
+        assert_eq!(labels(&c), ["no_answer", "silence"]);
+        let c = listen_with("      -> end(留邮箱)", "      on silence -> 说明\n      on |");
+        assert_eq!(labels(&c), ["忙", "hangup"]);
         // Typing an event's first letters replaces them.
         let c = listen_with("    on 忙 -> 要邮箱", "    on voi|");
         assert_eq!(c.replace.end - c.replace.start, 3);

@@ -209,16 +209,16 @@ pub fn highlights(source: &str, symbols: Option<&Symbols>) -> Vec<Highlight> {
                 // Placeholders (and a quoted label, which is the whole string) cut the text.
                 let mut from = t.span.start;
                 while let Some(o) = occurrences.get(next_occurrence).filter(|o| t.span.contains(o.hit())) {
-                    if from < o.hit().start {
-                        push(Span::new(from, o.hit().start), TokenType::String, 0);
+                    for piece in text_pieces(source, Span::new(from, o.hit().start)) {
+                        push(piece, TokenType::String, 0);
                     }
                     let h = occurrence(o);
                     push(h.span, h.kind, h.modifiers);
                     from = o.hit().end;
                     next_occurrence += 1;
                 }
-                if from < t.span.end {
-                    push(Span::new(from, t.span.end), TokenType::String, 0);
+                for piece in text_pieces(source, Span::new(from, t.span.end)) {
+                    push(piece, TokenType::String, 0);
                 }
             }
             TokenKind::Ident => {
@@ -247,6 +247,48 @@ pub fn highlights(source: &str, symbols: Option<&Symbols>) -> Vec<Highlight> {
         if t.kind != TokenKind::Comment {
             (p0, p1) = (Some(t), p0);
         }
+    }
+    out
+}
+
+/// The parts of a string's text between its escapes (`\\n`, `\\u{…}`) and
+/// literal braces (`{{`, `}}`), which get no token: the protocol has no
+/// standard type for them, and an editor's grammar colours them better than
+/// `string` would (VS Code's does).
+fn text_pieces(source: &str, span: Span) -> Vec<Span> {
+    let bytes = source.as_bytes();
+    let end = span.end.min(bytes.len());
+    let mut out = Vec::new();
+    let (mut from, mut i) = (span.start, span.start);
+    while i < end {
+        let skip = match bytes[i] {
+            b'\\' if bytes.get(i + 1) == Some(&b'u') && bytes.get(i + 2) == Some(&b'{') => {
+                // `\\u{…}` up to its `}` (or what the line holds of it).
+                let close = bytes[i..end]
+                    .iter()
+                    .take(12)
+                    .position(|b| *b == b'}' || *b == b'"' || *b == b'\n');
+                match close {
+                    Some(c) if bytes[i + c] == b'}' => c + 1,
+                    _ => 2,
+                }
+            }
+            b'\\' if i + 1 < end => 1 + source[i + 1..].chars().next().map_or(1, char::len_utf8),
+            b'{' if bytes.get(i + 1) == Some(&b'{') => 2,
+            b'}' if bytes.get(i + 1) == Some(&b'}') => 2,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if from < i {
+            out.push(Span::new(from, i));
+        }
+        i = (i + skip).min(end);
+        from = i;
+    }
+    if from < end {
+        out.push(Span::new(from, end));
     }
     out
 }
@@ -411,6 +453,21 @@ mod tests {
         ] {
             assert_eq!(kind_of(&p, text, nth), want, "{text}#{nth}");
         }
+    }
+
+    #[test]
+    fn escapes_and_literal_braces_are_left_to_the_grammar() {
+        let src = SPEC.replace("\"再见\"", "\"再\\n见{{😀}}\\u{1F600}尾\\\"\"");
+        let a = Analysis::new("t.call", &src);
+        assert!(!a.compiled.has_errors(), "{:?}", a.compiled.diagnostics);
+        let p = pieces(&src, true);
+        let at = p.iter().position(|(t, _, _)| t == "\"再").expect("string");
+        let strings: Vec<&str> = p[at..at + 5].iter().map(|(t, _, _)| t.as_str()).collect();
+        assert_eq!(strings, ["\"再", "见", "😀", "尾", "\""]);
+        assert_eq!(
+            text_pieces("\"a\\u{12", Span::new(0, 7)),
+            [Span::new(0, 2), Span::new(4, 7)]
+        );
     }
 
     #[test]
