@@ -967,7 +967,6 @@ const LISTEN: &str = r#"call 续约 {
     on hangup -> end(挂断)
     on silence -> 确认在线
     on 忙 -> 要邮箱
-    on 转人工 -> transfer(销售)
     step 说明 "说明😀" { say "您好😀，续约跟进。" continue }
     step 报价 "报价😀" covers 条款 {
       say "优惠8%😀，您选哪个？"
@@ -977,6 +976,10 @@ const LISTEN: &str = r#"call 续约 {
       say "邮箱是？😀"
       capture 邮箱 email "张强的邮箱😀"
       retry 2 -> end(挂断)
+    }
+    step 转接 "询问转接" {
+      say "需要我帮您转接销售顾问吗？😀"
+      on 转人工 -> transfer(销售) // 邮箱已记录，才转接
       -> end(留邮箱)
     }
     step 确认在线 { say "还在吗？😀" retry 1 -> end(挂断) on hangup -> end(挂断) -> 报价 }
@@ -1130,7 +1133,7 @@ fn completion_knows_the_places_of_calls_that_listen() {
         c.result("textDocument/completion", at)
     };
     // `on ` in `flow`: the signals, then the four events with their docs.
-    let branches = "    on voicemail -> 留言\n    on no_answer -> end(未接通)\n    on hangup -> end(挂断)\n    on silence -> 确认在线\n    on 忙 -> 要邮箱\n    on 转人工 -> transfer(销售)\n";
+    let branches = "    on voicemail -> 留言\n    on no_answer -> end(未接通)\n    on hangup -> end(挂断)\n    on silence -> 确认在线\n    on 忙 -> 要邮箱\n";
     let items = complete(&mut c, branches, "    on \n", "    on \n", 7);
     assert_eq!(
         labels(&items),
@@ -1145,7 +1148,7 @@ fn completion_knows_the_places_of_calls_that_listen() {
     );
     // What `flow` branches on already is left out (E0105).
     let items = complete(&mut c, "    on voicemail -> 留言", "    on ", "    on \n", 7);
-    assert_eq!(labels(&items), ["voicemail"]);
+    assert_eq!(labels(&items), ["转人工", "voicemail"]);
     // Capture types, `integer(…)` and `one_of(…)` as snippets.
     let items = complete(&mut c, "capture 邮箱 email", "capture 邮箱 ", "邮箱  \"张强", 3);
     let int = items

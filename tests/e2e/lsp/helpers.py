@@ -58,7 +58,6 @@ LISTEN = """call 续约 {
     on hangup -> end(挂断)
     on silence -> 确认在线
     on 忙 -> 要邮箱
-    on 转人工 -> transfer(销售)
     step 说明 "说明😀" { say "您好😀，续约跟进。" continue }
     step 报价 "报价😀" covers 条款 {
       say "优惠8%😀，您选哪个？"
@@ -68,6 +67,10 @@ LISTEN = """call 续约 {
       say "邮箱是？😀"
       capture 邮箱 email "张强的邮箱😀"
       retry 2 -> end(挂断)
+    }
+    step 转接 "询问转接" {
+      say "需要我帮您转接销售顾问吗？😀"
+      on 转人工 -> transfer(销售) // 邮箱已记录，才转接
       -> end(留邮箱)
     }
     step 确认在线 { say "还在吗？😀" retry 1 -> end(挂断) on hangup -> end(挂断) -> 报价 }

@@ -109,16 +109,18 @@ async def test_lint_names(client: LanguageClient):
     assert "silent_step" in labels(result) and "warnings" in labels(result)
 
 
-STEPS = ["说明", "报价", "要邮箱", "确认在线", "留言"]
-FLOW_BRANCHES = "    on voicemail -> 留言\n    on no_answer -> end(未接通)\n    on hangup -> end(挂断)\n    on silence -> 确认在线\n    on 忙 -> 要邮箱\n    on 转人工 -> transfer(销售)\n"
+STEPS = ["说明", "报价", "要邮箱", "转接", "确认在线", "留言"]
+FLOW_BRANCHES = "    on voicemail -> 留言\n    on no_answer -> end(未接通)\n    on hangup -> end(挂断)\n    on silence -> 确认在线\n    on 忙 -> 要邮箱\n"
 ENDS = ["end", "end(留邮箱)", "end(挂断)", "end(未接通)", "end(已留言)"]
 
 # Calls that listen: (what replaces what in LISTEN, the cursor: needle and characters into it, the items expected).
 LISTENING = [
     (FLOW_BRANCHES, "    on \n", "    on \n", 7, ["忙", "转人工", "voicemail", "no_answer", "silence", "hangup"]),
     # What `flow` branches on already is left out (a second branch is E0105).
-    ("    on voicemail -> 留言", "    on ", "    on \n", 7, ["voicemail"]),
-    ("-> end(留邮箱)", "on ", "on \n", 3, ["忙", "转人工", "silence", "hangup"]),
+    ("    on voicemail -> 留言", "    on ", "    on \n", 7, ["转人工", "voicemail"]),
+    ("retry 2 -> end(挂断)\n", "retry 2 -> end(挂断)\n      on \n", "      on \n", 9, ["忙", "转人工", "silence", "hangup"]),
+    # A step's own branches are left out too.
+    ("-> end(留邮箱)", "on ", "on \n", 3, ["忙", "silence", "hangup"]),
     ('continue -> end(已留言)', "continue on ", "continue on ", 12, ["hangup"]),
     ("-> end(留邮箱)", "-> ", "-> \n", 3, STEPS + ENDS + ["transfer(销售)"]),
     ("retry 2 -> end(挂断)", "retry 2 -> ", "retry 2 -> \n", 11, STEPS + ENDS + ["transfer(销售)"]),
@@ -173,7 +175,7 @@ async def test_details_docs_and_snippets_of_calls_that_listen(client: LanguageCl
     "old,new,needle,delta,want",
     [
         # A waiting step with a capture and a retry: no `continue`, no second `retry`.
-        ("      -> end(留邮箱)\n", "      \n", "      \n    }", 6, ["on", "say", "next", "capture", "allow", "warn", "deny"]),
+        ("retry 2 -> end(挂断)\n", "retry 2 -> end(挂断)\n      \n", "      \n    }", 6, ["on", "say", "next", "capture", "allow", "warn", "deny"]),
         # A transfer with only its line: `to`, `fallback`, `requires`.
         ('      to "queue:renewal_sales"\n      fallback end(挂断)\n      requires 邮箱\n', "      \n", "      \n    }", 6,
          ["requires", "to", "fallback", "allow", "warn", "deny"]),
