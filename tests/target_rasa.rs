@@ -106,12 +106,21 @@ const STEP_KINDS: [&str; 6] = ["action", "collect", "set_slots", "link", "noop",
 /// The patterns Rasa lets a flow link to without defining them.
 const RASA_PATTERNS: [&str; 1] = ["pattern_human_handoff"];
 
+/// Rasa's own slots a project may set without declaring them, with their type.
+fn rasa_slots() -> serde_json::Map<String, Value> {
+    serde_json::json!({"silence_timeout": {"type": "float"}})
+        .as_object()
+        .unwrap()
+        .clone()
+}
+
 /// The rules of Rasa's flow schema and structural validation, checked on
 /// every flow of a project (see FIELD-NOTES "Outputs").
 fn check_calm_rules(project: &Project) {
     let domain = project.domain();
     let responses = project.responses();
-    let slots = domain["slots"].as_object().cloned().unwrap_or_default();
+    let mut slots = domain["slots"].as_object().cloned().unwrap_or_default();
+    slots.extend(rasa_slots());
     let flows = project.flows();
     let mut descriptions = BTreeSet::new();
     for (flow_id, flow) in &flows {
@@ -185,6 +194,9 @@ fn check_calm_rules(project: &Project) {
                             ("categorical", Value::String(_)) => {
                                 let values = slots[slot]["values"].as_array().unwrap();
                                 assert!(values.contains(value), "{flow_id}/{id}: {slot} = {value}");
+                            }
+                            ("float", Value::Number(n)) if slot == "silence_timeout" => {
+                                assert!(n.as_u64().is_some(), "{flow_id}/{id}");
                             }
                             ("float", Value::Number(n)) => assert!(n.as_u64().is_some_and(|n| (1..=10).contains(&n))),
                             ("text", Value::String(_)) => {}
@@ -751,6 +763,9 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
     for (q, qa) in spec.faq.iter().enumerate() {
         let faq = &flows[&names.name(Name::FaqFlow(q))];
         assert_eq!(faq["steps"][0]["action"], names.name(Name::Answer(q)).as_str());
+        // The question asked again after the answer waits as long as the spec says.
+        assert_eq!(faq["steps"][1]["set_slots"][0]["silence_timeout"], spec.silence_timeout);
+        assert_eq!(faq["persisted_slots"], serde_json::json!(["silence_timeout"]));
         let intent = names.name(Name::Intent(q));
         let examples: Vec<&str> = nlu.get(intent.as_str()).cloned().unwrap_or_default();
         let usable: Vec<&str> = qa
@@ -791,8 +806,13 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
     if let Some(handoff) = flows.get("pattern_human_handoff") {
         let (ifs, otherwise) = read_next(&handoff["steps"][0]["next"]);
         assert_eq!(ifs, [("slots.transfer is not null".to_owned(), "BACK".to_owned())]);
-        assert_eq!(otherwise, "END");
-        assert_eq!(handoff["steps"][1]["link"], names.name(Name::CallFlow).as_str());
+        assert_eq!(otherwise, "SILENCE_TIMEOUT");
+        let handoff_steps = handoff["steps"].as_array().unwrap();
+        let back = handoff_steps.iter().find(|s| s["id"] == "BACK").unwrap();
+        assert_eq!(back["link"], names.name(Name::CallFlow).as_str());
+        let keep = handoff_steps.iter().find(|s| s["id"] == "SILENCE_TIMEOUT").unwrap();
+        assert_eq!(keep["set_slots"][0]["silence_timeout"], spec.silence_timeout);
+        assert_eq!(keep["next"], "END");
     }
 }
 

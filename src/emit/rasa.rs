@@ -528,6 +528,8 @@ pub enum Name {
     HangupId,
     /// The slot holding the signal of the callee's last reply: `callee_signal`.
     SignalSlot,
+    /// Rasa's slot holding how long the callee's silence may last: `silence_timeout`.
+    SilenceTimeoutSlot,
     /// The value of [`Name::SignalSlot`] for signal `signal`: `<signal>`.
     SignalValue(usize),
     /// The value of [`Name::SignalSlot`] for a telephony event: `voicemail`, `silence`.
@@ -663,6 +665,7 @@ impl Names {
             Name::ClosingId => "CLOSING".to_owned(),
             Name::HangupId => "HANGUP".to_owned(),
             Name::SignalSlot => "callee_signal".to_owned(),
+            Name::SilenceTimeoutSlot => "silence_timeout".to_owned(),
             Name::SignalValue(s) => self.signals.get(&self.signal_ids[s]),
             Name::EventValue(e) => e.as_str().to_owned(),
             Name::NoSignal => NO_SIGNAL.to_owned(),
@@ -1657,7 +1660,7 @@ fn faq_flows(spec: &ir::Spec, names: &Names, examples: &[Vec<String>]) -> FlowsF
                 description: Text(description),
                 guard: None,
                 run_pattern_completed: None,
-                persisted_slots: Vec::new(),
+                persisted_slots: vec![names.name(Name::SilenceTimeoutSlot)],
                 // The LLM starts the flow from its description; the intent lets a channel or a
                 // test harness start it with the payload `/faq_<qa>`, and an NLU pipeline, if added.
                 nlu_trigger: if examples[q].is_empty() {
@@ -1667,11 +1670,14 @@ fn faq_flows(spec: &ir::Spec, names: &Names, examples: &[Vec<String>]) -> FlowsF
                         intent: names.name(Name::Intent(q)),
                     }]
                 },
-                steps: vec![Step {
-                    id: Some("ANSWER".to_owned()),
-                    action: Some(names.name(Name::Answer(q))),
-                    ..Step::default()
-                }],
+                steps: vec![
+                    Step {
+                        id: Some("ANSWER".to_owned()),
+                        action: Some(names.name(Name::Answer(q))),
+                        ..Step::default()
+                    },
+                    keep_silence_timeout(spec, names, None),
+                ],
             };
             (names.name(Name::FaqFlow(q)), flow)
         })
@@ -1680,6 +1686,19 @@ fn faq_flows(spec: &ir::Spec, names: &Names, examples: &[Vec<String>]) -> FlowsF
         version: "3.1",
         flows: Ordered(flows),
     }
+}
+
+/// The last step of a flow that interrupts a waiting step: Rasa sets slot
+/// `silence_timeout` to its default when such a flow starts, and the
+/// question asked again afterwards keeps what the slot holds; this sets
+/// the spec's again (the flow persists the slot, or Rasa would reset it).
+fn keep_silence_timeout(spec: &ir::Spec, names: &Names, next: Option<Next>) -> Step {
+    set_slot(
+        "SILENCE_TIMEOUT".to_owned(),
+        names.name(Name::SilenceTimeoutSlot),
+        SlotValue::Number(spec.silence_timeout),
+        next,
+    )
 }
 
 fn nlu(names: &Names, examples: &[Vec<String>]) -> NluFile {
@@ -1764,7 +1783,7 @@ fn patterns(spec: &ir::Spec, names: &Names, plan: &Plan) -> FlowsFile {
                 )),
                 guard: None,
                 run_pattern_completed: None,
-                persisted_slots: Vec::new(),
+                persisted_slots: vec![names.name(Name::SilenceTimeoutSlot)],
                 nlu_trigger: Vec::new(),
                 steps: vec![
                     Step {
@@ -1777,10 +1796,11 @@ fn patterns(spec: &ir::Spec, names: &Names, plan: &Plan) -> FlowsFile {
                                 condition: format!("slots.{} is not null", names.name(Name::TransferSlot)),
                                 then: "BACK".to_owned(),
                             }],
-                            "END".to_owned(),
+                            "SILENCE_TIMEOUT".to_owned(),
                         )),
                         ..Step::default()
                     },
+                    keep_silence_timeout(spec, names, Some(Next::To("END".to_owned()))),
                     Step {
                         id: Some("BACK".to_owned()),
                         link: Some(names.name(Name::CallFlow)),
