@@ -17,7 +17,9 @@ the JSON alone, by the rules of docs/language.md and docs/targets/rasa.md):
 - every different (place, reply) the model meets, every end condition, every
   transfer, every retry running out and every capture filled, emptied or
   rejected is one conversation: the shortest series of replies that gets
-  there, then that reply;
+  there, then that reply (conversations share their beginnings: they run as
+  a tree, a tracker copied where two go different ways, so each reply is
+  sent once);
 - in every conversation, what the assistant says after each message must be
   exactly the lines the model says (one step that waits per reply, after the
   `continue` steps before it), the `silence_timeout` slot must be the spec's
@@ -271,7 +273,7 @@ class Spec:
             if target is not None:
                 return self.run(target, state, Outcome())
         else:
-            given = reply[1]
+            given = dict(reply[1])
         # No branch: the reply's values are in their slots; the captures are checked in order.
         for cid, value in given.items():
             state = state.with_slot(cid, value)
@@ -312,7 +314,7 @@ class Spec:
         """(coverage key, reply) for every reply worth trying at a waiting place."""
         where = state.at
         if where[0] == "answer":
-            out = [(("answer", "no_signal"), ("no_signal", {}))]
+            out = [(("answer", "no_signal"), ("no_signal", ()))]
             if self.voicemail_at("ANSWER") is not None:
                 out.append((("answer", "voicemail"), ("voicemail",)))
             if self.silence_heard:
@@ -335,23 +337,28 @@ class Spec:
             out.append(((place, "silence"), ("silence",)))
         for s in [s for s in self.value_of_signal if s not in branched][:1]:
             out.append(((place, "unrelated"), ("signal", s)))
-        out.append(((place, "no_signal"), ("no_signal", {})))
+        out.append(((place, "no_signal"), ("no_signal", ())))
         # Values only for empty slots: a new value for a filled slot is a correction in Rasa.
         empty = [c for c in step.get("captures") or [] if state.slot(c["id"]) is None]
         if empty:
             every = {c["id"]: capture_values(c)["valid"] for c in empty}
-            out.append(((place, "every capture"), ("no_signal", every)))
+            out.append(((place, "every capture"), ("no_signal", given(every))))
             for c in empty:
                 values = capture_values(c)
                 if "invalid" in values:
-                    out.append(((place, "invalid", c["id"]), ("no_signal", {**every, c["id"]: values["invalid"]})))
+                    out.append(((place, "invalid", c["id"]), ("no_signal", given({**every, c["id"]: values["invalid"]}))))
                 if "fraction" in values:
-                    out.append(((place, "fraction", c["id"]), ("no_signal", {c["id"]: values["fraction"]})))
+                    out.append(((place, "fraction", c["id"]), ("no_signal", given({c["id"]: values["fraction"]}))))
         # Every FAQ entry at the first step that waits; the first one at every other.
         entries = [q for q, intent in enumerate(self.intents) if intent]
         for q in entries if step["id"] == self.first_waiting() else entries[:1]:
             out.append(((place, "faq", q), ("faq", q)))
         return out
+
+
+def given(values: dict) -> tuple:
+    """Capture values given in a reply, as a hashable tuple (replies are keys of a trie)."""
+    return tuple(values.items())
 
 
 def capture_values(capture: dict) -> dict[str, tuple[str, str]]:
@@ -445,7 +452,7 @@ def message(spec: Spec, state: State, reply: tuple) -> str:
     if kind == "capture":
         return f"/SetSlots({spec.slot_of_capture[state.at[2]]}={reply[1]})"
     parts = [f"callee_signal={spec.value_of_signal[reply[1]] if kind == 'signal' else spec.no_signal}"]
-    for cid, (value, _) in (reply[1] if kind == "no_signal" else {}).items():
+    for cid, (value, _) in reply[1] if kind == "no_signal" else ():
         parts.append(f"{spec.slot_of_capture[cid]}={value}")
     return "/SetSlots(" + ", ".join(parts) + ")"
 
@@ -553,28 +560,27 @@ async def check_project(project: Path, spec_json: Path, totals: collections.Coun
             if timeout != float(spec.silence_timeout):
                 problems.append(f"{label}: waiting at {state.at}, silence_timeout is {timeout!r}, not {spec.silence_timeout}")
 
+    # The conversations share their beginnings: they are run as a tree, each reply sent
+    # once, a conversation copied (its tracker) where two go different ways.
+    root: dict = {"children": {}, "ends": []}
     for what, replies in conversations:
         last = len(replies) - 1  # the reply the conversation is for
         # An FAQ answer interrupts the step; a reply after it shows the call going on from there.
         if replies[-1][0] == "faq":
-            replies = replies + [("no_signal", {})]
-        sender = f"c{next(counter)}"
-        label = f"conversation for {what}"
-        start = spec.start()
-        compare(f"{label}: /session_start", await talk(agent, sender, "/session_start"), start.said)
-        state = start.state
-        await check_wait(label, sender, state)
-        transferred = []
+            replies = replies + [("no_signal", ())]
+        node = root
         for n, reply in enumerate(replies):
-            text = message(spec, state, reply)
-            outcome = spec.reply(state, reply)
-            compare(f"{label}: reply {n + 1} {text} at {state.at}", await talk(agent, sender, text), outcome.said)
-            state = outcome.state
-            await check_wait(label, sender, state)
-            transferred += [e[1] for e in outcome.events if e[0] == "transfer"]
-            if n == last:
-                for e in outcome.events:
-                    checks[e[0]] += 1
+            node = node["children"].setdefault(reply, {"children": {}, "ends": [], "counts": n == last})
+            node["counts"] = node["counts"] or n == last
+        node["ends"].append(what)
+
+    async def copy_of(sender: str) -> str:
+        tracker = (await agent.tracker_store.retrieve(sender)).copy()
+        tracker.sender_id = f"c{next(counter)}"
+        await agent.tracker_store.save(tracker)
+        return tracker.sender_id
+
+    async def finish(label: str, sender: str, state: State, transferred: list[str]) -> None:
         tracker = await agent.tracker_store.retrieve(sender)
         if state.at[0] == "end":
             condition = state.at[1]
@@ -600,6 +606,32 @@ async def check_project(project: Path, spec_json: Path, totals: collections.Coun
             if not any(type(e).__name__ == "FlowStarted" and e.flow_id == "pattern_human_handoff" for e in tracker.events):
                 problems.append(f"{label}: pattern_human_handoff never started")
 
+    async def walk(node: dict, sender: str, state: State, path: list[str], transferred: list[str]) -> None:
+        label = f"conversation {' → '.join(path) or '/session_start'}"
+        if node["ends"]:
+            checks["conversations"] += len(node["ends"])
+            await finish(label, sender, state, transferred)
+        children = list(node["children"].items())
+        for k, (reply, child) in enumerate(children):
+            # The last way on takes this conversation itself; the others a copy of it.
+            into = sender if k == len(children) - 1 else await copy_of(sender)
+            text = message(spec, state, reply)
+            outcome = spec.reply(state, reply)
+            said = await talk(agent, into, text)
+            compare(f"{label}, then {text} at {state.at}", said, outcome.said)
+            await check_wait(label, into, outcome.state)
+            if child["counts"]:
+                for e in outcome.events:
+                    checks[e[0]] += 1
+            moved = transferred + [e[1] for e in outcome.events if e[0] == "transfer"]
+            await walk(child, into, outcome.state, path + [text], moved)
+
+    sender = f"c{next(counter)}"
+    start = spec.start()
+    compare("/session_start", await talk(agent, sender, "/session_start"), start.said)
+    await check_wait("/session_start", sender, start.state)
+    await walk(root, sender, start.state, [], [])
+
     # Every end condition is reached in some conversation, but those only the dialer's events lead to.
     on_dialer = [
         t
@@ -623,7 +655,7 @@ async def check_project(project: Path, spec_json: Path, totals: collections.Coun
     for sid in sorted(waiting - turns, key=spec.order.index):
         problems.append(f"step `{sid}` waits, but no conversation reaches it")
     print(
-        f"  {len(conversations)} conversations, {checks['exchanges']} exchanges compared, "
+        f"  {len(conversations)} conversations ({checks['exchanges']} replies sent and compared), "
         f"{len(turns & waiting)} of {len(waiting)} steps that wait reached, "
         f"{checks['turns waited']} turns waited, {checks['end conditions']} of {len(spec.value_of_end)} end conditions reached, "
         f"{checks['faq']} FAQ answers, {checks['retry_spent']} retries spent, {checks['transfer']} transfers, "
