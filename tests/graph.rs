@@ -44,6 +44,7 @@ fn every_edge_is_drawn() {
         Target::Step(i) => format!("s_{}", names.get(&s.steps[i].id)),
         Target::End(None) => String::from("stop"),
         Target::End(Some(i)) => format!("stop_{i}"),
+        Target::Transfer(_) => unreachable!("this spec has no transfer"),
     };
     for (i, step) in s.steps.iter().enumerate() {
         let from = node(Target::Step(i));
@@ -52,12 +53,12 @@ fn every_edge_is_drawn() {
             "{from} default edge"
         );
         for b in &step.branches {
-            let line = format!("    {from} -.->|\"{}\"| {}\n", s.signals[b.signal].id, node(b.target));
+            let line = format!("    {from} -.->|\"{}\"| {}\n", s.on_name(b.on), node(b.target));
             assert!(out.contains(&line), "missing {line}");
         }
     }
     for b in &s.global_branches {
-        let line = format!("    any -.->|\"{}\"| {}\n", s.signals[b.signal].id, node(b.target));
+        let line = format!("    any -.->|\"{}\"| {}\n", s.on_name(b.on), node(b.target));
         assert!(out.contains(&line), "missing {line}");
     }
     // Concerns appear on the steps that cover them.
