@@ -627,12 +627,12 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
             } else {
                 entry.clone()
             };
-            assert_eq!(
-                ifs[0],
-                (format!("slots.{slot} is null"), missing.clone()),
-                "capture {}",
-                capture.id
-            );
+            let empty = if capture.kind == ir::CaptureType::YesNo {
+                format!("not (slots.{slot} is true or slots.{slot} is false)")
+            } else {
+                format!("slots.{slot} is null")
+            };
+            assert_eq!(ifs[0], (empty, missing.clone()), "capture {}", capture.id);
             let formats = !matches!(
                 capture.kind,
                 ir::CaptureType::Text | ir::CaptureType::YesNo | ir::CaptureType::Integer { min: None, max: None }
@@ -1393,143 +1393,28 @@ fn prompt_texts_cannot_forge_lines() {
 }
 
 // ---------------------------------------------------------------------------
-// Calls that listen (issue 11), on IR built by hand until the front end reads
-// the new syntax.
+// Calls that listen (issue 11).
 
-/// `specs/zh_renewal_followup.call` as IR: parsed without the new syntax,
-/// then given what the new syntax says (first speaker, silence timeout,
-/// `continue`, events, retries, captures, a transfer, `requires`).
+/// The spec that uses every construct of calls that listen: in `specs/`, or
+/// in `tests/fixtures/listen/` until every target carries it.
+fn followup_path() -> PathBuf {
+    [
+        "specs/zh_renewal_followup.call",
+        "tests/fixtures/listen/zh_renewal_followup.call",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+    .expect("zh_renewal_followup.call")
+}
+
 fn followup() -> ir::Spec {
-    let source = r#"call renewal_followup {
-  title  "老客户回馈活动 · 泰山公司续约跟进（第二通）"
-  locale "zh-CN"
-  allow unreachable_step
-  allow unused_signal
-  caller li_ming { name "李明" org "长江公司" task "跟进续约活动：确认套餐，拿到邮箱，必要时转接销售顾问。" }
-  callee zhang_qiang { name "张强" org "泰山公司" }
-  signal busy        "张强表示时间紧，要求资料发邮箱"
-  signal wants_human "张强要求直接和销售顾问沟通"
-  signal not_now     "张强表示暂不考虑续约"
-  opening "您好，请问是{callee.org}的{callee.name}吗？我是{caller.org}的{caller.name}。"
-  flow {
-    on busy    -> ask_email
-    on not_now -> end(declined)
-    step purpose "说明来意" { say "上周和您介绍过本季度的老客户回馈活动，今天想再跟进一下。" }
-    step offer "活动优势快报" { say "提前续约享8%专属优惠，所有条款均有书面对比😀。您更倾向标准续约还是高级套餐？" }
-    step ask_email "确认接收邮箱" { say "明细和合同模板发到哪个邮箱方便？" -> end(docs_by_email) }
-    step still_there "确认对方在线" { say "张总，您还在听吗？" -> offer }
-    step leave_message "语音信箱留言" { say "张总您好，我是长江公司的李明，续约优惠资料稍后发您邮箱，有问题请回电。" -> end(voicemail_left) }
-  }
-  faq { qa term { q "合同期限能改成半年吗？" a "可以，半年期和一年期都能签，优惠比例相同。" } }
-  end {
-    when docs_by_email  "张强留下邮箱，资料发邮箱"
-    when other_channel  "多次未获得邮箱，改用其他渠道"
-    when declined       "张强明确表示暂不考虑"
-    when voicemail_left "已在语音信箱留言"
-    when unreached      "电话未接通"
-    when hung_up        "张强挂断或长时间无回应"
-    closing "感谢张总抽空沟通，资料稍后发至您邮箱。"
-  }
-}
-"#;
-    let mut spec = compile("followup.call", source.as_bytes());
-    let step = |spec: &ir::Spec, id: &str| spec.steps.iter().position(|s| s.id == id).unwrap();
-    let end = |spec: &ir::Spec, id: &str| spec.ends.iter().position(|e| e.id == id).unwrap();
-    let signal = |spec: &ir::Spec, id: &str| spec.signals.iter().position(|s| s.id == id).unwrap();
-    let (purpose, offer, ask_email, still_there, leave_message) = (
-        step(&spec, "purpose"),
-        step(&spec, "offer"),
-        step(&spec, "ask_email"),
-        step(&spec, "still_there"),
-        step(&spec, "leave_message"),
-    );
-    spec.first_speaker = ir::Speaker::Callee;
-    spec.silence_timeout = 8;
-    spec.silence_timeout_explicit = true;
-    for s in &mut spec.steps {
-        s.waits = true;
-    }
-    spec.steps[purpose].waits = false;
-    spec.steps[leave_message].waits = false;
-    spec.transfers = vec![ir::Transfer {
-        id: "sales".to_owned(),
-        title: Some("销售顾问".to_owned()),
-        say: "好的，我这就为您转接负责贵司的销售顾问，请稍候。".to_owned(),
-        to: Some("queue:renewal_sales".to_owned()),
-        fallback: ir::Target::End(Some(end(&spec, "declined"))),
-        requires: Vec::new(),
-    }];
-    let global = |on, target| ir::Branch { on, target };
-    spec.global_branches = vec![
-        global(ir::On::Event(ir::Event::Voicemail), ir::Target::Step(leave_message)),
-        global(
-            ir::On::Event(ir::Event::NoAnswer),
-            ir::Target::End(Some(end(&spec, "unreached"))),
-        ),
-        global(
-            ir::On::Event(ir::Event::Hangup),
-            ir::Target::End(Some(end(&spec, "hung_up"))),
-        ),
-        global(ir::On::Event(ir::Event::Silence), ir::Target::Step(still_there)),
-        global(ir::On::Signal(signal(&spec, "busy")), ir::Target::Step(ask_email)),
-        global(ir::On::Signal(signal(&spec, "wants_human")), ir::Target::Transfer(0)),
-        global(
-            ir::On::Signal(signal(&spec, "not_now")),
-            ir::Target::End(Some(end(&spec, "declined"))),
-        ),
-    ];
-    spec.captures = vec![
-        ir::Capture {
-            id: "package".to_owned(),
-            kind: ir::CaptureType::OneOf(vec!["standard".to_owned(), "premium".to_owned()]),
-            optional: true,
-            description: "张强倾向的套餐：standard（标准续约）或 premium（高级套餐）".to_owned(),
-            step: offer,
-        },
-        ir::Capture {
-            id: "seats".to_owned(),
-            kind: ir::CaptureType::Integer {
-                min: Some(1),
-                max: Some(500),
-            },
-            optional: true,
-            description: "预计使用的席位数".to_owned(),
-            step: offer,
-        },
-        ir::Capture {
-            id: "email".to_owned(),
-            kind: ir::CaptureType::Email,
-            optional: false,
-            description: "张强接收资料的邮箱地址".to_owned(),
-            step: ask_email,
-        },
-    ];
-    spec.steps[offer].captures = vec![0, 1];
-    spec.steps[ask_email].captures = vec![2];
-    spec.steps[ask_email].retry = Some(ir::Retry {
-        max: 2,
-        then: ir::Target::End(Some(end(&spec, "other_channel"))),
-    });
-    spec.steps[still_there].retry = Some(ir::Retry {
-        max: 1,
-        then: ir::Target::End(Some(end(&spec, "hung_up"))),
-    });
-    let docs = end(&spec, "docs_by_email");
-    spec.ends[docs].requires = vec![2];
-    spec
+    compile_file(&followup_path())
 }
 
-/// Writes the Rasa project of the hand-built follow-up spec to
-/// `$CALLC_RASA_DUMP` (for trying it in Rasa before the front end lands).
 #[test]
-#[ignore = "writes files; run by hand"]
-fn dump_followup() {
-    let dir = PathBuf::from(std::env::var("CALLC_RASA_DUMP").unwrap());
-    for f in rasa::emit(&followup()) {
-        let path = dir.join(&f.path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, f.contents).unwrap();
-    }
+fn snapshot_of_the_spec_with_every_construct() {
+    insta::assert_snapshot!(dump(&rasa::emit(&followup())));
 }
 
 fn flow_steps(project: &Project, spec: &ir::Spec) -> Vec<Value> {

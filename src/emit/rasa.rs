@@ -1257,7 +1257,7 @@ impl CallFlow {
             names.name(Name::Entry(capture.step))
         };
         let mut next = vec![Branch::If {
-            condition: format!("slots.{slot} is null"),
+            condition: missing_condition(&slot, &capture.kind),
             then: missing.clone(),
         }];
         let invalid = invalid_condition(&slot, &capture.kind);
@@ -1404,6 +1404,16 @@ fn persisted_slots(spec: &ir::Spec, names: &Names, plan: &Plan) -> Vec<String> {
         }
     }
     slots
+}
+
+/// The condition under which a capture's slot holds no value. Rasa's
+/// validator refuses to compare a boolean slot with anything but `true` or
+/// `false` (`is null` included), but for a negated condition.
+fn missing_condition(slot: &str, kind: &ir::CaptureType) -> String {
+    match kind {
+        ir::CaptureType::YesNo => format!("not (slots.{slot} is true or slots.{slot} is false)"),
+        _ => format!("slots.{slot} is null"),
+    }
 }
 
 /// The condition under which a capture's value is not valid (and is

@@ -13,7 +13,8 @@ the JSON alone, by the rules of docs/language.md and docs/targets/rasa.md):
   the callee's first words and `voicemail`; at every step that waits, every
   signal and event with a branch there, `no_signal`, a signal with no branch
   there, silence (`/silence_timeout`), an FAQ question, and, for a step with
-  captures, replies giving every capture, none, or one value that is not valid;
+  captures, replies giving every capture, the required ones only, none, one
+  value that is not valid, or a number that is not whole;
 - every different (place, reply) the model meets, every end condition, every
   transfer, every retry running out and every capture filled, emptied or
   rejected is one conversation: the shortest series of replies that gets
@@ -343,6 +344,9 @@ class Spec:
         if empty:
             every = {c["id"]: capture_values(c)["valid"] for c in empty}
             out.append(((place, "every capture"), ("no_signal", given(every))))
+            required = {c["id"]: every[c["id"]] for c in empty if not c["optional"]}
+            if len(required) < len(every):
+                out.append(((place, "required captures only"), ("no_signal", given(required))))
             for c in empty:
                 values = capture_values(c)
                 if "invalid" in values:
