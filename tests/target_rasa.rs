@@ -1224,7 +1224,7 @@ fn unreachable_steps_are_left_out_with_a_comment() {
     );
 }
 
-/// Issue 11: a spec with no branch at all compiled to a bot that said every
+/// Calls that listen: a spec with no branch at all compiled to a bot that said every
 /// step in one breath. Now every step waits for the reply (a `collect`),
 /// and the FAQ can interrupt each of them.
 #[test]
@@ -1393,7 +1393,7 @@ fn prompt_texts_cannot_forge_lines() {
 }
 
 // ---------------------------------------------------------------------------
-// Calls that listen (issue 11).
+// Calls that listen.
 
 /// The spec that uses every construct of calls that listen: in `specs/`, or
 /// in `tests/fixtures/listen/` until every target carries it.
