@@ -19,7 +19,7 @@ use crate::names::transliterate;
 use crate::source::Span;
 
 use super::diagnostics::{covers_not_imported, unplaced_diagnostic};
-use super::doc::{Block, Doc, Kind, PartyDoc, RawNote, RawStep, RawTarget, Unplaced, Why};
+use super::doc::{Block, Cause, Doc, Kind, PartyDoc, RawNote, RawStep, RawTarget, Unplaced, Why};
 use super::ids::{Taken, claim, derive_id};
 use super::names::{NameFrom, names};
 use super::text::decode;
@@ -122,7 +122,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
     let mut signals: Vec<(String, String)> = Vec::new();
     let mut signal_ids: BTreeMap<&str, String> = BTreeMap::new();
     for n in doc.global.iter().chain(doc.steps.iter().flat_map(|s| s.notes.iter())) {
-        if let Some(cause) = &n.cause
+        if let Cause::Signal(cause) = &n.cause
             && !signal_ids.contains_key(cause.as_str())
         {
             let id = derive_id(cause, "signal", &mut taken);
@@ -222,18 +222,19 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             },
             RawTarget::End(None) => Some(To::End(None)),
             RawTarget::End(Some(why)) => Some(To::End(end_of(why))),
+            RawTarget::Transfer(_) => None,
         }
     };
-    let signal_of = |cause: &str| signal_ids.get(cause).cloned();
+    // What a note is taken on: a signal's id, or an event's word.
+    let signal_of = |cause: &Cause| match cause {
+        Cause::Signal(words) => signal_ids.get(words.as_str()).cloned(),
+        Cause::Event(e) => Some(e.as_str().to_owned()),
+        Cause::Then => None,
+    };
     let globals: Vec<(String, Option<To>)> = doc
         .global
         .iter()
-        .map(|n| {
-            (
-                signal_of(n.cause.as_deref().unwrap_or("")).unwrap_or_default(),
-                target_of(n, Block::Flow),
-            )
-        })
+        .map(|n| (signal_of(&n.cause).unwrap_or_default(), target_of(n, Block::Flow)))
         .collect();
     let mut step_notes: Vec<Vec<(Option<String>, Option<To>)>> = doc
         .steps
@@ -242,7 +243,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         .map(|(i, s)| {
             s.notes
                 .iter()
-                .map(|n| (n.cause.as_deref().and_then(signal_of), target_of(n, Block::Step(i))))
+                .map(|n| (signal_of(&n.cause), target_of(n, Block::Step(i))))
                 .collect()
         })
         .collect();
@@ -374,7 +375,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         }
         for (n, (signal, to)) in s.notes.iter().zip(&step_notes[i]) {
             let at = b.at();
-            match (n.cause.is_some(), signal, to) {
+            match (n.cause != Cause::Then, signal, to) {
                 (true, Some(signal), Some(to)) => step.push(StepItem::Branch(Branch {
                     signal: ident(signal.as_str(), at),
                     target: to.target(at),
