@@ -401,9 +401,87 @@ items! {
         Next(Transition),
         /// `on SIGNAL -> TARGET`.
         Branch(Branch),
+        /// `continue`: the keyword's span.
+        Continue(Span),
+        /// `capture ID TYPE [optional] "…"`.
+        Capture(Capture) => captures,
+        /// `retry N -> TARGET`.
+        Retry(Retry),
         /// `allow …`.
         Lint(LintAttr) => lints,
     }
+}
+
+/// `capture ID TYPE [optional] "description"`.
+#[derive(Clone, Debug)]
+pub struct Capture {
+    /// The id.
+    pub id: Ident,
+    /// The type, as written.
+    pub kind: CaptureType,
+    /// The `optional` keyword, if written.
+    pub optional: Option<Span>,
+    /// What to capture.
+    pub description: Option<Text>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// A capture's type as written: `email`, `integer(1..500)`, `one_of(a, b)`.
+#[derive(Clone, Debug)]
+pub struct CaptureType {
+    /// The type word.
+    pub name: Ident,
+    /// The parenthesised arguments, if written.
+    pub args: Option<TypeArgs>,
+    /// The whole type, arguments included.
+    pub span: Span,
+}
+
+/// The arguments of a capture type, `(…)`.
+#[derive(Clone, Debug)]
+pub enum TypeArgs {
+    /// `()`.
+    Empty(Span),
+    /// `(A..B)`, `(A..)`, `(..B)`: whole numbers as written, with spans.
+    Range {
+        /// The lower bound.
+        min: Option<(String, Span)>,
+        /// The upper bound.
+        max: Option<(String, Span)>,
+        /// The parentheses and what they hold.
+        span: Span,
+    },
+    /// `(a, b, …)`.
+    Values {
+        /// The words.
+        values: Vec<Ident>,
+        /// The parentheses and what they hold.
+        span: Span,
+    },
+}
+
+impl TypeArgs {
+    /// Where the arguments are written, parentheses included.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        match self {
+            TypeArgs::Empty(span) | TypeArgs::Range { span, .. } | TypeArgs::Values { span, .. } => *span,
+        }
+    }
+}
+
+/// `retry N -> TARGET`.
+#[derive(Clone, Debug)]
+pub struct Retry {
+    /// N, as written (checked after parsing: 1 to 9).
+    pub count: String,
+    /// Where N is written.
+    pub count_span: Span,
+    /// Where the call goes when the retries are spent.
+    pub target: Target,
+    /// The whole statement.
+    pub span: Span,
 }
 
 /// `next TARGET` or `-> TARGET`.
@@ -440,6 +518,13 @@ pub enum Target {
         /// The end condition named.
         condition: Option<Ident>,
     },
+    /// `transfer(ID)`: a hand-over declared in `end`.
+    Transfer {
+        /// The whole target.
+        span: Span,
+        /// The transfer named.
+        id: Ident,
+    },
 }
 
 impl Target {
@@ -448,7 +533,7 @@ impl Target {
     pub fn span(&self) -> Span {
         match self {
             Target::Step(id) => id.span,
-            Target::End { span, .. } => *span,
+            Target::End { span, .. } | Target::Transfer { span, .. } => *span,
         }
     }
 }
@@ -492,6 +577,11 @@ items! {
     pub enum QaItem in Qa {
         /// `q`, `a` (or an unknown field).
         Field(Field) => fields,
+        /// `-> TARGET`: misplaced (an answer returns to the step); parsed so
+        /// that the checker can say so.
+        Next(Transition),
+        /// `on SIGNAL -> TARGET`: misplaced, as `Next`.
+        Branch(Branch),
         /// `allow …`.
         Lint(LintAttr) => lints,
     }
@@ -513,6 +603,8 @@ items! {
     pub enum EndItem in EndBlock {
         /// `when …`: an end condition.
         When(When) => conditions,
+        /// `transfer …`: a hand-over to a person or queue.
+        Transfer(Transfer) => transfers,
         /// `closing` (or an unknown field).
         Field(Field) => fields,
         /// `allow …`.
@@ -529,6 +621,48 @@ pub struct When {
     pub caller: Option<Text>,
     /// The callee's wording.
     pub callee: Option<Text>,
+    /// `requires C, …`, if written.
+    pub requires: Option<Requires>,
     /// The whole statement.
     pub span: Span,
+}
+
+/// `requires C, …`.
+#[derive(Clone, Debug)]
+pub struct Requires {
+    /// The keyword.
+    pub keyword: Span,
+    /// The captures named.
+    pub ids: Vec<Ident>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `transfer ID "title" { say "…" to "…" fallback TARGET requires C }`.
+#[derive(Clone, Debug)]
+pub struct Transfer {
+    /// The id.
+    pub id: Ident,
+    /// Who takes the call.
+    pub title: Option<Text>,
+    /// What it holds, in order.
+    pub items: Vec<TransferItem>,
+    /// The whole block.
+    pub span: Span,
+}
+
+items! {
+    /// An item of a `transfer` block.
+    pub enum TransferItem in Transfer {
+        /// `say "…"`: the line said before transferring.
+        Say(Text),
+        /// `fallback TARGET`.
+        Fallback(Transition),
+        /// `requires C, …`.
+        Requires(Requires),
+        /// `to` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
 }

@@ -92,6 +92,10 @@ codes! {
     E0105, None, Deny, "a field given twice";
     E0106, None, Deny, "invalid value";
     E0107, None, Deny, "unknown or misplaced field";
+    E0108, None, Deny, "a built-in telephony event declared as an id";
+    E0109, None, Deny, "an event branch where the event cannot happen";
+    E0110, None, Deny, "an event branch to a target nobody can hear";
+    E0111, None, Deny, "a step that does not wait, asked to listen";
     W0201, Some("unreachable_step"), Warn, "no path from the first step reaches this step";
     W0202, Some("dead_end"), Warn, "from this step no path reaches the end of the call";
     W0203, Some("uncovered_concern"), Warn, "a callee concern that no step or FAQ entry covers";

@@ -40,6 +40,8 @@ pub enum Block {
     Qa,
     /// `end { … }`.
     End,
+    /// `transfer ID { … }` (in `end`).
+    Transfer,
     /// A block a reader of unparsed text cannot tell (a typo before `{`);
     /// no word belongs to it.
     Unknown,
@@ -59,6 +61,7 @@ impl Block {
             Block::Faq => "in `faq`",
             Block::Qa => "in a `qa` entry",
             Block::End => "in `end`",
+            Block::Transfer => "in a `transfer`",
             Block::Top | Block::Entries | Block::Unknown => return None,
         })
     }
@@ -75,6 +78,7 @@ impl Block {
             Block::Faq => "inside `faq { … }`",
             Block::Qa => "inside `qa ID { … }`",
             Block::End => "inside `end { … }`",
+            Block::Transfer => "inside `transfer ID { … }`",
             // The parser has never named `style` as a home (see `written_inside`).
             Block::Style | Block::Top | Block::Entries | Block::Unknown => return None,
         })
@@ -173,11 +177,11 @@ impl Word {
     }
 }
 
-use Block::{Call, Callee, Caller, End, Entries, Faq, Flow, Qa, Step, Style, Top};
+use Block::{Call, Callee, Caller, End, Entries, Faq, Flow, Qa, Step, Style, Top, Transfer};
 use ValueKind::{Integer, Text};
 
 const PARTIES: &[Block] = &[Caller, Callee];
-const ANY: &[Block] = &[Call, Caller, Callee, Entries, Style, Flow, Step, Faq, Qa, End];
+const ANY: &[Block] = &[Call, Caller, Callee, Entries, Style, Flow, Step, Faq, Qa, End, Transfer];
 
 /// Every word, with where it goes, in canonical order (the order completion
 /// offers a block's words in, and the order of each block's fields in
@@ -192,6 +196,12 @@ pub const WORDS: &[Word] = &[
         "`locale \"…\"`: the language of the spec's text, a BCP-47 tag such as `\"zh-CN\"` (required)."),
     Word::field("opening", Text, &[Call], "opening \"$1\"",
         "`opening \"…\"`: the first line of the call."),
+    Word::field("first_speaker", ValueKind::Word, &[Call], "first_speaker ${1|callee,caller|}",
+        "`first_speaker callee|caller`: who speaks first once the line connects; `callee` (the default) picks \
+         up and speaks first, then the opening is said."),
+    Word::field("silence_timeout", Integer, &[Call], "silence_timeout ${1:7}",
+        "`silence_timeout N`: seconds of callee silence after a caller turn before `silence` fires, 1 to 600 \
+         (default 7)."),
     Word::keyword("caller", &[Call], "caller ${1:id} {\n\tname \"$2\"\n\t$0\n}",
         "`caller ID { … }`: the party that places the call."),
     Word::keyword("callee", &[Call], "callee ${1:id} {\n\tname \"$2\"\n\t$0\n}",
@@ -243,6 +253,16 @@ pub const WORDS: &[Word] = &[
         "`say \"…\"`: a line the caller says in this step (repeatable, in order)."),
     Word::keyword("next", &[Step], "next ${0:step}",
         "`next TARGET`: the step that follows this one, instead of the next written (`-> TARGET` is the same)."),
+    Word::keyword("continue", &[Step], "continue",
+        "`continue`: the step says its lines and goes on at once, without waiting for a reply."),
+    Word::keyword("capture", &[Step], "capture ${1:id} ${2|text,email,phone,date,yes_no,integer,one_of|} \"$0\"",
+        "`capture ID TYPE [optional] \"…\"`: typed data the step asks for (text, email, phone, date, yes_no, \
+         integer(A..B), one_of(a, b)); the step asks again until the reply gives it, unless `optional`."),
+    Word::keyword("optional", &[], "optional",
+        "`optional`: after a capture's type, the call goes on whether or not the reply gives the value."),
+    Word::keyword("retry", &[Step], "retry ${1:2} -> ${0:end}",
+        "`retry N -> TARGET`: the step runs at most 1 + N times in one call (N from 1 to 9); once more goes to \
+         TARGET."),
     Word::keyword("covers", &[], "covers ${0:concern}",
         "`covers C, …`: the callee concerns a step or FAQ entry addresses."),
     Word::keyword("qa", &[Faq], "qa ${1:id} {\n\tq \"$2\"\n\ta \"$0\"\n}",
@@ -253,6 +273,15 @@ pub const WORDS: &[Word] = &[
         "`a \"…\"`: the answer (exactly one)."),
     Word::keyword("when", &[End], "when ${1:id} \"$2\" callee \"$0\"",
         "`when ID \"caller side\" callee \"callee side\"`: one reason the call may end; `end(ID)` names it."),
+    Word::keyword("requires", &[Transfer], "requires ${0:capture}",
+        "`requires C, …`: the captures that must be made before this outcome (after a `when`, or in a `transfer`)."),
+    Word::keyword("transfer", &[End], "transfer ${1:id} \"${2:title}\" {\n\tsay \"$0\"\n}",
+        "`transfer ID \"title\" { say to fallback }`: hands the call to a person or queue; as a target, \
+         `transfer(ID)`."),
+    Word::field("to", Text, &[Transfer], "to \"$1\"",
+        "`to \"…\"`: where a transfer goes (a number, SIP URI or queue); without it the deployment fills it in."),
+    Word::keyword("fallback", &[Transfer], "fallback ${0:end}",
+        "`fallback TARGET`: where the call goes if the transfer fails (default `end`)."),
     Word::field("closing", Text, &[End], "closing \"$1\"",
         "`closing \"…\"`: the line the caller ends the call with (required)."),
     Word::keyword("allow", ANY, "allow ${0:lint}",
@@ -273,6 +302,54 @@ pub const PRIORITIES: &[(&str, Priority)] = &[
 
 /// The genders a party may have (`gender male`).
 pub const GENDERS: &[&str] = &["male", "female", "other"];
+
+/// Who may speak first (`first_speaker callee`), the default first.
+pub const SPEAKERS: &[(&str, crate::ir::Speaker)] = &[
+    ("callee", crate::ir::Speaker::Callee),
+    ("caller", crate::ir::Speaker::Caller),
+];
+
+/// Words a writer may mean by a speaker, with the one they mean.
+pub const SPEAKER_ALIASES: &[(&str, &str)] = &[
+    ("agent", "caller"),
+    ("assistant", "caller"),
+    ("bot", "caller"),
+    ("user", "callee"),
+    ("customer", "callee"),
+    ("human", "callee"),
+];
+
+/// The capture type words, with what a value of each is; `integer` and
+/// `one_of` take arguments.
+pub const CAPTURE_TYPES: &[(&str, &str)] = &[
+    ("text", "any text"),
+    ("email", "an e-mail address"),
+    ("phone", "a phone number: `+` and 6 to 15 digits"),
+    ("date", "a date, `YYYY-MM-DD`"),
+    ("yes_no", "yes or no"),
+    ("integer", "a whole number, `integer(A..B)` within bounds"),
+    ("one_of", "one of the words listed, `one_of(a, b)`"),
+];
+
+/// Type words from other tools, with the capture type they mean.
+pub const CAPTURE_TYPE_ALIASES: &[(&str, &str)] = &[
+    ("bool", "yes_no"),
+    ("boolean", "yes_no"),
+    ("yesno", "yes_no"),
+    ("enum", "one_of"),
+    ("categorical", "one_of"),
+    ("choice", "one_of"),
+    ("int", "integer"),
+    ("number", "integer"),
+    ("float", "integer"),
+    ("string", "text"),
+    ("str", "text"),
+    ("mail", "email"),
+    ("e_mail", "email"),
+    ("tel", "phone"),
+    ("phone_number", "phone"),
+    ("datetime", "date"),
+];
 
 /// The levels a lint attribute sets, as written (the grammar's `lint_level`
 /// rule): `allow LINT`, `warn LINT`, `deny LINT`.
@@ -455,7 +532,12 @@ mod tests {
     #[test]
     fn blocks_offer_what_language_md_lists() {
         let step: Vec<_> = words_in(Step).map(|w| w.word).collect();
-        assert_eq!(step, ["on", "say", "next", "allow", "warn", "deny"]);
+        assert_eq!(
+            step,
+            [
+                "on", "say", "next", "continue", "capture", "retry", "allow", "warn", "deny"
+            ]
+        );
         let callee: Vec<_> = words_in(Callee).map(|w| w.word).collect();
         assert!(callee.contains(&"concern") && !callee.contains(&"task") && !callee.contains(&"knows"));
         let caller: Vec<_> = words_in(Caller).map(|w| w.word).collect();
@@ -472,21 +554,29 @@ mod tests {
         assert_eq!(fields(Style), ["note", "avoid", "prefer"]);
         assert_eq!(fields(Qa), ["q", "a"]);
         assert_eq!(fields(End), ["closing"]);
-        assert_eq!(fields(Call), ["title", "locale", "opening"]);
+        assert_eq!(fields(Transfer), ["to"]);
+        assert_eq!(
+            fields(Call),
+            ["title", "locale", "opening", "first_speaker", "silence_timeout"]
+        );
     }
 
     /// The homes messages named before the table existed, word for word.
     #[test]
     fn homes_are_the_messages_of_before() {
         let checker = [
-            ("directly in `call`", "title locale opening"),
+            (
+                "directly in `call`",
+                "title locale opening first_speaker silence_timeout",
+            ),
             ("in `caller` or `callee`", "name gender age org role persona"),
             ("in `caller`", "task knows"),
             ("in `callee`", "behavior concern background style"),
             ("in `style`", "note avoid prefer"),
             ("in a `qa` entry", "q a"),
-            ("in `end`", "closing when"),
-            ("in a `step`", "say next"),
+            ("in `end`", "closing when transfer"),
+            ("in a `step`", "say next continue capture retry"),
+            ("in a `transfer`", "to fallback requires"),
         ];
         for (home_, words) in checker {
             for w in words.split(' ') {
@@ -494,17 +584,19 @@ mod tests {
             }
         }
         assert_eq!(home("covers"), None);
+        assert_eq!(home("optional"), None);
         let parser = [
             ("inside `callee { … }`", "concern background style behavior"),
             ("inside `caller { … }`", "knows task"),
             ("inside `flow { … }`", "step"),
             ("inside `faq { … }`", "qa"),
             ("inside `qa ID { … }`", "q a"),
-            ("inside `end { … }`", "when closing"),
-            ("inside `step ID { … }`", "say next"),
+            ("inside `end { … }`", "when closing transfer"),
+            ("inside `step ID { … }`", "say next continue capture retry"),
+            ("inside `transfer ID { … }`", "to fallback requires"),
             (
                 "directly inside `call ID { … }`",
-                "signal opening title locale caller callee flow faq",
+                "signal opening title locale caller callee flow faq first_speaker silence_timeout",
             ),
         ];
         for w in WORDS {

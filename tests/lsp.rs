@@ -652,7 +652,12 @@ fn completion_offers_what_fits_the_place() {
         "textDocument/completion",
         json!({"textDocument": {"uri": URI}, "position": p, "context": {"triggerKind": 1}}),
     );
-    assert_eq!(labels(&invoked), ["on", "say", "next", "allow", "warn", "deny"]);
+    assert_eq!(
+        labels(&invoked),
+        [
+            "on", "say", "next", "continue", "capture", "retry", "allow", "warn", "deny"
+        ]
+    );
     assert!(
         invoked[1]["documentation"]["value"]
             .as_str()

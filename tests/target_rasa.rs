@@ -334,7 +334,10 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
             }
             id => (Vec::new(), to(id)),
         };
-        let want: Vec<(usize, ir::Target)> = spec.branches_at(i).map(|b| (b.signal, b.target)).collect();
+        let want: Vec<(usize, ir::Target)> = spec
+            .branches_at(i)
+            .filter_map(|b| Some((b.signal()?, b.target)))
+            .collect();
         assert_eq!(branches, want, "branches of step {}", step.id);
         assert_eq!(default, step.next, "successor of step {}", step.id);
         for t in std::iter::once(default).chain(branches.iter().map(|b| b.1)) {

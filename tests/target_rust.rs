@@ -432,6 +432,7 @@ fn expected(spec: &ir::Spec) -> Vec<u8> {
                 Some(ir::Target::Step(i)) => self.s(&format!("{tag} step"), &spec.steps[i].id),
                 Some(ir::Target::End(None)) => self.raw(&format!("{tag} end\n")),
                 Some(ir::Target::End(Some(c))) => self.s(&format!("{tag} end"), &spec.ends[c].id),
+                Some(ir::Target::Transfer(t)) => self.s(&format!("{tag} transfer"), &spec.transfers[t].id),
             }
         }
         fn party(&mut self, tag: &str, p: &ir::Party) {
@@ -458,7 +459,7 @@ fn expected(spec: &ir::Spec) -> Vec<u8> {
     }
     // The documented semantics: a signal takes the first branch listed for it
     // (the step's own, then the global one), else the step's successor.
-    let branch = |i: usize, sig: usize| spec.branches_at(i).find(|b| b.signal == sig).map(|b| b.target);
+    let branch = |i: usize, sig: usize| spec.branches_at(i).find(|b| b.signal() == Some(sig)).map(|b| b.target);
     let key = |q: &str| -> String {
         q.chars()
             .filter(|c| c.is_alphanumeric())
@@ -524,7 +525,7 @@ fn expected(spec: &ir::Spec) -> Vec<u8> {
         o.s("walk", &spec.steps[at].id);
         match spec.steps[at].next {
             ir::Target::Step(i) => at = i,
-            end @ ir::Target::End(_) => {
+            end @ (ir::Target::End(_) | ir::Target::Transfer(_)) => {
                 o.tr(spec, "walk", Some(end));
                 break;
             }
@@ -679,17 +680,17 @@ fn the_hostile_walk_loops_and_its_branches_override_globals() {
         assert_eq!(last.next, ir::Target::Step(0), "loop_back goes back to the start");
         let own = &spec.steps[2].branches;
         let signal = |id: &str| spec.signals.iter().position(|s| s.id == id).unwrap();
-        let first_match = own.iter().find(|b| b.signal == signal("match")).unwrap();
+        let first_match = own.iter().find(|b| b.signal() == Some(signal("match"))).unwrap();
         assert!(matches!(first_match.target, ir::Target::End(Some(_))));
         // The step's own branch is the one in force: it overrides the global one.
         let global = spec
             .global_branches
             .iter()
-            .position(|b| b.signal == signal("match"))
+            .position(|b| b.signal() == Some(signal("match")))
             .unwrap();
         assert!(spec.steps[2].overrides.contains(&global));
         assert_eq!(
-            spec.branches_at(2).find(|b| b.signal == signal("match")),
+            spec.branches_at(2).find(|b| b.signal() == Some(signal("match"))),
             Some(first_match)
         );
         let out = emit_one(spec);

@@ -15,7 +15,7 @@ use crate::source::Span;
 
 use super::fields::{self, Collected};
 use super::render::Renderer;
-use super::resolve::{Index, Named, Names, refer_entries, refer_fields, skipped_fields};
+use super::resolve::{Named, Names, Place, refer_entries, refer_fields, skipped_fields};
 use super::{Checker, suggest};
 
 impl Checker<'_> {
@@ -250,7 +250,7 @@ impl Checker<'_> {
         out
     }
 
-    pub(super) fn when(&mut self, r: &mut Renderer<'_>, w: &ast::When) -> ir::EndCondition {
+    pub(super) fn when(&mut self, r: &mut Renderer<'_>, w: &ast::When, names: &Names<'_>) -> ir::EndCondition {
         if w.caller.is_none() && w.callee.is_none() {
             self.diags.push(
                 Diagnostic::new(
@@ -266,7 +266,9 @@ impl Checker<'_> {
             id: w.id.name.clone(),
             caller: w.caller.as_ref().map(|t| self.text(r, t)),
             callee: w.callee.as_ref().map(|t| self.text(r, t)),
-            requires: Vec::new(),
+            requires: w.requires.as_ref().map_or_else(Vec::new, |q| {
+                self.captures_named(&q.ids, names, &Named("end condition", &w.id.name))
+            }),
         }
     }
 
@@ -284,7 +286,9 @@ impl Checker<'_> {
         self.opt_text(r, &fs, "closing").unwrap_or_default()
     }
 
-    pub(super) fn qa(&mut self, r: &mut Renderer<'_>, q: &ast::Qa, concerns: &Index<'_>) -> ir::Qa {
+    pub(super) fn qa(&mut self, r: &mut Renderer<'_>, q: &ast::Qa, names: &Names<'_>) -> ir::Qa {
+        self.misplaced_in_qa(q, names);
+        let concerns = &names.concerns;
         let fs = fields::collect("qa", q.fields(), Block::Qa, &mut self.diags);
         skipped_fields(r, q.fields(), &fs);
         for (name, what) in [("q", "question"), ("a", "answer")] {
@@ -330,7 +334,7 @@ impl Checker<'_> {
         let mut global_seen: BTreeMap<String, Span> = BTreeMap::new();
         for item in &flow.items {
             if let FlowItem::Branch(b) = item
-                && let Some(br) = self.branch(b, names, &mut global_seen, &"the flow")
+                && let Some(br) = self.branch(b, names, &mut global_seen, &Place::Flow)
             {
                 global.push(br);
             }
@@ -346,6 +350,9 @@ impl Checker<'_> {
             let mut next_written = false;
             let mut own: Vec<ir::Branch> = Vec::new();
             let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+            let continues = self.continues(s);
+            let mut captures = Vec::new();
+            let mut retry: Option<(ir::Retry, Span)> = None;
             for item in &s.items {
                 match item {
                     StepItem::Say(t) => lines.push(self.text(r, t)),
@@ -371,11 +378,21 @@ impl Checker<'_> {
                         next = Some((target.unwrap_or(ir::Target::End(None)), tr.span));
                     }
                     StepItem::Branch(b) => {
-                        if let Some(br) = self.branch(b, names, &mut seen, &ctx) {
+                        let place = Place::Step {
+                            named: Named("step", &s.id.name),
+                            continues,
+                        };
+                        if let Some(br) = self.branch(b, names, &mut seen, &place) {
                             own.push(br);
                         }
                     }
-                    StepItem::Lint(_) => {}
+                    StepItem::Capture(c) => {
+                        captures.push(spec.captures.len());
+                        let capture = self.capture(r, c, i, &ctx, continues);
+                        spec.captures.push(capture);
+                    }
+                    StepItem::Retry(rt) => self.retry(rt, &mut retry, names, &ctx, continues),
+                    StepItem::Continue(_) | StepItem::Lint(_) => {}
                 }
             }
             if lines.is_empty() {
@@ -405,9 +422,9 @@ impl Checker<'_> {
                 title,
                 lines,
                 covers,
-                waits: true,
-                captures: Vec::new(),
-                retry: None,
+                waits: continues.is_none(),
+                captures,
+                retry: retry.map(|(r, _)| r),
                 next: next.map_or(default, |(t, _)| t),
                 next_explicit: next_written,
                 branches: own,

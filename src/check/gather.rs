@@ -30,6 +30,8 @@ impl<'a> Checker<'a> {
         let step_base = self.declare_all(Kind::Step, parts.steps.iter().map(|s| &s.id));
         self.declare_all(Kind::Qa, parts.qas.iter().map(|q| &q.id));
         let end_base = self.declare_all(Kind::End, parts.whens.iter().map(|w| &w.id));
+        let capture_base = self.declare_all(Kind::Capture, parts.captures.iter().map(|(_, c)| &c.id));
+        let transfer_base = self.declare_all(Kind::Transfer, parts.transfers.iter().map(|t| &t.id));
         self.declare_skipped(parts);
         if self.non_ascii {
             // W0211 needs a non-ASCII id; the table also serves suggestions.
@@ -39,6 +41,9 @@ impl<'a> Checker<'a> {
             steps: step_base,
             concerns: concern_base,
             signals: signal_base,
+            ends: end_base,
+            captures: capture_base,
+            transfers: transfer_base,
         };
         // Names in declaration order, so resolved indices match the IR's vectors.
         Names {
@@ -49,6 +54,14 @@ impl<'a> Checker<'a> {
             steps: Index::new(parts.steps.iter().map(|s| s.id.name.as_str()).collect(), step_base),
             signals: Index::new(parts.signals.iter().map(|s| s.id.name.as_str()).collect(), signal_base),
             ends: Index::new(parts.whens.iter().map(|w| w.id.name.as_str()).collect(), end_base),
+            captures: Index::new(
+                parts.captures.iter().map(|(_, c)| c.id.name.as_str()).collect(),
+                capture_base,
+            ),
+            transfers: Index::new(
+                parts.transfers.iter().map(|t| t.id.name.as_str()).collect(),
+                transfer_base,
+            ),
         }
     }
 
@@ -89,6 +102,13 @@ impl<'a> Checker<'a> {
         parts.steps = parts.flow.map_or_else(Vec::new, |f| f.steps().collect());
         parts.qas = parts.faq.map_or_else(Vec::new, |f| f.qas().collect());
         parts.whens = parts.end.map_or_else(Vec::new, |e| e.conditions().collect());
+        parts.transfers = parts.end.map_or_else(Vec::new, |e| e.transfers().collect());
+        parts.captures = parts
+            .steps
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.captures().map(move |c| (i, c)))
+            .collect();
         for (present, what, example) in [
             (parts.caller.is_some(), "caller", "caller li_ming { name \"李明\" }"),
             (parts.callee.is_some(), "callee", "callee zhang_qiang { name \"张强\" }"),
@@ -146,6 +166,33 @@ impl<'a> Checker<'a> {
         self.symbols.define(kind, id.span, Some(item));
         if id.name.is_empty() {
             return;
+        }
+        if let Some(event) = crate::ir::Event::of(&id.name) {
+            let help = if kind == Kind::Signal {
+                format!(
+                    "`on {e} -> …` needs no declaration; for something the callee says, choose another id, such as \
+                     `mentions_{e}`",
+                    e = event.as_str()
+                )
+            } else {
+                format!(
+                    "choose another id, such as `{}_{}`",
+                    kind.name().replace(' ', "_"),
+                    event.as_str()
+                )
+            };
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    id.span,
+                    format!(
+                        "`{}` is a built-in telephony event; it cannot be declared",
+                        event.as_str()
+                    ),
+                )
+                .label(format!("reserved: fires when {}", event.doc()))
+                .help(help),
+            );
         }
         if let Some((first_kind, first)) = self.ids.get(id.name.as_str()) {
             let what = if *first_kind == kind {

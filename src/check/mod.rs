@@ -21,6 +21,7 @@ mod lints;
 mod render;
 mod resolve;
 pub mod symbols;
+mod turns;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -142,6 +143,9 @@ pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -
         steps: cx.symbols.run(cx.first.steps, spec.steps.len()),
         concerns: cx.symbols.run(cx.first.concerns, spec.concerns.len()),
         signals: cx.symbols.run(cx.first.signals, spec.signals.len()),
+        ends: cx.symbols.run(cx.first.ends, spec.ends.len()),
+        captures: cx.symbols.run(cx.first.captures, spec.captures.len()),
+        transfers: cx.symbols.run(cx.first.transfers, spec.transfers.len()),
         used_signals: &cx.used_signals,
     };
     flow::lint(&spec, &spans, &mut cx.diags);
@@ -157,6 +161,7 @@ pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -
 }
 
 /// Where things are in the source, for diagnostics raised on the IR.
+#[allow(dead_code)] // `ends`, `captures`, `transfers`: for the lints of calls that listen
 pub(crate) struct Spans<'s> {
     /// Each step's definition.
     pub steps: &'s [symbols::Definition],
@@ -164,6 +169,12 @@ pub(crate) struct Spans<'s> {
     pub concerns: &'s [symbols::Definition],
     /// Each signal's definition.
     pub signals: &'s [symbols::Definition],
+    /// Each end condition's definition.
+    pub ends: &'s [symbols::Definition],
+    /// Each capture's definition.
+    pub captures: &'s [symbols::Definition],
+    /// Each transfer's definition.
+    pub transfers: &'s [symbols::Definition],
     /// The signals some `on` names (even when its target does not resolve,
     /// so an unknown target does not also make its signal "unused").
     pub used_signals: &'s BTreeSet<usize>,
@@ -203,6 +214,9 @@ struct First {
     steps: u32,
     concerns: u32,
     signals: u32,
+    ends: u32,
+    captures: u32,
+    transfers: u32,
 }
 
 /// The parts of the call, gathered before they are checked.
@@ -220,6 +234,11 @@ struct Parts<'a> {
     steps: Vec<&'a ast::Step>,
     qas: Vec<&'a ast::Qa>,
     whens: Vec<&'a ast::When>,
+    /// Every step's captures with the index of their step, in order (the
+    /// order of [`ir::Spec::captures`]).
+    captures: Vec<(usize, &'a ast::Capture)>,
+    /// The transfers of `end`, in order.
+    transfers: Vec<&'a ast::Transfer>,
     /// Blocks given again (E0105), which are not checked.
     repeated: Vec<&'a CallItem>,
 }
@@ -272,9 +291,15 @@ impl<'a> Checker<'a> {
                 description: s.description.as_ref().map(|t| self.text(&mut r, t)),
             })
             .collect();
-        spec.ends = parts.whens.iter().map(|w| self.when(&mut r, w)).collect();
+        spec.ends = parts.whens.iter().map(|w| self.when(&mut r, w, &names)).collect();
+        spec.transfers = parts
+            .transfers
+            .iter()
+            .map(|t| self.transfer(&mut r, t, &names))
+            .collect();
+        (spec.first_speaker, spec.silence_timeout, spec.silence_timeout_explicit) = self.turn_fields(&fields);
         self.flow(&mut r, &mut spec, parts.flow, &parts.steps, &names);
-        spec.faq = parts.qas.iter().map(|q| self.qa(&mut r, q, &names.concerns)).collect();
+        spec.faq = parts.qas.iter().map(|q| self.qa(&mut r, q, &names)).collect();
         for (i, step) in spec.steps.iter().enumerate() {
             for &c in &step.covers {
                 spec.concerns[c].steps.push(i);

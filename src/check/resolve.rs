@@ -84,7 +84,7 @@ impl<'a> Checker<'a> {
     /// Records a reference to an id of `kind`, resolved or not, with no
     /// diagnostic (for a name repeated where it may appear once, which is
     /// reported as such, but still names something).
-    fn refer(&mut self, id: &ast::Ident, kind: Kind, index: &Index<'_>) -> Option<usize> {
+    pub(super) fn refer(&mut self, id: &ast::Ident, kind: Kind, index: &Index<'_>) -> Option<usize> {
         let found = index.map.get(id.name.as_str()).copied();
         let definition = match found {
             Some(i) => u32::try_from(i).ok().map(|i| index.base + i),
@@ -100,8 +100,12 @@ impl<'a> Checker<'a> {
     }
 
     /// [`Self::refer`] for the names of a branch.
-    fn refer_branch(&mut self, b: &ast::Branch, names: &Names<'_>) {
-        self.refer(&b.signal, Kind::Signal, &names.signals);
+    pub(super) fn refer_branch(&mut self, b: &ast::Branch, names: &Names<'_>) {
+        if ir::Event::of(&b.signal.name).is_some() && !names.signals.map.contains_key(b.signal.name.as_str()) {
+            self.symbols.refer(Kind::Event, b.signal.span, b.signal.span, None);
+        } else {
+            self.refer(&b.signal, Kind::Signal, &names.signals);
+        }
         self.refer_target(&b.target, names);
     }
 
@@ -169,8 +173,14 @@ impl<'a> Checker<'a> {
                                     match si {
                                         StepItem::Say(t) => r.refer_text(t),
                                         StepItem::Next(tr) => self.refer_target(&tr.target, names),
+                                        StepItem::Retry(rt) => self.refer_target(&rt.target, names),
                                         StepItem::Branch(b) => self.refer_branch(b, names),
-                                        StepItem::Lint(_) => {}
+                                        StepItem::Capture(c) => {
+                                            if let Some(t) = &c.description {
+                                                r.refer_text(t);
+                                            }
+                                        }
+                                        StepItem::Continue(_) | StepItem::Lint(_) => {}
                                     }
                                 }
                             }
@@ -192,6 +202,12 @@ impl<'a> Checker<'a> {
                         for t in [&w.caller, &w.callee].into_iter().flatten() {
                             r.refer_text(t);
                         }
+                        for c in w.requires.iter().flat_map(|q| &q.ids) {
+                            self.refer(c, Kind::Capture, &names.captures);
+                        }
+                    }
+                    for t in e.transfers() {
+                        self.refer_transfer(r, t, names);
                     }
                     refer_fields(r, e.fields());
                 }
@@ -210,6 +226,29 @@ impl<'a> Checker<'a> {
                 self.refer(c, Kind::End, &names.ends);
             }
             Target::End { condition: None, .. } => {}
+            Target::Transfer { id, .. } => {
+                self.refer(id, Kind::Transfer, &names.transfers);
+            }
+        }
+    }
+
+    /// Records the names and placeholders of a transfer that is not checked.
+    pub(super) fn refer_transfer(&mut self, r: &mut Renderer<'_>, t: &ast::Transfer, names: &Names<'_>) {
+        if let Some(title) = &t.title {
+            r.refer_text(title);
+        }
+        for item in &t.items {
+            match item {
+                ast::TransferItem::Say(text) => r.refer_text(text),
+                ast::TransferItem::Fallback(tr) => self.refer_target(&tr.target, names),
+                ast::TransferItem::Requires(q) => {
+                    for c in &q.ids {
+                        self.refer(c, Kind::Capture, &names.captures);
+                    }
+                }
+                ast::TransferItem::Field(f) => refer_fields(r, [f]),
+                ast::TransferItem::Lint(_) => {}
+            }
         }
     }
 
@@ -258,8 +297,12 @@ impl<'a> Checker<'a> {
         b: &ast::Branch,
         names: &Names<'_>,
         seen: &mut BTreeMap<String, Span>,
-        ctx: &dyn Display,
+        place: &Place<'_>,
     ) -> Option<ir::Branch> {
+        let ctx: &dyn Display = match place {
+            Place::Flow => &"the flow",
+            Place::Step { named, .. } => named,
+        };
         if let Some(first) = seen.get(&b.signal.name) {
             self.diags.push(
                 Diagnostic::new(
@@ -275,20 +318,127 @@ impl<'a> Checker<'a> {
             return None;
         }
         seen.insert(b.signal.name.clone(), b.signal.span);
-        let signal = self.resolve(
-            &b.signal,
-            Kind::Signal,
-            &names.signals,
-            &format_args!("a branch of {ctx}"),
-        );
-        if let Some(i) = signal {
-            self.used_signals.insert(i);
-        }
+        let event = ir::Event::of(&b.signal.name).filter(|_| !names.signals.map.contains_key(b.signal.name.as_str()));
+        let on = if let Some(e) = event {
+            self.symbols.refer(Kind::Event, b.signal.span, b.signal.span, None);
+            Some(ir::On::Event(e))
+        } else if !names.signals.map.contains_key(b.signal.name.as_str())
+            && let Some(e) = super::suggest(&b.signal.name, ir::Event::ALL.iter().map(|e| e.as_str()))
+        {
+            // A misspelt event: say so, rather than "unknown signal".
+            self.symbols.refer(Kind::Signal, b.signal.span, b.signal.span, None);
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0102,
+                    b.signal.span,
+                    format!("unknown signal `{}` in a branch of {ctx}", b.signal.name),
+                )
+                .label("no signal or event is called this")
+                .help(format!("did you mean the event `{e}`?"))
+                .fix(b.signal.span, e),
+            );
+            None
+        } else {
+            let signal = self.resolve(
+                &b.signal,
+                Kind::Signal,
+                &names.signals,
+                &format_args!("a branch of {ctx}"),
+            );
+            if let Some(i) = signal {
+                self.used_signals.insert(i);
+            }
+            signal.map(ir::On::Signal)
+        };
         let target = self.target(&b.target, names, ctx);
-        Some(ir::Branch {
-            on: ir::On::Signal(signal?),
-            target: target?,
-        })
+        let on = on?;
+        let target = target?;
+        let ok = self.branch_fits(b, on, target, place);
+        ok.then_some(ir::Branch { on, target })
+    }
+
+    /// E0109–E0111: whether a branch may be taken where it is written, and
+    /// lead where it leads.
+    fn branch_fits(&mut self, b: &ast::Branch, on: ir::On, target: ir::Target, place: &Place<'_>) -> bool {
+        let word = &b.signal.name;
+        if let (ir::On::Event(e), Place::Step { named, .. }) = (on, place)
+            && !e.in_step()
+        {
+            let t = Self::target_words(&b.target);
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0109,
+                    b.signal.span,
+                    format!("`{word}` happens before any step runs; it cannot be a branch of {named}"),
+                )
+                .label(format!("`{word}` is decided when the line connects"))
+                .help(format!("move `on {word} -> {t}` into `flow`")),
+            );
+            return false;
+        }
+        if let ir::On::Event(e) = on {
+            let nobody = !e.someone_listens() && !matches!(target, ir::Target::End(_));
+            let untransferable = !e.can_transfer() && matches!(target, ir::Target::Transfer(_));
+            if nobody || untransferable {
+                let what = match target {
+                    ir::Target::Step(_) => format!("step `{}`", Self::target_words(&b.target)),
+                    _ => format!("`{}`", Self::target_words(&b.target)),
+                };
+                let message = if nobody {
+                    format!("after `{word}` nobody is on the line: it must lead to `end` or `end(ID)`, not to {what}")
+                } else {
+                    format!("a `{word}` cannot be transferred: no person is on the line to hand over")
+                };
+                let help = if e == ir::Event::Voicemail {
+                    "lead it to a step that leaves a message, or to `end(ID)`".to_owned()
+                } else {
+                    format!(
+                        "`-> end({word_id})`, with an end condition such as `when {word_id} \"…\"`",
+                        word_id = outcome_id(e)
+                    )
+                };
+                self.diags.push(
+                    Diagnostic::new(Code::E0110, b.target.span(), message)
+                        .label(if nobody {
+                            "nobody hears this"
+                        } else {
+                            "cannot be transferred"
+                        })
+                        .with_secondary(b.signal.span, format!("the `{word}` event"))
+                        .help(help),
+                );
+                return false;
+            }
+        }
+        if let Place::Step {
+            named,
+            continues: Some(at),
+        } = place
+            && !matches!(on, ir::On::Event(ir::Event::Hangup))
+        {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0111,
+                    b.signal.span,
+                    format!("{named} does not wait for a reply (`continue`), so it cannot branch on `{word}`"),
+                )
+                .label("this needs a reply to listen to")
+                .with_secondary(*at, "the step goes on without waiting here")
+                .help("remove `continue`, or move the branch to a step that waits"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// A target as written, for messages.
+    fn target_words(t: &Target) -> String {
+        match t {
+            Target::Step(id) => id.name.clone(),
+            Target::End { condition: None, .. } => "end".to_owned(),
+            Target::End { condition: Some(c), .. } => format!("end({})", c.name),
+            Target::Transfer { id, .. } => format!("transfer({})", id.name),
+        }
     }
 
     pub(super) fn target(&mut self, t: &Target, names: &Names<'_>, ctx: &dyn Display) -> Option<ir::Target> {
@@ -298,7 +448,63 @@ impl<'a> Checker<'a> {
             Target::End { condition: Some(c), .. } => self
                 .resolve(c, Kind::End, &names.ends, ctx)
                 .map(|i| ir::Target::End(Some(i))),
+            Target::Transfer { id, .. } => self
+                .resolve(id, Kind::Transfer, &names.transfers, ctx)
+                .map(ir::Target::Transfer),
         }
+    }
+
+    /// Resolves a list of capture ids (`requires C, …`), reporting one
+    /// named twice (E0105).
+    pub(super) fn captures_named(&mut self, ids: &[ast::Ident], names: &Names<'_>, ctx: &dyn Display) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        for (k, c) in ids.iter().enumerate() {
+            if let Some(first) = seen.get(c.name.as_str()) {
+                let mut d = Diagnostic::new(
+                    Code::E0105,
+                    c.span,
+                    format!("`{}` is listed twice in `requires`", c.name),
+                )
+                .label("listed again here")
+                .with_secondary(*first, "first listed here");
+                if let Some(span) = self.list_item_removal(ids, k) {
+                    d = d.fix(span, "");
+                }
+                self.diags.push(d);
+                self.refer(c, Kind::Capture, &names.captures);
+                continue;
+            }
+            seen.insert(&c.name, c.span);
+            if let Some(i) = self.resolve(c, Kind::Capture, &names.captures, &format_args!("`requires` of {ctx}")) {
+                out.push(i);
+            }
+        }
+        out
+    }
+}
+
+/// Where a branch is written: in `flow` (at every step), or in one step,
+/// with its `continue` if it does not wait.
+pub(super) enum Place<'a> {
+    /// Directly in `flow`.
+    Flow,
+    /// In a step.
+    Step {
+        /// The step, for messages.
+        named: Named<'a>,
+        /// The step's `continue`, if written.
+        continues: Option<Span>,
+    },
+}
+
+/// The end condition id an author would give an event's outcome.
+fn outcome_id(e: ir::Event) -> &'static str {
+    match e {
+        ir::Event::Voicemail => "voicemail_left",
+        ir::Event::NoAnswer => "unreached",
+        ir::Event::Silence => "no_response",
+        ir::Event::Hangup => "hung_up",
     }
 }
 
@@ -337,6 +543,8 @@ pub(super) struct Names<'a> {
     pub(super) steps: Index<'a>,
     pub(super) signals: Index<'a>,
     pub(super) ends: Index<'a>,
+    pub(super) captures: Index<'a>,
+    pub(super) transfers: Index<'a>,
 }
 
 fn plural(kind: Kind) -> &'static str {
@@ -346,6 +554,9 @@ fn plural(kind: Kind) -> &'static str {
         Kind::Step => "steps",
         Kind::Qa => "FAQ entries",
         Kind::End => "end conditions",
+        Kind::Capture => "captures",
+        Kind::Transfer => "transfers",
+        Kind::Event => "events",
         Kind::Call | Kind::Caller | Kind::Callee => "parties",
         Kind::Knows | Kind::Background => "labels",
         Kind::Field(_) => "fields",

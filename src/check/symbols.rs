@@ -41,6 +41,13 @@ pub enum Kind {
     Qa,
     /// `when ID` (an end condition).
     End,
+    /// `capture ID` in a step.
+    Capture,
+    /// `transfer ID` in `end`.
+    Transfer,
+    /// A built-in telephony event named in `on EVENT -> …` (never a
+    /// definition).
+    Event,
     /// A `knows` label, named by `{knows.LABEL}`.
     Knows,
     /// A `background` label, named by `{background.LABEL}`.
@@ -64,6 +71,9 @@ impl Kind {
             Kind::Step => "step",
             Kind::Qa => "FAQ entry",
             Kind::End => "end condition",
+            Kind::Capture => "capture",
+            Kind::Transfer => "transfer",
+            Kind::Event => "event",
             Kind::Knows => "`knows` entry",
             Kind::Background => "`background` entry",
             Kind::Field(_) => "field",
@@ -82,6 +92,9 @@ impl Kind {
             Kind::Step => "a step",
             Kind::Qa => "an FAQ entry",
             Kind::End => "an end condition",
+            Kind::Capture => "a capture",
+            Kind::Transfer => "a transfer",
+            Kind::Event => "a telephony event",
             Kind::Knows => "a `knows` entry",
             Kind::Background => "a `background` entry",
             Kind::Field(_) => "a field",
@@ -94,7 +107,16 @@ impl Kind {
     pub const fn is_id(self) -> bool {
         matches!(
             self,
-            Kind::Call | Kind::Caller | Kind::Callee | Kind::Concern | Kind::Signal | Kind::Step | Kind::Qa | Kind::End
+            Kind::Call
+                | Kind::Caller
+                | Kind::Callee
+                | Kind::Concern
+                | Kind::Signal
+                | Kind::Step
+                | Kind::Qa
+                | Kind::End
+                | Kind::Capture
+                | Kind::Transfer
         )
     }
 }

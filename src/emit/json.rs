@@ -337,9 +337,9 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                         next_explicit: _,
                         branches,
                         overrides: _,
-                        waits: _, // issue 11: not yet carried
+                        waits: _,    // issue 11: not yet carried
                         captures: _, // issue 11: not yet carried
-                        retry: _, // issue 11: not yet carried
+                        retry: _,    // issue 11: not yet carried
                     } = s;
                     Step {
                         id: id.clone(),
@@ -372,11 +372,18 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         end: End {
             conditions: ends
                 .iter()
-                .map(|ir::EndCondition { id, caller, callee, requires: _ }| EndCondition {
-                    id: id.clone(),
-                    caller: caller.clone(),
-                    callee: callee.clone(),
-                })
+                .map(
+                    |ir::EndCondition {
+                         id,
+                         caller,
+                         callee,
+                         requires: _,
+                     }| EndCondition {
+                        id: id.clone(),
+                        caller: caller.clone(),
+                        callee: callee.clone(),
+                    },
+                )
                 .collect(),
             closing: closing.clone(),
         },

@@ -134,24 +134,24 @@ pub fn source(spec: &ir::Spec) -> String {
     // Every part of the spec and the section that writes it: a part added to
     // the IR fails to compile here until this target handles it.
     let ir::Spec {
-        id: _,              // header
-        title: _,           // header
-        locale: _,          // header
-        opening: _,         // header
-        closing: _,         // header
-        first_speaker: _, // issue 11: not yet carried
-        silence_timeout: _, // issue 11: not yet carried
+        id: _,                       // header
+        title: _,                    // header
+        locale: _,                   // header
+        opening: _,                  // header
+        closing: _,                  // header
+        first_speaker: _,            // issue 11: not yet carried
+        silence_timeout: _,          // issue 11: not yet carried
         silence_timeout_explicit: _, // issue 11: not yet carried
-        transfers: _, // issue 11: not yet carried
-        captures: _, // issue 11: not yet carried
-        caller: _,          // parties
-        callee: _,          // parties
-        concerns: _,        // concerns
-        signals: _,         // signals
-        steps: _,           // steps and flow
-        global_branches: _, // `Step::branch`
-        faq: _,             // faq
-        ends: _,            // ends
+        transfers: _,                // issue 11: not yet carried
+        captures: _,                 // issue 11: not yet carried
+        caller: _,                   // parties
+        callee: _,                   // parties
+        concerns: _,                 // concerns
+        signals: _,                  // signals
+        steps: _,                    // steps and flow
+        global_branches: _,          // `Step::branch`
+        faq: _,                      // faq
+        ends: _,                     // ends
     } = spec;
     let g = Gen {
         spec,
@@ -462,9 +462,9 @@ impl Gen<'_> {
                      next_explicit: _, // the successor is the same either way
                      branches: _,      // `branch`
                      overrides: _,     // `branch` (an own arm comes first)
-                     waits: _, // issue 11: not yet carried
-                     captures: _, // issue 11: not yet carried
-                     retry: _, // issue 11: not yet carried
+                     waits: _,         // issue 11: not yet carried
+                     captures: _,      // issue 11: not yet carried
+                     retry: _,         // issue 11: not yet carried
                  }: &ir::Step| ();
         let spec = self.spec;
         let e = IdEnum {
@@ -651,10 +651,10 @@ impl Gen<'_> {
         // The fields of an end condition and the method that carries each
         // (checked by the compiler: a new field fails here until it is handled).
         let _ = |ir::EndCondition {
-                     id: _,     // `id`
+                     id: _,       // `id`
                      requires: _, // issue 11: not yet carried
-                     caller: _, // `caller`
-                     callee: _, // `callee`
+                     caller: _,   // `caller`
+                     callee: _,   // `callee`
                  }: &ir::EndCondition| ();
         let spec = self.spec;
         let e = IdEnum {

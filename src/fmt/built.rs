@@ -226,12 +226,14 @@ mod tests {
                 id: ident("两边", both),
                 caller: Some(text("拨打方", both)),
                 callee: Some(text("接听方", both)),
+                requires: None,
                 span: both,
             }),
             EndItem::When(When {
                 id: ident("一边", callee),
                 caller: None,
                 callee: Some(text("只有接听方", callee)),
+                requires: None,
                 span: callee,
             }),
         ];

@@ -9,7 +9,7 @@ mod trivia;
 
 use crate::ast::{
     self, CallItem, EndItem, EntriesItem, FaqItem, Field, FlowItem, LintAttr, PartyItem, QaItem, StepItem, StyleItem,
-    Target, Text, Value,
+    Target, Text, TransferItem, TypeArgs, Value,
 };
 use crate::source::Span;
 
@@ -153,6 +153,7 @@ impl<'a> Printer<'a> {
                 self.tok("end");
                 self.body(&e.items, indent, e.span, |p, item, indent| match item {
                     EndItem::When(w) => p.when(w, indent),
+                    EndItem::Transfer(t) => p.transfer(t, indent),
                     EndItem::Field(f) => p.field(f, indent),
                     EndItem::Lint(l) => p.lint(l, indent),
                 });
@@ -221,8 +222,105 @@ impl<'a> Printer<'a> {
         self.covers(&q.covers);
         self.body(&q.items, indent, q.span, |p, item, indent| match item {
             QaItem::Field(f) => p.field(f, indent),
+            QaItem::Next(tr) => p.transition(tr, indent),
+            QaItem::Branch(b) => p.branch(b, indent),
             QaItem::Lint(l) => p.lint(l, indent),
         });
+    }
+
+    fn transfer(&mut self, t: &ast::Transfer, indent: usize) {
+        self.item(indent, None, t.span);
+        self.tok("transfer");
+        self.tok(&t.id.name);
+        if let Some(title) = &t.title {
+            self.string(title);
+        }
+        self.body(&t.items, indent, t.span, |p, item, indent| match item {
+            TransferItem::Say(text) => p.say(text, indent),
+            TransferItem::Fallback(tr) => {
+                p.item(indent, Some(Align::Field), tr.span);
+                p.tok("fallback");
+                p.target(&tr.target);
+            }
+            TransferItem::Requires(r) => {
+                p.item(indent, None, r.span);
+                p.requires(r);
+            }
+            TransferItem::Field(f) => p.field(f, indent),
+            TransferItem::Lint(l) => p.lint(l, indent),
+        });
+    }
+
+    /// `requires C, …`, continuing the statement being printed.
+    fn requires(&mut self, r: &ast::Requires) {
+        self.tok("requires");
+        self.list(&r.ids);
+    }
+
+    /// `a, b, c`: ids separated by commas.
+    fn list(&mut self, ids: &[ast::Ident]) {
+        for (i, c) in ids.iter().enumerate() {
+            self.tok(&c.name);
+            if i + 1 < ids.len() {
+                self.punct(",", true);
+            }
+        }
+    }
+
+    fn say(&mut self, t: &Text, indent: usize) {
+        self.item(indent, None, t.span);
+        self.tok("say");
+        self.string(t);
+    }
+
+    /// `next TARGET`, `-> TARGET`.
+    fn transition(&mut self, tr: &ast::Transition, indent: usize) {
+        self.item(indent, None, tr.span);
+        self.tok(if tr.arrow { "->" } else { "next" });
+        self.target(&tr.target);
+    }
+
+    fn capture(&mut self, c: &ast::Capture, indent: usize) {
+        self.item(indent, None, c.span);
+        self.tok("capture");
+        self.tok(&c.id.name);
+        self.tok(&c.kind.name.name);
+        match &c.kind.args {
+            None => {}
+            Some(TypeArgs::Empty(_)) => {
+                self.punct("(", true);
+                self.punct(")", true);
+            }
+            Some(TypeArgs::Range { min, max, .. }) => {
+                self.punct("(", true);
+                if let Some((digits, _)) = min {
+                    self.glued(digits);
+                }
+                self.punct("..", true);
+                if let Some((digits, _)) = max {
+                    self.glued(digits);
+                }
+                self.punct(")", true);
+            }
+            Some(TypeArgs::Values { values, .. }) => {
+                self.punct("(", true);
+                for (i, v) in values.iter().enumerate() {
+                    if i == 0 {
+                        self.glued(&v.name);
+                    } else {
+                        self.punct(",", true);
+                        self.tok(&v.name);
+                    }
+                }
+                self.punct(")", true);
+            }
+        }
+        if c.optional.is_some() {
+            self.tok("optional");
+        }
+        if let Some(d) = &c.description {
+            self.string(d);
+        }
     }
 
     fn when(&mut self, w: &ast::When, indent: usize) {
@@ -240,6 +338,9 @@ impl<'a> Printer<'a> {
             self.tok("callee");
             self.string(t);
         }
+        if let Some(r) = &w.requires {
+            self.requires(r);
+        }
     }
 
     fn step(&mut self, s: &ast::Step, indent: usize) {
@@ -251,17 +352,21 @@ impl<'a> Printer<'a> {
         }
         self.covers(&s.covers);
         self.body(&s.items, indent, s.span, |p, item, indent| match item {
-            StepItem::Say(t) => {
-                p.item(indent, None, t.span);
-                p.tok("say");
-                p.string(t);
-            }
-            StepItem::Next(tr) => {
-                p.item(indent, None, tr.span);
-                p.tok(if tr.arrow { "->" } else { "next" });
-                p.target(&tr.target);
-            }
+            StepItem::Say(t) => p.say(t, indent),
+            StepItem::Next(tr) => p.transition(tr, indent),
             StepItem::Branch(b) => p.branch(b, indent),
+            StepItem::Continue(span) => {
+                p.item(indent, None, *span);
+                p.tok("continue");
+            }
+            StepItem::Capture(c) => p.capture(c, indent),
+            StepItem::Retry(r) => {
+                p.item(indent, None, r.span);
+                p.tok("retry");
+                p.tok(&r.count);
+                p.tok("->");
+                p.target(&r.target);
+            }
             StepItem::Lint(l) => p.lint(l, indent),
         });
     }
@@ -271,12 +376,7 @@ impl<'a> Printer<'a> {
             return;
         }
         self.tok("covers");
-        for (i, c) in covers.iter().enumerate() {
-            self.tok(&c.name);
-            if i + 1 < covers.len() {
-                self.punct(",", true);
-            }
-        }
+        self.list(covers);
     }
 
     fn branch(&mut self, b: &ast::Branch, indent: usize) {
@@ -297,6 +397,12 @@ impl<'a> Printer<'a> {
                     self.glued(&c.name);
                     self.punct(")", true);
                 }
+            }
+            Target::Transfer { id, .. } => {
+                self.tok("transfer");
+                self.punct("(", true);
+                self.glued(&id.name);
+                self.punct(")", true);
             }
         }
     }

@@ -444,6 +444,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             id: ident(id.as_str(), at),
             caller: caller.as_deref().map(|t| text(&decode(t), at)),
             callee: callee.as_deref().map(|t| text(&decode(t), at)),
+            requires: None,
             span: at,
         }));
     }

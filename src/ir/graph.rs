@@ -73,7 +73,10 @@ impl FlowGraph {
             .filter(|(_, b)| b.is_at_start())
             .map(|(g, _)| g)
             .collect();
-        let hangup = spec.global_branches.iter().position(|b| b.on == On::Event(Event::Hangup));
+        let hangup = spec
+            .global_branches
+            .iter()
+            .position(|b| b.on == On::Event(Event::Hangup));
 
         let mut offsets = Vec::with_capacity(nodes + 1);
         let mut edges: Vec<usize> = Vec::with_capacity(n * 2 + globals * 3);

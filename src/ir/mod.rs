@@ -170,6 +170,19 @@ impl Event {
         }
     }
 
+    /// When it fires, in one line (for hover and docs).
+    #[must_use]
+    pub const fn doc(self) -> &'static str {
+        match self {
+            Event::Voicemail => "an answering machine or voicemail greeting answered; taken before any step runs",
+            Event::NoAnswer => {
+                "the call never connected (no pickup, line busy, declined, ringing timeout); taken before any step runs"
+            }
+            Event::Silence => "the callee said nothing for `silence_timeout` seconds after a caller turn",
+            Event::Hangup => "the callee hung up mid-call",
+        }
+    }
+
     /// The event a word names, if any.
     #[must_use]
     pub fn of(word: &str) -> Option<Event> {
@@ -457,10 +470,7 @@ impl Spec {
         let mut overridden = step.overrides.iter().copied().peekable();
         let inherited = self.global_branches.iter().enumerate().filter_map(move |(g, b)| {
             while overridden.next_if(|&o| o < g).is_some() {}
-            if overridden.next_if_eq(&g).is_some()
-                || b.is_at_start()
-                || (!waits && b.on != On::Event(Event::Hangup))
-            {
+            if overridden.next_if_eq(&g).is_some() || b.is_at_start() || (!waits && b.on != On::Event(Event::Hangup)) {
                 None
             } else {
                 Some(b)
@@ -507,8 +517,11 @@ impl Spec {
         // A global branch is in force at a step that does not override it:
         // count, per branch, the steps (waiting ones, or any for `hangup`)
         // that do override it.
-        let (mut waiting, mut overridden_waiting, mut overridden_any) =
-            (0usize, vec![0usize; self.global_branches.len()], vec![0usize; self.global_branches.len()]);
+        let (mut waiting, mut overridden_waiting, mut overridden_any) = (
+            0usize,
+            vec![0usize; self.global_branches.len()],
+            vec![0usize; self.global_branches.len()],
+        );
         for s in &self.steps {
             waiting += usize::from(s.waits);
             for &g in &s.overrides {

@@ -9,9 +9,10 @@ use smallvec::SmallVec;
 use super::text;
 use super::{Rule, reserved_id};
 use crate::ast::{
-    Branch, Call, CallItem, Comment, Concern, EndBlock, EndItem, Entries, EntriesItem, Entry, Faq, FaqItem, Field,
-    File, Flow, FlowItem, Ident, LintAttr, Party, PartyItem, PartyKind, Priority, Qa, QaItem, Signal, Step, StepItem,
-    Style, StyleItem, Target, Text, Transition, Value, When,
+    Branch, Call, CallItem, Capture, CaptureType, Comment, Concern, EndBlock, EndItem, Entries, EntriesItem, Entry,
+    Faq, FaqItem, Field, File, Flow, FlowItem, Ident, LintAttr, Party, PartyItem, PartyKind, Priority, Qa, QaItem,
+    Requires, Retry, Signal, Step, StepItem, Style, StyleItem, Target, Text, Transfer, TransferItem, Transition,
+    TypeArgs, Value, When,
 };
 use crate::codes::{Code, Level};
 use crate::diagnostic::{Collector, Diagnostic};
@@ -172,6 +173,12 @@ impl Lower<'_> {
                 | Rule::kw_faq
                 | Rule::kw_qa
                 | Rule::kw_when
+                | Rule::kw_capture
+                | Rule::kw_retry
+                | Rule::kw_transfer
+                | Rule::kw_requires
+                | Rule::kw_fallback
+                | Rule::dots
                 | Rule::lbrace
                 | Rule::rbrace
                 | Rule::lparen
@@ -242,8 +249,8 @@ impl Lower<'_> {
     /// An identifier that declares something (so it may not be `end`).
     fn decl(&mut self, p: &Pair<'_, Rule>) -> Ident {
         let id = ident(p, self.at);
-        if id.name == "end" {
-            self.diags.push(reserved_id(id.span));
+        if id.name == "end" || id.name == "transfer" {
+            self.diags.push(reserved_id(&id.name, id.span));
         }
         id
     }
@@ -451,7 +458,171 @@ impl Lower<'_> {
                 })
             }
             Rule::branch => Some(StepItem::Branch(self.branch(p))),
+            Rule::continue_stmt => Some(StepItem::Continue(span(&p, self.at))),
+            Rule::capture => Some(StepItem::Capture(self.capture(p))),
+            Rule::retry => Some(StepItem::Retry(self.retry(p))),
             Rule::lint_attr => Some(StepItem::Lint(self.lint(p))),
+            _ => self.unhandled(&p),
+        }
+    }
+
+    /// `next TARGET`, `-> TARGET` or `fallback TARGET`.
+    fn transition(&mut self, p: Pair<'_, Rule>) -> Transition {
+        let arrow = p.as_rule() == Rule::goto;
+        let sp = span(&p, self.at);
+        let target = self.children(p).into_iter().next().map_or(
+            Target::End {
+                span: sp,
+                condition: None,
+            },
+            |t| self.target(t),
+        );
+        Transition {
+            arrow,
+            target,
+            span: sp,
+        }
+    }
+
+    fn capture(&mut self, pair: Pair<'_, Rule>) -> Capture {
+        let sp = span(&pair, self.at);
+        let mut id = None;
+        let mut kind = None;
+        let mut optional = None;
+        let mut description = None;
+        for p in self.children(pair) {
+            match p.as_rule() {
+                Rule::capture_id => id = Some(self.decl(&p)),
+                Rule::capture_type => kind = Some(self.capture_type(p)),
+                Rule::kw_optional => optional = Some(span(&p, self.at)),
+                Rule::line_string | Rule::block_string => description = Some(self.text(&p)),
+                _ => {
+                    self.unhandled::<()>(&p);
+                }
+            }
+        }
+        let id = id.unwrap_or_else(|| missing(sp));
+        Capture {
+            kind: kind.unwrap_or_else(|| CaptureType {
+                name: missing(sp),
+                args: None,
+                span: Span::new(sp.start, sp.start),
+            }),
+            id,
+            optional,
+            description,
+            span: sp,
+        }
+    }
+
+    fn capture_type(&mut self, pair: Pair<'_, Rule>) -> CaptureType {
+        let sp = span(&pair, self.at);
+        let mut name = None;
+        let mut args = None;
+        let mut open = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::COMMENT => self.comment(&p),
+                Rule::type_name => name = Some(ident(&p, self.at)),
+                Rule::lparen => open = Some(span(&p, self.at).start),
+                Rule::rparen => {
+                    let close = span(&p, self.at).end;
+                    let parens = Span::new(open.unwrap_or(close), close);
+                    args = Some(match args.take() {
+                        Some(TypeArgs::Range { min, max, .. }) => TypeArgs::Range { min, max, span: parens },
+                        Some(TypeArgs::Values { values, .. }) => TypeArgs::Values { values, span: parens },
+                        _ => TypeArgs::Empty(parens),
+                    });
+                }
+                Rule::type_range => {
+                    let (mut min, mut max, mut after_dots) = (None, None, false);
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::COMMENT => self.comment(&q),
+                            Rule::dots => after_dots = true,
+                            Rule::integer if after_dots => max = Some((q.as_str().to_owned(), span(&q, self.at))),
+                            Rule::integer => min = Some((q.as_str().to_owned(), span(&q, self.at))),
+                            _ => {
+                                self.unhandled::<()>(&q);
+                            }
+                        }
+                    }
+                    args = Some(TypeArgs::Range { min, max, span: sp });
+                }
+                Rule::type_values => {
+                    let values = self.children(p).iter().map(|q| ident(q, self.at)).collect();
+                    args = Some(TypeArgs::Values { values, span: sp });
+                }
+                _ => {
+                    self.unhandled::<()>(&p);
+                }
+            }
+        }
+        CaptureType {
+            name: name.unwrap_or_else(|| missing(sp)),
+            args,
+            span: sp,
+        }
+    }
+
+    fn retry(&mut self, pair: Pair<'_, Rule>) -> Retry {
+        let sp = span(&pair, self.at);
+        let mut count = (String::new(), Span::new(sp.start, sp.start));
+        let mut target = Target::End {
+            span: sp,
+            condition: None,
+        };
+        for p in self.children(pair) {
+            match p.as_rule() {
+                Rule::retry_count => count = (p.as_str().to_owned(), span(&p, self.at)),
+                Rule::target => target = self.target(p),
+                _ => {
+                    self.unhandled::<()>(&p);
+                }
+            }
+        }
+        Retry {
+            count: count.0,
+            count_span: count.1,
+            target,
+            span: sp,
+        }
+    }
+
+    /// `requires C, …`.
+    fn requires(&mut self, pair: Pair<'_, Rule>) -> Requires {
+        let sp = span(&pair, self.at);
+        let keyword = keyword_span(&pair, self.at);
+        let ids = self.children(pair).iter().map(|p| ident(p, self.at)).collect();
+        Requires { keyword, ids, span: sp }
+    }
+
+    fn transfer(&mut self, pair: Pair<'_, Rule>) -> Transfer {
+        let sp = span(&pair, self.at);
+        let mut kids = self.children(pair).into_iter().peekable();
+        let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
+        let title = kids
+            .next_if(|p| matches!(p.as_rule(), Rule::line_string | Rule::block_string))
+            .map(|p| self.text(&p));
+        let items = self.items(kids, Self::transfer_item);
+        Transfer {
+            id,
+            title,
+            items,
+            span: sp,
+        }
+    }
+
+    fn transfer_item(&mut self, p: Pair<'_, Rule>) -> Option<TransferItem> {
+        match p.as_rule() {
+            Rule::say => {
+                let kids = self.children(p);
+                kids.first().map(|s| TransferItem::Say(self.text(s)))
+            }
+            Rule::fallback => Some(TransferItem::Fallback(self.transition(p))),
+            Rule::requires => Some(TransferItem::Requires(self.requires(p))),
+            Rule::field => Some(TransferItem::Field(self.field(p))),
+            Rule::lint_attr => Some(TransferItem::Lint(self.lint(p))),
             _ => self.unhandled(&p),
         }
     }
@@ -494,6 +665,13 @@ impl Lower<'_> {
             let isp = span(&inner, self.at);
             let condition = self.children(inner).first().map(|p| ident(p, self.at));
             Target::End { span: isp, condition }
+        } else if inner.as_rule() == Rule::transfer_target {
+            let isp = span(&inner, self.at);
+            let id = self
+                .children(inner)
+                .first()
+                .map_or_else(|| missing(isp), |p| ident(p, self.at));
+            Target::Transfer { span: isp, id }
         } else {
             Target::Step(ident(&inner, self.at))
         }
@@ -529,6 +707,8 @@ impl Lower<'_> {
     fn qa_item(&mut self, p: Pair<'_, Rule>) -> Option<QaItem> {
         Some(match p.as_rule() {
             Rule::field => QaItem::Field(self.field(p)),
+            Rule::goto => QaItem::Next(self.transition(p)),
+            Rule::branch => QaItem::Branch(self.branch(p)),
             Rule::lint_attr => QaItem::Lint(self.lint(p)),
             _ => return self.unhandled(&p),
         })
@@ -542,6 +722,7 @@ impl Lower<'_> {
     fn end_item(&mut self, p: Pair<'_, Rule>) -> Option<EndItem> {
         Some(match p.as_rule() {
             Rule::when => EndItem::When(self.when(p)),
+            Rule::transfer => EndItem::Transfer(self.transfer(p)),
             Rule::field => EndItem::Field(self.field(p)),
             Rule::lint_attr => EndItem::Lint(self.lint(p)),
             _ => return self.unhandled(&p),
@@ -554,6 +735,7 @@ impl Lower<'_> {
         let mut id = None;
         let mut caller = None;
         let mut callee = None;
+        let mut requires = None;
         let mut after_callee = false;
         for p in pair.into_inner() {
             match p.as_rule() {
@@ -562,6 +744,7 @@ impl Lower<'_> {
                 Rule::kw_callee => after_callee = true,
                 Rule::line_string | Rule::block_string if after_callee => callee = Some(self.text(&p)),
                 Rule::line_string | Rule::block_string => caller = Some(self.text(&p)),
+                Rule::requires => requires = Some(self.requires(p)),
                 Rule::kw_when => {}
                 _ => {
                     self.unhandled::<()>(&p);
@@ -572,6 +755,7 @@ impl Lower<'_> {
             id: id.unwrap_or_else(|| missing(sp)),
             caller,
             callee,
+            requires,
             span: sp,
         }
     }

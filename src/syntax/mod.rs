@@ -179,7 +179,12 @@ fn token_at(source: &str, pos: usize) -> Span {
 }
 
 /// A diagnostic for an id that may not be used.
-fn reserved_id(span: Span) -> Diagnostic {
+fn reserved_id(word: &str, span: Span) -> Diagnostic {
+    if word == "transfer" {
+        return Diagnostic::new(Code::E0001, span, "`transfer` cannot be used as an id")
+            .label("reserved for hand-overs, `transfer(ID)`")
+            .help("choose another name, such as `handover` or `to_sales`");
+    }
     Diagnostic::new(Code::E0001, span, "`end` cannot be used as an id")
         .label("reserved for the end of the call")
         .help("choose another name, such as `ending` or `wrap_up`")

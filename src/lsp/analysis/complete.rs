@@ -642,7 +642,12 @@ mod tests {
     #[test]
     fn keywords_by_block() {
         let c = at(&with("    step 报价 { say \"8%\" |"));
-        assert_eq!(labels(&c), ["on", "say", "next", "allow", "warn", "deny"]);
+        assert_eq!(
+            labels(&c),
+            [
+                "on", "say", "next", "continue", "capture", "retry", "allow", "warn", "deny"
+            ]
+        );
         let c = at(&with("    step 报价 { say \"8%\" next 开场 |"));
         assert!(labels(&c).contains(&"say"));
         let c = at(&SPEC.replace("name \"张强\"", "name \"张强\" |"));

@@ -169,11 +169,7 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             }
             facts.push(format!("then {}", target(spec, step.next)));
             for b in &step.branches {
-                facts.push(format!(
-                    "on `{}` → {}",
-                    spec.on_name(b.on),
-                    target(spec, b.target)
-                ));
+                facts.push(format!("on `{}` → {}", spec.on_name(b.on), target(spec, b.target)));
             }
             let _ = write!(out, "\n\n{}", bullets(&facts));
         }
@@ -224,6 +220,36 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             }?;
             let _ = write!(out, "`{{{name}}}`\n\n{}", quote(&value));
         }
+        Kind::Capture => {
+            let c = spec.captures.get(item)?;
+            let optional = if c.optional { ", optional" } else { "" };
+            let _ = write!(out, "**capture** `{name}`: {}{optional}", capture_type(&c.kind));
+            if let Some(step) = spec.steps.get(c.step) {
+                let _ = write!(out, " — asked at step `{}`", step.id);
+            }
+            let _ = write!(out, "\n\n{}", quote(&c.description));
+        }
+        Kind::Transfer => {
+            let t = spec.transfers.get(item)?;
+            let _ = write!(out, "**transfer** `{name}`");
+            if let Some(title) = &t.title {
+                let _ = write!(out, " — {}", escape(title));
+            }
+            let _ = write!(out, "\n\n{}", quote(&t.say));
+            let mut facts = vec![format!(
+                "to {}",
+                t.to.as_deref().map_or_else(
+                    || "the deployment's destination".to_owned(),
+                    |to| format!("`{}`", escape(to))
+                )
+            )];
+            facts.push(format!("if it fails → {}", target(spec, t.fallback)));
+            let _ = write!(out, "\n\n{}", bullets(&facts));
+        }
+        Kind::Event => {
+            let e = ir::Event::of(name)?;
+            let _ = write!(out, "**event** `{name}` (built in)\n\nfires when {}", e.doc());
+        }
         Kind::Lint => return lint(name),
     }
     Some(out)
@@ -235,6 +261,19 @@ fn target(spec: &ir::Spec, t: ir::Target) -> String {
         ir::Target::End(None) => "`end`".to_owned(),
         ir::Target::End(Some(i)) => format!("`end({})`", spec.ends[i].id),
         ir::Target::Transfer(i) => format!("`transfer({})`", spec.transfers[i].id),
+    }
+}
+
+/// A capture type as written: `integer(1..500)`, `one_of(a, b)`.
+fn capture_type(t: &ir::CaptureType) -> String {
+    match t {
+        ir::CaptureType::Integer { min, max } if min.is_some() || max.is_some() => format!(
+            "`integer({}..{})`",
+            min.map(|n| n.to_string()).unwrap_or_default(),
+            max.map(|n| n.to_string()).unwrap_or_default()
+        ),
+        ir::CaptureType::OneOf(values) => format!("`one_of({})`", values.join(", ")),
+        other => format!("`{}`", other.word()),
     }
 }
 

@@ -190,6 +190,7 @@ fn flow(f: &ast::Flow) -> Node {
                     Target::Step(id) => id.name.clone(),
                     Target::End { condition: Some(c), .. } => format!("end({})", c.name),
                     Target::End { condition: None, .. } => "end".to_owned(),
+                    Target::Transfer { id, .. } => format!("transfer({})", id.name),
                 };
                 group.children.push(
                     Node::new(
