@@ -133,6 +133,11 @@ pub(super) fn unplaced_diagnostic(u: &Unplaced) -> Diagnostic {
             "only the first one is imported",
             "merge the two sections",
         ),
+        Why::Invalid(reason) => (
+            format!("this note is not imported: {reason}"),
+            "the language would reject it here",
+            "fix the note (docs/import.md lists what each note becomes), or write the construct in the imported spec",
+        ),
         Why::Transfer => (
             "this transfer has no line to say".to_owned(),
             "not `名称：“要说的话”` (`Name: “line”`)",

@@ -37,6 +37,8 @@ pub(super) enum Why {
     Identity(String),
     Second(String),
     Transfer,
+    /// A note callc reads but the language would reject where it stands.
+    Invalid(String),
 }
 
 #[derive(Debug)]
@@ -57,7 +59,6 @@ pub(super) struct PartyDoc {
     pub(super) persona: Option<String>,
 }
 
-#[expect(dead_code, reason = "issue 11: written out once the front end has the syntax")]
 #[derive(Clone, Debug)]
 pub(super) enum RawTarget {
     /// A step number: its value (none when it is too large to be one) and
@@ -88,7 +89,6 @@ pub(super) struct RawNote {
 
 /// A capture note, as written (the id, values and description still
 /// escaped Markdown).
-#[expect(dead_code, reason = "issue 11: written out once the front end has the syntax")]
 #[derive(Debug)]
 pub(super) struct RawCapture {
     pub(super) id: String,
@@ -112,7 +112,6 @@ pub(super) enum RawKind {
 }
 
 /// `retry N -> T`: N as written, and the target.
-#[expect(dead_code, reason = "issue 11: written out once the front end has the syntax")]
 #[derive(Debug)]
 pub(super) struct RawRetry {
     pub(super) max: String,
@@ -120,34 +119,20 @@ pub(super) struct RawRetry {
     pub(super) span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct RawStep {
     pub(super) number: Option<u32>,
     pub(super) title: Option<String>,
     pub(super) says: Vec<String>,
     pub(super) notes: Vec<RawNote>,
-    /// False when the step says it goes on without waiting (`continue`).
-    pub(super) waits: bool,
+    /// The note saying the step goes on without waiting (`continue`).
+    pub(super) go_on: Option<Span>,
     pub(super) captures: Vec<RawCapture>,
     pub(super) retry: Option<RawRetry>,
 }
 
-impl Default for RawStep {
-    fn default() -> Self {
-        Self {
-            number: None,
-            title: None,
-            says: Vec::new(),
-            notes: Vec::new(),
-            waits: true,
-            captures: Vec::new(),
-            retry: None,
-        }
-    }
-}
 
 /// A transfer of the caller's ending section.
-#[expect(dead_code, reason = "issue 11: written out once the front end has the syntax")]
 #[derive(Debug)]
 pub(super) struct RawTransfer {
     /// The words that name it (its title), as written.
@@ -189,8 +174,8 @@ pub(super) struct Doc {
     pub(super) faq: Vec<RawQa>,
     pub(super) caller_ends: Vec<String>,
     /// The captures each caller-side end condition requires (ids as
-    /// written), by its index in `caller_ends`.
-    pub(super) end_requires: Vec<(usize, Vec<String>)>,
+    /// written), by its index in `caller_ends`, and where the note is.
+    pub(super) end_requires: Vec<(usize, Vec<String>, Span)>,
     pub(super) callee_ends: Vec<String>,
     pub(super) transfers: Vec<RawTransfer>,
     /// Who speaks first, when a note says so.

@@ -93,10 +93,10 @@ pub(super) fn read_flow(doc: &mut Doc, items: &[Item<'_>]) {
                     });
                 };
                 if is_go_on(&r.text) {
-                    if step.waits {
-                        step.waits = false;
-                    } else {
+                    if step.go_on.is_some() {
                         second(doc);
+                    } else {
+                        step.go_on = Some(r.span);
                     }
                     continue;
                 }
@@ -466,12 +466,12 @@ fn target(s: &str) -> Option<RawTarget> {
         "end",
     ];
     let mut s = s.trim().trim_end_matches(['。', '.']);
-    for l in [&ZH, &EN] {
-        let w = l.transfer_to.trim_end();
+    // `转接：W`: one colon, then the title (which may hold colons itself).
+    for w in [ZH.transfer_to, "转接:", EN.transfer_to.trim_end(), "transfer："] {
         if let Some(head) = s.get(..w.len())
             && head.eq_ignore_ascii_case(w)
         {
-            let name = s[w.len()..].trim_start_matches([':', '：']).trim();
+            let name = s[w.len()..].trim();
             return (!name.is_empty()).then(|| RawTarget::Transfer(name.to_owned()));
         }
     }
@@ -595,6 +595,8 @@ mod tests {
         assert!(matches!(n.raw.target, RawTarget::Transfer(ref t) if t == "销售顾问"));
         let n = note("(If “human” → transfer: Sales desk 😀)").unwrap();
         assert!(matches!(n.raw.target, RawTarget::Transfer(ref t) if t == "Sales desk 😀"));
+        let n = note("（如忙 → 转接：：）").unwrap();
+        assert!(matches!(n.raw.target, RawTarget::Transfer(ref t) if t == "："));
     }
 
     #[test]

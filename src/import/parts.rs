@@ -383,13 +383,13 @@ pub(super) fn read_ending(doc: &mut Doc, items: &[Item<'_>], kind: Kind) {
                     // The captures it requires: a note on its last line.
                     let (text, requires) = match pieces.split_last() {
                         Some((last, rest)) if !rest.is_empty() => match requires_note(last.text) {
-                            Some(ids) => (rest, Some(ids)),
+                            Some(ids) => (rest, Some((ids, last.span))),
                             None => (pieces, None),
                         },
                         _ => (pieces, None),
                     };
-                    if let Some(ids) = requires {
-                        doc.end_requires.push((doc.caller_ends.len(), ids));
+                    if let Some((ids, span)) = requires {
+                        doc.end_requires.push((doc.caller_ends.len(), ids, span));
                     }
                     doc.caller_ends.push(join(text));
                 }
