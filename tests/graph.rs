@@ -20,17 +20,18 @@ fn spec(path: &str) -> callc::ir::Spec {
 #[path = "support/files.rs"]
 mod files;
 
+/// Every spec, and the spec that uses every construct of calls that listen
+/// (tests/fixtures/listen/ until every target carries it).
 fn specs() -> Vec<String> {
-    files::call_files("specs")
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect()
+    let mut all = files::call_files("specs");
+    all.extend(files::call_files("tests/fixtures/listen"));
+    all.iter().map(|p| p.display().to_string()).collect()
 }
 
 #[test]
 fn mermaid_snapshots() {
     for path in specs() {
-        let name = path.trim_start_matches("specs/").trim_end_matches(".call").to_owned();
+        let name = std::path::Path::new(&path).file_stem().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("mermaid_{name}"), emit(&spec(&path), Format::Mermaid));
     }
 }

@@ -173,6 +173,12 @@ fn every_spec_snapshot() {
     insta::glob!("..", "specs/*.call", |path| {
         insta::assert_snapshot!(build(path.to_str().unwrap()));
     });
+    // The spec that uses every construct of calls that listen (in specs/
+    // once every target carries it).
+    insta::assert_snapshot!(
+        "zh_renewal_followup",
+        build("tests/fixtures/listen/zh_renewal_followup.call")
+    );
 }
 
 /// Issue 9: a persona holding a code fence turned every later section (the

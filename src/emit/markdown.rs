@@ -530,9 +530,15 @@ fn transfer_name(t: &ir::Transfer) -> &str {
 /// line that the importer reads back.
 fn one_line(s: &str) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let s = s.strip_suffix(['。', '.']).unwrap_or(&s);
+    one_line_as_is(s.strip_suffix(['。', '.']).unwrap_or(&s))
+}
+
+/// [`one_line`] keeping a final full stop: for a transfer's title, which
+/// the note names whole (a title may be nothing but the full stop).
+fn one_line_as_is(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     // An arrow in the words would end the condition early.
-    line_text(s).replace('→', "&#x2192;").replace('⇒', "&#x21D2;")
+    line_text(&s).replace('→', "&#x2192;").replace('⇒', "&#x21D2;")
 }
 
 /// Where a note leads: `转到第9步`, `结束通话：…`, `转接：销售顾问`.
@@ -547,7 +553,7 @@ fn target_words(l: &Layout, target: Target, spec: &ir::Spec) -> String {
         }
         Target::Transfer(t) => {
             let name = spec.transfers.get(t).map_or("", transfer_name);
-            format!("{}{}", l.transfer_to, one_line(name))
+            format!("{}{}", l.transfer_to, one_line_as_is(name))
         }
     }
 }

@@ -131,7 +131,6 @@ pub(super) struct RawStep {
     pub(super) retry: Option<RawRetry>,
 }
 
-
 /// A transfer of the caller's ending section.
 #[derive(Debug)]
 pub(super) struct RawTransfer {

@@ -465,8 +465,9 @@ fn target(s: &str) -> Option<RawTarget> {
         "hang up",
         "end",
     ];
-    let mut s = s.trim().trim_end_matches(['。', '.']);
-    // `转接：W`: one colon, then the title (which may hold colons itself).
+    // `转接：W`: one colon, then the title whole (it may hold colons, or
+    // end with a full stop).
+    let s = s.trim();
     for w in [ZH.transfer_to, "转接:", EN.transfer_to.trim_end(), "transfer："] {
         if let Some(head) = s.get(..w.len())
             && head.eq_ignore_ascii_case(w)
@@ -475,6 +476,7 @@ fn target(s: &str) -> Option<RawTarget> {
             return (!name.is_empty()).then(|| RawTarget::Transfer(name.to_owned()));
         }
     }
+    let mut s = s.trim_end_matches(['。', '.']);
     for w in GOTO {
         if let Some(r) = s.strip_prefix(w) {
             s = r.trim_start();
@@ -597,6 +599,8 @@ mod tests {
         assert!(matches!(n.raw.target, RawTarget::Transfer(ref t) if t == "Sales desk 😀"));
         let n = note("（如忙 → 转接：：）").unwrap();
         assert!(matches!(n.raw.target, RawTarget::Transfer(ref t) if t == "："));
+        let n = note("（如忙 → 转接：。）").unwrap();
+        assert!(matches!(n.raw.target, RawTarget::Transfer(ref t) if t == "。"));
     }
 
     #[test]

@@ -227,13 +227,13 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             .map(|&i| end_ids[i].clone())
     };
     // Transfers: ids from their titles; notes name them by title (escapes
-    // undone, spaces and a final full stop ignored).
+    // undone, spaces ignored).
     let transfer_ids: Vec<String> = doc
         .transfers
         .iter()
         .map(|t| derive_id(&t.title, "transfer", &mut taken))
         .collect();
-    let title_key = |s: &str| key(&decode(s));
+    let title_key = |s: &str| decode(s).split_whitespace().collect::<String>();
     let transfer_of = |words: &str| {
         let k = title_key(words);
         doc.transfers
