@@ -31,7 +31,11 @@ fn specs() -> Vec<String> {
 #[test]
 fn mermaid_snapshots() {
     for path in specs() {
-        let name = std::path::Path::new(&path).file_stem().unwrap().to_string_lossy().into_owned();
+        let name = std::path::Path::new(&path)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         insta::assert_snapshot!(format!("mermaid_{name}"), emit(&spec(&path), Format::Mermaid));
     }
 }
@@ -265,7 +269,7 @@ fn graphviz(dot: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
-/// Issue 11: events, retries, transfers, captures, `continue` and the first
+/// Calls that listen: events, retries, transfers, captures, `continue` and the first
 /// speaker are drawn — in Mermaid and in DOT, in both languages.
 #[test]
 fn the_constructs_of_calls_that_listen_are_drawn() {

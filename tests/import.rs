@@ -800,7 +800,7 @@ fn step_numbers_in_notes_are_read_whole() {
     );
 }
 
-/// Issue 11: a spec that uses every construct of calls that listen (and its
+/// Calls that listen: a spec that uses every construct of calls that listen (and its
 /// English and caller-first variants) builds to Markdown that imports back
 /// to a spec with the same Markdown, byte for byte, and the same meaning:
 /// first speaker, silence timeout, events, `continue`, captures, retries,

@@ -192,7 +192,7 @@ struct Gen {
 }
 
 // ---------------------------------------------------------------------------
-// Calls that listen (issue 11): first speaker, silence timeout, events,
+// Calls that listen: first speaker, silence timeout, events,
 // `continue`, captures of every type, retries, a transfer, `requires`
 // ---------------------------------------------------------------------------
 

@@ -225,7 +225,7 @@ fn step_text(out: &str, n: usize) -> &str {
         .unwrap()
 }
 
-/// Issue 11: the caller's prompt says to wait after each step, what to
+/// Calls that listen: the caller's prompt says to wait after each step, what to
 /// record where, how often a step may run again, what the telephony events
 /// lead to, what each outcome requires and when to transfer; the callee's
 /// prompt says they were called and answer first.
