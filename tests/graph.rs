@@ -244,7 +244,7 @@ fn the_locale_is_read_the_same_way_by_every_output() {
     }
 }
 
-#[path = "support/listening.rs"]
+#[path = "support/followup_ir.rs"]
 mod listening;
 
 /// Runs Graphviz on a DOT text: its SVG, or `None` when `dot` is not

@@ -212,7 +212,7 @@ fn hostile_text_cannot_open_structure_and_imports_back() {
     assert_eq!(markdown::render(&back), out, "the round trip is an identity");
 }
 
-#[path = "support/listening.rs"]
+#[path = "support/followup_ir.rs"]
 mod listening;
 
 /// The step of a rendered flow numbered `n`, up to the blank line after it.

@@ -1,161 +1,189 @@
-//! A spec that uses every construct of "calls that listen", built as IR:
-//! `specs/zh_renewal_followup.call` without the new syntax is compiled,
-//! then its new fields are set by hand (first speaker, silence timeout,
-//! the four events, `continue`, captures, retries, a transfer with `to`
-//! and a fallback, `requires`). Shared by the Markdown and graph tests, so
-//! they test the targets on the IR whatever the front end does.
+//! A checked spec that uses every construct of "calls that listen", built
+//! by hand: a spec in the syntax the checker already reads (Chinese text,
+//! emoji, CRLF line endings), then the new IR fields set directly. It has
+//! every capture type (bounded and unbounded integers), a step that does
+//! not wait, retries, a transfer with a destination, fallback and required
+//! capture, branches on all four events (two at the start), an own event
+//! branch overriding a global one, and a caller who speaks first — what
+//! `specs/zh_renewal_followup.call` does not cover.
+
+#![allow(dead_code)] // each test file uses part of it
 
 use callc::check::LintLevels;
 use callc::ir::{self, Branch, Capture, CaptureType, Event, On, Retry, Speaker, Target, Transfer};
 
-pub const BASE: &str = r#"call renewal_followup {
-  title  "老客户回馈活动 · 泰山公司续约跟进（第二通）"
+/// The spec's text before the new fields are set.
+pub const BASE: &str = r#"call 回访 {
+  title  "续约回访 😀"
   locale "zh-CN"
-  caller li_ming {
-    name "李明"
-    org  "长江公司"
-    role "老客户回馈活动专员"
-    task "跟进上周的续约活动介绍。"
-  }
-  callee zhang_qiang {
-    name "张强"
-    org  "泰山公司"
-    role "采购负责人"
-    concern written_terms primary   "政策条款和优惠是否有书面明细"
-    concern contract_term secondary "合同期限能否灵活调整"
-  }
-  signal busy        "张强表示时间紧，要求资料发邮箱"
-  signal wants_human "张强要求直接和销售顾问沟通"
-  signal not_now     "张强表示暂不考虑续约"
-  opening "您好，请问是{callee.org}的{callee.name}吗？"
+  allow warnings
+  caller li_ming { name "李明" org "长江公司" }
+  callee zhang_qiang { name "张强" org "泰山公司" }
+  signal busy        "张强说忙，要求资料发邮箱"
+  signal wants_human "张强要求转人工"
+  opening "您好，请问是{callee.name}吗？"
   flow {
-    on busy        -> ask_email
-    on wants_human -> end(declined)
-    on not_now     -> end(declined)
-    step purpose "说明来意" {
-      say "上周和您介绍过本季度的老客户回馈活动，今天想再跟进一下。"
-    }
-    step offer "活动优势快报" covers written_terms {
-      say "提前续约享8%专属优惠😀。您更倾向标准续约还是高级套餐？"
-    }
-    step ask_email "确认接收邮箱" {
-      say "明细和合同模板发到哪个邮箱方便？"
-      -> end(docs_by_email)
-    }
-    step still_there "确认对方在线" {
-      say "张总，您还在听吗？"
-      -> offer
-    }
-    step leave_message "语音信箱留言" {
-      say "张总您好，我是长江公司的李明，有问题请回电。"
-      -> end(voicemail_left)
-    }
+    on busy -> ask_email
+    step intro "说明来意" { say "我是{caller.org}的{caller.name}😀。" }
+    step offer "报价" { say "您看标准版还是高级版？" }
+    step ask_email "邮箱" { say "资料发到哪个邮箱？" on busy -> end(other_channel) next end(docs) }
+    step still_there "在吗" { say "张总，您还在听吗？" next offer }
+    step leave_message "留言" { say "稍后发您邮箱👋。" next end(voicemail_left) }
   }
-  faq {
-    qa term covers contract_term {
-      q "合同期限能改成半年吗？"
-      a "可以。"
-    }
-  }
+  faq { qa price { q "多少钱？" a "九十九元。" } }
   end {
-    when docs_by_email  "张强留下邮箱，资料发邮箱" callee "同意把资料发到邮箱"
-    when other_channel  "多次未获得邮箱，改用其他渠道" callee "没有给出邮箱"
-    when declined       "张强明确表示暂不考虑" callee "表示暂不考虑续约"
-    when voicemail_left "已在语音信箱留言"
-    when unreached      "电话未接通"
-    when hung_up        "张强挂断或长时间无回应"
-    closing "感谢张总抽空沟通。"
+    when docs           "资料发邮箱" callee "同意发邮箱"
+    when other_channel  "改用其他渠道"
+    when declined       "暂不考虑"
+    when voicemail_left "已留言"
+    when unreached      "未接通"
+    when hung_up        "挂断"
+    closing "感谢您的时间，再见👋"
   }
 }
 "#;
+
+/// Step indices of [`BASE`].
+pub const INTRO: usize = 0;
+/// `offer`.
+pub const OFFER: usize = 1;
+/// `ask_email`.
+pub const ASK_EMAIL: usize = 2;
+/// `still_there`.
+pub const STILL_THERE: usize = 3;
+/// `leave_message`.
+pub const LEAVE_MESSAGE: usize = 4;
 
 fn end(spec: &ir::Spec, id: &str) -> Target {
     Target::End(Some(spec.ends.iter().position(|e| e.id == id).unwrap()))
 }
 
-/// The spec with every new construct, in the given locale.
-pub fn listening(locale: &str) -> ir::Spec {
-    let source = BASE.replacen("locale \"zh-CN\"", &format!("locale \"{locale}\""), 1);
-    let c = callc::compile("listening.call", source.as_bytes(), &LintLevels::default());
-    let mut s = c.spec_if_ok().unwrap().clone();
-    s.first_speaker = Speaker::Callee;
-    s.silence_timeout = 8;
-    s.silence_timeout_explicit = true;
-    let signal = |id: &str| s.signals.iter().position(|x| x.id == id).unwrap();
-    let events = vec![
-        Branch {
-            on: On::Event(Event::Voicemail),
-            target: Target::Step(4),
-        },
-        Branch {
-            on: On::Event(Event::NoAnswer),
-            target: end(&s, "unreached"),
-        },
-        Branch {
-            on: On::Event(Event::Hangup),
-            target: end(&s, "hung_up"),
-        },
-        Branch {
-            on: On::Event(Event::Silence),
-            target: Target::Step(3),
-        },
-    ];
-    let wants_human = signal("wants_human");
-    let mut globals = events;
-    for mut b in std::mem::take(&mut s.global_branches) {
-        if b.on == On::Signal(wants_human) {
-            b.target = Target::Transfer(0);
-        }
-        globals.push(b);
+fn capture(id: &str, kind: CaptureType, optional: bool, description: &str, step: usize) -> Capture {
+    Capture {
+        id: id.to_owned(),
+        kind,
+        optional,
+        description: description.to_owned(),
+        step,
     }
-    s.global_branches = globals;
-    s.steps[0].waits = false;
-    s.steps[4].waits = false;
-    s.captures = vec![
-        Capture {
-            id: "package".into(),
-            kind: CaptureType::OneOf(vec!["standard".into(), "premium".into()]),
-            optional: true,
-            description: "张强倾向的套餐：standard（标准续约）或 premium（高级套餐）".into(),
-            step: 1,
-        },
-        Capture {
-            id: "seats".into(),
-            kind: CaptureType::Integer {
+}
+
+/// The spec, checked, with every new construct set.
+pub fn spec() -> ir::Spec {
+    let bytes = BASE.replace('\n', "\r\n").into_bytes();
+    let compiled = callc::compile("listening.call", &bytes, &LintLevels::default());
+    let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut spec = compiled.spec_if_ok().unwrap().clone();
+    assert_eq!(spec.steps[ASK_EMAIL].id, "ask_email");
+    assert_eq!(
+        spec.steps[ASK_EMAIL].overrides,
+        [0],
+        "own `busy` overrides the global one"
+    );
+    spec.first_speaker = Speaker::Caller;
+    spec.silence_timeout = 8;
+    spec.silence_timeout_explicit = true;
+    for s in &mut spec.steps {
+        s.waits = true;
+    }
+    spec.steps[INTRO].waits = false;
+    spec.steps[LEAVE_MESSAGE].waits = false;
+    spec.captures = vec![
+        capture(
+            "package",
+            CaptureType::OneOf(vec!["standard".to_owned(), "premium".to_owned()]),
+            true,
+            "倾向的套餐：standard 或 premium",
+            OFFER,
+        ),
+        capture(
+            "seats",
+            CaptureType::Integer {
                 min: Some(1),
                 max: Some(500),
             },
-            optional: true,
-            description: "预计使用的席位数".into(),
-            step: 1,
-        },
-        Capture {
-            id: "email".into(),
-            kind: CaptureType::Email,
-            optional: false,
-            description: "张强接收资料的邮箱地址".into(),
-            step: 2,
-        },
+            true,
+            "预计席位数",
+            OFFER,
+        ),
+        capture("consent", CaptureType::YesNo, false, "是否同意销售回访", OFFER),
+        capture("email", CaptureType::Email, false, "接收资料的邮箱😀", ASK_EMAIL),
+        capture("phone", CaptureType::Phone, true, "备用电话", ASK_EMAIL),
+        capture("callback", CaptureType::Date, true, "约定的回访日期", ASK_EMAIL),
+        capture("note", CaptureType::Text, true, "其他备注\r\n（原话）", ASK_EMAIL),
+        capture(
+            "budget",
+            CaptureType::Integer { min: None, max: None },
+            true,
+            "预算（元）",
+            STILL_THERE,
+        ),
     ];
-    s.steps[1].captures = vec![0, 1];
-    s.steps[2].captures = vec![2];
-    s.steps[2].retry = Some(Retry {
+    spec.steps[OFFER].captures = vec![0, 1, 2];
+    spec.steps[ASK_EMAIL].captures = vec![3, 4, 5, 6];
+    spec.steps[STILL_THERE].captures = vec![7];
+    spec.steps[ASK_EMAIL].retry = Some(Retry {
         max: 2,
-        then: end(&s, "other_channel"),
+        then: end(&spec, "other_channel"),
     });
-    s.steps[3].retry = Some(Retry {
+    spec.steps[STILL_THERE].retry = Some(Retry {
         max: 1,
-        then: end(&s, "hung_up"),
+        then: end(&spec, "hung_up"),
     });
-    let docs = s.ends.iter().position(|e| e.id == "docs_by_email").unwrap();
-    s.ends[docs].requires = vec![2];
-    s.transfers = vec![Transfer {
-        id: "sales".into(),
-        title: Some("销售顾问".into()),
-        say: "好的，我这就为您转接负责贵司的销售顾问，请稍候。".into(),
-        to: Some("queue:renewal_sales".into()),
-        fallback: end(&s, "declined"),
-        requires: Vec::new(),
+    spec.transfers = vec![Transfer {
+        id: "sales".to_owned(),
+        title: Some("销售顾问".to_owned()),
+        say: "好的，我这就为您转接销售顾问，请稍候😀。".to_owned(),
+        to: Some("queue:renewal_sales".to_owned()),
+        fallback: end(&spec, "declined"),
+        requires: vec![2],
     }];
-    s
+    let docs = spec.ends.iter().position(|e| e.id == "docs").unwrap();
+    spec.ends[docs].requires = vec![3];
+    let wants_human = spec.signals.iter().position(|s| s.id == "wants_human").unwrap();
+    let global = [
+        (On::Event(Event::Voicemail), Target::Step(LEAVE_MESSAGE)),
+        (On::Event(Event::NoAnswer), end(&spec, "unreached")),
+        (On::Event(Event::Hangup), end(&spec, "hung_up")),
+        (On::Event(Event::Silence), Target::Step(STILL_THERE)),
+        (On::Signal(wants_human), Target::Transfer(0)),
+    ];
+    for (on, target) in global {
+        spec.global_branches.push(Branch { on, target });
+    }
+    // `still_there` ends the call on silence instead of asking again.
+    let silence = spec
+        .global_branches
+        .iter()
+        .position(|b| b.on == On::Event(Event::Silence))
+        .unwrap();
+    let hung_up = end(&spec, "hung_up");
+    spec.steps[STILL_THERE].branches.push(Branch {
+        on: On::Event(Event::Silence),
+        target: hung_up,
+    });
+    spec.steps[STILL_THERE].overrides = vec![silence];
+    spec
+}
+
+/// The spec that uses every construct: `specs/zh_renewal_followup.call`
+/// once every target carries it, a fixture until then.
+pub fn followup_path() -> std::path::PathBuf {
+    let moved = std::path::PathBuf::from("specs/zh_renewal_followup.call");
+    if moved.exists() {
+        moved
+    } else {
+        std::path::PathBuf::from("tests/fixtures/listen/zh_renewal_followup.call")
+    }
+}
+
+/// `specs`, with the spec that uses every construct added while it is
+/// still a fixture.
+pub fn with_followup(mut specs: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
+    let path = followup_path();
+    if !specs.contains(&path) {
+        specs.push(path);
+    }
+    specs
 }
