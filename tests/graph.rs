@@ -20,12 +20,16 @@ fn spec(path: &str) -> callc::ir::Spec {
 #[path = "support/files.rs"]
 mod files;
 
+#[path = "support/listening.rs"]
+mod listening;
+
 /// Every spec, and the spec that uses every construct of calls that listen
-/// (tests/fixtures/listen/ until every target carries it).
+/// (a fixture until every target carries it).
 fn specs() -> Vec<String> {
-    let mut all = files::call_files("specs");
-    all.extend(files::call_files("tests/fixtures/listen"));
-    all.iter().map(|p| p.display().to_string()).collect()
+    listening::with_followup(files::call_files("specs"))
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect()
 }
 
 #[test]
@@ -245,7 +249,7 @@ fn the_locale_is_read_the_same_way_by_every_output() {
 }
 
 #[path = "support/followup_ir.rs"]
-mod listening;
+mod followup;
 
 /// Runs Graphviz on a DOT text: its SVG, or `None` when `dot` is not
 /// installed (CI must have it).
@@ -273,7 +277,7 @@ fn graphviz(dot: &str) -> Option<String> {
 /// speaker are drawn — in Mermaid and in DOT, in both languages.
 #[test]
 fn the_constructs_of_calls_that_listen_are_drawn() {
-    let zh = listening::listening("zh-CN");
+    let zh = followup::listening("zh-CN");
     let out = emit(&zh, Format::Mermaid);
     for line in [
         // The start node says who speaks first; voicemail and no answer leave from it.
@@ -306,7 +310,7 @@ fn the_constructs_of_calls_that_listen_are_drawn() {
     // Voicemail and no answer are not drawn from the \"any step\" node.
     assert!(!out.contains("any -.->|\"voicemail\"") && !out.contains("any -.->|\"no_answer\""));
 
-    let mut en = listening::listening("en");
+    let mut en = followup::listening("en");
     en.first_speaker = callc::ir::Speaker::Caller;
     en.silence_timeout = 1;
     en.transfers[0].title = None;
@@ -340,8 +344,8 @@ fn the_constructs_of_calls_that_listen_are_drawn() {
 #[test]
 fn mermaid_lines_have_the_target_s_shapes() {
     let mut outs: Vec<String> = specs().iter().map(|p| emit(&spec(p), Format::Mermaid)).collect();
-    outs.push(emit(&listening::listening("zh-CN"), Format::Mermaid));
-    outs.push(emit(&listening::listening("en"), Format::Mermaid));
+    outs.push(emit(&followup::listening("zh-CN"), Format::Mermaid));
+    outs.push(emit(&followup::listening("en"), Format::Mermaid));
     for out in outs {
         for line in out.lines().skip(1) {
             let l = line.trim_start();

@@ -807,7 +807,7 @@ fn step_numbers_in_notes_are_read_whole() {
 /// the transfer and `requires`.
 #[test]
 fn calls_that_listen_import_back_to_the_same_markdown() {
-    let source = std::fs::read_to_string("tests/fixtures/listen/zh_renewal_followup.call").unwrap();
+    let source = std::fs::read_to_string(listening::followup_path()).unwrap();
     let variants = [
         source.clone(),
         source.replacen("locale          \"zh-CN\"", "locale          \"en\"", 1),
@@ -824,41 +824,7 @@ fn calls_that_listen_import_back_to_the_same_markdown() {
         assert_eq!(codes, ["W0303"], "variant {v}:\n{md}\n{call}");
         assert_eq!(rebuild(&call), md, "variant {v}:\n{call}");
         let back = check(&call);
-        let back = back.spec_if_ok().unwrap();
-        assert_eq!(back.first_speaker, spec.first_speaker, "variant {v}");
-        assert_eq!(
-            (back.silence_timeout, back.silence_timeout_explicit),
-            (spec.silence_timeout, spec.silence_timeout_explicit),
-            "variant {v}"
-        );
-        let waits = |s: &callc::ir::Spec| s.steps.iter().map(|x| x.waits).collect::<Vec<_>>();
-        assert_eq!(waits(back), waits(spec));
-        let captures = |s: &callc::ir::Spec| {
-            s.captures
-                .iter()
-                .map(|c| (c.id.clone(), c.kind.clone(), c.optional, c.description.clone(), c.step))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(captures(back), captures(spec));
-        let retries = |s: &callc::ir::Spec| s.steps.iter().map(|x| x.retry.map(|r| r.max)).collect::<Vec<_>>();
-        assert_eq!(retries(back), retries(spec));
-        let events = |s: &callc::ir::Spec| {
-            s.global_branches
-                .iter()
-                .filter_map(|b| match b.on {
-                    callc::ir::On::Event(e) => Some((e, b.target)),
-                    callc::ir::On::Signal(_) => None,
-                })
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(events(back).len(), 4);
-        for ((e, a), (f, b)) in events(back).into_iter().zip(events(spec)) {
-            assert_eq!(e, f);
-            assert_eq!(std::mem::discriminant(&a), std::mem::discriminant(&b), "{e:?}");
-        }
-        let t = (&back.transfers[0], &spec.transfers[0]);
-        assert_eq!((&t.0.title, &t.0.say, &t.0.to), (&t.1.title, &t.1.say, &t.1.to));
-        assert_eq!(back.ends[0].requires, spec.ends[0].requires);
+        same_listening(back.spec_if_ok().unwrap(), spec);
         for line in [
             "      continue\n",
             "      capture package one_of(standard, premium) optional ",
@@ -878,6 +844,85 @@ fn calls_that_listen_import_back_to_the_same_markdown() {
         assert_eq!(call.contains("first_speaker   caller"), v == 2, "variant {v}");
         assert_eq!(call.contains("silence_timeout 8"), v != 3, "variant {v}");
     }
+}
+
+#[path = "support/listening.rs"]
+mod listening;
+
+/// What makes two specs listen the same way, ids aside: who speaks first,
+/// the silence timeout, each step's waiting, captures and retry bound, the
+/// events (global and each step's own) and where they lead (by kind of
+/// target), the transfers and what the first end condition requires.
+fn same_listening(back: &callc::ir::Spec, spec: &callc::ir::Spec) {
+    use callc::ir::{On, Spec, Target};
+    assert_eq!(back.first_speaker, spec.first_speaker);
+    assert_eq!(
+        (back.silence_timeout, back.silence_timeout_explicit),
+        (spec.silence_timeout, spec.silence_timeout_explicit)
+    );
+    let waits = |s: &Spec| s.steps.iter().map(|x| x.waits).collect::<Vec<_>>();
+    assert_eq!(waits(back), waits(spec));
+    let captures = |s: &Spec| {
+        s.captures
+            .iter()
+            .map(|c| (c.id.clone(), c.kind.clone(), c.optional, c.description.clone(), c.step))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(captures(back), captures(spec));
+    let retries = |s: &Spec| s.steps.iter().map(|x| x.retry.map(|r| r.max)).collect::<Vec<_>>();
+    assert_eq!(retries(back), retries(spec));
+    let kind = |t: Target| match t {
+        Target::Step(i) => format!("step {i}"),
+        Target::End(_) => String::from("end"),
+        Target::Transfer(k) => format!("transfer {k}"),
+    };
+    let events = |s: &Spec| {
+        let own = s
+            .steps
+            .iter()
+            .enumerate()
+            .flat_map(|(i, x)| x.branches.iter().map(move |b| (Some(i), b)));
+        s.global_branches
+            .iter()
+            .map(|b| (None, b))
+            .chain(own)
+            .filter_map(|(at, b)| match b.on {
+                On::Event(e) => Some((at, e, kind(b.target))),
+                On::Signal(_) => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(events(back), events(spec));
+    let transfers = |s: &Spec| {
+        s.transfers
+            .iter()
+            .map(|t| {
+                (
+                    t.title.clone(),
+                    t.say.clone(),
+                    t.to.clone(),
+                    kind(t.fallback),
+                    t.requires.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(transfers(back), transfers(spec));
+    assert_eq!(back.ends[0].requires, spec.ends[0].requires);
+}
+
+/// The hand-built spec of the other targets' tests (an own event branch
+/// overriding a global one, a caller who speaks first, every capture type)
+/// imports back from its Markdown to the same Markdown and meaning.
+#[test]
+fn a_hand_built_spec_with_every_construct_imports_back() {
+    let spec = listening::spec();
+    let md = markdown::render(&spec);
+    let (call, _) = import_ok(&md);
+    assert_eq!(rebuild(&call), md, "{call}");
+    let back = check(&call);
+    same_listening(back.spec_if_ok().unwrap(), &spec);
+    assert!(call.contains("first_speaker   caller"), "{call}");
 }
 
 /// Hand-written notes, in the layout's words and common variants, become

@@ -1,10 +1,9 @@
 //! A spec that uses every construct of "calls that listen", built as IR:
-//! `tests/fixtures/listen/zh_renewal_followup.call` without the new syntax
-//! is compiled,
-//! then its new fields are set by hand (first speaker, silence timeout,
-//! the four events, `continue`, captures, retries, a transfer with `to`
-//! and a fallback, `requires`). Shared by the Markdown and graph tests, so
-//! they test the targets on the IR whatever the front end does.
+//! `tests/fixtures/listen/zh_renewal_followup.call` without the new
+//! syntax is compiled, then its new fields are set by hand (first speaker,
+//! silence timeout, the four events, `continue`, captures, retries, a
+//! transfer with `to` and a fallback, `requires`). Shared by the Markdown
+//! and graph tests, so that they test the targets on the IR alone.
 
 use callc::check::LintLevels;
 use callc::ir::{self, Branch, Capture, CaptureType, Event, On, Retry, Speaker, Target, Transfer};
