@@ -76,6 +76,81 @@ pub struct Layout {
     pub goto: [&'static str; 2],
     /// Ending the call.
     pub end_call: &'static str,
+    /// The rule at the top of the flow: every step waits for the reply.
+    /// The rule, the exception said when some step does not wait, the
+    /// full stop.
+    pub wait_rule: [&'static str; 3],
+    /// Added to the wait rule when the spec has an FAQ: a question is
+    /// answered and the call stays at the step.
+    pub faq_rule: &'static str,
+    /// Added to the wait rule when the spec writes `silence_timeout`:
+    /// before the seconds, after one second, after more.
+    pub silence_rule: [&'static str; 3],
+    /// The note of a step that does not wait (`continue`).
+    pub go_on: &'static str,
+    /// An event branch of a step, and a global one: before the event's
+    /// words, after them (no quotation marks: those are for signals).
+    pub event_branch: [&'static str; 2],
+    /// A global branch on an event taken at a step's turn.
+    pub event_global: [&'static str; 2],
+    /// A branch taken before any step runs (`voicemail`, `no_answer`).
+    pub start_branch: [&'static str; 2],
+    /// The events' words: voicemail, no answer, hang-up.
+    pub events: [&'static str; 3],
+    /// Silence: before the seconds, after one second, after more.
+    pub silence: [&'static str; 3],
+    /// `retry N -> T`: before N, after N = 1, after a larger N (the arrow
+    /// and the target follow).
+    pub retry: [&'static str; 3],
+    /// A capture note: a required capture, an optional one (the capture's
+    /// id and a colon follow).
+    pub record: [&'static str; 2],
+    /// Between a capture's type and its description.
+    pub type_sep: &'static str,
+    /// The capture types' words.
+    pub kinds: Kinds,
+    /// The required captures of an end condition or a transfer (the ids
+    /// follow, separated by `list_sep`).
+    pub requires: &'static str,
+    /// Between the items of a list in a note.
+    pub list_sep: &'static str,
+    /// `**转接：**` inside the caller's ending section.
+    pub transfers: &'static str,
+    /// A transfer as a note's target: the words before its title.
+    pub transfer_to: &'static str,
+    /// A transfer's destination (`to`): the words before it.
+    pub destination: &'static str,
+    /// A transfer's fallback: the condition of its note.
+    pub transfer_failed: &'static str,
+    /// The caller's note above the opening line: callee first, caller first.
+    pub opening_note: [&'static str; 2],
+    /// The callee's line under its party heading: callee first, caller first.
+    pub answering: [&'static str; 2],
+}
+
+/// The words of the capture types.
+#[derive(Debug)]
+pub struct Kinds {
+    /// `text`.
+    pub text: &'static str,
+    /// `email`.
+    pub email: &'static str,
+    /// `phone`.
+    pub phone: &'static str,
+    /// `date`.
+    pub date: &'static str,
+    /// `yes_no`.
+    pub yes_no: &'static str,
+    /// `integer` without bounds.
+    pub integer: &'static str,
+    /// `integer(A..B)`: before A, between A and B, after B.
+    pub range: [&'static str; 3],
+    /// `integer(A..)`: before A.
+    pub at_least: &'static str,
+    /// `integer(..B)`: before B.
+    pub at_most: &'static str,
+    /// `one_of(…)`: before the values (separated by `list_sep`).
+    pub one_of: &'static str,
 }
 
 /// The zh-CN layout: the reference document's own titles.
@@ -113,6 +188,48 @@ pub const ZH: Layout = Layout {
     arrow: " → ",
     goto: ["转到第", "步"],
     end_call: "结束通话",
+    wait_rule: [
+        "每一步说完后都停下来，等对方回答，再按对方的回答继续",
+        "（注明“说完不等回答”的步骤除外）",
+        "。",
+    ],
+    faq_rule: "对方问到问答知识库里的问题时，先回答，再回到这一步。",
+    silence_rule: ["对方", "秒不说话，算作沉默。", "秒不说话，算作沉默。"],
+    go_on: "说完不等回答，直接继续",
+    event_branch: ["如", ""],
+    event_global: ["任何一步中，如", ""],
+    start_branch: ["拨出后，如", ""],
+    events: ["进入语音信箱", "电话未接通", "对方挂断"],
+    silence: ["对方沉默", "秒", "秒"],
+    retry: ["最多再问", "次，仍不成", "次，仍不成"],
+    record: ["需记录 ", "可选记录 "],
+    type_sep: "——",
+    kinds: Kinds {
+        text: "文字",
+        email: "邮箱地址",
+        phone: "电话号码",
+        date: "日期（年-月-日）",
+        yes_no: "是或否",
+        integer: "整数",
+        range: ["整数，", "到", ""],
+        at_least: "整数，不小于",
+        at_most: "整数，不大于",
+        one_of: "以下之一：",
+    },
+    requires: "需已记录：",
+    list_sep: "、",
+    transfers: "转接：",
+    transfer_to: "转接：",
+    destination: "转接到：",
+    transfer_failed: "转接失败",
+    opening_note: [
+        "电话接通后，先等对方开口，再说开场白",
+        "电话一接通就说开场白，不等对方开口",
+    ],
+    answering: [
+        "这通电话是对方打给你的；接起后由你先开口（例如“喂？”）。",
+        "这通电话是对方打给你的；一接通对方就会先说话，你听完再回应。",
+    ],
 };
 
 /// The English layout, used for every locale other than Chinese.
@@ -150,7 +267,150 @@ pub const EN: Layout = Layout {
     arrow: " → ",
     goto: ["go to step ", ""],
     end_call: "end the call",
+    wait_rule: [
+        "After each step, stop and wait for the callee's answer, then go on according to it",
+        " (except steps marked “Go straight on”)",
+        ".",
+    ],
+    faq_rule: " If the callee asks a question from the FAQ, answer it, then return to the step.",
+    silence_rule: [
+        " If the callee says nothing for ",
+        " second, that counts as silence.",
+        " seconds, that counts as silence.",
+    ],
+    go_on: "Go straight on: don't wait for an answer",
+    event_branch: ["If ", ""],
+    event_global: ["At any step, if ", ""],
+    start_branch: ["After dialling, if ", ""],
+    events: ["voicemail answers", "nobody answers", "the callee hangs up"],
+    silence: ["the callee is silent for ", " second", " seconds"],
+    retry: ["At most ", " more try, then", " more tries, then"],
+    record: ["Record ", "Optionally record "],
+    type_sep: " — ",
+    kinds: Kinds {
+        text: "text",
+        email: "an e-mail address",
+        phone: "a phone number",
+        date: "a date (YYYY-MM-DD)",
+        yes_no: "yes or no",
+        integer: "a whole number",
+        range: ["a whole number from ", " to ", ""],
+        at_least: "a whole number, at least ",
+        at_most: "a whole number, at most ",
+        one_of: "one of ",
+    },
+    requires: "Only once these are recorded: ",
+    list_sep: ", ",
+    transfers: "Transfers:",
+    transfer_to: "transfer: ",
+    destination: "Transfer to: ",
+    transfer_failed: "If the transfer fails",
+    opening_note: [
+        "When the call connects, let the callee speak first, then say the opening line",
+        "Say the opening line as soon as the call connects; don't wait for the callee",
+    ],
+    answering: [
+        "You are answering a call the caller placed; speak first when you pick up (for example “Hello?”).",
+        "You are answering a call the caller placed; they speak first as soon as you pick up, so listen, then reply.",
+    ],
 };
+
+impl Layout {
+    /// The words of an event in a flow note; silence with its seconds.
+    #[must_use]
+    pub fn event_words(&self, event: ir::Event, silence_timeout: u32) -> String {
+        match event {
+            ir::Event::Voicemail => self.events[0].to_owned(),
+            ir::Event::NoAnswer => self.events[1].to_owned(),
+            ir::Event::Hangup => self.events[2].to_owned(),
+            ir::Event::Silence => counted(self.silence, silence_timeout),
+        }
+    }
+}
+
+/// A number with the words around it: before, after one, after more.
+#[must_use]
+pub fn counted(words: [&str; 3], n: u32) -> String {
+    format!("{}{n}{}", words[0], if n == 1 { words[1] } else { words[2] })
+}
+
+/// Reads a number between `words[0]` and `words[1]` or `words[2]` that make
+/// up all of `s`.
+#[must_use]
+pub fn read_counted(words: [&str; 3], s: &str) -> Option<u32> {
+    let rest = s.strip_prefix(words[0])?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let n: u32 = rest[..digits].parse().ok()?;
+    let after = &rest[digits..];
+    (after == words[1] || after == words[2]).then_some(n)
+}
+
+/// Reads the words of a telephony event in a flow note, in either layout
+/// (and a few common variants): the event, and the seconds a silence
+/// states. Shared by the `markdown` target, which must not write a
+/// signal's words that read as an event, and `callc import`.
+#[must_use]
+pub fn read_event(words: &str) -> Option<(ir::Event, Option<u32>)> {
+    const VARIANTS: [(ir::Event, &[&str]); 4] = [
+        (
+            ir::Event::Voicemail,
+            &[
+                "转入语音信箱",
+                "语音信箱",
+                "voicemail",
+                "it goes to voicemail",
+                "the call goes to voicemail",
+            ],
+        ),
+        (
+            ir::Event::NoAnswer,
+            &[
+                "未接通",
+                "无人接听",
+                "no answer",
+                "no one answers",
+                "the call is not answered",
+            ],
+        ),
+        (
+            ir::Event::Silence,
+            &["对方沉默", "沉默", "silence", "the callee is silent"],
+        ),
+        (
+            ir::Event::Hangup,
+            &[
+                "对方挂断电话",
+                "对方挂机",
+                "挂断",
+                "hangup",
+                "they hang up",
+                "the callee hangs up the phone",
+            ],
+        ),
+    ];
+    let w = words.trim();
+    for l in [&ZH, &EN] {
+        for (i, e) in [ir::Event::Voicemail, ir::Event::NoAnswer, ir::Event::Hangup]
+            .into_iter()
+            .enumerate()
+        {
+            if w.eq_ignore_ascii_case(l.events[i]) {
+                return Some((e, None));
+            }
+        }
+        if let Some(n) = read_counted(l.silence, w) {
+            return Some((ir::Event::Silence, Some(n)));
+        }
+    }
+    // `对方8秒不说话`: the seconds inside the rule's words.
+    if let Some(n) = read_counted(["对方", "秒不说话", "秒不说话"], w) {
+        return Some((ir::Event::Silence, Some(n)));
+    }
+    VARIANTS
+        .iter()
+        .find(|(_, v)| v.iter().any(|x| w.eq_ignore_ascii_case(x)))
+        .map(|(e, _)| (*e, None))
+}
 
 /// The layout for a locale: Chinese (`zh`, any region or script) gets the
 /// reference document's titles, every other locale the English ones.
@@ -159,5 +419,30 @@ pub fn layout(locale: &str) -> &'static Layout {
     match ir::Language::of(locale) {
         ir::Language::Chinese => &ZH,
         ir::Language::English => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_words_read_back_in_both_layouts() {
+        for l in [&ZH, &EN] {
+            for e in ir::Event::ALL {
+                for secs in [1, 8, 600] {
+                    let words = l.event_words(e, secs);
+                    let stated = (e == ir::Event::Silence).then_some(secs);
+                    assert_eq!(read_event(&words), Some((e, stated)), "{words}");
+                }
+            }
+        }
+        assert_eq!(counted(EN.silence, 1), "the callee is silent for 1 second");
+        assert_eq!(counted(ZH.silence, 8), "对方沉默8秒");
+        assert_eq!(read_event("对方8秒不说话"), Some((ir::Event::Silence, Some(8))));
+        assert_eq!(read_event("No answer"), Some((ir::Event::NoAnswer, None)));
+        assert_eq!(read_event("张强表示时间紧"), None);
+        assert_eq!(read_event("对方沉默很久"), None);
+        assert_eq!(read_event("对方沉默99999999999秒"), None);
     }
 }

@@ -20,8 +20,13 @@ fn spec(path: &str) -> callc::ir::Spec {
 #[path = "support/files.rs"]
 mod files;
 
+#[path = "support/listening.rs"]
+mod listening;
+
+/// Every spec, and the spec that uses every construct of calls that listen
+/// (a fixture until every target carries it).
 fn specs() -> Vec<String> {
-    files::call_files("specs")
+    listening::with_followup(files::call_files("specs"))
         .iter()
         .map(|p| p.display().to_string())
         .collect()
@@ -30,7 +35,11 @@ fn specs() -> Vec<String> {
 #[test]
 fn mermaid_snapshots() {
     for path in specs() {
-        let name = path.trim_start_matches("specs/").trim_end_matches(".call").to_owned();
+        let name = std::path::Path::new(&path)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         insta::assert_snapshot!(format!("mermaid_{name}"), emit(&spec(&path), Format::Mermaid));
     }
 }
@@ -44,7 +53,7 @@ fn every_edge_is_drawn() {
         Target::Step(i) => format!("s_{}", names.get(&s.steps[i].id)),
         Target::End(None) => String::from("stop"),
         Target::End(Some(i)) => format!("stop_{i}"),
-        Target::Transfer(_) => unreachable!("this spec has no transfer"),
+        Target::Transfer(k) => format!("transfer_{k}"),
     };
     for (i, step) in s.steps.iter().enumerate() {
         let from = node(Target::Step(i));
@@ -236,5 +245,119 @@ fn the_locale_is_read_the_same_way_by_every_output() {
         assert_eq!(graph.contains("开始"), chinese, "{locale}: graph");
         assert_eq!(markdown.contains("电话拨打方"), chinese, "{locale}: markdown");
         assert_eq!(spec.language() == callc::ir::Language::Chinese, chinese, "{locale}");
+    }
+}
+
+#[path = "support/followup_ir.rs"]
+mod followup;
+
+/// Runs Graphviz on a DOT text: its SVG, or `None` when `dot` is not
+/// installed (CI must have it).
+fn graphviz(dot: &str) -> Option<String> {
+    if std::process::Command::new("dot").arg("-V").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "CI must have Graphviz's `dot`");
+        eprintln!("skipped: Graphviz `dot` is not installed");
+        return None;
+    }
+    let mut child = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() && stderr.is_empty(), "{stderr}\n{dot}");
+    Some(String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// Calls that listen: events, retries, transfers, captures, `continue` and the first
+/// speaker are drawn — in Mermaid and in DOT, in both languages.
+#[test]
+fn the_constructs_of_calls_that_listen_are_drawn() {
+    let zh = followup::listening("zh-CN");
+    let out = emit(&zh, Format::Mermaid);
+    for line in [
+        // The start node says who speaks first; voicemail and no answer leave from it.
+        "    start([\"开始<br/>对方先开口\"])\n",
+        "    start -.->|\"voicemail\"| s_leave_message\n",
+        "    start -.->|\"no_answer\"| stop_4\n",
+        // Hang-up and silence (with its seconds) leave from the \"any step\" node.
+        "    any[/\"任意步骤\"/]\n",
+        "    any -.->|\"hangup\"| stop_5\n",
+        "    any -.->|\"silence (8秒)\"| s_still_there\n",
+        // A step that does not wait is rounded and marked.
+        "    s_purpose(\"⏩ 说明来意 (purpose)\")\n",
+        // Captures in the box, optional ones marked.
+        "    s_offer[\"活动优势快报 (offer)<br/>覆盖: written_terms<br/>记录: package (可选), seats (可选)\"]\n",
+        "    s_ask_email[\"确认接收邮箱 (ask_email)<br/>记录: email\"]\n",
+        // A retry: a loop labelled with its bound and an edge for when it is spent.
+        "    s_ask_email -.->|\"≤2\"| s_ask_email\n",
+        "    s_ask_email -.->|\"重试用尽\"| stop_1\n",
+        "    s_still_there -.->|\"≤1\"| s_still_there\n",
+        "    s_still_there -.->|\"重试用尽\"| stop_5\n",
+        // A transfer: a hexagon with its destination, and its fallback.
+        "    transfer_0{{\"转接 (sales): 销售顾问<br/>至: queue:renewal_sales\"}}\n",
+        "    any -.->|\"wants_human\"| transfer_0\n",
+        "    transfer_0 -.->|\"转接失败\"| stop_2\n",
+        // Required captures on the end node.
+        "    stop_0([\"结束 (docs_by_email)<br/>张强留下邮箱，资料发邮箱<br/>需已记录: email\"])\n",
+    ] {
+        assert!(out.contains(line), "{line:?} not in\n{out}");
+    }
+    // Voicemail and no answer are not drawn from the \"any step\" node.
+    assert!(!out.contains("any -.->|\"voicemail\"") && !out.contains("any -.->|\"no_answer\""));
+
+    let mut en = followup::listening("en");
+    en.first_speaker = callc::ir::Speaker::Caller;
+    en.silence_timeout = 1;
+    en.transfers[0].title = None;
+    en.transfers[0].to = None;
+    en.transfers[0].requires = vec![2];
+    let dot = emit(&en, Format::Dot);
+    for line in [
+        "    start [shape=oval, label=\"start\\ncaller speaks first\"];\n",
+        "    s_purpose [shape=box, style=rounded, label=\"⏩ 说明来意 (purpose)\"];\n",
+        "    s_offer [shape=box, label=\"活动优势快报 (offer)\\ncovers: written_terms\\nrecords: package (optional), seats (optional)\"];\n",
+        "    any [shape=parallelogram, label=\"any step\"];\n",
+        "    transfer_0 [shape=hexagon, label=\"transfer (sales)\\nrequires: email\"];\n",
+        "    any -> s_still_there [arrowhead=normal, style=dashed, label=\"silence (1 s)\"];\n",
+        "    s_ask_email -> s_ask_email [arrowhead=normal, style=dashed, label=\"≤2\"];\n",
+        "    s_ask_email -> stop_1 [arrowhead=normal, style=dashed, label=\"retries spent\"];\n",
+        "    transfer_0 -> stop_2 [arrowhead=normal, style=dashed, label=\"transfer fails\"];\n",
+        "    start -> s_leave_message [arrowhead=normal, style=dashed, label=\"voicemail\"];\n",
+    ] {
+        assert!(dot.contains(line), "{line:?} not in\n{dot}");
+    }
+    if let Some(svg) = graphviz(&dot) {
+        assert!(svg.contains("retries spent") && svg.contains("⏩"), "{svg}");
+    }
+    if let Some(svg) = graphviz(&emit(&zh, Format::Dot)) {
+        assert!(svg.contains("重试用尽") && svg.contains("对方先开口"), "{svg}");
+    }
+}
+
+/// Every node line of the Mermaid output has one of the shapes the target
+/// draws, with one quoted label; every edge line is one of its arrows.
+#[test]
+fn mermaid_lines_have_the_target_s_shapes() {
+    let mut outs: Vec<String> = specs().iter().map(|p| emit(&spec(p), Format::Mermaid)).collect();
+    outs.push(emit(&followup::listening("zh-CN"), Format::Mermaid));
+    outs.push(emit(&followup::listening("en"), Format::Mermaid));
+    for out in outs {
+        for line in out.lines().skip(1) {
+            let l = line.trim_start();
+            let (id, rest) = l.split_at(l.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap());
+            assert!(!id.is_empty(), "{line}");
+            let shape = ["[\"", "(\"", "([\"", "[/\"", "{{\""]
+                .iter()
+                .any(|o| rest.starts_with(o))
+                && ["\"]", "\")", "\"])", "\"/]", "\"}}"].iter().any(|c| rest.ends_with(c))
+                && rest.matches('"').count() == 2;
+            let edge = rest.starts_with(" --> ") || rest.starts_with(" -.->|\"");
+            assert!(shape || edge, "{line}");
+        }
     }
 }

@@ -304,6 +304,8 @@ fn initialize_announces_every_feature_in_utf16_by_default() {
         assert_eq!(caps[cap], true, "{cap}");
     }
     assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+    assert_eq!(caps["semanticTokensProvider"]["full"], true);
+    assert_eq!(caps["semanticTokensProvider"]["range"], true);
     assert_eq!(caps["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
     assert!(
         caps["completionProvider"]["triggerCharacters"]
@@ -624,7 +626,7 @@ fn completion_offers_what_fits_the_place() {
     assert_eq!(items[1]["textEdit"]["newText"], "docs");
     // `on ` → signals; `covers 价格, ` → the other concerns; `end(` → end conditions.
     for (edit, needle, delta, want) in [
-        ("say \"您好😀\" on ", "on  ", 3, vec!["忙"]),
+        ("say \"您好😀\" on ", "on  ", 3, vec!["忙", "silence", "hangup"]),
         ("covers 价格, {", "价格, {", 4, vec!["试用"]),
         ("-> end( }", "end( }", 4, vec!["拒绝"]),
     ] {
@@ -654,11 +656,10 @@ fn completion_offers_what_fits_the_place() {
         "textDocument/completion",
         json!({"textDocument": {"uri": URI}, "position": p, "context": {"triggerKind": 1}}),
     );
+    // The step has its `next offer` already: a second is E0105, so it is not offered.
     assert_eq!(
         labels(&invoked),
-        [
-            "on", "say", "next", "continue", "capture", "retry", "allow", "warn", "deny"
-        ]
+        ["on", "say", "continue", "capture", "retry", "allow", "warn", "deny"]
     );
     assert!(
         invoked[1]["documentation"]["value"]
@@ -872,8 +873,8 @@ fn failures_are_answered_and_the_server_goes_on() {
     let mut c = Client::start();
     c.open(&clean());
     let (code, _) = c.error(
-        "textDocument/semanticTokens/full",
-        json!({"textDocument": {"uri": URI}}),
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}}),
     );
     assert_eq!(code, -32601, "MethodNotFound");
     let (code, _) = c.error("initialize", json!({"capabilities": {}}));
@@ -951,6 +952,509 @@ fn requests_before_initialize_are_refused() {
     assert_eq!(handle.join().unwrap(), Exit::WithoutShutdown);
 }
 
+/// Every construct of calls that listen (first speaker, silence timeout,
+/// the four events, `continue`, captures, `retry`, a transfer, `requires`),
+/// with Chinese ids and emoji before the positions involved. It checks clean.
+const LISTEN: &str = r#"call 续约 {
+  locale "zh-CN"
+  first_speaker callee // 对方先开口😀
+  silence_timeout 8
+  caller 李明 { name "李明" org "长江公司" }
+  callee 张强 { name "张强" concern 条款 primary "条款😀" }
+  signal 忙 "张强说忙😀"
+  signal 转人工 "张强要人工"
+  flow {
+    on voicemail -> 留言
+    on no_answer -> end(未接通)
+    on hangup -> end(挂断)
+    on silence -> 确认在线
+    on 忙 -> 要邮箱
+    step 说明 "说明😀" { say "您好😀，续约跟进。" continue }
+    step 报价 "报价😀" covers 条款 {
+      say "优惠8%😀，您选哪个？"
+      capture 套餐 one_of(标准, 高级) optional "套餐😀"
+    }
+    step 要邮箱 "确认邮箱" {
+      say "邮箱是？😀"
+      capture 邮箱 email "张强的邮箱😀"
+      retry 2 -> end(挂断)
+    }
+    step 转接 "询问转接" {
+      say "需要我帮您转接销售顾问吗？😀"
+      on 转人工 -> transfer(销售) // 邮箱已记录，才转接
+      -> end(留邮箱)
+    }
+    step 确认在线 { say "还在吗？😀" retry 1 -> end(挂断) on hangup -> end(挂断) -> 报价 }
+    step 留言 { say "请回电😀" continue -> end(已留言) }
+  }
+  end {
+    when 留邮箱 "留下邮箱" callee "给了邮箱" requires 邮箱
+    when 挂断 "挂断" callee "挂了"
+    when 未接通 "未接通" callee "没接"
+    when 已留言 "已留言" callee "语音信箱"
+    transfer 销售 "销售顾问😀" {
+      say "请稍候😀。"
+      to "queue:renewal_sales"
+      fallback end(挂断)
+      requires 邮箱
+    }
+    closing "再见"
+  }
+}
+"#;
+
+#[test]
+fn the_listen_spec_checks_clean() {
+    let c = callc::compile("t.call", LISTEN.as_bytes(), &LintLevels::default());
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+}
+
+#[test]
+fn captures_transfers_and_events_are_navigated() {
+    for enc_caps in [json!({}), json!({"positionEncodings": ["utf-8", "utf-16"]})] {
+        let mut c = Client::with_capabilities(json!({"general": enc_caps}));
+        assert_eq!(c.open(LISTEN), Vec::<Value>::new());
+        // A capture from its definition and from both `requires` (of a `when`
+        // and of a transfer); a transfer from its definition and its target.
+        for (name, def, places) in [
+            (
+                "邮箱",
+                ("邮箱 email", 0, 0),
+                vec![
+                    ("邮箱 email", 0, 0),
+                    ("requires 邮箱\n", 0, 9),
+                    ("requires 邮箱\n", 1, 9),
+                ],
+            ),
+            (
+                "销售",
+                ("transfer 销售", 0, 9),
+                vec![("transfer 销售", 0, 9), ("transfer(销售)", 0, 9)],
+            ),
+        ] {
+            let def = c.pos(LISTEN, def.0, def.1, def.2);
+            for &(needle, nth, delta) in &places {
+                let at = json!({"textDocument": {"uri": URI}, "position": c.pos(LISTEN, needle, nth, delta)});
+                let d = c.result("textDocument/definition", at.clone());
+                assert_eq!(d["range"]["start"], def, "{needle}");
+                assert_eq!(c.slice(LISTEN, &d["range"]), name);
+                for include in [true, false] {
+                    let mut with = at.clone();
+                    with["context"] = json!({"includeDeclaration": include});
+                    let refs = c.result("textDocument/references", with);
+                    let refs = refs.as_array().unwrap();
+                    assert_eq!(refs.len(), places.len() - usize::from(!include), "{needle}: {refs:#?}");
+                    assert!(refs.iter().all(|r| c.slice(LISTEN, &r["range"]) == name));
+                }
+                let h = c.result("textDocument/documentHighlight", at);
+                let kinds: Vec<i64> = h
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| h["kind"].as_i64().unwrap())
+                    .collect();
+                assert_eq!(kinds.iter().filter(|k| **k == 3).count(), 1, "one definition, a write");
+                assert_eq!(kinds.len(), places.len());
+            }
+        }
+        // An event has no definition; its highlights are every branch on it.
+        let at = c.at(LISTEN, "hangup", 0);
+        assert_eq!(c.result("textDocument/definition", at.clone()), Value::Null);
+        let h = c.result("textDocument/documentHighlight", at);
+        let h = h.as_array().unwrap();
+        assert_eq!(h.len(), 2);
+        assert!(
+            h.iter()
+                .all(|h| c.slice(LISTEN, &h["range"]) == "hangup" && h["kind"] == 2)
+        );
+        c.shutdown();
+    }
+}
+
+#[test]
+fn hover_explains_events_captures_transfers_and_turns() {
+    let mut c = Client::start();
+    c.open(LISTEN);
+    let mut hover = |needle: &str, nth: usize, delta: usize| -> String {
+        let at = json!({"textDocument": {"uri": URI}, "position": c.pos(LISTEN, needle, nth, delta)});
+        let h = c.result("textDocument/hover", at);
+        h["contents"]["value"].as_str().unwrap_or_default().to_owned()
+    };
+    let h = hover("voicemail", 0, 0);
+    assert!(
+        h.starts_with("**event** `voicemail` (built in)") && h.contains("when the call starts → `留言`"),
+        "{h}"
+    );
+    let h = hover("silence ->", 0, 0);
+    assert!(
+        h.contains("(`silence_timeout`: 8 s)") && h.contains("at every step → `确认在线`"),
+        "{h}"
+    );
+    let h = hover("邮箱 email", 0, 0);
+    assert!(
+        h.starts_with("**capture** `邮箱`: `email` — asked at step `要邮箱`"),
+        "{h}"
+    );
+    assert!(h.contains("required by `end(留邮箱)`, `transfer(销售)`"), "{h}");
+    let h = hover("email \"", 0, 0);
+    assert_eq!(h, "**capture type** `email`\n\nan e-mail address");
+    let h = hover("销售)", 0, 0);
+    assert!(
+        h.starts_with("**transfer** `销售` — 销售顾问😀") && h.contains("to `queue:renewal\\_sales`"),
+        "{h}"
+    );
+    let h = hover("callee //", 0, 0);
+    assert!(h.starts_with("**first speaker** `callee` (the default)"), "{h}");
+    let h = hover("要邮箱 \"", 0, 0);
+    assert!(
+        h.contains("- waits for a reply") && h.contains("- captures `邮箱` (`email`)"),
+        "{h}"
+    );
+    assert!(
+        h.contains("- retry: runs again at most 2 times, then → `end(挂断)`"),
+        "{h}"
+    );
+    let h = hover("说明", 0, 0);
+    assert!(h.contains("- does not wait for a reply (`continue`)"), "{h}");
+    let h = hover("continue", 0, 0);
+    assert!(h.starts_with("keyword `continue`"), "{h}");
+    c.shutdown();
+}
+
+#[test]
+fn completion_knows_the_places_of_calls_that_listen() {
+    let mut c = Client::with_capabilities(
+        json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true}}}}),
+    );
+    c.open(LISTEN);
+    let complete = |c: &mut Client, old: &str, new: &str, needle: &str, delta: usize| -> Value {
+        assert!(LISTEN.contains(old), "{old}");
+        let text = LISTEN.replacen(old, new, 1);
+        c.change(2, json!([{"text": text}]));
+        let at = json!({"textDocument": {"uri": URI}, "position": c.pos(&text, needle, 0, delta)});
+        c.result("textDocument/completion", at)
+    };
+    // `on ` in `flow`: the signals, then the four events with their docs.
+    let branches = "    on voicemail -> 留言\n    on no_answer -> end(未接通)\n    on hangup -> end(挂断)\n    on silence -> 确认在线\n    on 忙 -> 要邮箱\n";
+    let items = complete(&mut c, branches, "    on \n", "    on \n", 7);
+    assert_eq!(
+        labels(&items),
+        ["忙", "转人工", "voicemail", "no_answer", "silence", "hangup"]
+    );
+    assert_eq!(items[2]["kind"], 23, "an event");
+    assert!(
+        items[2]["documentation"]
+            .as_str()
+            .unwrap()
+            .contains("answering machine")
+    );
+    // What `flow` branches on already is left out (E0105).
+    let items = complete(&mut c, "    on voicemail -> 留言", "    on ", "    on \n", 7);
+    assert_eq!(labels(&items), ["转人工", "voicemail"]);
+    // Capture types, `integer(…)` and `one_of(…)` as snippets.
+    let items = complete(&mut c, "capture 邮箱 email", "capture 邮箱 ", "邮箱  \"张强", 3);
+    let int = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "integer(…)")
+        .unwrap();
+    assert_eq!(int["insertTextFormat"], 2);
+    assert_eq!(int["textEdit"]["newText"], "integer(${1:1}..${2:100})");
+    // `transfer(` after an arrow, after Chinese and an emoji: the transfers, closing the `)`.
+    let items = complete(&mut c, "-> end(已留言)", "-> transfer(", "transfer( }", 9);
+    assert_eq!(labels(&items), ["销售"]);
+    assert_eq!(items[0]["textEdit"]["newText"], "销售)");
+    assert_eq!(items[0]["detail"], "销售顾问😀");
+    // A target after `retry N ->` offers `transfer(销售)`; after `fallback` it does not.
+    let items = complete(&mut c, "retry 2 -> end(挂断)", "retry 2 -> ", "retry 2 -> \n", 11);
+    assert!(labels(&items).contains(&"transfer(销售)".to_owned()), "{items:#}");
+    let items = complete(&mut c, "fallback end(挂断)", "fallback ", "fallback \n", 9);
+    assert!(!labels(&items).iter().any(|l| l.starts_with("transfer")), "{items:#}");
+    // `requires `: the captures, each with its type and step.
+    let items = complete(
+        &mut c,
+        "callee \"给了邮箱\" requires 邮箱",
+        "callee \"给了邮箱\" requires ",
+        "requires \n",
+        9,
+    );
+    assert_eq!(labels(&items), ["套餐", "邮箱"]);
+    assert_eq!(items[0]["detail"], "one_of(标准, 高级), optional · step 报价");
+    assert_eq!(items[1]["detail"], "email · step 要邮箱");
+    // `first_speaker `: the two parties.
+    let items = complete(
+        &mut c,
+        "first_speaker callee",
+        "first_speaker ",
+        "first_speaker  //",
+        14,
+    );
+    assert_eq!(labels(&items), ["callee", "caller"]);
+    c.shutdown();
+}
+
+#[test]
+fn rename_follows_captures_and_transfers_and_refuses_events() {
+    let mut c = Client::start();
+    c.open(LISTEN);
+    let mut params = json!({"textDocument": {"uri": URI}, "position": c.pos(LISTEN, "requires 邮箱\n", 0, 9)});
+    params["newName"] = json!("email地址");
+    let edits = c.result("textDocument/rename", params)["changes"][URI]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(edits.len(), 3);
+    let renamed = c.apply(LISTEN, &edits);
+    assert_eq!(
+        renamed,
+        LISTEN
+            .replace("邮箱 email", "email地址 email")
+            .replace("requires 邮箱", "requires email地址")
+    );
+    let mut params = c.at(LISTEN, "销售)", 0);
+    params["newName"] = json!("人工");
+    let edits = c.result("textDocument/rename", params)["changes"][URI]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        c.apply(LISTEN, &edits),
+        LISTEN
+            .replace("transfer(销售)", "transfer(人工)")
+            .replace("transfer 销售", "transfer 人工")
+    );
+    let (code, msg) = c.error("textDocument/prepareRename", c.at(LISTEN, "silence ->", 0));
+    assert_eq!(code, -32803);
+    assert!(msg.contains("`silence` is a built-in telephony event"), "{msg}");
+    let mut params = c.at(LISTEN, "确认在线 {", 0);
+    params["newName"] = json!("silence");
+    let (_, msg) = c.error("textDocument/rename", params);
+    assert!(msg.contains("E0108"), "{msg}");
+    c.shutdown();
+}
+
+#[test]
+fn the_outline_holds_captures_and_transfers() {
+    let mut c = Client::start();
+    c.open(LISTEN);
+    let s = c.result("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    let children = |v: &Value| -> Vec<String> {
+        v["children"].as_array().map_or(Vec::new(), |a| {
+            a.iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect()
+        })
+    };
+    let flow = s[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "flow")
+        .unwrap()
+        .clone();
+    let ask = flow["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "要邮箱")
+        .unwrap()
+        .clone();
+    assert_eq!(children(&ask), ["邮箱"]);
+    assert_eq!(ask["children"][0]["kind"], 13, "a capture is a variable");
+    assert_eq!(ask["children"][0]["detail"], "email · 张强的邮箱😀");
+    assert_eq!(c.slice(LISTEN, &ask["children"][0]["selectionRange"]), "邮箱");
+    assert_eq!(flow["children"][0]["detail"], "when the call starts");
+    let end = s[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "end")
+        .unwrap()
+        .clone();
+    assert_eq!(children(&end), ["留邮箱", "挂断", "未接通", "已留言", "销售"]);
+    assert_eq!(end["children"][4]["detail"], "销售顾问😀");
+    c.shutdown();
+}
+
+#[test]
+fn the_fixes_of_calls_that_listen_are_quick_fixes() {
+    let mut c = Client::start();
+    c.open(LISTEN);
+    for (version, (old, new, title)) in [
+        (
+            "capture 邮箱 email",
+            "capture 邮箱 emial",
+            "Replace `emial` with `email`",
+        ),
+        ("on voicemail", "on voicemial", "Replace `voicemial` with `voicemail`"),
+        (
+            "first_speaker callee",
+            "first_speaker agent",
+            "Replace `agent` with `caller`",
+        ),
+        (
+            "say \"请回电😀\" continue",
+            "say \"请回电😀\" continue continue",
+            "Remove `continue`",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = LISTEN.replacen(old, new, 1);
+        c.change(i32::try_from(version).unwrap() + 2, json!([{"text": text}]));
+        let diags = c.diagnostics(URI);
+        let with_fix: Vec<&Value> = diags.iter().filter(|d| !d["data"]["fix"].is_null()).collect();
+        assert_eq!(with_fix.len(), 1, "{new}: {diags:#?}");
+        let params = json!({"textDocument": {"uri": URI}, "range": with_fix[0]["range"], "context": {"diagnostics": [with_fix[0]]}});
+        let actions = c.result("textDocument/codeAction", params);
+        assert_eq!(actions[0]["title"], title, "{new}");
+        assert_eq!(actions[0]["kind"], "quickfix");
+        let fixed = c.apply(&text, actions[0]["edit"]["changes"][URI].as_array().unwrap());
+        let check = callc::compile("t.call", fixed.as_bytes(), &LintLevels::default());
+        assert!(!check.has_errors(), "{new}: {:#?}", check.diagnostics);
+        if title != "Remove `continue`" {
+            assert_eq!(
+                fixed,
+                LISTEN.replacen(
+                    old,
+                    if new.contains("agent") {
+                        "first_speaker caller"
+                    } else {
+                        old
+                    },
+                    1
+                ),
+                "{new}"
+            );
+        }
+    }
+    c.shutdown();
+}
+
+/// Semantic tokens decoded: (line, start column, length, type, modifiers).
+fn decode(data: &Value) -> Vec<(u64, u64, u64, u64, u64)> {
+    let data: Vec<u64> = data.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let (mut line, mut col) = (0, 0);
+    data.chunks(5)
+        .map(|t| {
+            if t[0] > 0 {
+                col = 0;
+            }
+            line += t[0];
+            col += t[1];
+            (line, col, t[2], t[3], t[4])
+        })
+        .collect()
+}
+
+#[test]
+fn semantic_tokens_colour_every_construct_in_utf16_and_utf8() {
+    let with_block = LISTEN.replace("say \"请稍候😀。\"", "say \"\"\"\n        请稍候😀。\n      \"\"\"");
+    for (enc_caps, text) in [
+        (json!({}), with_block.clone()),
+        (json!({"positionEncodings": ["utf-8", "utf-16"]}), with_block.clone()),
+        (json!({}), with_block.replace('\n', "\r\n")),
+    ] {
+        let mut c = Client::with_capabilities(json!({"general": enc_caps}));
+        let legend = c.init["capabilities"]["semanticTokensProvider"]["legend"].clone();
+        let types: Vec<String> = legend["tokenTypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_owned())
+            .collect();
+        let modifiers: Vec<&str> = legend["tokenModifiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert_eq!(modifiers, ["declaration", "defaultLibrary"]);
+        assert_eq!(c.init["capabilities"]["semanticTokensProvider"]["range"], true);
+        assert_eq!(c.open(&text), Vec::<Value>::new());
+        let tokens = decode(
+            &c.result(
+                "textDocument/semanticTokens/full",
+                json!({"textDocument": {"uri": URI}}),
+            )["data"],
+        );
+        // What the token at `needle` (its `nth` occurrence) is.
+        let token_at = |needle: &str, nth: usize| -> (String, u64, String) {
+            let p = c.pos(&text, needle, nth, 0);
+            let (line, col) = (p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap());
+            let t = tokens
+                .iter()
+                .find(|t| t.0 == line && t.1 == col)
+                .unwrap_or_else(|| panic!("no token at {needle}"));
+            let start = json!({"line": t.0, "character": t.1});
+            let end = json!({"line": t.0, "character": t.1 + t.2});
+            let covered = c.slice(&text, &json!({"start": start, "end": end})).to_owned();
+            (types[usize::try_from(t.3).unwrap()].clone(), t.4, covered)
+        };
+        for (needle, nth, kind, modifiers, covered) in [
+            ("voicemail", 0, "event", 2, "voicemail"),
+            ("转人工 ->", 0, "event", 0, "转人工"),
+            ("transfer(销售)", 0, "keyword", 0, "transfer"),
+            ("销售)", 0, "struct", 0, "销售"),
+            ("销售 \"", 0, "struct", 1, "销售"),
+            ("continue", 0, "keyword", 0, "continue"),
+            ("邮箱 email", 0, "variable", 1, "邮箱"),
+            ("email \"", 0, "type", 2, "email"),
+            ("one_of", 0, "type", 2, "one_of"),
+            ("标准", 0, "enumMember", 0, "标准"),
+            ("callee // ", 0, "enumMember", 2, "callee"),
+            ("要邮箱 \"", 0, "function", 1, "要邮箱"),
+            ("->", 0, "operator", 0, "->"),
+            ("\"请回电😀\"", 0, "string", 0, "\"请回电😀\""),
+            // The lines of a block string, each from its start.
+            ("        请稍候😀。", 0, "string", 0, "        请稍候😀。"),
+            ("// 对方先开口😀", 0, "comment", 0, "// 对方先开口😀"),
+        ] {
+            assert_eq!(
+                token_at(needle, nth),
+                (kind.to_owned(), modifiers, covered.to_owned()),
+                "{needle}"
+            );
+        }
+        // A block string is cut at its line breaks: no token spans lines.
+        let block = text.find("\"\"\"").unwrap();
+        let line = u64::try_from(text[..block].matches('\n').count()).unwrap();
+        assert_eq!(
+            tokens
+                .iter()
+                .filter(|t| (line..=line + 2).contains(&t.0) && types[usize::try_from(t.3).unwrap()] == "string")
+                .count(),
+            3
+        );
+        // A range asks for the tokens of those lines only.
+        let range = json!({"start": {"line": line, "character": 0}, "end": {"line": line + 1, "character": 0}});
+        let some = decode(
+            &c.result(
+                "textDocument/semanticTokens/range",
+                json!({"textDocument": {"uri": URI}, "range": range}),
+            )["data"],
+        );
+        assert!(!some.is_empty() && some.len() < 5, "{some:?}");
+        assert!(some.iter().all(|t| t.0 == line), "{some:?}");
+        // While the text does not parse, ids are still coloured from their declarations.
+        let broken = text.replacen("flow {", "flow", 1);
+        c.change(2, json!([{"text": broken}]));
+        let tokens = decode(
+            &c.result(
+                "textDocument/semanticTokens/full",
+                json!({"textDocument": {"uri": URI}}),
+            )["data"],
+        );
+        let p = c.pos(&broken, "销售)", 0, 0);
+        let t = tokens
+            .iter()
+            .find(|t| t.0 == p["line"].as_u64().unwrap() && t.1 == p["character"].as_u64().unwrap())
+            .unwrap();
+        assert_eq!(types[usize::try_from(t.3).unwrap()], "struct");
+        c.shutdown();
+    }
+}
+
 #[test]
 fn crlf_documents_keep_positions_right() {
     let text = BROKEN_REF.replace('\n', "\r\n");
@@ -1009,9 +1513,18 @@ fn a_one_megabyte_spec_stays_responsive() {
         json!({"textDocument": {"uri": URI}, "position": p}),
     );
     let requests = t.elapsed();
-    eprintln!("1 MB spec: open {open:?}, change {change:?}, references + symbols + completion {requests:?}");
+    let t = Instant::now();
+    let tokens = c.result(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert!(tokens["data"].as_array().unwrap().len() > 5 * 50_000);
+    let highlighting = t.elapsed();
+    eprintln!(
+        "1 MB spec: open {open:?}, change {change:?}, references + symbols + completion {requests:?}, semantic tokens {highlighting:?}"
+    );
     // Generous bounds (debug build, slow CI): a quadratic step would take minutes.
-    assert!(open + change + requests < Duration::from_secs(60));
+    assert!(open + change + requests + highlighting < Duration::from_secs(60));
     c.shutdown();
 }
 
@@ -1019,7 +1532,7 @@ fn a_one_megabyte_spec_stays_responsive() {
 /// (most of them broken on purpose), and of text cut at every offset: no panic.
 #[test]
 fn no_offset_in_any_fixture_breaks_the_analysis() {
-    use callc::lsp::analysis::{Analysis, complete, hover, outline, rename};
+    use callc::lsp::analysis::{Analysis, complete, highlight, hover, outline, rename};
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check");
     let mut texts: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -1028,6 +1541,8 @@ fn no_offset_in_any_fixture_breaks_the_analysis() {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     texts.push(clean());
+    texts.push(LISTEN.to_owned());
+    texts.extend(LISTEN.char_indices().step_by(11).map(|(i, _)| LISTEN[..i].to_owned()));
     let cut: Vec<String> = clean()
         .char_indices()
         .step_by(7)
@@ -1041,6 +1556,7 @@ fn no_offset_in_any_fixture_breaks_the_analysis() {
         if let Some(ast) = &a.compiled.ast {
             let _ = outline::outline(ast);
         }
+        let _ = highlight::highlights(text, a.symbols());
         for i in 0..=text.len() + 1 {
             let _ = hover::hover(&a, i);
             let _ = complete::complete(text, i, last);

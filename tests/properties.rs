@@ -186,6 +186,205 @@ struct Gen {
     faq: Vec<(Vec<Written>, Written)>,
     when: ((String, bool), (String, bool)),
     closing: (String, bool),
+    /// The constructs of calls that listen (none for the generators that
+    /// test other targets).
+    listen: Listen,
+}
+
+// ---------------------------------------------------------------------------
+// Calls that listen: first speaker, silence timeout, events,
+// `continue`, captures of every type, retries, a transfer, `requires`
+// ---------------------------------------------------------------------------
+
+/// Where a generated transition leads: a step (its index modulo the number
+/// of steps), `end(结束)`, or the transfer (`end(结束)` when there is none).
+#[derive(Debug, Clone, Copy)]
+enum Dest {
+    Step(u8),
+    End,
+    Transfer,
+}
+
+/// The capture types, as written: each type and its bounds or values.
+const KINDS: &[&str] = &[
+    "text",
+    "email",
+    "phone",
+    "date",
+    "yes_no",
+    "integer",
+    "integer(1..500)",
+    "integer(0..)",
+    "integer(..9)",
+    "one_of(standard, premium)",
+    "one_of(是, 否, 也许)",
+    "one_of(a_b, c)",
+];
+
+#[derive(Debug, Clone)]
+struct CaptureGen {
+    kind: usize,
+    optional: bool,
+    description: Written,
+}
+
+#[derive(Debug, Clone, Default)]
+struct StepListen {
+    /// `continue` (then the step has no capture, retry or silence branch).
+    go_on: bool,
+    captures: Vec<CaptureGen>,
+    retry: Option<(u8, Dest)>,
+    silence: Option<Dest>,
+    hangup: bool,
+}
+
+#[derive(Debug, Clone)]
+struct TransferGen {
+    title: Option<Written>,
+    say: Written,
+    to: Option<Written>,
+    fallback: Option<Dest>,
+    requires: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Listen {
+    caller_first: bool,
+    silence_timeout: Option<u32>,
+    voicemail: Option<u8>,
+    no_answer: bool,
+    hangup: bool,
+    silence: Option<Dest>,
+    steps: Vec<StepListen>,
+    transfer: Option<TransferGen>,
+    when_requires: Vec<u8>,
+}
+
+fn dest() -> impl Strategy<Value = Dest> {
+    prop_oneof![any::<u8>().prop_map(Dest::Step), Just(Dest::End), Just(Dest::Transfer)]
+}
+
+/// A target that is no transfer (a retry's, a fallback).
+fn plain_dest() -> impl Strategy<Value = Dest> {
+    prop_oneof![any::<u8>().prop_map(Dest::Step), Just(Dest::End)]
+}
+
+fn listen<S: Strategy<Value = Written> + 'static>(text: fn() -> S) -> impl Strategy<Value = Listen> {
+    let capture = (0..KINDS.len(), any::<bool>(), text()).prop_map(|(kind, optional, description)| CaptureGen {
+        kind,
+        optional,
+        description,
+    });
+    let step = (
+        any::<bool>(),
+        proptest::collection::vec(capture, 0..3),
+        proptest::option::of((1u8..=9, plain_dest())),
+        proptest::option::of(dest()),
+        any::<bool>(),
+    )
+        .prop_map(|(go_on, captures, retry, silence, hangup)| StepListen {
+            go_on,
+            captures,
+            retry,
+            silence,
+            hangup,
+        });
+    let transfer = (
+        proptest::option::of(text()),
+        text(),
+        proptest::option::of(text()),
+        proptest::option::of(plain_dest()),
+        proptest::collection::vec(any::<u8>(), 0..3),
+    )
+        .prop_map(|(title, say, to, fallback, requires)| TransferGen {
+            title,
+            say,
+            to,
+            fallback,
+            requires,
+        });
+    (
+        (
+            any::<bool>(),
+            proptest::option::of(1u32..=600),
+            proptest::option::of(any::<u8>()),
+        ),
+        (any::<bool>(), any::<bool>(), proptest::option::of(dest())),
+        proptest::collection::vec(step, 0..3),
+        proptest::option::of(transfer),
+        proptest::collection::vec(any::<u8>(), 0..3),
+    )
+        .prop_map(
+            |(
+                (caller_first, silence_timeout, voicemail),
+                (no_answer, hangup, silence),
+                steps,
+                transfer,
+                when_requires,
+            )| {
+                Listen {
+                    caller_first,
+                    silence_timeout,
+                    voicemail,
+                    no_answer,
+                    hangup,
+                    silence,
+                    steps,
+                    transfer,
+                    when_requires,
+                }
+            },
+        )
+}
+
+impl Listen {
+    /// The steps' extras, one per step (missing ones are plain steps).
+    fn step(&self, i: usize) -> StepListen {
+        self.steps.get(i).cloned().unwrap_or_default()
+    }
+
+    /// The ids of the captures, in source order: step by step.
+    fn capture_ids(&self, steps: usize) -> Vec<String> {
+        let mut ids = Vec::new();
+        for i in 0..steps {
+            let s = self.step(i);
+            if !s.go_on {
+                for _ in &s.captures {
+                    let n = ids.len();
+                    ids.push(if n % 2 == 0 {
+                        format!("cap{n}")
+                    } else {
+                        format!("邮箱{n}")
+                    });
+                }
+            }
+        }
+        ids
+    }
+
+    /// `requires` of generated capture indices (deduplicated, in order).
+    fn requires(&self, picks: &[u8], steps: usize) -> Option<String> {
+        let ids = self.capture_ids(steps);
+        if ids.is_empty() {
+            return None;
+        }
+        let mut chosen: Vec<&str> = Vec::new();
+        for &p in picks {
+            let id = ids[usize::from(p) % ids.len()].as_str();
+            if !chosen.contains(&id) {
+                chosen.push(id);
+            }
+        }
+        (!chosen.is_empty()).then(|| format!("requires {}", chosen.join(", ")))
+    }
+
+    fn target(&self, d: Dest, steps: usize) -> String {
+        match d {
+            Dest::Step(k) => format!("步骤{}", usize::from(k) % steps),
+            Dest::Transfer if self.transfer.is_some() => String::from("transfer(转接0)"),
+            Dest::End | Dest::Transfer => String::from("end(结束)"),
+        }
+    }
 }
 
 fn spec() -> impl Strategy<Value = Gen> {
@@ -216,6 +415,7 @@ fn spec() -> impl Strategy<Value = Gen> {
                 faq,
                 when: (w1, w2),
                 closing,
+                listen: Listen::default(),
             },
         )
 }
@@ -234,6 +434,14 @@ impl Gen {
         line(0, "// 生成的规格 · generated");
         line(0, "call 生成 {");
         line(1, "locale \"zh-CN\"");
+        let listen = &self.listen;
+        let n = self.steps.len();
+        if listen.caller_first {
+            line(1, "first_speaker caller");
+        }
+        if let Some(t) = listen.silence_timeout {
+            line(1, &format!("silence_timeout {t}"));
+        }
         line(1, &format!("title {}", lit(&self.title, "  ")));
         line(1, "caller 李明 {");
         line(2, &format!("name {}", lit(&self.caller_name, "    ")));
@@ -251,11 +459,52 @@ impl Gen {
         line(1, &format!("opening {}", lit(&self.opening, "  ")));
         line(1, "flow {");
         line(2, "on 忙 -> end(结束)");
+        if let Some(k) = listen.voicemail {
+            line(2, &format!("on voicemail -> 步骤{}", usize::from(k) % n));
+        }
+        if listen.no_answer {
+            line(2, "on no_answer -> end(结束)");
+        }
+        if listen.hangup {
+            line(2, "on hangup -> end(结束)");
+        }
+        if let Some(d) = listen.silence {
+            line(2, &format!("on silence -> {}", listen.target(d, n)));
+        }
+        let capture_ids = listen.capture_ids(n);
+        let mut next_capture = 0;
         for (i, (title, says)) in self.steps.iter().enumerate() {
             let covers = if i == 0 { " covers 价格" } else { "" };
             line(2, &format!("step 步骤{i} {}{covers} {{", lit(title, "    ")));
             for say in says {
                 line(3, &format!("say {}", lit(say, "      ")));
+            }
+            let extra = listen.step(i);
+            if extra.go_on {
+                line(3, "continue");
+            } else {
+                for c in &extra.captures {
+                    let optional = if c.optional { " optional" } else { "" };
+                    let id = &capture_ids[next_capture];
+                    next_capture += 1;
+                    line(
+                        3,
+                        &format!(
+                            "capture {id} {}{optional} {}",
+                            KINDS[c.kind],
+                            lit(&c.description, "      ")
+                        ),
+                    );
+                }
+                if let Some(d) = extra.silence {
+                    line(3, &format!("on silence -> {}", listen.target(d, n)));
+                }
+                if let Some((max, d)) = extra.retry {
+                    line(3, &format!("retry {max} -> {}", listen.target(d, n)));
+                }
+            }
+            if extra.hangup {
+                line(3, "on hangup -> end");
             }
             line(2, "}");
         }
@@ -271,14 +520,35 @@ impl Gen {
         }
         line(1, "}");
         line(1, "end {");
+        let requires = listen
+            .requires(&listen.when_requires, n)
+            .map_or(String::new(), |r| format!(" {r}"));
         line(
             2,
             &format!(
-                "when 结束 {} callee {}",
+                "when 结束 {} callee {}{requires}",
                 lit(&self.when.0, "    "),
                 lit(&self.when.1, "    ")
             ),
         );
+        if let Some(t) = &listen.transfer {
+            let title = t
+                .title
+                .as_ref()
+                .map_or(String::new(), |w| format!(" {}", lit(w, "    ")));
+            line(2, &format!("transfer 转接0{title} {{"));
+            line(3, &format!("say {}", lit(&t.say, "      ")));
+            if let Some(to) = &t.to {
+                line(3, &format!("to {}", lit(to, "      ")));
+            }
+            if let Some(d) = t.fallback {
+                line(3, &format!("fallback {}", listen.target(d, n)));
+            }
+            if let Some(r) = listen.requires(&t.requires, n) {
+                line(3, &r);
+            }
+            line(2, "}");
+        }
         line(2, &format!("closing {}", lit(&self.closing, "    ")));
         line(1, "}");
         line(0, "}");
@@ -501,6 +771,7 @@ fn a_fixed_adversarial_spec_round_trips() {
         faq: vec![(vec![t("有试用吗？", false)], t("null", false))],
         when: (t("\"\"\"", true), t("r#\"x\"#", false)),
         closing: t("再见 👨\u{200D}👩", true),
+        listen: Listen::default(),
     };
     let source = g.source();
     let c = compile(&source);
@@ -624,7 +895,8 @@ fn markdown_written() -> impl Strategy<Value = (String, bool)> {
     (markdown_text(), any::<bool>())
 }
 
-/// A generated spec whose every text is Markdown-hostile.
+/// A generated spec whose every text is Markdown-hostile, with the
+/// constructs of calls that listen.
 fn markdown_spec() -> impl Strategy<Value = Gen> {
     let step = (markdown_written(), proptest::collection::vec(markdown_written(), 1..3));
     let qa = (proptest::collection::vec(markdown_written(), 1..3), markdown_written());
@@ -639,20 +911,24 @@ fn markdown_spec() -> impl Strategy<Value = Gen> {
         proptest::collection::vec(step, 1..3),
         proptest::collection::vec(qa, 0..3),
         (markdown_written(), markdown_written(), markdown_written()),
+        listen(markdown_written),
     )
         .prop_map(
-            |((crlf, title, caller_name, knows), (concern, signal, opening), steps, faq, (w1, w2, closing))| Gen {
-                crlf,
-                title,
-                caller_name,
-                knows,
-                concern,
-                signal,
-                opening,
-                steps,
-                faq,
-                when: (w1, w2),
-                closing,
+            |((crlf, title, caller_name, knows), (concern, signal, opening), steps, faq, (w1, w2, closing), listen)| {
+                Gen {
+                    crlf,
+                    title,
+                    caller_name,
+                    knows,
+                    concern,
+                    signal,
+                    opening,
+                    steps,
+                    faq,
+                    when: (w1, w2),
+                    closing,
+                    listen,
+                }
             },
         )
 }
@@ -662,7 +938,7 @@ fn markdown_spec() -> impl Strategy<Value = Gen> {
 fn markdown_structure(md: &str) -> (Vec<(u8, String)>, Vec<String>) {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
     let l = callc::layout::layout("zh-CN");
-    let labels = [l.end_conditions, l.closing, l.avoid, l.prefer];
+    let labels = [l.end_conditions, l.transfers, l.closing, l.avoid, l.prefer];
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS;
     let mut headings = Vec::new();
@@ -754,7 +1030,72 @@ proptest! {
         prop_assert_eq!(when.caller.as_deref(), Some(g.when.0.0.as_str()), "{}", md);
         prop_assert_eq!(when.callee.as_deref(), Some(g.when.1.0.as_str()), "{}", md);
         prop_assert_eq!(&back.end.closing, &g.closing.0, "{}", md);
+        // What makes the call listen means the same after the round trip.
+        prop_assert_eq!(listening(again.spec.as_ref().unwrap()), listening(spec), "{}\n{}", md, call);
     }
+}
+
+/// What a spec says about listening, independent of ids the importer
+/// derives again: who speaks first, the silence timeout, the events, each
+/// step's waiting, captures and retry, the transfers and what the first end
+/// condition requires. Targets as a step's index, `end`, or a transfer's
+/// name (its title, else its id, as the Markdown names it).
+fn listening(s: &callc::ir::Spec) -> String {
+    use callc::ir::{On, Target};
+    let target = |t: Target| match t {
+        Target::Step(i) => format!("step {i}"),
+        Target::End(_) => String::from("end"),
+        Target::Transfer(k) => {
+            let t = &s.transfers[k];
+            format!("transfer {:?}", t.title.as_deref().unwrap_or(&t.id))
+        }
+    };
+    let events = |branches: &mut dyn Iterator<Item = &callc::ir::Branch>| -> Vec<String> {
+        branches
+            .filter_map(|b| match b.on {
+                On::Event(e) => Some(format!("{} -> {}", e.as_str(), target(b.target))),
+                On::Signal(_) => None,
+            })
+            .collect()
+    };
+    let ids = |v: &[usize]| v.iter().map(|&c| s.captures[c].id.clone()).collect::<Vec<_>>();
+    let mut out = format!(
+        "{:?} silence {} {}\nglobal {:?}\n",
+        s.first_speaker,
+        s.silence_timeout,
+        s.silence_timeout_explicit,
+        events(&mut s.global_branches.iter())
+    );
+    for (i, step) in s.steps.iter().enumerate() {
+        let captures: Vec<String> = step
+            .captures
+            .iter()
+            .map(|&c| {
+                let c = &s.captures[c];
+                format!("{} {:?} {} {:?}", c.id, c.kind, c.optional, c.description)
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "step {i} waits {} {captures:?} retry {:?} {:?}",
+            step.waits,
+            step.retry.map(|r| (r.max, target(r.then))),
+            events(&mut step.branches.iter())
+        );
+    }
+    for t in &s.transfers {
+        let _ = writeln!(
+            out,
+            "transfer {:?} {:?} {:?} -> {} requires {:?}",
+            t.title.as_deref().unwrap_or(&t.id),
+            t.say,
+            t.to,
+            target(t.fallback),
+            ids(&t.requires)
+        );
+    }
+    let _ = write!(out, "end requires {:?}", s.ends.first().map(|e| ids(&e.requires)));
+    out
 }
 
 proptest! {

@@ -145,9 +145,14 @@ fn other_locales_fall_back_to_english_and_text_is_escaped_once() {
         out,
         "## Caller\n\n### Role\n\n- Name: Amélie\n\n\\# pas un titre\nligne 2 😀&#xD;\n\\fin\n\n\
          ### Step-by-step flow and script (most important)\n\n\
+         After each step, stop and wait for the callee's answer, then go on according to it.\n\n\
          1. “Bonjour\n   sur deux lignes”  \n   “\\* pas une liste \\*”\n\n\
+         ### Opening line\n\n\
+         (When the call connects, let the callee speak first, then say the opening line)\n\n\
          ### End conditions and closing line\n\n**Closing line:**\n“Au revoir”\n\n\n\
-         ## Callee\n\n### Role\n\n- Name: Bo\n- Age: 30\n"
+         ## Callee\n\n\
+         You are answering a call the caller placed; speak first when you pick up (for example “Hello?”).\n\n\
+         ### Role\n\n- Name: Bo\n- Age: 30\n"
     );
 }
 
@@ -168,6 +173,12 @@ fn every_spec_snapshot() {
     insta::glob!("..", "specs/*.call", |path| {
         insta::assert_snapshot!(build(path.to_str().unwrap()));
     });
+    // The spec that uses every construct of calls that listen, while it is
+    // a fixture (in specs/, the glob above has it).
+    let followup = listening::followup_path();
+    if followup.starts_with("tests") {
+        insta::assert_snapshot!("zh_renewal_followup", build(followup.to_str().unwrap()));
+    }
 }
 
 /// Issue 9: a persona holding a code fence turned every later section (the
@@ -199,4 +210,191 @@ fn hostile_text_cannot_open_structure_and_imports_back() {
     assert_eq!(back.steps[0].title, spec.steps[0].title);
     assert_eq!(back.steps[0].lines, spec.steps[0].lines);
     assert_eq!(markdown::render(&back), out, "the round trip is an identity");
+}
+
+#[path = "support/followup_ir.rs"]
+mod followup;
+#[path = "support/listening.rs"]
+mod listening;
+
+/// The step of a rendered flow numbered `n`, up to the blank line after it.
+fn step_text(out: &str, n: usize) -> &str {
+    out.split(&format!("\n{n}. "))
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap()
+}
+
+/// Calls that listen: the caller's prompt says to wait after each step, what to
+/// record where, how often a step may run again, what the telephony events
+/// lead to, what each outcome requires and when to transfer; the callee's
+/// prompt says they were called and answer first.
+#[test]
+fn the_prompts_say_how_a_call_that_listens_runs() {
+    let out = markdown::render(&followup::listening("zh-CN"));
+    // The rule at the top of the flow: wait, with the exception, the FAQ and the silence.
+    assert!(out.contains(
+        "### 分步流程和话术（最重要）\n\n每一步说完后都停下来，等对方回答，再按对方的回答继续（注明“说完不等回答”的步骤除外）。\
+         对方问到问答知识库里的问题时，先回答，再回到这一步。对方8秒不说话，算作沉默。\n\n"
+    ));
+    // Events: voicemail and no answer after dialling, hang-up and silence at any step.
+    assert!(out.contains(
+        "（拨出后，如进入语音信箱 → 转到第5步）  \n（拨出后，如电话未接通 → 结束通话：电话未接通）  \n\
+         （任何一步中，如对方挂断 → 结束通话：张强挂断或长时间无回应）  \n\
+         （任何一步中，如对方沉默8秒 → 转到第4步）  \n"
+    ));
+    assert!(out.contains("（任何一步中，如张强要求直接和销售顾问沟通 → 转接：销售顾问）"));
+    assert_eq!(
+        step_text(&out, 1),
+        "说明来意  \n   “上周和您介绍过本季度的老客户回馈活动，今天想再跟进一下。”  \n   （说完不等回答，直接继续）"
+    );
+    assert_eq!(
+        step_text(&out, 2),
+        "活动优势快报  \n   “提前续约享8%专属优惠😀。您更倾向标准续约还是高级套餐？”  \n   \
+         （可选记录 package：以下之一：standard、premium——张强倾向的套餐：standard（标准续约）或 premium（高级套餐））  \n   \
+         （可选记录 seats：整数，1到500——预计使用的席位数）"
+    );
+    assert_eq!(
+        step_text(&out, 3),
+        "确认接收邮箱  \n   “明细和合同模板发到哪个邮箱方便？”  \n   （需记录 email：邮箱地址——张强接收资料的邮箱地址）  \n   \
+         （最多再问2次，仍不成 → 结束通话：多次未获得邮箱，改用其他渠道）  \n   （说完后 → 结束通话：张强留下邮箱，资料发邮箱）"
+    );
+    assert!(step_text(&out, 4).contains("（最多再问1次，仍不成 → 结束通话：张强挂断或长时间无回应）"));
+    // Who speaks first, in both prompts.
+    assert!(
+        out.contains("### 开场白\n\n（电话接通后，先等对方开口，再说开场白）\n\n“您好，请问是泰山公司的张强吗？”\n\n")
+    );
+    assert!(out.contains("\n## 电话接听方\n\n这通电话是对方打给你的；接起后由你先开口（例如“喂？”）。\n\n### 角色\n"));
+    // What an outcome requires; the transfers with their line, destination and fallback.
+    assert!(out.contains("**结束条件：**\n- 张强留下邮箱，资料发邮箱  \n  （需已记录：email）\n- 多次未获得邮箱"));
+    assert!(out.contains(
+        "**转接：**\n- 销售顾问：“好的，我这就为您转接负责贵司的销售顾问，请稍候。”  \n  （转接到：queue:renewal_sales）  \n  \
+         （转接失败 → 结束通话：张强明确表示暂不考虑）\n\n**结束语：**\n"
+    ));
+    // The callee does not see the script's mechanics.
+    let callee = out.split("\n## 电话接听方\n").nth(1).unwrap();
+    assert!(!callee.contains("需记录") && !callee.contains("转接") && !callee.contains("说完不等"));
+    insta::assert_snapshot!("listening_zh", out);
+}
+
+#[test]
+fn the_english_prompts_of_a_call_where_the_caller_speaks_first() {
+    let mut s = followup::listening("en");
+    s.first_speaker = callc::ir::Speaker::Caller;
+    s.silence_timeout = 1;
+    s.silence_timeout_explicit = false;
+    s.steps[0].waits = true;
+    s.steps[4].waits = true;
+    s.transfers[0].title = None;
+    s.transfers[0].to = None;
+    s.transfers[0].fallback = callc::ir::Target::End(None);
+    s.transfers[0].requires = vec![2, 0];
+    let out = markdown::render(&s);
+    // No step goes on without waiting, no silence_timeout written: the plain rule.
+    assert!(out.contains(
+        "(most important)\n\nAfter each step, stop and wait for the callee's answer, then go on according to it. \
+         If the callee asks a question from the FAQ, answer it, then return to the step.\n\n"
+    ));
+    assert!(!out.contains("Go straight on"));
+    assert!(out.contains("(After dialling, if voicemail answers → go to step 5)  \n"));
+    assert!(out.contains("(After dialling, if nobody answers → end the call: 电话未接通)  \n"));
+    assert!(out.contains("(At any step, if the callee hangs up → end the call: 张强挂断或长时间无回应)  \n"));
+    assert!(out.contains("(At any step, if the callee is silent for 1 second → go to step 4)  \n"));
+    assert!(out.contains("(At any step, if “张强要求直接和销售顾问沟通” → transfer: sales)  \n"));
+    assert!(out.contains("   (Optionally record seats: a whole number from 1 to 500 — 预计使用的席位数)"));
+    assert!(out.contains("   (Record email: an e-mail address — 张强接收资料的邮箱地址)  \n"));
+    assert!(out.contains("   (At most 2 more tries, then → end the call: 多次未获得邮箱，改用其他渠道)  \n"));
+    assert!(out.contains("   (At most 1 more try, then → end the call: 张强挂断或长时间无回应)  \n"));
+    assert!(out.contains(
+        "### Opening line\n\n(Say the opening line as soon as the call connects; don't wait for the callee)\n\n"
+    ));
+    assert!(out.contains(
+        "## Callee\n\nYou are answering a call the caller placed; they speak first as soon as you pick up, so listen, then reply.\n\n"
+    ));
+    // An untitled transfer is named by its id; a plain `end` fallback is the default and gets no note.
+    assert!(out.contains(
+        "**Transfers:**\n- sales: “好的，我这就为您转接负责贵司的销售顾问，请稍候。”  \n  (Only once these are recorded: email, package)\n\n"
+    ));
+    assert!(out.contains("  (Only once these are recorded: email)\n"));
+    insta::assert_snapshot!("listening_en_caller_first", out);
+}
+
+/// Every capture type in both languages, and texts that must stay inside
+/// their note: a description with a line break, CRLF, an arrow and
+/// Markdown; a signal whose words read as an event.
+#[test]
+fn capture_types_and_hostile_notes() {
+    use callc::ir::CaptureType as K;
+    let kinds = [
+        (K::Text, "文字", "text"),
+        (K::Email, "邮箱地址", "an e-mail address"),
+        (K::Phone, "电话号码", "a phone number"),
+        (K::Date, "日期（年-月-日）", "a date (YYYY-MM-DD)"),
+        (K::YesNo, "是或否", "yes or no"),
+        (K::Integer { min: None, max: None }, "整数", "a whole number"),
+        (
+            K::Integer {
+                min: Some(0),
+                max: Some(9),
+            },
+            "整数，0到9",
+            "a whole number from 0 to 9",
+        ),
+        (
+            K::Integer {
+                min: Some(18),
+                max: None,
+            },
+            "整数，不小于18",
+            "a whole number, at least 18",
+        ),
+        (
+            K::Integer {
+                min: None,
+                max: Some(3),
+            },
+            "整数，不大于3",
+            "a whole number, at most 3",
+        ),
+        (
+            K::OneOf(vec!["是_的".into(), "b_".into()]),
+            "以下之一：是_的、b\\_",
+            "one of 是_的, b\\_",
+        ),
+    ];
+    for (locale, zh) in [("zh-CN", true), ("en", false)] {
+        let mut s = followup::listening(locale);
+        let base = s.captures[0].clone();
+        s.captures = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _, _))| callc::ir::Capture {
+                id: format!("c{i}"),
+                kind: k.clone(),
+                description: format!("第{i}项 *重点*\r\n→ 下一行 😀"),
+                ..base.clone()
+            })
+            .collect();
+        s.steps[1].captures = (0..kinds.len()).collect();
+        s.steps[2].captures.clear();
+        s.ends.iter_mut().for_each(|e| e.requires.clear());
+        // A signal described with an event's words.
+        s.signals[0].description = Some("对方挂断".into());
+        let out = markdown::render(&s);
+        for (i, (_, zh_words, en_words)) in kinds.iter().enumerate() {
+            let note = if zh {
+                format!("（可选记录 c{i}：{zh_words}——第{i}项 \\*重点\\*&#xD;&#xA;→ 下一行 😀）")
+            } else {
+                format!("(Optionally record c{i}: {en_words} — 第{i}项 \\*重点\\*&#xD;&#xA;→ 下一行 😀)")
+            };
+            assert!(out.contains(&note), "{note} not in\n{out}");
+        }
+        if zh {
+            assert!(out.contains("（任何一步中，如&#x5BF9;方挂断 → 转到第3步）"), "{out}");
+        } else {
+            assert!(out.contains("(At any step, if “对方挂断” → go to step 3)"), "{out}");
+        }
+    }
 }

@@ -103,12 +103,24 @@ fn said(text: &str) -> String {
 
 const STEP_KINDS: [&str; 6] = ["action", "collect", "set_slots", "link", "noop", "call"];
 
+/// The patterns Rasa lets a flow link to without defining them.
+const RASA_PATTERNS: [&str; 1] = ["pattern_human_handoff"];
+
+/// Rasa's own slots a project may set without declaring them, with their type.
+fn rasa_slots() -> serde_json::Map<String, Value> {
+    serde_json::json!({"silence_timeout": {"type": "float"}})
+        .as_object()
+        .unwrap()
+        .clone()
+}
+
 /// The rules of Rasa's flow schema and structural validation, checked on
 /// every flow of a project (see FIELD-NOTES "Outputs").
 fn check_calm_rules(project: &Project) {
     let domain = project.domain();
     let responses = project.responses();
-    let slots = domain["slots"].as_object().cloned().unwrap_or_default();
+    let mut slots = domain["slots"].as_object().cloned().unwrap_or_default();
+    slots.extend(rasa_slots());
     let flows = project.flows();
     let mut descriptions = BTreeSet::new();
     for (flow_id, flow) in &flows {
@@ -123,6 +135,14 @@ fn check_calm_rules(project: &Project) {
         // Rasa compares descriptions with ASCII punctuation removed.
         let bare: String = description.chars().filter(|c| !c.is_ascii_punctuation()).collect();
         assert!(descriptions.insert(bare), "{flow_id}: duplicate description");
+        for slot in flow
+            .get("persisted_slots")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            assert!(slots.contains_key(slot.as_str().unwrap()), "{flow_id}: persists {slot}");
+        }
         let steps = flow["steps"].as_array().unwrap();
         assert!(!steps.is_empty(), "{flow_id}");
         let ids: Vec<&str> = steps.iter().map(|s| s["id"].as_str().unwrap()).collect();
@@ -136,7 +156,7 @@ fn check_calm_rules(project: &Project) {
             assert_eq!(kinds.len(), 1, "{flow_id}/{id}: step kinds {kinds:?}");
             if let Some(action) = step["action"].as_str() {
                 assert!(
-                    responses.contains_key(action) || action == "action_hangup",
+                    responses.contains_key(action) || ["action_hangup", "action_handoff_metric"].contains(&action),
                     "{flow_id}/{id}: action {action} is not in the domain"
                 );
             }
@@ -144,18 +164,53 @@ fn check_calm_rules(project: &Project) {
                 assert!(slots.contains_key(slot), "{flow_id}/{id}: slot {slot}");
                 let utter = step["utter"].as_str().unwrap();
                 assert!(responses.contains_key(utter), "{flow_id}/{id}: utter {utter}");
-                assert_eq!(step["ask_before_filling"], true);
+                // The signal is asked afresh at every turn; a capture keeps what the callee gave.
+                if slot == "callee_signal" {
+                    assert_eq!(step["ask_before_filling"], true, "{flow_id}/{id}");
+                } else {
+                    assert!(slot.starts_with("cap_"), "{flow_id}/{id}: collects {slot}");
+                    assert!(step.get("ask_before_filling").is_none(), "{flow_id}/{id}");
+                }
+                assert!(step["silence_timeout"].as_u64().is_some(), "{flow_id}/{id}");
+                for r in step.get("rejections").and_then(Value::as_array).into_iter().flatten() {
+                    assert!(responses.contains_key(r["utter"].as_str().unwrap()), "{flow_id}/{id}");
+                    assert!(
+                        r["if"].as_str().unwrap().contains(&format!("slots.{slot} ")),
+                        "{flow_id}/{id}"
+                    );
+                }
+            } else {
+                assert!(step.get("rejections").is_none() && step.get("silence_timeout").is_none());
             }
             if let Some(sets) = step["set_slots"].as_array() {
                 for set in sets {
                     for (slot, value) in set.as_object().unwrap() {
-                        let values = slots[slot]["values"].as_array().unwrap();
-                        assert!(values.contains(value), "{flow_id}/{id}: {slot} = {value}");
+                        let kind = slots[slot]["type"].as_str().unwrap();
+                        match (kind, value) {
+                            (_, Value::Null) => assert!(
+                                slot.starts_with("cap_") || slot == "transfer" || slot == "callee_signal",
+                                "{flow_id}/{id}: empties {slot}"
+                            ),
+                            ("categorical", Value::String(_)) => {
+                                let values = slots[slot]["values"].as_array().unwrap();
+                                assert!(values.contains(value), "{flow_id}/{id}: {slot} = {value}");
+                            }
+                            ("float", Value::Number(n)) if slot == "silence_timeout" => {
+                                assert!(n.as_u64().is_some(), "{flow_id}/{id}");
+                            }
+                            ("float", Value::Number(n)) => assert!(n.as_u64().is_some_and(|n| (1..=10).contains(&n))),
+                            ("text", Value::String(_)) => {}
+                            _ => panic!("{flow_id}/{id}: {slot} ({kind}) = {value}"),
+                        }
                     }
                 }
             }
             if let Some(link) = step["link"].as_str() {
-                assert!(flows.contains_key(link), "{flow_id}/{id}: link {link}");
+                assert!(
+                    flows.contains_key(link) || RASA_PATTERNS.contains(&link),
+                    "{flow_id}/{id}: link {link}"
+                );
+                assert!(step.get("next").is_none(), "{flow_id}/{id}: a link ends the flow");
             }
             if step.get("noop").is_some() {
                 assert!(step.get("next").is_some(), "{flow_id}/{id}: a noop needs next");
@@ -163,7 +218,9 @@ fn check_calm_rules(project: &Project) {
             let targets = edges.entry(id).or_default();
             match step.get("next") {
                 None => {
-                    if let Some(following) = ids.get(i + 1) {
+                    if let Some(following) = ids.get(i + 1)
+                        && step.get("link").is_none()
+                    {
                         targets.push(following);
                     }
                 }
@@ -202,14 +259,28 @@ fn check_calm_rules(project: &Project) {
     }
 }
 
+/// Every slot a condition names is in the domain, and every value it
+/// compares a categorical slot with is one of the slot's values.
 fn check_condition(condition: &str, slots: &serde_json::Map<String, Value>) {
-    let (slot, value) = condition
-        .strip_prefix("slots.")
-        .and_then(|c| c.split_once(" is \""))
-        .unwrap_or_else(|| panic!("condition {condition}"));
-    let value = value.strip_suffix('"').unwrap();
-    let values = slots[slot]["values"].as_array().unwrap();
-    assert!(values.contains(&Value::from(value)), "{condition}");
+    let mut rest = condition;
+    let mut named = 0;
+    while let Some(at) = rest.find("slots.") {
+        rest = &rest[at + "slots.".len()..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let slot = &rest[..end];
+        assert!(slots.contains_key(slot), "{condition}: slot {slot}");
+        named += 1;
+        if let Some(value) = rest[end..].strip_prefix(" is \"") {
+            let value = &value[..value.find('"').unwrap()];
+            if slots[slot]["type"] == "categorical" {
+                let values = slots[slot]["values"].as_array().unwrap();
+                assert!(values.contains(&Value::from(value)), "{condition}");
+            }
+        }
+    }
+    assert!(named > 0, "condition {condition} names no slot");
 }
 
 /// Where a flow step id leads in the spec's terms.
@@ -220,30 +291,126 @@ fn target_of(names: &Names, spec: &ir::Spec, id: &str) -> ir::Target {
     if let Some(e) = (0..spec.ends.len()).find(|&e| names.name(Name::EndId(e)) == id) {
         return ir::Target::End(Some(e));
     }
+    if let Some(t) = (0..spec.transfers.len()).find(|&t| names.name(Name::TransferId(t)) == id) {
+        return ir::Target::Transfer(t);
+    }
     let step = (0..spec.steps.len())
-        .find(|&i| names.name(Name::StepId { step: i, line: 0 }) == id)
+        .find(|&i| names.name(Name::Entry(i)) == id)
         .unwrap_or_else(|| panic!("{id} is no step entry"));
     ir::Target::Step(step)
 }
 
-fn reachable(spec: &ir::Spec) -> BTreeSet<usize> {
-    let mut seen = BTreeSet::from([0]);
-    let mut stack = vec![0];
-    while let Some(i) = stack.pop() {
-        for t in spec.targets_at(i) {
-            if let ir::Target::Step(j) = t
-                && seen.insert(j)
-            {
-                stack.push(j);
+/// Whether Rasa hears a branch (the dialer handles `hangup` and `no_answer`).
+fn heard(b: &ir::Branch) -> bool {
+    !matches!(b.on, ir::On::Event(ir::Event::Hangup | ir::Event::NoAnswer))
+}
+
+/// What the Rasa flow runs, worked out here from the spec alone: the steps,
+/// transfers and ends it reaches, where `voicemail` leads if Rasa hears it,
+/// and the step whose reply hears it in a caller-first call.
+struct Runs {
+    steps: BTreeSet<usize>,
+    transfers: BTreeSet<usize>,
+    ends: BTreeSet<Option<usize>>,
+    voicemail: Option<ir::Target>,
+    first_turn: Option<usize>,
+    silence: bool,
+}
+
+fn runs(spec: &ir::Spec) -> Runs {
+    let voicemail = spec
+        .start_branches()
+        .find(|b| b.on == ir::On::Event(ir::Event::Voicemail))
+        .map(|b| b.target);
+    let mut first_turn = None;
+    if spec.first_speaker == ir::Speaker::Caller && voicemail.is_some() {
+        let mut i = Some(0).filter(|_| !spec.steps.is_empty());
+        let mut seen = BTreeSet::new();
+        while let Some(j) = i {
+            if !seen.insert(j) {
+                break;
+            }
+            if spec.steps[j].waits {
+                first_turn = Some(j);
+                break;
+            }
+            i = spec.steps[j].next.step();
+        }
+    }
+    let voicemail = voicemail.filter(|_| spec.first_speaker == ir::Speaker::Callee || first_turn.is_some());
+    let mut r = Runs {
+        steps: BTreeSet::new(),
+        transfers: BTreeSet::new(),
+        ends: BTreeSet::new(),
+        voicemail,
+        first_turn,
+        silence: false,
+    };
+    let mut todo = Vec::new();
+    if spec.steps.is_empty() {
+        r.ends.insert(None);
+    } else {
+        todo.push(ir::Target::Step(0));
+    }
+    if spec.first_speaker == ir::Speaker::Callee {
+        todo.extend(voicemail);
+    }
+    while let Some(t) = todo.pop() {
+        match t {
+            ir::Target::Step(i) => {
+                if r.steps.insert(i) {
+                    todo.push(spec.steps[i].next);
+                    todo.extend(spec.branches_at(i).filter(|b| heard(b)).map(|b| b.target));
+                    todo.extend(spec.steps[i].retry.map(|x| x.then));
+                    if first_turn == Some(i) {
+                        todo.extend(voicemail);
+                    }
+                }
+            }
+            ir::Target::Transfer(k) => {
+                if r.transfers.insert(k) {
+                    todo.push(spec.transfers[k].fallback);
+                }
+            }
+            ir::Target::End(e) => {
+                r.ends.insert(e);
             }
         }
     }
-    seen
+    r.silence = r
+        .steps
+        .iter()
+        .any(|&i| spec.branches_at(i).any(|b| b.on == ir::On::Event(ir::Event::Silence)));
+    r
+}
+
+/// A step's `next`, read back: the `if` conditions with their targets, and the `else`.
+fn read_next(next: &Value) -> (Vec<(String, String)>, String) {
+    match next {
+        Value::Array(list) => {
+            let (last, ifs) = list.split_last().unwrap();
+            let ifs = ifs
+                .iter()
+                .map(|b| {
+                    (
+                        b["if"].as_str().unwrap().to_owned(),
+                        b["then"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            (ifs, last["else"].as_str().unwrap().to_owned())
+        }
+        Value::String(to) => (Vec::new(), to.clone()),
+        other => panic!("next {other}"),
+    }
 }
 
 /// The call flow read back equals the spec's flow graph: for every step the
-/// responses said in order, the branches (signal → target, in order) and the
-/// default successor; plus the opening, the end chains and the responses.
+/// responses said in order, the branches (signal or event → target, in
+/// order), the checks of its retry and of its captures and the default
+/// successor; plus the start (`RETURN`, `ANSWER`, the opening), the end
+/// chains, the transfers, the patterns and the responses.
+#[allow(clippy::too_many_lines)]
 fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
     let names = Names::new(spec);
     let flows = project.flows();
@@ -255,31 +422,86 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         .enumerate()
         .map(|(i, s)| (s["id"].as_str().unwrap(), i))
         .collect();
-    let reachable = reachable(spec);
-    let signal_of = |condition: &str| -> usize {
+    let at = |id: &str| &steps[*index.get(id).unwrap_or_else(|| panic!("no flow step {id}"))];
+    let runs = runs(spec);
+    let to = |id: &str| target_of(&names, spec, id);
+    let on_of = |condition: &str| -> ir::On {
+        let value = condition
+            .strip_prefix("slots.callee_signal is \"")
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("condition {condition}"));
         (0..spec.signals.len())
-            .find(|&s| condition == format!("slots.callee_signal is \"{}\"", names.name(Name::SignalValue(s))))
+            .find(|&s| names.name(Name::SignalValue(s)) == value)
+            .map(ir::On::Signal)
+            .or_else(|| ir::Event::of(value).map(ir::On::Event))
             .unwrap_or_else(|| panic!("condition {condition}"))
     };
+    let begin = if spec.first_speaker == ir::Speaker::Callee {
+        names.name(Name::AnswerId)
+    } else if spec.opening.is_some() {
+        names.name(Name::OpeningId)
+    } else if spec.steps.is_empty() {
+        names.name(Name::ClosingId)
+    } else {
+        names.name(Name::Entry(0))
+    };
 
-    // The call opens, then goes to the first step.
-    let mut at = 0;
-    if let Some(opening) = &spec.opening {
-        assert_eq!(steps[0]["action"], names.name(Name::Opening).as_str());
-        assert_eq!(said(&project.text(&names.name(Name::Opening))), *opening);
-        at = 1;
+    // The start: `RETURN` (a handoff that comes back), `ANSWER` (the callee first), the opening.
+    let mut k = 0;
+    if !runs.transfers.is_empty() {
+        assert_eq!(steps[0]["id"], "RETURN");
+        let (ifs, otherwise) = read_next(&steps[0]["next"]);
+        let want: Vec<(String, String)> = runs
+            .transfers
+            .iter()
+            .map(|&t| {
+                (
+                    format!("slots.transfer is \"{}\"", names.name(Name::TransferValue(t))),
+                    names.name(Name::TransferFailedId(t)),
+                )
+            })
+            .collect();
+        assert_eq!(ifs, want);
+        assert_eq!(otherwise, begin);
+        k = 1;
     }
-    assert_eq!(steps[at]["id"], names.name(Name::StepId { step: 0, line: 0 }).as_str());
+    assert_eq!(steps[k]["id"], begin.as_str(), "the call begins there");
+    if spec.first_speaker == ir::Speaker::Callee {
+        let answer = &steps[k];
+        assert_eq!(answer["collect"], "callee_signal");
+        assert_eq!(answer["utter"], names.name(Name::Wait).as_str());
+        assert_eq!(project.text(&names.name(Name::Wait)), "");
+        assert_eq!(answer["silence_timeout"], spec.silence_timeout);
+        let (ifs, otherwise) = read_next(&answer["next"]);
+        let want: Vec<(ir::On, ir::Target)> = runs
+            .voicemail
+            .map(|t| (ir::On::Event(ir::Event::Voicemail), t))
+            .into_iter()
+            .collect();
+        let got: Vec<(ir::On, ir::Target)> = ifs.iter().map(|(c, t)| (on_of(c), to(t))).collect();
+        assert_eq!(got, want, "ANSWER");
+        let after = if spec.opening.is_some() {
+            names.name(Name::OpeningId)
+        } else if spec.steps.is_empty() {
+            names.name(Name::ClosingId)
+        } else {
+            names.name(Name::Entry(0))
+        };
+        assert_eq!(otherwise, after);
+        k += 1;
+    }
+    if let Some(opening) = &spec.opening {
+        assert_eq!(steps[k]["action"], names.name(Name::Opening).as_str());
+        assert_eq!(said(&project.text(&names.name(Name::Opening))), *opening);
+        if !spec.steps.is_empty() {
+            assert_eq!(steps[k + 1]["id"], names.name(Name::Entry(0)).as_str());
+        }
+    }
 
-    let mut ends_used = BTreeSet::new();
     for (i, step) in spec.steps.iter().enumerate() {
-        let entry = names.name(Name::StepId { step: i, line: 0 });
-        if !reachable.contains(&i) {
-            assert!(
-                !index.contains_key(entry.as_str()),
-                "unreachable step {} is emitted",
-                step.id
-            );
+        let entry = names.name(Name::Entry(i));
+        if !runs.steps.contains(&i) {
+            assert!(!index.contains_key(entry.as_str()), "step {} is emitted", step.id);
             assert!(
                 !project
                     .responses()
@@ -287,10 +509,39 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
             );
             continue;
         }
+        // A retried step's entry counts its visits.
+        if let Some(r) = step.retry {
+            let visits = names.name(Name::VisitsSlot(i));
+            let (ifs, otherwise) = read_next(&at(&entry)["next"]);
+            let most = u32::from(r.max) + 1;
+            assert_eq!(ifs[0].0, format!("slots.{visits} >= {most}"));
+            assert_eq!(to(&ifs[0].1), r.then, "retries of {} spent", step.id);
+            assert_eq!(ifs.len(), usize::from(r.max) + 1);
+            for (j, (condition, then)) in ifs.iter().enumerate().skip(1) {
+                let visit = most - u32::try_from(j).unwrap();
+                assert_eq!(*condition, format!("slots.{visits} >= {visit}"));
+                assert_eq!(
+                    *then,
+                    names.name(Name::VisitId {
+                        step: i,
+                        visit: visit + 1
+                    })
+                );
+            }
+            assert_eq!(otherwise, names.name(Name::VisitId { step: i, visit: 1 }));
+            for visit in 1..=most {
+                let v = at(&names.name(Name::VisitId { step: i, visit }));
+                assert_eq!(v["set_slots"][0][&visits], visit);
+                assert_eq!(v["next"], names.name(Name::StepId { step: i, line: 0 }).as_str());
+            }
+            assert_eq!(project.domain()["slots"][&visits]["initial_value"], 0);
+        } else {
+            assert_eq!(entry, names.name(Name::StepId { step: i, line: 0 }));
+        }
         // Walk the step's flow steps: what they say, then where they go.
-        let mut k = index[entry.as_str()];
+        let mut k = index[names.name(Name::StepId { step: i, line: 0 }).as_str()];
         let mut spoken = Vec::new();
-        let next = loop {
+        let last = loop {
             let s = &steps[k];
             if let Some(a) = s["action"].as_str() {
                 spoken.push(a.to_owned());
@@ -298,17 +549,16 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
             if let Some(u) = s["utter"].as_str() {
                 spoken.push(u.to_owned());
             }
-            if let Some(n) = s.get("next") {
-                break n.clone();
+            if s.get("next").is_some() {
+                break s;
             }
             k += 1;
         };
         let mut want: Vec<String> = (0..step.lines.len())
             .map(|line| names.name(Name::Line { step: i, line }))
             .collect();
-        if want.is_empty() && spec.has_branches(i) {
+        if want.is_empty() && step.waits {
             want.push(names.name(Name::Wait));
-            assert_eq!(project.text(&names.name(Name::Wait)), "");
         }
         assert_eq!(spoken, want, "step {}", step.id);
         for (line, text) in step.lines.iter().enumerate() {
@@ -322,39 +572,143 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
                 step.id
             );
         }
-        let to = |id: &Value| target_of(&names, spec, id.as_str().unwrap());
-        let (branches, default) = match &next {
-            Value::Array(list) => {
-                let (last, ifs) = list.split_last().unwrap();
-                let branches: Vec<(usize, ir::Target)> = ifs
-                    .iter()
-                    .map(|b| (signal_of(b["if"].as_str().unwrap()), to(&b["then"])))
-                    .collect();
-                (branches, to(&last["else"]))
-            }
-            id => (Vec::new(), to(id)),
-        };
-        let want: Vec<(usize, ir::Target)> = spec
-            .branches_at(i)
-            .filter_map(|b| Some((b.signal()?, b.target)))
-            .collect();
-        assert_eq!(branches, want, "branches of step {}", step.id);
-        assert_eq!(default, step.next, "successor of step {}", step.id);
-        for t in std::iter::once(default).chain(branches.iter().map(|b| b.1)) {
-            if let ir::Target::End(e) = t {
-                ends_used.insert(e);
-            }
+        let (ifs, otherwise) = read_next(&last["next"]);
+        if !step.waits {
+            // A `continue` step says its lines and goes on: no reply, no branch.
+            assert!(last.get("collect").is_none(), "step {} does not wait", step.id);
+            assert!(ifs.is_empty());
+            assert_eq!(to(&otherwise), step.next, "successor of step {}", step.id);
+            continue;
         }
+        // Every step that waits ends with the `collect` of the reply.
+        assert_eq!(last["collect"], "callee_signal", "step {} waits", step.id);
+        assert_eq!(last["silence_timeout"], spec.silence_timeout);
+        let mut want: Vec<(ir::On, ir::Target)> = Vec::new();
+        if runs.first_turn == Some(i) {
+            want.push((ir::On::Event(ir::Event::Voicemail), runs.voicemail.unwrap()));
+        }
+        want.extend(spec.branches_at(i).filter(|b| heard(b)).map(|b| (b.on, b.target)));
+        if runs.silence && !want.iter().any(|(on, _)| *on == ir::On::Event(ir::Event::Silence)) {
+            want.push((ir::On::Event(ir::Event::Silence), ir::Target::Step(usize::MAX)));
+        }
+        // Silence with no branch here asks the question again: the `collect` itself.
+        let collect_id = last["id"].as_str().unwrap();
+        let got: Vec<(ir::On, ir::Target)> = ifs
+            .iter()
+            .map(|(c, t)| {
+                let on = on_of(c);
+                let silence = on == ir::On::Event(ir::Event::Silence);
+                let asks_again = silence && t == collect_id && !spec.branches_at(i).any(|b| b.on == on);
+                (
+                    on,
+                    if asks_again {
+                        ir::Target::Step(usize::MAX)
+                    } else {
+                        to(t)
+                    },
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "branches of step {}", step.id);
+        // Then each capture is checked; a missing required value asks again through the entry.
+        let mut next = otherwise;
+        for &c in &step.captures {
+            let capture = &spec.captures[c];
+            let slot = names.name(Name::CaptureSlot(c));
+            assert_eq!(next, names.name(Name::CheckId(c)));
+            let (ifs, otherwise) = read_next(&at(&next)["next"]);
+            assert_eq!(otherwise, names.name(Name::CaptureId(c)));
+            let collect = at(&otherwise);
+            assert_eq!(collect["collect"], slot.as_str());
+            assert_eq!(collect["utter"], spoken.last().unwrap().as_str());
+            let following = collect["next"].as_str().unwrap().to_owned();
+            let missing = if capture.optional {
+                following.clone()
+            } else {
+                entry.clone()
+            };
+            let empty = if capture.kind == ir::CaptureType::YesNo {
+                format!("not (slots.{slot} is true or slots.{slot} is false)")
+            } else {
+                format!("slots.{slot} is null")
+            };
+            assert_eq!(ifs[0], (empty, missing.clone()), "capture {}", capture.id);
+            let formats = !matches!(
+                capture.kind,
+                ir::CaptureType::Text | ir::CaptureType::YesNo | ir::CaptureType::Integer { min: None, max: None }
+            );
+            if formats {
+                assert_eq!(ifs.len(), 2);
+                assert_eq!(ifs[1].1, names.name(Name::DropId(c)));
+                let drop = at(&ifs[1].1);
+                assert_eq!(drop["set_slots"][0][&slot], Value::Null);
+                assert_eq!(drop["next"], missing.as_str());
+            } else {
+                assert_eq!(ifs.len(), 1, "capture {}", capture.id);
+            }
+            let want_kind = match capture.kind {
+                ir::CaptureType::YesNo => "bool",
+                ir::CaptureType::Integer { .. } => "float",
+                ir::CaptureType::OneOf(_) => "categorical",
+                _ => "text",
+            };
+            assert_eq!(
+                project.domain()["slots"][&slot]["type"],
+                want_kind,
+                "capture {}",
+                capture.id
+            );
+            assert!(
+                flow["persisted_slots"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&Value::from(slot.as_str()))
+            );
+            next = following;
+        }
+        assert_eq!(to(&next), step.next, "successor of step {}", step.id);
     }
 
     // end(ID) records the condition, then every end says the closing and hangs up.
-    for e in ends_used.iter().filter_map(|e| *e) {
-        let s = &steps[index[names.name(Name::EndId(e)).as_str()]];
+    for e in runs.ends.iter().filter_map(|e| *e) {
+        let s = at(&names.name(Name::EndId(e)));
         let set = &s["set_slots"][0];
         assert_eq!(set[names.name(Name::EndSlot)], names.name(Name::EndValue(e)).as_str());
         assert_eq!(s["next"], names.name(Name::ClosingId).as_str());
     }
-    if !ends_used.is_empty() {
+    for e in 0..spec.ends.len() {
+        assert_eq!(
+            index.contains_key(names.name(Name::EndId(e)).as_str()),
+            runs.ends.contains(&Some(e))
+        );
+    }
+    // A transfer records itself and its destination, says its line (not the closing) and
+    // hands over; a handoff that comes back goes on with the fallback.
+    for t in 0..spec.transfers.len() {
+        let id = names.name(Name::TransferId(t));
+        if !runs.transfers.contains(&t) {
+            assert!(!index.contains_key(id.as_str()));
+            continue;
+        }
+        let transfer = &spec.transfers[t];
+        let k = index[id.as_str()];
+        let destination = transfer
+            .to
+            .clone()
+            .unwrap_or_else(|| names.name(Name::TransferPlaceholder(t)));
+        assert_eq!(
+            steps[k]["set_slots"][0]["transfer"],
+            names.name(Name::TransferValue(t)).as_str()
+        );
+        assert_eq!(steps[k]["set_slots"][1]["transfer_to"], destination.as_str());
+        assert_eq!(steps[k + 1]["action"], names.name(Name::TransferLine(t)).as_str());
+        assert_eq!(said(&project.text(&names.name(Name::TransferLine(t)))), transfer.say);
+        assert_eq!(steps[k + 2]["link"], "pattern_human_handoff");
+        let failed = at(&names.name(Name::TransferFailedId(t)));
+        assert_eq!(failed["set_slots"][0]["transfer"], Value::Null);
+        assert_eq!(to(failed["next"].as_str().unwrap()), transfer.fallback);
+    }
+    if !runs.ends.is_empty() {
         let k = index[names.name(Name::ClosingId).as_str()];
         assert_eq!(steps[k]["action"], names.name(Name::Closing).as_str());
         assert_eq!(steps[k + 1]["action"], "action_hangup");
@@ -362,6 +716,21 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         assert_eq!(k + 2, steps.len(), "the hang-up is the last step");
     }
     assert_eq!(said(&project.text(&names.name(Name::Closing))), spec.closing);
+
+    // The values of the signal slot: the signals, the events heard, then `no_signal`.
+    let mut values: Vec<String> = (0..spec.signals.len())
+        .map(|s| names.name(Name::SignalValue(s)))
+        .collect();
+    if runs.voicemail.is_some() {
+        values.push("voicemail".to_owned());
+    }
+    if runs.silence {
+        values.push("silence".to_owned());
+    }
+    values.push("no_signal".to_owned());
+    if let Some(slot) = project.domain()["slots"].get("callee_signal") {
+        assert_eq!(slot["values"], serde_json::json!(values));
+    }
 
     // Each FAQ entry is a flow that says its answer, started by its intent, whose
     // examples are its phrasings (each once in the whole FAQ).
@@ -394,6 +763,9 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
     for (q, qa) in spec.faq.iter().enumerate() {
         let faq = &flows[&names.name(Name::FaqFlow(q))];
         assert_eq!(faq["steps"][0]["action"], names.name(Name::Answer(q)).as_str());
+        // The question asked again after the answer waits as long as the spec says.
+        assert_eq!(faq["steps"][1]["set_slots"][0]["silence_timeout"], spec.silence_timeout);
+        assert_eq!(faq["persisted_slots"], serde_json::json!(["silence_timeout"]));
         let intent = names.name(Name::Intent(q));
         let examples: Vec<&str> = nlu.get(intent.as_str()).cloned().unwrap_or_default();
         let usable: Vec<&str> = qa
@@ -419,10 +791,29 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         );
     }
 
-    // The session starts the call.
+    // The session starts the call; silence and the handoff are overridden only when used.
     let start = &flows["pattern_session_start"];
     assert_eq!(start["steps"][0]["link"], names.name(Name::CallFlow).as_str());
     assert_eq!(start["nlu_trigger"][0]["intent"], "session_start");
+    assert_eq!(flows.contains_key("pattern_user_silence"), runs.silence);
+    if runs.silence {
+        let silence = &flows["pattern_user_silence"];
+        assert_eq!(silence["steps"][0]["set_slots"][0]["callee_signal"], "silence");
+        assert_eq!(silence["persisted_slots"][0], "callee_signal");
+        assert_eq!(silence["nlu_trigger"][0]["intent"], "silence_timeout");
+    }
+    assert_eq!(flows.contains_key("pattern_human_handoff"), !runs.transfers.is_empty());
+    if let Some(handoff) = flows.get("pattern_human_handoff") {
+        let (ifs, otherwise) = read_next(&handoff["steps"][0]["next"]);
+        assert_eq!(ifs, [("slots.transfer is not null".to_owned(), "BACK".to_owned())]);
+        assert_eq!(otherwise, "SILENCE_TIMEOUT");
+        let handoff_steps = handoff["steps"].as_array().unwrap();
+        let back = handoff_steps.iter().find(|s| s["id"] == "BACK").unwrap();
+        assert_eq!(back["link"], names.name(Name::CallFlow).as_str());
+        let keep = handoff_steps.iter().find(|s| s["id"] == "SILENCE_TIMEOUT").unwrap();
+        assert_eq!(keep["set_slots"][0]["silence_timeout"], spec.silence_timeout);
+        assert_eq!(keep["next"], "END");
+    }
 }
 
 fn check_all(spec: &ir::Spec) -> Vec<OutputFile> {
@@ -775,7 +1166,13 @@ fn adversarial_spec_texts_come_back_exactly() {
     assert_eq!(said(&project.text(&names.name(Name::Opening))), " 您好 #1: {名字}");
     // The signal's description reaches the collect step's description, on one line.
     let flows = project.flows();
-    let collect = &flows[&names.name(Name::CallFlow)]["steps"].as_array().unwrap()[1 + ADVERSARIAL.len() - 1];
+    let last_line = names.name(Name::StepId {
+        step: 0,
+        line: ADVERSARIAL.len() - 1,
+    });
+    let steps = flows[&names.name(Name::CallFlow)]["steps"].as_array().unwrap().clone();
+    let collect = steps.iter().find(|s| s["id"] == last_line.as_str()).unwrap();
+    assert_eq!(collect["collect"], "callee_signal");
     assert!(
         collect["description"]
             .as_str()
@@ -818,24 +1215,32 @@ fn unreachable_steps_are_left_out_with_a_comment() {
     );
     assert!(!flows.contains("gu_dao"), "{flows}");
     let project = Project::new(&out);
-    // No step waits for a signal, so there is no signal slot; end(完) records its condition.
+    // The reply is waited for; end(完) records its condition.
     let slots = project.domain()["slots"].as_object().unwrap();
-    assert_eq!(slots.keys().collect::<Vec<_>>(), ["end_condition"]);
+    assert_eq!(slots.keys().collect::<Vec<_>>(), ["callee_signal", "end_condition"]);
+    assert_eq!(
+        slots["callee_signal"]["values"],
+        serde_json::json!(["mang", "no_signal"])
+    );
 }
 
+/// Calls that listen: a spec with no branch at all compiled to a bot that said every
+/// step in one breath. Now every step waits for the reply (a `collect`),
+/// and the FAQ can interrupt each of them.
 #[test]
-fn a_spec_without_branches_or_named_ends_needs_no_slots() {
+fn a_spec_without_branches_waits_at_every_step() {
     let source = spec_source(
         r#"    step 一 { say "一" say "二" }
     step 二 { allow silent_step }
-    step 三 { say "三" next 一 }"#,
+    step 三 { say "三 😀" next 一 }"#,
         r#"    qa 问 { q "问" a "答" }"#,
         "allow end_mismatch\n  allow dead_end",
     );
     let spec = compile("plain.call", source.as_bytes());
     let out = check_all(&spec);
     let project = Project::new(&out);
-    assert!(project.domain().get("slots").is_none(), "{:?}", project.domain());
+    let slots = project.domain()["slots"].as_object().unwrap();
+    assert_eq!(slots.keys().collect::<Vec<_>>(), ["callee_signal"]);
     let flows = project.flows();
     let steps = flows[&Names::new(&spec).name(Name::CallFlow)]["steps"]
         .as_array()
@@ -843,9 +1248,26 @@ fn a_spec_without_branches_or_named_ends_needs_no_slots() {
         .clone();
     let ids: Vec<&str> = steps.iter().map(|s| s["id"].as_str().unwrap()).collect();
     // A loop with no way out: no end is reached, so there is no closing chain either.
-    assert_eq!(ids, ["yi", "yi__2", "er", "san"]);
-    assert_eq!(steps[2]["noop"], true);
-    assert_eq!(steps[3]["next"], "yi");
+    assert_eq!(ids, ["ANSWER", "yi", "yi__2", "er", "san"]);
+    assert_eq!(steps[1]["action"], "utter_say_yi_1");
+    for (k, (utter, next)) in [
+        ("utter_say_yi_2", "er"),
+        ("utter_wait", "san"),
+        ("utter_say_san_1", "yi"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let step = &steps[k + 2];
+        assert_eq!(step["collect"], "callee_signal", "{step}");
+        assert_eq!(step["utter"], utter);
+        assert_eq!(step["ask_before_filling"], true);
+        assert_eq!(step["next"], next);
+        assert_eq!(
+            step["description"],
+            "Set this slot to `no_signal` once the callee has replied to the line just said."
+        );
+    }
 }
 
 #[test]
@@ -947,7 +1369,8 @@ fn prompt_texts_cannot_forge_lines() {
     let names = Names::new(&spec);
     let flows = project.flows();
     let steps = flows[&names.name(Name::CallFlow)]["steps"].as_array().unwrap().clone();
-    let collect = steps.iter().find(|s| s.get("collect").is_some()).unwrap();
+    let collect = steps.iter().find(|s| s["id"] == "wen").unwrap();
+    assert_eq!(collect["collect"], "callee_signal");
     let description = collect["description"].as_str().unwrap();
     let lines: Vec<&str> = description.lines().collect();
     assert_eq!(lines.len(), 3, "{description}");
@@ -967,4 +1390,337 @@ fn prompt_texts_cannot_forge_lines() {
     );
     let call = flows[&names.name(Name::CallFlow)]["description"].as_str().unwrap();
     assert_eq!(call.lines().count(), 1, "{call}");
+}
+
+// ---------------------------------------------------------------------------
+// Calls that listen.
+
+/// The spec that uses every construct of calls that listen: in `specs/`, or
+/// in `tests/fixtures/listen/` until every target carries it.
+fn followup_path() -> PathBuf {
+    [
+        "specs/zh_renewal_followup.call",
+        "tests/fixtures/listen/zh_renewal_followup.call",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+    .expect("zh_renewal_followup.call")
+}
+
+fn followup() -> ir::Spec {
+    compile_file(&followup_path())
+}
+
+#[test]
+fn snapshot_of_the_spec_with_every_construct() {
+    insta::assert_snapshot!(dump(&rasa::emit(&followup())));
+}
+
+fn flow_steps(project: &Project, spec: &ir::Spec) -> Vec<Value> {
+    project.flows()[&Names::new(spec).name(Name::CallFlow)]["steps"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn flow_step<'a>(steps: &'a [Value], id: &str) -> &'a Value {
+    steps
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no flow step {id}"))
+}
+
+#[test]
+fn the_followup_call_mirrors_its_graph() {
+    let spec = followup();
+    let out = check_all(&spec);
+    assert_eq!(rasa::emit(&spec), out, "deterministic");
+    let project = Project::new(&out);
+    let steps = flow_steps(&project, &spec);
+    let ids: Vec<&str> = steps.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    // A handoff that comes back lands on RETURN; the callee speaks first, so ANSWER waits
+    // silently before the opening; `purpose` (continue) flows on into `offer`.
+    assert_eq!(ids[..5], ["RETURN", "ANSWER", "OPENING", "purpose", "offer"]);
+    let flows = out.iter().find(|f| f.path == Path::new("data/flows.yml")).unwrap();
+    assert!(
+        flows
+            .contents
+            .contains("# First speaker: the callee. `ANSWER` waits silently"),
+        "{}",
+        flows.contents
+    );
+    let answer = flow_step(&steps, "ANSWER");
+    assert_eq!(answer["silence_timeout"], 8);
+    assert_eq!(
+        answer["next"],
+        serde_json::json!([{"if": "slots.callee_signal is \"voicemail\"", "then": "leave_message"}, {"else": "OPENING"}])
+    );
+    assert_eq!(flow_step(&steps, "purpose")["next"], "offer");
+    // Every step that waits hears silence (a global branch) and the signals.
+    let offer = flow_step(&steps, "offer");
+    assert_eq!(offer["collect"], "callee_signal");
+    assert_eq!(
+        offer["next"][0],
+        serde_json::json!({"if": "slots.callee_signal is \"silence\"", "then": "still_there"})
+    );
+    assert_eq!(
+        offer["next"][2],
+        serde_json::json!({"if": "slots.callee_signal is \"wants_human\"", "then": "TRANSFER_sales"})
+    );
+    assert_eq!(offer["next"][4], serde_json::json!({"else": "offer__check_package"}));
+    // hangup and no_answer are the dialer's: no condition, no value.
+    let values = &project.domain()["slots"]["callee_signal"]["values"];
+    assert_eq!(
+        *values,
+        serde_json::json!(["busy", "wants_human", "not_now", "voicemail", "silence", "no_signal"])
+    );
+    assert!(!flows.contents.contains("hangup\""), "{}", flows.contents);
+    assert!(!ids.contains(&"END_unreached"), "only no_answer leads there");
+    // The retry of ask_email: three visits, then other_channel.
+    assert_eq!(
+        flow_step(&steps, "ask_email")["next"],
+        serde_json::json!([
+            {"if": "slots.visits_ask_email >= 3", "then": "END_other_channel"},
+            {"if": "slots.visits_ask_email >= 2", "then": "ask_email__v3"},
+            {"if": "slots.visits_ask_email >= 1", "then": "ask_email__v2"},
+            {"else": "ask_email__v1"}
+        ])
+    );
+    assert_eq!(
+        flow_step(&steps, "ask_email__v2")["set_slots"][0]["visits_ask_email"],
+        2
+    );
+    // The e-mail: required (a missing one asks again, through the retry), checked by a pattern.
+    assert_eq!(
+        flow_step(&steps, "ask_email__check_email")["next"],
+        serde_json::json!([
+            {"if": "slots.cap_email is null", "then": "ask_email"},
+            {"if": "not (slots.cap_email matches \"^[^@ ]+@[^@ ]+[.][^@ ]+$\")", "then": "ask_email__drop_email"},
+            {"else": "ask_email__cap_email"}
+        ])
+    );
+    let email = flow_step(&steps, "ask_email__cap_email");
+    assert_eq!(email["collect"], "cap_email");
+    assert_eq!(email["description"], "张强接收资料的邮箱地址 (an e-mail address)");
+    assert_eq!(email["next"], "END_docs_by_email");
+    // The seats: optional (a missing one goes on), within 1..500, a whole number.
+    assert_eq!(
+        flow_step(&steps, "offer__check_seats")["next"],
+        serde_json::json!([
+            {"if": "slots.cap_seats is null", "then": "ask_email"},
+            {"if": "slots.cap_seats < 1 or slots.cap_seats > 500", "then": "offer__drop_seats"},
+            {"else": "offer__cap_seats"}
+        ])
+    );
+    let seats = &project.domain()["slots"]["cap_seats"];
+    assert_eq!(
+        (
+            seats["type"].as_str(),
+            seats["min_value"].as_i64(),
+            seats["max_value"].as_i64()
+        ),
+        (Some("float"), Some(1), Some(500))
+    );
+    assert_eq!(
+        flow_step(&steps, "offer__cap_seats")["rejections"][0]["if"],
+        "{{ 'true' if slots.cap_seats is number and slots.cap_seats % 1 != 0 else 'false' }}"
+    );
+    assert_eq!(
+        project.domain()["slots"]["cap_package"]["values"],
+        serde_json::json!(["standard", "premium"])
+    );
+    // The transfer: records itself, says its line, hands over; back here it is `declined`.
+    assert_eq!(
+        flow_step(&steps, "TRANSFER_sales")["set_slots"],
+        serde_json::json!([{"transfer": "sales"}, {"transfer_to": "queue:renewal_sales"}])
+    );
+    assert_eq!(flow_step(&steps, "TRANSFER_sales_FAILED")["next"], "END_declined");
+    assert_eq!(
+        project.text("utter_transfer_sales"),
+        "好的，我这就为您转接负责贵司的销售顾问，请稍候。"
+    );
+    let persisted = project.flows()["call_renewal_followup"]["persisted_slots"].clone();
+    assert_eq!(
+        persisted,
+        serde_json::json!([
+            "end_condition",
+            "transfer",
+            "transfer_to",
+            "visits_ask_email",
+            "visits_still_there",
+            "cap_package",
+            "cap_seats",
+            "cap_email"
+        ])
+    );
+}
+
+#[test]
+fn a_caller_first_call_hears_voicemail_in_its_first_reply() {
+    let mut spec = followup();
+    spec.first_speaker = ir::Speaker::Caller;
+    let project = Project::new(&check_all(&spec));
+    let steps = flow_steps(&project, &spec);
+    let ids: Vec<&str> = steps.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids[..4], ["RETURN", "OPENING", "purpose", "offer"]);
+    assert_eq!(flow_step(&steps, "RETURN")["next"][1]["else"], "OPENING");
+    let offer = flow_step(&steps, "offer");
+    assert_eq!(
+        offer["next"][0],
+        serde_json::json!({"if": "slots.callee_signal is \"voicemail\"", "then": "leave_message"})
+    );
+    assert!(
+        offer["description"]
+            .as_str()
+            .unwrap()
+            .contains("- `voicemail`: an answering machine")
+    );
+    // Only the first reply hears it.
+    assert!(
+        !flow_step(&steps, "ask_email__1")["next"]
+            .to_string()
+            .contains("voicemail")
+    );
+
+    // A caller-first call that never waits before its end cannot hear voicemail: what only
+    // voicemail leads to is left out, and the header says so.
+    for s in &mut spec.steps {
+        s.waits = false;
+        s.captures.clear();
+        s.retry = None;
+    }
+    spec.captures.clear();
+    spec.global_branches
+        .retain(|b| b.signal().is_none() && b.on != ir::On::Event(ir::Event::Silence));
+    let out = check_all(&spec);
+    let flows = &out
+        .iter()
+        .find(|f| f.path == Path::new("data/flows.yml"))
+        .unwrap()
+        .contents;
+    assert!(
+        flows.contains(
+            "# Left out: only `voicemail` leads to `leave_message`, and this caller-first call waits for no reply"
+        ),
+        "{flows}"
+    );
+    assert!(flows.contains("# First speaker: the caller."), "{flows}");
+}
+
+#[test]
+fn a_transfer_without_destination_leaves_a_name_for_the_deployment() {
+    let mut spec = followup();
+    spec.transfers[0].to = None;
+    spec.transfers[0].id = "销售".to_owned();
+    spec.transfers[0].fallback = ir::Target::Step(3);
+    let project = Project::new(&check_all(&spec));
+    let steps = flow_steps(&project, &spec);
+    assert_eq!(
+        flow_step(&steps, "TRANSFER_xiao_shou")["set_slots"],
+        serde_json::json!([{"transfer": "xiao_shou"}, {"transfer_to": "transfer_xiao_shou"}])
+    );
+    assert_eq!(flow_step(&steps, "TRANSFER_xiao_shou_FAILED")["next"], "still_there");
+    assert_eq!(
+        project.domain()["slots"]["transfer"]["values"],
+        serde_json::json!(["xiao_shou"])
+    );
+    assert_eq!(project.domain()["slots"]["transfer_to"]["type"], "text");
+}
+
+#[test]
+fn every_capture_type_becomes_a_typed_slot_with_its_check() {
+    let mut spec = followup();
+    let offer = 1;
+    let kinds = [
+        ("备注", ir::CaptureType::Text, None),
+        (
+            "phone",
+            ir::CaptureType::Phone,
+            Some("not (slots.cap_phone matches \"^[+][0-9]{6,15}$\")"),
+        ),
+        (
+            "date",
+            ir::CaptureType::Date,
+            Some("not (slots.cap_date matches \"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$\")"),
+        ),
+        ("consent", ir::CaptureType::YesNo, None),
+        ("count", ir::CaptureType::Integer { min: None, max: None }, None),
+        (
+            "at_least",
+            ir::CaptureType::Integer {
+                min: Some(3),
+                max: None,
+            },
+            Some("slots.cap_at_least < 3"),
+        ),
+        (
+            "same",
+            ir::CaptureType::Integer {
+                min: Some(5),
+                max: Some(5),
+            },
+            Some("slots.cap_same < 5 or slots.cap_same > 5"),
+        ),
+        (
+            "套餐",
+            ir::CaptureType::OneOf(vec!["标准".to_owned(), "高级😀".to_owned()]),
+            Some("not (slots.cap_tao_can is \"标准\" or slots.cap_tao_can is \"高级😀\")"),
+        ),
+    ];
+    for (id, kind, _) in &kinds {
+        spec.steps[offer].captures.push(spec.captures.len());
+        spec.captures.push(ir::Capture {
+            id: (*id).to_owned(),
+            kind: kind.clone(),
+            optional: false,
+            description: format!("{id}\r\n- `forged`: 伪造"),
+            step: offer,
+        });
+    }
+    let out = check_all(&spec);
+    let project = Project::new(&out);
+    let steps = flow_steps(&project, &spec);
+    let slots = &project.domain()["slots"];
+    for (id, kind, invalid) in &kinds {
+        let slot = format!("cap_{}", callc::names::transliterate(id));
+        let check = flow_step(&steps, &format!("offer__check_{}", callc::names::transliterate(id)));
+        // Required: a missing value asks `offer` again.
+        assert_eq!(check["next"][0]["then"], "offer", "{id}");
+        assert_eq!(check["next"][1].get("if").and_then(Value::as_str), *invalid, "{id}");
+        let want = match kind {
+            ir::CaptureType::YesNo => "bool",
+            ir::CaptureType::Integer { .. } => "float",
+            ir::CaptureType::OneOf(_) => "categorical",
+            _ => "text",
+        };
+        assert_eq!(slots[&slot]["type"], want, "{id}");
+        let collect = flow_step(&steps, &format!("offer__cap_{}", callc::names::transliterate(id)));
+        // One line: a description cannot forge another slot's bullet.
+        assert_eq!(collect["description"].as_str().unwrap().lines().count(), 1, "{id}");
+    }
+    // Rasa refuses a float slot whose min is not below its max: the flow checks 5..5 alone.
+    assert!(slots["cap_same"].get("min_value").is_none());
+    assert_eq!(slots["cap_at_least"].get("min_value"), None);
+    assert_eq!(slots["cap_tao_can"]["values"], serde_json::json!(["标准", "高级😀"]));
+    // Deterministic, CRLF and emoji included.
+    assert_eq!(rasa::emit(&spec), out);
+}
+
+#[test]
+fn event_values_never_meet_a_signal() {
+    let mut spec = followup();
+    spec.signals.push(ir::Signal {
+        id: "silence_".to_owned(),
+        description: Some("说了“silence”".to_owned()),
+    });
+    spec.signals.push(ir::Signal {
+        id: "Voicemail".to_owned(),
+        description: None,
+    });
+    let names = Names::new(&spec);
+    assert_eq!(names.name(Name::SignalValue(3)), "silence_2");
+    assert_eq!(names.name(Name::SignalValue(4)), "voicemail_2");
+    assert_eq!(names.name(Name::EventValue(ir::Event::Silence)), "silence");
+    check_all(&spec);
 }

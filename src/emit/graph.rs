@@ -1,11 +1,18 @@
 //! `callc graph`: the flow as a picture, in Mermaid or Graphviz DOT.
 //!
 //! Input: a checked [`ir::Spec`]. Output: one text. Steps are boxes
-//! (title, id and the concerns the step covers), the default successor is a
-//! solid arrow, a branch is a dashed arrow labelled with its signal, ends are
-//! one terminal node per end condition named (plus a plain `end`). Global
-//! branches are drawn once, from an "any step" node, not from every step;
-//! a step that overrides one draws its own arrow.
+//! (title, id, the concerns the step covers and what it captures); a step
+//! that does not wait (`continue`) is rounded and marked ⏩. The start node
+//! says who speaks first. The default successor is a solid arrow, a branch
+//! is a dashed arrow labelled with its signal or event (`silence` with its
+//! seconds); ends are one terminal node per end condition named (plus a
+//! plain `end`), with the captures it requires; a transfer is a hexagon
+//! with a dashed arrow to its fallback. Global branches are drawn once,
+//! from an "any step" node, not from every step — but `voicemail` and
+//! `no_answer`, taken before any step runs, from the start node; a step
+//! that overrides one draws its own arrow. A retried step has a loop
+//! labelled `≤N` and an arrow to where the call goes when its retries are
+//! spent.
 
 use std::fmt::Write as _;
 
@@ -28,6 +35,17 @@ struct Words {
     end: &'static str,
     any_step: &'static str,
     covers: &'static str,
+    /// Who speaks first: the callee, the caller.
+    first: [&'static str; 2],
+    records: &'static str,
+    optional: &'static str,
+    requires: &'static str,
+    retries_spent: &'static str,
+    transfer: &'static str,
+    to: &'static str,
+    transfer_fails: &'static str,
+    /// After a silence's seconds.
+    seconds: &'static str,
 }
 
 fn words(locale: &str) -> Words {
@@ -37,6 +55,15 @@ fn words(locale: &str) -> Words {
             end: "结束",
             any_step: "任意步骤",
             covers: "覆盖",
+            first: ["对方先开口", "我方先开口"],
+            records: "记录",
+            optional: "可选",
+            requires: "需已记录",
+            retries_spent: "重试用尽",
+            transfer: "转接",
+            to: "至",
+            transfer_fails: "转接失败",
+            seconds: "秒",
         }
     } else {
         Words {
@@ -44,9 +71,21 @@ fn words(locale: &str) -> Words {
             end: "end",
             any_step: "any step",
             covers: "covers",
+            first: ["callee speaks first", "caller speaks first"],
+            records: "records",
+            optional: "optional",
+            requires: "requires",
+            retries_spent: "retries spent",
+            transfer: "transfer",
+            to: "to",
+            transfer_fails: "transfer fails",
+            seconds: " s",
         }
     }
 }
+
+/// The mark before the title of a step that does not wait (`continue`).
+const GO_ON: &str = "⏩ ";
 
 /// A node or edge of the picture, before it is written in one syntax.
 struct Node {
@@ -57,9 +96,13 @@ struct Node {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shape {
+    /// A step that waits for the reply.
     Step,
+    /// A step that does not wait (`continue`): rounded.
+    GoOn,
     Terminal,
     Any,
+    Transfer,
 }
 
 struct Edge {
@@ -70,43 +113,80 @@ struct Edge {
 }
 
 /// The nodes and edges of a spec's flow, in a fixed order.
+#[allow(clippy::too_many_lines)] // one walk over the flow, node kind by node kind
 fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
     let w = words(&spec.locale);
     // Mermaid reads a node called `end` as the end of a subgraph: terminal
-    // nodes are `stop…`, and step nodes carry an `s_` prefix.
+    // nodes are `stop…`, transfers `transfer_…`, and step nodes carry an
+    // `s_` prefix.
     let steps = AsciiNames::new(spec.steps.iter().map(|s| s.id.as_str()), &[]);
     let node_of_step = |i: usize| format!("s_{}", steps.get(&spec.steps[i].id));
     let node_of_end = |c: Option<usize>| match c {
         None => String::from("stop"),
         Some(i) => format!("stop_{i}"),
     };
+    let node_of_transfer = |k: usize| format!("transfer_{k}");
+    let capture_ids = |ids: &[usize]| -> String {
+        let names: Vec<&str> = ids
+            .iter()
+            .filter_map(|&c| spec.captures.get(c))
+            .map(|c| c.id.as_str())
+            .collect();
+        format!("{}: {}", w.requires, names.join(", "))
+    };
+    let on_label = |on: ir::On| match on {
+        ir::On::Event(ir::Event::Silence) => format!("silence ({}{})", spec.silence_timeout, w.seconds),
+        on => spec.on_name(on).to_owned(),
+    };
+    let speaker = usize::from(spec.first_speaker == ir::Speaker::Caller);
     let mut nodes = vec![Node {
         id: String::from("start"),
-        label: vec![w.start.to_owned()],
+        label: vec![w.start.to_owned(), w.first[speaker].to_owned()],
         shape: Shape::Terminal,
     }];
     for (i, s) in spec.steps.iter().enumerate() {
-        let mut label = vec![
-            s.title
-                .clone()
-                .map_or_else(|| s.id.clone(), |t| format!("{t} ({})", s.id)),
-        ];
+        let title = s
+            .title
+            .clone()
+            .map_or_else(|| s.id.clone(), |t| format!("{t} ({})", s.id));
+        let mut label = vec![if s.waits { title } else { format!("{GO_ON}{title}") }];
         if !s.covers.is_empty() {
             let names: Vec<&str> = s.covers.iter().map(|&c| spec.concerns[c].id.as_str()).collect();
             label.push(format!("{}: {}", w.covers, names.join(", ")));
         }
+        if !s.captures.is_empty() {
+            let names: Vec<String> = s
+                .captures
+                .iter()
+                .filter_map(|&c| spec.captures.get(c))
+                .map(|c| {
+                    if c.optional {
+                        format!("{} ({})", c.id, w.optional)
+                    } else {
+                        c.id.clone()
+                    }
+                })
+                .collect();
+            label.push(format!("{}: {}", w.records, names.join(", ")));
+        }
         nodes.push(Node {
             id: node_of_step(i),
             label,
-            shape: Shape::Step,
+            shape: if s.waits { Shape::Step } else { Shape::GoOn },
         });
     }
     let target = |t: Target| match t {
         Target::Step(i) => node_of_step(i),
         Target::End(c) => node_of_end(c),
-        Target::Transfer(_) => node_of_end(None), // issue 11: transfers not yet drawn
+        Target::Transfer(k) => node_of_transfer(k),
     };
     let mut edges = Vec::new();
+    let dashed = |from: String, to: Target, label: String| Edge {
+        from,
+        to: target(to),
+        label: Some(label),
+        branch: true,
+    };
     if !spec.steps.is_empty() {
         edges.push(Edge {
             from: String::from("start"),
@@ -115,28 +195,29 @@ fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
             branch: false,
         });
     }
+    // The terminal nodes the picture needs: the ends and transfers some
+    // edge leads to (a transfer's fallback counts once it is drawn).
     let mut ends: Vec<Option<usize>> = Vec::new();
-    let mut note_end = |t: Target| {
-        if let Target::End(c) = t
-            && !ends.contains(&c)
-        {
-            ends.push(c);
-        }
+    let mut transfers: Vec<usize> = Vec::new();
+    let mut note_end = |t: Target| match t {
+        Target::End(c) if !ends.contains(&c) => ends.push(c),
+        Target::Transfer(k) if !transfers.contains(&k) => transfers.push(k),
+        _ => {}
     };
-    if !spec.global_branches.is_empty() {
+    // Voicemail and no answer are taken before any step runs: from the start.
+    for b in spec.start_branches() {
+        note_end(b.target);
+        edges.push(dashed(String::from("start"), b.target, on_label(b.on)));
+    }
+    if spec.global_branches.iter().any(|b| !b.is_at_start()) {
         nodes.push(Node {
             id: String::from("any"),
             label: vec![w.any_step.to_owned()],
             shape: Shape::Any,
         });
-        for b in &spec.global_branches {
+        for b in spec.global_branches.iter().filter(|b| !b.is_at_start()) {
             note_end(b.target);
-            edges.push(Edge {
-                from: String::from("any"),
-                to: target(b.target),
-                label: Some(spec.on_name(b.on).to_owned()),
-                branch: true,
-            });
+            edges.push(dashed(String::from("any"), b.target, on_label(b.on)));
         }
     }
     for (i, s) in spec.steps.iter().enumerate() {
@@ -149,13 +230,38 @@ fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
         });
         for b in &s.branches {
             note_end(b.target);
-            edges.push(Edge {
-                from: node_of_step(i),
-                to: target(b.target),
-                label: Some(spec.on_name(b.on).to_owned()),
-                branch: true,
-            });
+            edges.push(dashed(node_of_step(i), b.target, on_label(b.on)));
         }
+        if let Some(r) = s.retry {
+            // The step runs again at most N times, then the call goes on.
+            edges.push(dashed(node_of_step(i), Target::Step(i), format!("≤{}", r.max)));
+            note_end(r.then);
+            edges.push(dashed(node_of_step(i), r.then, w.retries_spent.to_owned()));
+        }
+    }
+    transfers.sort_unstable();
+    for &k in &transfers {
+        let t = &spec.transfers[k];
+        let mut label = vec![match &t.title {
+            Some(title) => format!("{} ({}): {title}", w.transfer, t.id),
+            None => format!("{} ({})", w.transfer, t.id),
+        }];
+        label.extend(t.to.as_ref().map(|to| format!("{}: {to}", w.to)));
+        if !t.requires.is_empty() {
+            label.push(capture_ids(&t.requires));
+        }
+        nodes.push(Node {
+            id: node_of_transfer(k),
+            label,
+            shape: Shape::Transfer,
+        });
+        // A fallback is never a transfer (the checker's rule).
+        if let Target::End(c) = t.fallback
+            && !ends.contains(&c)
+        {
+            ends.push(c);
+        }
+        edges.push(dashed(node_of_transfer(k), t.fallback, w.transfer_fails.to_owned()));
     }
     ends.sort_unstable();
     for c in ends {
@@ -163,10 +269,12 @@ fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
             None => vec![w.end.to_owned()],
             Some(i) => {
                 let e = &spec.ends[i];
-                vec![format!("{} ({})", w.end, e.id)]
-                    .into_iter()
-                    .chain(e.caller.clone().or_else(|| e.callee.clone()))
-                    .collect()
+                let mut label = vec![format!("{} ({})", w.end, e.id)];
+                label.extend(e.caller.clone().or_else(|| e.callee.clone()));
+                if !e.requires.is_empty() {
+                    label.push(capture_ids(&e.requires));
+                }
+                label
             }
         };
         nodes.push(Node {
@@ -198,11 +306,11 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         faq: _,             // the flow only
         ends: _,            // end nodes
         closing: _,         // the flow only
-        first_speaker: _, // issue 11: not yet carried
-        silence_timeout: _, // issue 11: not yet carried
-        silence_timeout_explicit: _, // issue 11: not yet carried
-        transfers: _, // issue 11: not yet carried
-        captures: _, // issue 11: not yet carried
+        first_speaker: _,            // the start node
+        silence_timeout: _,          // the label of a `silence` edge
+        silence_timeout_explicit: _, // the seconds are drawn either way
+        transfers: _,                // hexagon terminals, with the fallback edge
+        captures: _,                 // the step's `记录` line; `requires` lines
     },
     ir::Party {
         id: _,         // the flow only
@@ -232,9 +340,9 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         next_explicit: _, // an edge either way
         branches: _,      // labelled edges
         overrides: _,     // the own branch is the edge drawn
-        waits: _, // issue 11: not yet carried
-        captures: _, // issue 11: not yet carried
-        retry: _, // issue 11: not yet carried
+        waits: _,         // a step that does not wait is rounded and marked ⏩
+        captures: _,      // the node's label
+        retry: _,         // a `≤N` loop and a `重试用尽` edge
     },
     ir::Branch {
         on: _,     // the edge's label
@@ -258,10 +366,34 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         description: _, // the flow only
     },
     ir::EndCondition {
-        id: _,     // the end node's label
-        requires: _, // issue 11: not yet carried
-        caller: _, // the flow only
-        callee: _, // the flow only
+        id: _,       // the end node's label
+        requires: _, // the end node's label
+        caller: _,   // the end node's label
+        callee: _,   // the end node's label, when it has no caller side
+    },
+| {};
+
+/// The same for the parts of "calls that listen".
+#[rustfmt::skip]
+const _: fn(&ir::Transfer, &ir::Capture, &ir::Retry) = |
+    ir::Transfer {
+        id: _,       // the node's label
+        title: _,    // the node's label
+        say: _,      // the flow only
+        to: _,       // the node's label
+        fallback: _, // a dashed edge
+        requires: _, // the node's label
+    },
+    ir::Capture {
+        id: _,          // the step's label
+        kind: _,        // the flow only
+        optional: _,    // the step's label
+        description: _, // the flow only
+        step: _,        // the step it is drawn in
+    },
+    ir::Retry {
+        max: _,  // the loop's label
+        then: _, // the `重试用尽` edge
     },
 | {};
 
@@ -316,8 +448,10 @@ fn mermaid(nodes: &[Node], edges: &[Edge]) -> String {
         let label = label.join("<br/>");
         let _ = match n.shape {
             Shape::Step => writeln!(out, "    {}[\"{label}\"]", n.id),
+            Shape::GoOn => writeln!(out, "    {}(\"{label}\")", n.id),
             Shape::Terminal => writeln!(out, "    {}([\"{label}\"])", n.id),
-            Shape::Any => writeln!(out, "    {}{{{{\"{label}\"}}}}", n.id),
+            Shape::Any => writeln!(out, "    {}[/\"{label}\"/]", n.id),
+            Shape::Transfer => writeln!(out, "    {}{{{{\"{label}\"}}}}", n.id),
         };
     }
     for e in edges {
@@ -357,8 +491,10 @@ fn dot(spec: &ir::Spec, nodes: &[Node], edges: &[Edge]) -> String {
     for n in nodes {
         let shape = match n.shape {
             Shape::Step => "box",
+            Shape::GoOn => "box, style=rounded",
             Shape::Terminal => "oval",
-            Shape::Any => "hexagon",
+            Shape::Any => "parallelogram",
+            Shape::Transfer => "hexagon",
         };
         let _ = writeln!(
             out,

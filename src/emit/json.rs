@@ -12,13 +12,14 @@ use serde::{Deserialize, Serialize};
 use crate::ir;
 
 /// The version of this format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A compiled call specification.
 #[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CallSpec {
     /// The version of this format.
+    #[schemars(extend("const" = FORMAT_VERSION))]
     pub format_version: u32,
     /// The call's id.
     pub id: String,
@@ -32,6 +33,16 @@ pub struct CallSpec {
     pub callee: Callee,
     /// Signals the callee may give that move the flow.
     pub signals: Vec<Signal>,
+    /// Who speaks first once the line connects.
+    pub first_speaker: Speaker,
+    /// Seconds of callee silence after a caller turn before the `silence`
+    /// event fires: the value in force, written whether or not the spec
+    /// gives it. From 1 to 600 (the checker's bounds).
+    #[schemars(range(min = 1, max = 600))]
+    pub silence_timeout: u32,
+    /// Whether the spec writes `silence_timeout` (otherwise it is the
+    /// default, 7).
+    pub silence_timeout_explicit: bool,
     /// The opening line.
     pub opening: Option<String>,
     /// The flow of steps, with every edge explicit.
@@ -168,14 +179,54 @@ pub enum Target {
         /// The end condition that holds, if the transition names one.
         condition: Option<String>,
     },
+    /// The call is handed to a person or queue (`end.transfers`).
+    Transfer {
+        /// The transfer's id.
+        transfer: String,
+    },
 }
 
-/// A branch taken when the callee gives a signal.
+/// Who speaks first once the line connects.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum Speaker {
+    /// The callee picks up and speaks first; then the opening is said.
+    Callee,
+    /// The opening is said as soon as the line connects.
+    Caller,
+}
+
+/// A built-in telephony event: something the line does, not a reply.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// An answering machine or voicemail greeting answered (at the start).
+    Voicemail,
+    /// The call never connected (at the start).
+    NoAnswer,
+    /// The callee said nothing for `silence_timeout` seconds after a turn.
+    Silence,
+    /// The callee hung up mid-call.
+    Hangup,
+}
+
+/// What a branch is taken on: a declared signal or a telephony event,
+/// each under its own key so the two can never be confused.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum On {
+    /// A declared signal, by id (`signals[]`).
+    Signal(String),
+    /// A built-in telephony event.
+    Event(Event),
+}
+
+/// A branch taken on a signal or a telephony event.
 #[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Branch {
-    /// The signal's id.
-    pub signal: String,
+    /// What the branch is taken on.
+    pub on: On,
     /// Where the branch leads.
     pub target: Target,
 }
@@ -186,8 +237,12 @@ pub struct Branch {
 pub struct Flow {
     /// The id of the first step.
     pub start: Option<String>,
-    /// Branches in force at every step that has no branch of its own on
-    /// the same signal. Listed once here, never copied into the steps.
+    /// Branches taken when the call starts, before any step runs: those
+    /// on `voicemail` and `no_answer` (which only `flow` can hold).
+    pub start_branches: Vec<Branch>,
+    /// Branches in force at every waiting step that has no branch of its
+    /// own on the same signal or event (at a step that does not wait, only
+    /// the one on `hangup`). Listed once here, never copied into the steps.
     pub global_branches: Vec<Branch>,
     /// The steps, in order.
     pub steps: Vec<Step>,
@@ -201,15 +256,79 @@ pub struct Step {
     pub id: String,
     /// The step's title.
     pub title: Option<String>,
+    /// Whether the step waits for the callee's reply after its lines (a
+    /// turn); `false` for a step that says `continue`.
+    pub waits: bool,
     /// The lines to say, in order.
     pub say: Vec<String>,
     /// Ids of the concerns the step covers.
     pub covers: Vec<String>,
+    /// What the step asks the callee for, in order.
+    pub captures: Vec<Capture>,
+    /// `retry N -> TARGET`, if the step has one.
+    pub retry: Option<Retry>,
     /// Where the call goes when no branch is taken.
     pub next: Target,
     /// The step's own branches. The branches in force at the step are these,
-    /// then every global branch on a signal none of these names.
+    /// then every global branch on a signal or event none of these names
+    /// (at a step that does not wait, only the global one on `hangup`).
     pub branches: Vec<Branch>,
+}
+
+/// `retry N -> TARGET`: the step runs at most `1 + max` times in one call;
+/// a transition that would run it once more goes to `then` instead.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Retry {
+    /// N, from 1 to 9: how many times the step may run again.
+    #[schemars(range(min = 1, max = 9))]
+    pub max: u8,
+    /// Where the call goes when the retries are spent.
+    pub then: Target,
+}
+
+/// Typed data a step asks the callee for.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Capture {
+    /// The capture's id.
+    pub id: String,
+    /// The type of the value.
+    #[serde(rename = "type")]
+    pub kind: CaptureType,
+    /// Whether the call goes on without it; otherwise the step asks again
+    /// until the reply gives a valid value.
+    pub optional: bool,
+    /// What to capture, for the runtime's extractor.
+    pub description: String,
+}
+
+/// The type of a captured value.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CaptureType {
+    /// Any text.
+    Text,
+    /// An e-mail address.
+    Email,
+    /// A phone number: `+` and 6 to 15 digits.
+    Phone,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// Yes or no.
+    YesNo,
+    /// A whole number within the bounds given.
+    Integer {
+        /// The least value allowed, or `null` for no bound.
+        min: Option<i64>,
+        /// The greatest value allowed, or `null` for no bound.
+        max: Option<i64>,
+    },
+    /// One of the listed words.
+    OneOf {
+        /// The words, in the order written.
+        values: Vec<String>,
+    },
 }
 
 /// An FAQ entry.
@@ -232,8 +351,31 @@ pub struct Qa {
 pub struct End {
     /// The reasons the call may end.
     pub conditions: Vec<EndCondition>,
-    /// The closing line.
+    /// The hand-overs to a person or queue (targets of kind `transfer`).
+    pub transfers: Vec<Transfer>,
+    /// The closing line (not said after a transfer, `hangup` or
+    /// `no_answer`).
     pub closing: String,
+}
+
+/// A hand-over of the call to a person or queue: an outcome beside the end
+/// conditions, with its own line instead of the closing.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// The transfer's id.
+    pub id: String,
+    /// Who takes the call.
+    pub title: Option<String>,
+    /// The line said before transferring.
+    pub say: String,
+    /// The destination (a number, SIP URI or queue name), or `null`: the
+    /// deployment fills it in.
+    pub to: Option<String>,
+    /// Where the call goes if the transfer fails (never a transfer).
+    pub fallback: Target,
+    /// Ids of the captures that must be made before it.
+    pub requires: Vec<String>,
 }
 
 /// An end condition, in the words of each side.
@@ -246,6 +388,8 @@ pub struct EndCondition {
     pub caller: Option<String>,
     /// The callee's wording.
     pub callee: Option<String>,
+    /// Ids of the captures that must be made before it.
+    pub requires: Vec<String>,
 }
 
 fn target(spec: &ir::Spec, t: ir::Target) -> Target {
@@ -256,16 +400,55 @@ fn target(spec: &ir::Spec, t: ir::Target) -> Target {
         ir::Target::End(c) => Target::End {
             condition: c.map(|i| spec.ends[i].id.clone()),
         },
-        ir::Target::Transfer(_) => Target::End { condition: None }, // issue 11: not yet carried
+        ir::Target::Transfer(i) => Target::Transfer {
+            transfer: spec.transfers[i].id.clone(),
+        },
     }
 }
 
 fn branch(spec: &ir::Spec, b: &ir::Branch) -> Branch {
-    // The branch's place (own or global) is the list it is written in.
+    // The branch's place (own, start or global) is the list it is written in.
     let ir::Branch { on, target: to } = b;
     Branch {
-        signal: spec.on_name(*on).to_owned(), // issue 11: events not yet told apart
+        on: match *on {
+            ir::On::Signal(i) => On::Signal(spec.signals[i].id.clone()),
+            ir::On::Event(e) => On::Event(event(e)),
+        },
         target: target(spec, *to),
+    }
+}
+
+const fn event(e: ir::Event) -> Event {
+    match e {
+        ir::Event::Voicemail => Event::Voicemail,
+        ir::Event::NoAnswer => Event::NoAnswer,
+        ir::Event::Silence => Event::Silence,
+        ir::Event::Hangup => Event::Hangup,
+    }
+}
+
+fn capture(c: &ir::Capture) -> Capture {
+    // `step` is the step whose `captures` list holds it.
+    let ir::Capture {
+        id,
+        kind,
+        optional,
+        description,
+        step: _,
+    } = c;
+    Capture {
+        id: id.clone(),
+        kind: match kind {
+            ir::CaptureType::Text => CaptureType::Text,
+            ir::CaptureType::Email => CaptureType::Email,
+            ir::CaptureType::Phone => CaptureType::Phone,
+            ir::CaptureType::Date => CaptureType::Date,
+            ir::CaptureType::YesNo => CaptureType::YesNo,
+            ir::CaptureType::Integer { min, max } => CaptureType::Integer { min: *min, max: *max },
+            ir::CaptureType::OneOf(values) => CaptureType::OneOf { values: values.clone() },
+        },
+        optional: *optional,
+        description: description.clone(),
     }
 }
 
@@ -299,14 +482,15 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         faq,
         ends,
         closing,
-        first_speaker: _,            // issue 11: not yet carried
-        silence_timeout: _,          // issue 11: not yet carried
-        silence_timeout_explicit: _, // issue 11: not yet carried
-        transfers: _,                // issue 11: not yet carried
-        captures: _,                 // issue 11: not yet carried
+        first_speaker,
+        silence_timeout,
+        silence_timeout_explicit,
+        transfers,
+        captures,
     } = spec;
     let ids = |list: &[usize], of: &dyn Fn(usize) -> String| list.iter().map(|&i| of(i)).collect::<Vec<_>>();
     let concern_id = |i: usize| concerns[i].id.clone();
+    let capture_id = |i: usize| captures[i].id.clone();
     CallSpec {
         format_version: FORMAT_VERSION,
         id: id.clone(),
@@ -321,10 +505,25 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                 description: description.clone(),
             })
             .collect(),
+        first_speaker: match first_speaker {
+            ir::Speaker::Callee => Speaker::Callee,
+            ir::Speaker::Caller => Speaker::Caller,
+        },
+        silence_timeout: *silence_timeout,
+        silence_timeout_explicit: *silence_timeout_explicit,
         opening: opening.clone(),
         flow: Flow {
             start: steps.first().map(|s| s.id.clone()),
-            global_branches: global_branches.iter().map(|b| branch(spec, b)).collect(),
+            start_branches: global_branches
+                .iter()
+                .filter(|b| b.is_at_start())
+                .map(|b| branch(spec, b))
+                .collect(),
+            global_branches: global_branches
+                .iter()
+                .filter(|b| !b.is_at_start())
+                .map(|b| branch(spec, b))
+                .collect(),
             steps: steps
                 .iter()
                 .map(|s| {
@@ -337,15 +536,21 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                         next_explicit: _,
                         branches,
                         overrides: _,
-                        waits: _,    // issue 11: not yet carried
-                        captures: _, // issue 11: not yet carried
-                        retry: _,    // issue 11: not yet carried
+                        waits,
+                        captures: asks,
+                        retry,
                     } = s;
                     Step {
                         id: id.clone(),
                         title: title.clone(),
+                        waits: *waits,
                         say: lines.clone(),
                         covers: ids(covers, &concern_id),
+                        captures: asks.iter().map(|&c| capture(&captures[c])).collect(),
+                        retry: retry.map(|ir::Retry { max, then }| Retry {
+                            max,
+                            then: target(spec, then),
+                        }),
                         next: target(spec, *next),
                         branches: branches.iter().map(|b| branch(spec, b)).collect(),
                     }
@@ -377,11 +582,32 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                          id,
                          caller,
                          callee,
-                         requires: _,
+                         requires,
                      }| EndCondition {
                         id: id.clone(),
                         caller: caller.clone(),
                         callee: callee.clone(),
+                        requires: ids(requires, &capture_id),
+                    },
+                )
+                .collect(),
+            transfers: transfers
+                .iter()
+                .map(
+                    |ir::Transfer {
+                         id,
+                         title,
+                         say,
+                         to,
+                         fallback,
+                         requires,
+                     }| Transfer {
+                        id: id.clone(),
+                        title: title.clone(),
+                        say: say.clone(),
+                        to: to.clone(),
+                        fallback: target(spec, *fallback),
+                        requires: ids(requires, &capture_id),
                     },
                 )
                 .collect(),

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use super::OutputFile;
 use crate::ast::Priority;
 use crate::ir::{self, Target};
-use crate::layout::{Layout, layout};
+use crate::layout::{Layout, counted, layout, read_event};
 
 /// Every field of the IR and what this target does with it, as patterns the
 /// compiler checks: a field added to the IR fails to compile here until the
@@ -25,24 +25,24 @@ use crate::layout::{Layout, layout};
 #[rustfmt::skip]
 const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, &ir::Concern, &ir::Signal, &ir::EndCondition) = |
     ir::Spec {
-        id: _,              // the file name
-        title: _,           // the `#` heading
-        locale: _,          // the layout (`layout`)
-        caller: _,          // `caller`
-        callee: _,          // `callee`
-        concerns: _,        // `callee`
-        signals: _,         // `flow`, the branch notes
-        opening: _,         // `caller`
-        steps: _,           // `flow`
-        global_branches: _, // `flow`, before the steps
-        faq: _,             // `caller`
-        ends: _,            // `caller` and `callee`, each its own side
-        closing: _,         // `caller`
-        first_speaker: _, // issue 11: not yet carried
-        silence_timeout: _, // issue 11: not yet carried
-        silence_timeout_explicit: _, // issue 11: not yet carried
-        transfers: _, // issue 11: not yet carried
-        captures: _, // issue 11: not yet carried
+        id: _,                       // the file name
+        title: _,                    // the `#` heading
+        locale: _,                   // the layout (`layout`)
+        caller: _,                   // `caller`
+        callee: _,                   // `callee`
+        concerns: _,                 // `callee`
+        signals: _,                  // `flow`, the branch notes
+        opening: _,                  // `caller`
+        steps: _,                    // `flow`
+        global_branches: _,          // `flow`, before the steps
+        faq: _,                      // `caller`
+        ends: _,                     // `caller` and `callee`, each its own side
+        closing: _,                  // `caller`
+        first_speaker: _,            // `opening` (caller) and `callee`, the answering line
+        silence_timeout: _,          // the silence notes, and the wait rule when written
+        silence_timeout_explicit: _, // `wait_rule`
+        transfers: _,                // `caller`'s ending, and note targets
+        captures: _,                 // `capture_note`, `requires_note`
     },
     ir::Party {
         id: _,         // the prompts name no ids
@@ -72,9 +72,9 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         next_explicit: _, // `flow`
         branches: _,      // `flow`
         overrides: _,     // the own branch is the one written
-        waits: _, // issue 11: not yet carried
-        captures: _, // issue 11: not yet carried
-        retry: _, // issue 11: not yet carried
+        waits: _,         // `flow`: the `go_on` note when it does not wait
+        captures: _,      // `flow`: a capture note each
+        retry: _,         // `flow`: the retry note
     },
     ir::Branch {
         on: _,     // `flow`
@@ -98,10 +98,34 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         description: _, // `flow`
     },
     ir::EndCondition {
-        id: _,     // the prompts name no ids
-        requires: _, // issue 11: not yet carried
-        caller: _, // `caller`
-        callee: _, // `callee`
+        id: _,       // the prompts name no ids
+        caller: _,   // `caller`
+        callee: _,   // `callee`
+        requires: _, // `caller`: the requires note after the condition
+    },
+| {};
+
+/// The same for the parts of "calls that listen".
+#[rustfmt::skip]
+const _: fn(&ir::Transfer, &ir::Capture, &ir::Retry) = |
+    ir::Transfer {
+        id: _,       // named in notes when it has no title
+        title: _,    // `caller`'s ending, and note targets
+        say: _,      // `caller`'s ending
+        to: _,       // `caller`'s ending, the destination note
+        fallback: _, // `caller`'s ending, the fallback note
+        requires: _, // `caller`'s ending, the requires note
+    },
+    ir::Capture {
+        id: _,          // the capture note: the name the runtime records it under
+        kind: _,        // the capture note, in the locale's words
+        optional: _,    // the capture note's first words
+        description: _, // the capture note
+        step: _,        // the note is in that step
+    },
+    ir::Retry {
+        max: _,  // the retry note
+        then: _, // the retry note's target
     },
 | {};
 
@@ -164,16 +188,52 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
             let _ = write!(out, "- {}\n\n", hard_breaks(&lines, "  "));
         }
     }
+    // Who speaks first is said above the opening line, so the section is
+    // written even without one.
+    section(out, l.opening);
+    let speaker = usize::from(spec.first_speaker == ir::Speaker::Caller);
+    let _ = write!(out, "{}{}{}\n\n", l.brackets[0], l.opening_note[speaker], l.brackets[1]);
     if let Some(opening) = &spec.opening {
-        section(out, l.opening);
         let _ = write!(out, "{}\n\n", quoted(opening, "", l));
     }
     section(out, l.ending);
-    let conditions: Vec<&String> = spec.ends.iter().filter_map(|e| e.caller.as_ref()).collect();
+    let conditions: Vec<&ir::EndCondition> = spec.ends.iter().filter(|e| e.caller.is_some()).collect();
     if !conditions.is_empty() {
         let _ = writeln!(out, "**{}**", l.end_conditions);
-        for c in conditions {
-            let _ = writeln!(out, "- {}", bullet(c));
+        for e in conditions {
+            let mut item = bullet(e.caller.as_deref().unwrap_or_default());
+            if !e.requires.is_empty() {
+                let _ = write!(item, "  \n  {}", requires_note(spec, l, &e.requires));
+            }
+            let _ = writeln!(out, "- {item}");
+        }
+        out.push('\n');
+    }
+    if !spec.transfers.is_empty() {
+        let _ = writeln!(out, "**{}**", l.transfers);
+        for t in &spec.transfers {
+            let mut lines = vec![format!(
+                "{}{}{}",
+                label_text(transfer_name(t)),
+                l.colon,
+                quoted(&t.say, "  ", l)
+            )];
+            if let Some(to) = &t.to {
+                lines.push(format!(
+                    "{}{}{}{}",
+                    l.brackets[0],
+                    l.destination,
+                    line_text(to),
+                    l.brackets[1]
+                ));
+            }
+            if t.fallback != Target::End(None) {
+                lines.push(note(l, [l.transfer_failed, ""], None, t.fallback, spec));
+            }
+            if !t.requires.is_empty() {
+                lines.push(requires_note(spec, l, &t.requires));
+            }
+            let _ = writeln!(out, "- {}", hard_breaks(&lines, "  "));
         }
         out.push('\n');
     }
@@ -185,6 +245,9 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
 fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
     let p = &spec.callee;
     let _ = write!(out, "\n## {}\n\n", l.callee);
+    // The simulated person is told they were called, and who speaks first.
+    let speaker = usize::from(spec.first_speaker == ir::Speaker::Caller);
+    let _ = write!(out, "{}\n\n", l.answering[speaker]);
     role(out, p, l);
     labelled(out, l.background, &p.background, l);
     if !spec.concerns.is_empty() {
@@ -293,11 +356,12 @@ fn labelled(out: &mut String, title: &str, entries: &[(String, String)], l: &Lay
 
 fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
     section(out, l.flow);
+    let _ = write!(out, "{}\n\n", wait_rule(spec, l));
     if !spec.global_branches.is_empty() {
         let notes: Vec<String> = spec
             .global_branches
             .iter()
-            .map(|b| note(l, l.global_branch, Some(on_words(spec, b.on)), b.target, spec))
+            .map(|b| branch_note(spec, l, b, true))
             .collect();
         let _ = write!(out, "{}\n\n", hard_breaks(&notes, ""));
     }
@@ -309,8 +373,21 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
             lines.push(step_title(title));
         }
         lines.extend(step.lines.iter().map(|s| quoted(s, &indent, l)));
+        if !step.waits {
+            lines.push(format!("{}{}{}", l.brackets[0], l.go_on, l.brackets[1]));
+        }
+        lines.extend(
+            step.captures
+                .iter()
+                .filter_map(|&c| spec.captures.get(c))
+                .map(|c| capture_note(l, c)),
+        );
         for b in &step.branches {
-            lines.push(note(l, l.branch, Some(on_words(spec, b.on)), b.target, spec));
+            lines.push(branch_note(spec, l, b, false));
+        }
+        if let Some(r) = step.retry {
+            let words = counted(l.retry, u32::from(r.max));
+            lines.push(note(l, [&words, ""], None, r.then, spec));
         }
         if step.next_explicit && step.next != Target::default_after(i, spec.steps.len()) {
             lines.push(note(l, [l.then, ""], None, step.next, spec));
@@ -319,39 +396,179 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
     }
 }
 
-fn on_words(spec: &ir::Spec, on: ir::On) -> &str {
-    match on {
-        ir::On::Signal(i) => spec
-            .signals
-            .get(i)
-            .map_or("", |s| s.description.as_deref().unwrap_or(&s.id)),
-        ir::On::Event(e) => e.as_str(), // issue 11: not yet in the locale's words
+/// The rule at the top of the flow: wait after every step (but those that
+/// say not to); with an FAQ, answer and come back; with a `silence_timeout`
+/// written, how long a silence is.
+fn wait_rule(spec: &ir::Spec, l: &Layout) -> String {
+    let mut rule = l.wait_rule[0].to_owned();
+    if spec.steps.iter().any(|s| !s.waits) {
+        rule.push_str(l.wait_rule[1]);
+    }
+    rule.push_str(l.wait_rule[2]);
+    if !spec.faq.is_empty() {
+        rule.push_str(l.faq_rule);
+    }
+    if spec.silence_timeout_explicit {
+        rule.push_str(&counted(l.silence_rule, spec.silence_timeout));
+    }
+    rule
+}
+
+/// A branch's note: a global one (before the steps) or a step's own; a
+/// branch on `voicemail` or `no_answer` is taken after dialling.
+fn branch_note(spec: &ir::Spec, l: &Layout, b: &ir::Branch, global: bool) -> String {
+    match b.on {
+        ir::On::Signal(i) => {
+            let frame = if global { l.global_branch } else { l.branch };
+            let words = spec
+                .signals
+                .get(i)
+                .map_or("", |s| s.description.as_deref().unwrap_or(&s.id));
+            let mut cause = one_line(words);
+            // Unquoted words that read as an event would come back as one.
+            if frame[1].is_empty()
+                && read_event(&cause).is_some()
+                && let Some(c) = cause.chars().next()
+            {
+                cause.replace_range(..c.len_utf8(), &format!("&#x{:X};", u32::from(c)));
+            }
+            format!(
+                "{}{}{cause}{}{}{}{}",
+                l.brackets[0],
+                frame[0],
+                frame[1],
+                l.arrow,
+                target_words(l, b.target, spec),
+                l.brackets[1]
+            )
+        }
+        ir::On::Event(e) => {
+            let frame = if b.is_at_start() {
+                l.start_branch
+            } else if global {
+                l.event_global
+            } else {
+                l.event_branch
+            };
+            let words = l.event_words(e, spec.silence_timeout);
+            note(l, frame, Some(&words), b.target, spec)
+        }
     }
 }
 
-/// A flow note: `（如张强表示时间紧 → 转到第9步）`. Line breaks inside the
-/// words become spaces and one final full stop is dropped, so that the note
-/// stays one line that the importer reads back.
-fn note(l: &Layout, frame: [&str; 2], cause: Option<&str>, target: Target, spec: &ir::Spec) -> String {
-    let one_line = |s: &str| {
-        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        let s = s.strip_suffix(['。', '.']).unwrap_or(&s);
-        // An arrow in the words would end the condition early.
-        line_text(s).replace('→', "&#x2192;").replace('⇒', "&#x21D2;")
-    };
-    let to = match target {
+/// A capture note: `（需记录 email：邮箱地址——张强接收资料的邮箱地址）`. The
+/// capture is named by its id (the name the runtime records the value
+/// under, and the one `requires` notes use); the description is written
+/// whole, its line breaks as references.
+fn capture_note(l: &Layout, c: &ir::Capture) -> String {
+    format!(
+        "{}{}{}{}{}{}{}{}",
+        l.brackets[0],
+        l.record[usize::from(c.optional)],
+        line_text(&c.id),
+        l.colon,
+        kind_words(l, &c.kind),
+        l.type_sep,
+        line_text(&c.description),
+        l.brackets[1]
+    )
+}
+
+/// A capture type in the locale's words.
+fn kind_words(l: &Layout, kind: &ir::CaptureType) -> String {
+    let k = &l.kinds;
+    match kind {
+        ir::CaptureType::Text => k.text.to_owned(),
+        ir::CaptureType::Email => k.email.to_owned(),
+        ir::CaptureType::Phone => k.phone.to_owned(),
+        ir::CaptureType::Date => k.date.to_owned(),
+        ir::CaptureType::YesNo => k.yes_no.to_owned(),
+        ir::CaptureType::Integer { min: None, max: None } => k.integer.to_owned(),
+        ir::CaptureType::Integer {
+            min: Some(a),
+            max: Some(b),
+        } => format!("{}{a}{}{b}{}", k.range[0], k.range[1], k.range[2]),
+        ir::CaptureType::Integer {
+            min: Some(a),
+            max: None,
+        } => format!("{}{a}", k.at_least),
+        ir::CaptureType::Integer {
+            min: None,
+            max: Some(b),
+        } => format!("{}{b}", k.at_most),
+        ir::CaptureType::OneOf(values) => {
+            let values: Vec<String> = values.iter().map(|v| line_text(v)).collect();
+            format!("{}{}", k.one_of, values.join(l.list_sep))
+        }
+    }
+}
+
+/// The captures an end condition or a transfer requires, by id:
+/// `（需已记录：email、seats）`.
+fn requires_note(spec: &ir::Spec, l: &Layout, requires: &[usize]) -> String {
+    let ids: Vec<String> = requires
+        .iter()
+        .filter_map(|&c| spec.captures.get(c))
+        .map(|c| line_text(&c.id))
+        .collect();
+    format!(
+        "{}{}{}{}",
+        l.brackets[0],
+        l.requires,
+        ids.join(l.list_sep),
+        l.brackets[1]
+    )
+}
+
+/// How a transfer is named in the prompt: its title, else its id.
+fn transfer_name(t: &ir::Transfer) -> &str {
+    t.title.as_deref().unwrap_or(&t.id)
+}
+
+/// Words on one line for a flow note: line breaks inside the words become
+/// spaces and one final full stop is dropped, so that the note stays one
+/// line that the importer reads back.
+fn one_line(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    one_line_as_is(s.strip_suffix(['。', '.']).unwrap_or(&s))
+}
+
+/// [`one_line`] keeping a final full stop: for a transfer's title, which
+/// the note names whole (a title may be nothing but the full stop).
+fn one_line_as_is(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // An arrow in the words would end the condition early.
+    line_text(&s).replace('→', "&#x2192;").replace('⇒', "&#x21D2;")
+}
+
+/// Where a note leads: `转到第9步`, `结束通话：…`, `转接：销售顾问`.
+fn target_words(l: &Layout, target: Target, spec: &ir::Spec) -> String {
+    match target {
         Target::Step(n) => format!("{}{}{}", l.goto[0], n + 1, l.goto[1]),
-        Target::End(None) | Target::Transfer(_) => l.end_call.to_owned(), // issue 11: transfers not yet carried
+        Target::End(None) => l.end_call.to_owned(),
         Target::End(Some(c)) => {
             let e = &spec.ends[c];
             let why = e.caller.as_deref().or(e.callee.as_deref()).unwrap_or(&e.id);
             format!("{}{}{}", l.end_call, l.colon, one_line(why))
         }
-    };
+        Target::Transfer(t) => {
+            let name = spec.transfers.get(t).map_or("", transfer_name);
+            format!("{}{}", l.transfer_to, one_line_as_is(name))
+        }
+    }
+}
+
+/// A flow note: `（如张强表示时间紧 → 转到第9步）`.
+fn note(l: &Layout, frame: [&str; 2], cause: Option<&str>, target: Target, spec: &ir::Spec) -> String {
     let cause = cause.map_or(String::new(), one_line);
     format!(
-        "{}{}{cause}{}{}{to}{}",
-        l.brackets[0], frame[0], frame[1], l.arrow, l.brackets[1]
+        "{}{}{cause}{}{}{}{}",
+        l.brackets[0],
+        frame[0],
+        frame[1],
+        l.arrow,
+        target_words(l, target, spec),
+        l.brackets[1]
     )
 }
 

@@ -5,12 +5,18 @@
 //!
 //! Pure: [`emit`] returns the files with paths relative to the project
 //! directory. The call becomes one flow whose steps, `next` and branches
-//! mirror the spec's flow graph edge for edge; a step with branches says its
-//! last line as the question of a `collect` of one categorical slot, whose
-//! value (the signal the callee's reply gives) picks the branch; each FAQ
-//! entry is a small flow that interrupts the call and lets it go on where it
-//! was; `pattern_session_start` places the call. The mapping, construct by
-//! construct, is `docs/targets/rasa.md`.
+//! mirror the spec's flow graph edge for edge: every step that waits says
+//! its last line as the question of a `collect` of one categorical slot,
+//! whose value (the signal the callee's reply gives, or the event `silence`
+//! or `voicemail`) picks the branch; a `continue` step says its lines and
+//! goes on. A callee-first call waits silently (`ANSWER`) before the
+//! opening. Retries count visits in a float slot and check them with `>=`
+//! conditions in front of the step; captures are typed slots checked after
+//! the reply; a transfer says its line and links to Rasa's
+//! `pattern_human_handoff`, which comes back to the call's fallback when it
+//! fails. Each FAQ entry is a small flow that interrupts the call and lets
+//! it go on where it was; `pattern_session_start` places the call. The
+//! mapping, construct by construct, is `docs/targets/rasa.md`.
 //!
 //! Every Rasa name comes from [`Names::name`] (ASCII, through
 //! [`AsciiNames`], so ids that transliterate alike never collide), every
@@ -52,18 +58,18 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         caller: _,          // its task, in the call flow's description
         callee: _,          // not part of a bot: the simulated callee's
         concerns: _,        // not part of a bot: coverage is checked by callc
-        signals: _,         // slot `signal`, its values and their descriptions
-        opening: _,         // the first action of the call flow
+        signals: _,         // slot `callee_signal`, its values and their descriptions
+        first_speaker: _,   // callee: the silent collect `ANSWER` before the opening; the header says which
+        silence_timeout: _, // `silence_timeout` of every `collect`
+        silence_timeout_explicit: _, // the value is written either way
+        opening: _,         // the first action of the call flow (after `ANSWER`)
         steps: _,           // the call flow's steps
-        global_branches: _, // through `Spec::branches_at`
+        global_branches: _, // through `Spec::branches_at` and `Spec::start_branches`
         faq: _,             // one flow per entry, NLU examples
         ends: _,            // slot `end_condition`
+        transfers: _,       // `TRANSFER_<id>` chains, slots `transfer` and `transfer_to`
+        captures: _,        // slots `cap_<id>`, checked after their step's reply
         closing: _,         // the last action before the end
-        first_speaker: _, // issue 11: not yet carried
-        silence_timeout: _, // issue 11: not yet carried
-        silence_timeout_explicit: _, // issue 11: not yet carried
-        transfers: _, // issue 11: not yet carried
-        captures: _, // issue 11: not yet carried
     },
     ir::Party {
         id: _,         // not part of a bot
@@ -89,16 +95,16 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         title: _,         // not part of a bot
         lines: _,         // responses
         covers: _,        // not part of a bot
+        waits: _,         // the last line is a `collect` (waits) or an `action` (goes on)
+        captures: _,      // the capture checks after the `collect`
+        retry: _,         // slot `visits_<step>` and the `>=` chain at the step's entry
         next: _,          // the default `next`
         next_explicit: _, // the successor is the same either way
-        branches: _,      // `next` conditions on slot `signal`
+        branches: _,      // `next` conditions on slot `callee_signal`
         overrides: _,     // through `Spec::branches_at`
-        waits: _, // issue 11: not yet carried
-        captures: _, // issue 11: not yet carried
-        retry: _, // issue 11: not yet carried
     },
     ir::Branch {
-        on: _,     // the condition's value
+        on: _,     // the condition's value (`hangup` and `no_answer`: the dialer's, not written)
         target: _, // the `next` step
     },
     ir::Qa {
@@ -115,14 +121,38 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         faq: _,      // not part of a bot
     },
     ir::Signal {
-        id: _,          // a value of slot `signal`
+        id: _,          // a value of slot `callee_signal`
         description: _, // the slot value's description
     },
     ir::EndCondition {
-        id: _,     // a value of slot `end_condition`
-        requires: _, // issue 11: not yet carried
-        caller: _, // not part of a bot
-        callee: _, // the callee's
+        id: _,       // a value of slot `end_condition`
+        caller: _,   // not part of a bot
+        callee: _,   // the callee's
+        requires: _, // not part of a bot: checked by callc (W0215); the captures are slots either way
+    },
+| {};
+
+/// The checklist, continued: the IR of calls that listen.
+#[rustfmt::skip]
+const _: fn(&ir::Retry, &ir::Capture, &ir::Transfer) = |
+    ir::Retry {
+        max: _,  // the `>=` chain: 1 + max visits
+        then: _, // the chain's first `if`
+    },
+    ir::Capture {
+        id: _,          // slot `cap_<id>`
+        kind: _,        // the slot's type and the check of its value
+        optional: _,    // a missing or invalid value: go on (optional) or ask again
+        description: _, // the description of the slot's `collect`
+        step: _,        // where it is checked
+    },
+    ir::Transfer {
+        id: _,       // `TRANSFER_<id>`, a value of slot `transfer`
+        title: _,    // not part of a bot (the deployment reads `transfer_to`)
+        say: _,      // response `utter_transfer_<id>`
+        to: _,       // the value of slot `transfer_to` (else `transfer_<id>`)
+        fallback: _, // where `RETURN` sends the call when the handoff comes back
+        requires: _, // not part of a bot: checked by callc (W0215)
     },
 | {};
 
@@ -130,8 +160,8 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
 #[must_use]
 pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {
     let names = Names::new(spec);
-    let reachable = FlowGraph::new(spec).reachable();
-    let call = CallFlow::new(spec, &names, &reachable);
+    let plan = Plan::new(spec);
+    let call = CallFlow::new(spec, &names, &plan);
     let examples = faq_examples(spec);
     let header = format!(
         "# Generated by callc from call `{}` (target rasa, validated with rasa-pro {RASA_PRO_VERSION}).\n\
@@ -140,23 +170,45 @@ pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {
     );
     let mut files = vec![
         file("config.yml", yaml(&header, &config(spec, &names))),
-        file("domain.yml", yaml(&header, &domain(spec, &names, &call, &examples))),
+        file(
+            "domain.yml",
+            yaml(&header, &domain(spec, &names, &plan, &call, &examples)),
+        ),
     ];
     let mut flows_header = header.clone();
-    let left_out: Vec<&str> = (0..spec.steps.len())
-        .filter(|&i| !reachable[i])
+    let _ = writeln!(
+        flows_header,
+        "{}",
+        match spec.first_speaker {
+            ir::Speaker::Callee => {
+                "# First speaker: the callee. `ANSWER` waits silently for their first words before the opening."
+            }
+            ir::Speaker::Caller => "# First speaker: the caller. The opening is said as soon as the line connects.",
+        }
+    );
+    let graph = FlowGraph::new(spec).reachable();
+    let list = |ids: &[&str]| ids.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
+    let unreachable: Vec<&str> = (0..spec.steps.len())
+        .filter(|&i| !graph[i])
         .map(|i| spec.steps[i].id.as_str())
         .collect();
-    if !left_out.is_empty() {
+    if !unreachable.is_empty() {
         // Rasa rejects a flow step no path reaches; the spec's W0201 warning already names these.
         let _ = writeln!(
             flows_header,
             "# Left out: no path from the first step reaches {} (callc warning W0201).",
-            left_out
-                .iter()
-                .map(|id| format!("`{id}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            list(&unreachable)
+        );
+    }
+    let dialers: Vec<&str> = (0..spec.steps.len())
+        .filter(|&i| graph[i] && !plan.reached[i])
+        .map(|i| spec.steps[i].id.as_str())
+        .collect();
+    if !dialers.is_empty() {
+        let _ = writeln!(
+            flows_header,
+            "# Left out: only `voicemail` leads to {}, and this caller-first call waits for no reply before the steps that could hear it.",
+            list(&dialers)
         );
     }
     files.push(file(
@@ -175,8 +227,123 @@ pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {
     if examples.iter().any(|e| !e.is_empty()) {
         files.push(file("data/nlu.yml", yaml(&header, &nlu(&names, &examples))));
     }
-    files.push(file("data/patterns.yml", yaml(&header, &patterns(spec, &names))));
+    files.push(file("data/patterns.yml", yaml(&header, &patterns(spec, &names, &plan))));
     files
+}
+
+/// What of the spec's flow graph the Rasa flow runs: the places reached
+/// through the edges Rasa carries — every edge but those taken on `hangup`
+/// and `no_answer`, which the dialer handles (a transfer's fallback is
+/// carried: the handoff comes back to it) — where a caller-first call
+/// hears `voicemail`, and whether the call branches on `silence`.
+struct Plan {
+    /// The steps the Rasa flow reaches, by index.
+    reached: Vec<bool>,
+    /// The transfers it reaches, by index.
+    transfers: Vec<bool>,
+    /// The end conditions it reaches (`None`: a plain `end`).
+    ends: BTreeSet<Option<usize>>,
+    /// Where `voicemail` leads, if Rasa can hear it: in the callee's first
+    /// words at `ANSWER`, or (caller first) in the reply at `first_turn`.
+    voicemail: Option<ir::Target>,
+    /// The step of a caller-first call whose reply is the callee's first
+    /// words, when the call branches on `voicemail`.
+    first_turn: Option<usize>,
+    /// Whether a reached step branches on `silence` (then
+    /// `pattern_user_silence` sets `callee_signal` to `silence`).
+    silence: bool,
+}
+
+impl Plan {
+    fn new(spec: &ir::Spec) -> Self {
+        let n = spec.steps.len();
+        let voicemail = spec
+            .start_branches()
+            .find(|b| b.on == ir::On::Event(ir::Event::Voicemail))
+            .map(|b| b.target);
+        let first_turn = match spec.first_speaker {
+            ir::Speaker::Caller if voicemail.is_some() => first_waiting_step(spec),
+            _ => None,
+        };
+        let heard = if spec.first_speaker == ir::Speaker::Callee || first_turn.is_some() {
+            voicemail
+        } else {
+            None
+        };
+        let mut plan = Self {
+            reached: vec![false; n],
+            transfers: vec![false; spec.transfers.len()],
+            ends: BTreeSet::new(),
+            voicemail: heard,
+            first_turn,
+            silence: false,
+        };
+        let mut todo: Vec<ir::Target> = Vec::new();
+        if n == 0 {
+            plan.ends.insert(None);
+        } else {
+            todo.push(ir::Target::Step(0));
+        }
+        if spec.first_speaker == ir::Speaker::Callee {
+            todo.extend(heard);
+        }
+        while let Some(t) = todo.pop() {
+            match t {
+                ir::Target::Step(i) if !plan.reached[i] => {
+                    plan.reached[i] = true;
+                    todo.extend(carried_targets(spec, &plan, i));
+                }
+                ir::Target::Transfer(k) if !plan.transfers[k] => {
+                    plan.transfers[k] = true;
+                    todo.push(spec.transfers[k].fallback);
+                }
+                ir::Target::End(e) => {
+                    plan.ends.insert(e);
+                }
+                ir::Target::Step(_) | ir::Target::Transfer(_) => {}
+            }
+        }
+        plan.silence =
+            (0..n).any(|i| plan.reached[i] && spec.branches_at(i).any(|b| b.on == ir::On::Event(ir::Event::Silence)));
+        plan
+    }
+}
+
+/// Whether the Rasa flow writes a branch: every one but those on `hangup`
+/// and `no_answer`, which the dialer handles (docs/targets/rasa.md,
+/// "Telephony events").
+fn carried(b: &ir::Branch) -> bool {
+    !matches!(b.on, ir::On::Event(ir::Event::Hangup | ir::Event::NoAnswer))
+}
+
+/// Where the Rasa flow can go from step `i`: its successor, the branches it
+/// carries, where its retries lead when spent and, at the first turn of a
+/// caller-first call, `voicemail`.
+fn carried_targets<'a>(spec: &'a ir::Spec, plan: &Plan, i: usize) -> impl Iterator<Item = ir::Target> + 'a {
+    let voicemail = if plan.first_turn == Some(i) {
+        plan.voicemail
+    } else {
+        None
+    };
+    std::iter::once(spec.steps[i].next)
+        .chain(spec.branches_at(i).filter(|b| carried(b)).map(|b| b.target))
+        .chain(spec.steps[i].retry.map(|r| r.then))
+        .chain(voicemail)
+}
+
+/// The first step that waits for a reply, following the successors of
+/// `continue` steps from the first step.
+fn first_waiting_step(spec: &ir::Spec) -> Option<usize> {
+    let mut seen = vec![false; spec.steps.len()];
+    let mut i = 0;
+    while !spec.steps.is_empty() && !seen[i] {
+        seen[i] = true;
+        if spec.steps[i].waits {
+            return Some(i);
+        }
+        i = spec.steps[i].next.step()?;
+    }
+    None
 }
 
 fn file(path: &str, contents: String) -> OutputFile {
@@ -308,16 +475,51 @@ pub enum Name {
     Closing,
     /// The empty response a step with nothing to say waits for a reply with: `utter_wait`.
     Wait,
+    /// The response with the line of transfer `transfer`: `utter_transfer_<transfer>`.
+    TransferLine(usize),
+    /// The id of the flow step every transition to step `step` jumps to: `<step>`.
+    Entry(usize),
     /// The id of the flow step for line `line` of step `step`: `<step>` for
-    /// the first (also for a step with no line), `<step>__<line + 1>` after.
+    /// the first (also for a step with no line), `<step>__<line + 1>` after;
+    /// in a step with `retry`, whose entry checks the visits, the first is
+    /// `<step>__1`.
     StepId {
         /// Index of the step.
         step: usize,
         /// Index of the line in the step.
         line: usize,
     },
+    /// The id of the flow step recording visit `visit` (1-based) of step
+    /// `step`, which has `retry`: `<step>__v<visit>`.
+    VisitId {
+        /// Index of the step.
+        step: usize,
+        /// The visit, from 1.
+        visit: u32,
+    },
+    /// The id of the flow step checking capture `capture` after its step's
+    /// reply: `<step>__check_<capture>`.
+    CheckId(usize),
+    /// The id of the flow step emptying capture `capture` when its value is
+    /// not valid: `<step>__drop_<capture>`.
+    DropId(usize),
+    /// The id of the `collect` of capture `capture`: `<step>__cap_<capture>`.
+    CaptureId(usize),
     /// The id of the flow step recording end condition `when`: `END_<when>`.
     EndId(usize),
+    /// The id of the first flow step of transfer `transfer`: `TRANSFER_<transfer>`.
+    TransferId(usize),
+    /// The id of the flow step saying the line of transfer `transfer`: `TRANSFER_<transfer>_SAY`.
+    TransferSayId(usize),
+    /// The id of the flow step handing transfer `transfer` over: `TRANSFER_<transfer>_HANDOFF`.
+    TransferHandoffId(usize),
+    /// The id of the flow step going on with the fallback of transfer
+    /// `transfer` when the handoff comes back: `TRANSFER_<transfer>_FAILED`.
+    TransferFailedId(usize),
+    /// The id of the flow step a handoff comes back to: `RETURN`.
+    ReturnId,
+    /// The id of the flow step waiting for the callee's first words: `ANSWER`.
+    AnswerId,
     /// The id of the flow step saying the opening: `OPENING`.
     OpeningId,
     /// The id of the flow step saying the closing: `CLOSING`.
@@ -326,14 +528,31 @@ pub enum Name {
     HangupId,
     /// The slot holding the signal of the callee's last reply: `callee_signal`.
     SignalSlot,
+    /// Rasa's slot holding how long the callee's silence may last: `silence_timeout`.
+    SilenceTimeoutSlot,
     /// The value of [`Name::SignalSlot`] for signal `signal`: `<signal>`.
     SignalValue(usize),
+    /// The value of [`Name::SignalSlot`] for a telephony event: `voicemail`, `silence`.
+    EventValue(ir::Event),
     /// The value of [`Name::SignalSlot`] when the reply gives no signal: `no_signal`.
     NoSignal,
     /// The slot recording which end condition held: `end_condition`.
     EndSlot,
     /// The value of [`Name::EndSlot`] for end condition `when`: `<when>`.
     EndValue(usize),
+    /// The slot recording the transfer handed over: `transfer`.
+    TransferSlot,
+    /// The value of [`Name::TransferSlot`] for transfer `transfer`: `<transfer>`.
+    TransferValue(usize),
+    /// The slot holding the destination of the transfer: `transfer_to`.
+    TransferToSlot,
+    /// The value of [`Name::TransferToSlot`] for a transfer without `to`,
+    /// which the deployment maps to a destination: `transfer_<transfer>`.
+    TransferPlaceholder(usize),
+    /// The slot counting the visits of step `step`, which has `retry`: `visits_<step>`.
+    VisitsSlot(usize),
+    /// The slot holding capture `capture`: `cap_<capture>`.
+    CaptureSlot(usize),
     /// The project's `assistant_id`: `<call>_<8 hex digits of a hash of the call id>`.
     AssistantId,
 }
@@ -346,12 +565,18 @@ pub struct Names {
     call_hash: u32,
     steps: AsciiNames,
     step_ids: Vec<String>,
+    retried: Vec<bool>,
     faq: AsciiNames,
     faq_ids: Vec<String>,
     signals: AsciiNames,
     signal_ids: Vec<String>,
     ends: AsciiNames,
     end_ids: Vec<String>,
+    transfers: AsciiNames,
+    transfer_ids: Vec<String>,
+    captures: AsciiNames,
+    capture_ids: Vec<String>,
+    capture_steps: Vec<usize>,
 }
 
 impl Names {
@@ -362,17 +587,27 @@ impl Names {
         let faq_ids: Vec<String> = spec.faq.iter().map(|q| q.id.clone()).collect();
         let signal_ids: Vec<String> = spec.signals.iter().map(|s| s.id.clone()).collect();
         let end_ids: Vec<String> = spec.ends.iter().map(|e| e.id.clone()).collect();
+        let transfer_ids: Vec<String> = spec.transfers.iter().map(|t| t.id.clone()).collect();
+        let capture_ids: Vec<String> = spec.captures.iter().map(|c| c.id.clone()).collect();
+        // The values of `callee_signal` that are not signals.
+        let reserved = [NO_SIGNAL, ir::Event::Voicemail.as_str(), ir::Event::Silence.as_str()];
         Self {
             call: transliterate(&spec.id),
             call_hash: fnv1a(&spec.id),
             steps: AsciiNames::new(step_ids.iter().map(String::as_str), &[]),
+            retried: spec.steps.iter().map(|s| s.retry.is_some()).collect(),
             faq: AsciiNames::new(faq_ids.iter().map(String::as_str), &[]),
-            signals: AsciiNames::new(signal_ids.iter().map(String::as_str), &[NO_SIGNAL]),
+            signals: AsciiNames::new(signal_ids.iter().map(String::as_str), &reserved),
             ends: AsciiNames::new(end_ids.iter().map(String::as_str), &[]),
+            transfers: AsciiNames::new(transfer_ids.iter().map(String::as_str), &[]),
+            captures: AsciiNames::new(capture_ids.iter().map(String::as_str), &[]),
+            capture_steps: spec.captures.iter().map(|c| c.step).collect(),
             step_ids,
             faq_ids,
             signal_ids,
             end_ids,
+            transfer_ids,
+            capture_ids,
         }
     }
 
@@ -381,14 +616,18 @@ impl Names {
     /// Names of one kind never collide: the ASCII forms come from one
     /// [`AsciiNames`] table per kind, and kinds that share a namespace differ
     /// by construction. Response names have distinct prefixes (`utter_say_`,
-    /// `utter_faq_`, and three fixed names); flow step ids for lines are
-    /// `<step>` and `<step>__<n>` (a transliteration never contains `__`, so
-    /// the first `__` splits an id back into its step and line), and every
-    /// other flow step id has an upper-case letter, which no transliteration
-    /// has.
+    /// `utter_faq_`, `utter_transfer_`, and three fixed names); slot names
+    /// too (`visits_`, `cap_`, and four fixed names); flow step ids of a
+    /// step are `<step>` and `<step>__<suffix>` (a transliteration never
+    /// contains `__`, so the first `__` splits an id back into its step and
+    /// the rest; the suffixes are a line number, `v<n>`, or `check_`,
+    /// `drop_`, `cap_` and a capture), and every other flow step id has an
+    /// upper-case letter, which no transliteration has.
     #[must_use]
     pub fn name(&self, what: Name) -> String {
         let step = |i: usize| self.steps.get(&self.step_ids[i]);
+        let capture = |c: usize| (step(self.capture_steps[c]), self.captures.get(&self.capture_ids[c]));
+        let transfer = |t: usize| self.transfers.get(&self.transfer_ids[t]);
         match what {
             Name::CallFlow => format!("call_{}", self.call),
             Name::FaqFlow(q) => format!("faq_{}", self.faq.get(&self.faq_ids[q])),
@@ -398,17 +637,46 @@ impl Names {
             Name::Opening => "utter_opening".to_owned(),
             Name::Closing => "utter_closing".to_owned(),
             Name::Wait => "utter_wait".to_owned(),
-            Name::StepId { step: s, line: 0 } => step(s),
+            Name::TransferLine(t) => format!("utter_transfer_{}", transfer(t)),
+            Name::Entry(s) => step(s),
+            Name::StepId { step: s, line: 0 } if !self.retried[s] => step(s),
             Name::StepId { step: s, line } => format!("{}__{}", step(s), line + 1),
+            Name::VisitId { step: s, visit } => format!("{}__v{visit}", step(s)),
+            Name::CheckId(c) => {
+                let (s, c) = capture(c);
+                format!("{s}__check_{c}")
+            }
+            Name::DropId(c) => {
+                let (s, c) = capture(c);
+                format!("{s}__drop_{c}")
+            }
+            Name::CaptureId(c) => {
+                let (s, c) = capture(c);
+                format!("{s}__cap_{c}")
+            }
             Name::EndId(e) => format!("END_{}", self.ends.get(&self.end_ids[e])),
+            Name::TransferId(t) => format!("TRANSFER_{}", transfer(t)),
+            Name::TransferSayId(t) => format!("TRANSFER_{}_SAY", transfer(t)),
+            Name::TransferHandoffId(t) => format!("TRANSFER_{}_HANDOFF", transfer(t)),
+            Name::TransferFailedId(t) => format!("TRANSFER_{}_FAILED", transfer(t)),
+            Name::ReturnId => "RETURN".to_owned(),
+            Name::AnswerId => "ANSWER".to_owned(),
             Name::OpeningId => "OPENING".to_owned(),
             Name::ClosingId => "CLOSING".to_owned(),
             Name::HangupId => "HANGUP".to_owned(),
             Name::SignalSlot => "callee_signal".to_owned(),
+            Name::SilenceTimeoutSlot => "silence_timeout".to_owned(),
             Name::SignalValue(s) => self.signals.get(&self.signal_ids[s]),
+            Name::EventValue(e) => e.as_str().to_owned(),
             Name::NoSignal => NO_SIGNAL.to_owned(),
             Name::EndSlot => "end_condition".to_owned(),
             Name::EndValue(e) => self.ends.get(&self.end_ids[e]),
+            Name::TransferSlot => "transfer".to_owned(),
+            Name::TransferValue(t) => transfer(t),
+            Name::TransferToSlot => "transfer_to".to_owned(),
+            Name::TransferPlaceholder(t) => format!("transfer_{}", transfer(t)),
+            Name::VisitsSlot(s) => format!("visits_{}", step(s)),
+            Name::CaptureSlot(c) => format!("cap_{}", self.captures.get(&self.capture_ids[c])),
             Name::AssistantId => format!("{}_{:08x}", self.call, self.call_hash),
         }
     }
@@ -416,19 +684,25 @@ impl Names {
     /// The id of the flow step a transition to `target` jumps to.
     fn target(&self, target: ir::Target) -> String {
         match target {
-            ir::Target::Step(i) => self.name(Name::StepId { step: i, line: 0 }),
-            ir::Target::End(None) | ir::Target::Transfer(_) => self.name(Name::ClosingId), // issue 11: transfers not yet carried
+            ir::Target::Step(i) => self.name(Name::Entry(i)),
+            ir::Target::End(None) => self.name(Name::ClosingId),
             ir::Target::End(Some(e)) => self.name(Name::EndId(e)),
+            ir::Target::Transfer(t) => self.name(Name::TransferId(t)),
         }
     }
 
-    /// The `if` condition of a branch on `signal`.
-    fn condition(&self, signal: usize) -> String {
-        format!(
-            "slots.{} is \"{}\"",
-            self.name(Name::SignalSlot),
-            self.name(Name::SignalValue(signal))
-        )
+    /// The value of [`Name::SignalSlot`] a branch is taken on (not `hangup`
+    /// nor `no_answer`, which the flow does not carry).
+    fn on_value(&self, on: ir::On) -> String {
+        match on {
+            ir::On::Signal(s) => self.name(Name::SignalValue(s)),
+            ir::On::Event(e) => self.name(Name::EventValue(e)),
+        }
+    }
+
+    /// The `if` condition of a branch taken on `value` of [`Name::SignalSlot`].
+    fn condition(&self, value: &str) -> String {
+        format!("slots.{} is \"{value}\"", self.name(Name::SignalSlot))
     }
 }
 
@@ -444,15 +718,21 @@ fn fnv1a(s: &str) -> u32 {
 /// at it, and steps × global branches can outgrow any project Rasa loads.
 pub const MAX_CONDITIONS: usize = 1_000_000;
 
-/// How many `if` conditions the flow would have: every branch in force at
-/// every step (global branches counted at each step that does not override
-/// them). O(steps).
+/// How many `if` conditions the flow would have, at most: every branch in
+/// force at every step (global branches counted at each step that does not
+/// override them), plus one per step for `silence`, the visit checks of
+/// retries (at most 10 a step) and the checks of captures (2 each). O(steps).
 #[must_use]
 pub fn conditions(spec: &ir::Spec) -> usize {
     let globals = spec.global_branches.len();
     spec.steps
         .iter()
-        .map(|s| s.branches.len() + globals - s.overrides.len())
+        .map(|s| {
+            s.branches.len() + globals - s.overrides.len()
+                + 1
+                + s.retry.map_or(0, |r| usize::from(r.max) + 1)
+                + 2 * s.captures.len()
+        })
         .sum()
 }
 
@@ -517,8 +797,37 @@ impl<V> Ordered<V> {
 struct Slot {
     #[serde(rename = "type")]
     kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     values: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    initial_value: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_value: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_value: Option<i64>,
     mappings: Vec<Mapping>,
+}
+
+impl Slot {
+    /// A slot of `kind` filled by the LLM from the callee's words.
+    fn from_llm(kind: &'static str, values: Vec<String>) -> Self {
+        Self {
+            kind,
+            values,
+            initial_value: None,
+            min_value: None,
+            max_value: None,
+            mappings: vec![Mapping { kind: "from_llm" }],
+        }
+    }
+
+    /// A slot of `kind` set only by the flow's `set_slots` steps.
+    fn controlled(kind: &'static str, values: Vec<String>) -> Self {
+        Self {
+            mappings: vec![Mapping { kind: "controlled" }],
+            ..Self::from_llm(kind, values)
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -584,7 +893,7 @@ struct Step {
     #[serde(skip_serializing_if = "Option::is_none")]
     collect: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    set_slots: Option<Vec<Ordered<String>>>,
+    set_slots: Option<Vec<Ordered<SlotValue>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     link: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -594,9 +903,50 @@ struct Step {
     #[serde(skip_serializing_if = "Option::is_none")]
     ask_before_filling: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    silence_timeout: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<Text>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rejections: Vec<Rejection>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next: Option<Next>,
+}
+
+/// A value a `set_slots` step gives a slot.
+enum SlotValue {
+    Text(String),
+    Number(u32),
+    /// Empties the slot.
+    Null,
+}
+
+impl Serialize for SlotValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            SlotValue::Text(t) => Text(t.clone()).serialize(serializer),
+            SlotValue::Number(n) => serializer.serialize_u32(*n),
+            SlotValue::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+/// A `set_slots` step setting one slot.
+fn set_slot(id: String, slot: String, value: SlotValue, next: Option<Next>) -> Step {
+    Step {
+        id: Some(id),
+        set_slots: Some(vec![Ordered(vec![(slot, value)])]),
+        next,
+        ..Step::default()
+    }
+}
+
+/// A check of a `collect`'s value: when `condition` holds, the value is
+/// emptied, `utter` said and the question asked again.
+#[derive(Serialize)]
+struct Rejection {
+    #[serde(rename = "if")]
+    condition: String,
+    utter: String,
 }
 
 #[derive(Serialize)]
@@ -648,16 +998,95 @@ struct CallFlow {
     lines: Vec<(String, String)>,
     uses_wait: bool,
     uses_signal: bool,
-    uses_ends: bool,
 }
 
+/// `e-mail`: something, `@`, something with a dot, no spaces (no backslash:
+/// Rasa's condition language keeps it as written, so `\.` would be two characters).
+const EMAIL_PATTERN: &str = "^[^@ ]+@[^@ ]+[.][^@ ]+$";
+/// `phone`: `+` and 6 to 15 digits (the shape of E.164).
+const PHONE_PATTERN: &str = "^[+][0-9]{6,15}$";
+/// `date`: `YYYY-MM-DD`, month 01–12, day 01–31.
+const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
 impl CallFlow {
-    fn new(spec: &ir::Spec, names: &Names, reachable: &[bool]) -> Self {
-        let mut steps = Vec::new();
-        let mut lines = Vec::new();
-        let (mut uses_wait, mut uses_signal) = (false, false);
+    fn new(spec: &ir::Spec, names: &Names, plan: &Plan) -> Self {
+        let mut flow = Self {
+            flow: Flow {
+                description: Text(String::new()),
+                guard: Some(false),
+                run_pattern_completed: Some(false),
+                persisted_slots: Vec::new(),
+                nlu_trigger: Vec::new(),
+                steps: Vec::new(),
+            },
+            lines: Vec::new(),
+            uses_wait: false,
+            uses_signal: false,
+        };
+        // Where the call begins: the first flow step after `RETURN`.
+        let begin = if spec.first_speaker == ir::Speaker::Callee {
+            names.name(Name::AnswerId)
+        } else if spec.opening.is_some() {
+            names.name(Name::OpeningId)
+        } else if spec.steps.is_empty() {
+            names.name(Name::ClosingId)
+        } else {
+            names.name(Name::Entry(0))
+        };
+        let transfers: Vec<usize> = (0..spec.transfers.len()).filter(|&t| plan.transfers[t]).collect();
+        if !transfers.is_empty() {
+            // A handoff that comes back (the transfer failed) starts the call flow again here.
+            let mut next: Vec<Branch> = transfers
+                .iter()
+                .map(|&t| Branch::If {
+                    condition: format!(
+                        "slots.{} is \"{}\"",
+                        names.name(Name::TransferSlot),
+                        names.name(Name::TransferValue(t))
+                    ),
+                    then: names.name(Name::TransferFailedId(t)),
+                })
+                .collect();
+            next.push(Branch::Else {
+                otherwise: begin.clone(),
+            });
+            flow.flow.steps.push(Step {
+                id: Some(names.name(Name::ReturnId)),
+                noop: Some(true),
+                next: Some(Next::Branches(next)),
+                ..Step::default()
+            });
+        }
+        if spec.first_speaker == ir::Speaker::Callee {
+            let after = if spec.opening.is_some() {
+                names.name(Name::OpeningId)
+            } else if spec.steps.is_empty() {
+                names.name(Name::ClosingId)
+            } else {
+                names.name(Name::Entry(0))
+            };
+            let mut next = Vec::new();
+            if let Some(t) = plan.voicemail {
+                next.push(Branch::If {
+                    condition: names.condition(&names.name(Name::EventValue(ir::Event::Voicemail))),
+                    then: names.target(t),
+                });
+            }
+            flow.uses_signal = true;
+            flow.uses_wait = true;
+            flow.flow.steps.push(Step {
+                id: Some(names.name(Name::AnswerId)),
+                collect: Some(names.name(Name::SignalSlot)),
+                utter: Some(names.name(Name::Wait)),
+                ask_before_filling: Some(true),
+                silence_timeout: Some(spec.silence_timeout),
+                description: Some(Text(answer_description(names, plan.voicemail.is_some()))),
+                next: Some(branches(next, after)),
+                ..Step::default()
+            });
+        }
         if spec.opening.is_some() {
-            steps.push(Step {
+            flow.flow.steps.push(Step {
                 id: Some(names.name(Name::OpeningId)),
                 action: Some(names.name(Name::Opening)),
                 // An empty flow has no first step to fall through to.
@@ -665,92 +1094,265 @@ impl CallFlow {
                 ..Step::default()
             });
         }
-        // The ends some reachable step leads to: `None` for a plain `end`.
-        let mut ends: BTreeSet<Option<usize>> = BTreeSet::new();
-        if spec.steps.is_empty() {
-            ends.insert(None);
+        for i in 0..spec.steps.len() {
+            if plan.reached[i] {
+                flow.step(spec, names, plan, i);
+            }
         }
-        for (i, step) in spec.steps.iter().enumerate() {
-            if !reachable[i] {
-                continue;
-            }
-            for t in spec.targets_at(i) {
-                if let ir::Target::End(e) = t {
-                    ends.insert(e);
-                }
-            }
-            let id = |line: usize| Some(names.name(Name::StepId { step: i, line }));
-            let n = step.lines.len();
-            // Each line is said in turn; a step with branches says its last line as the
-            // question of a `collect`, so the call waits for the reply and branches on it.
-            let waits = spec.has_branches(i);
-            let said = if waits { n.saturating_sub(1) } else { n };
-            for (k, text) in step.lines.iter().enumerate().take(said) {
-                let name = names.name(Name::Line { step: i, line: k });
-                lines.push((name.clone(), text.clone()));
-                steps.push(Step {
-                    id: id(k),
-                    action: Some(name),
-                    ..Step::default()
+        flow.ends_and_transfers(spec, names, plan, &transfers);
+        let mut description = format!("The outbound call `{}`", spec.id);
+        if let Some(title) = &spec.title {
+            let _ = write!(description, ": {}", prompt_text(title));
+        }
+        description.push('.');
+        if let Some(task) = &spec.caller.task {
+            let _ = write!(description, " Task of the caller: {}", prompt_text(task));
+        }
+        // Started only by `pattern_session_start` (data/patterns.yml), never by the LLM;
+        // after the closing the call hangs up: no "anything else?" prompt.
+        flow.flow.description = Text(description);
+        flow.flow.persisted_slots = persisted_slots(spec, names, plan);
+        flow
+    }
+
+    /// The flow steps of step `i`: the visit checks of its `retry`, its
+    /// lines, the `collect` of the reply (a step that waits) and the checks
+    /// of its captures.
+    fn step(&mut self, spec: &ir::Spec, names: &Names, plan: &Plan, i: usize) {
+        let step = &spec.steps[i];
+        let steps = &mut self.flow.steps;
+        let id = |line: usize| names.name(Name::StepId { step: i, line });
+        if let Some(r) = step.retry {
+            // Every edge into the step lands on the check of its visits.
+            let visits = names.name(Name::VisitsSlot(i));
+            let runs = u32::from(r.max) + 1;
+            let mut next = vec![Branch::If {
+                condition: format!("slots.{visits} >= {runs}"),
+                then: names.target(r.then),
+            }];
+            for k in (1..runs).rev() {
+                next.push(Branch::If {
+                    condition: format!("slots.{visits} >= {k}"),
+                    then: names.name(Name::VisitId { step: i, visit: k + 1 }),
                 });
             }
-            if !waits {
-                let default = Next::To(names.target(step.next));
-                match steps.last_mut() {
-                    Some(last) if n > 0 => last.next = Some(default),
-                    _ => steps.push(Step {
-                        id: id(0),
-                        noop: Some(true),
-                        next: Some(default),
-                        ..Step::default()
-                    }),
-                }
-                continue;
-            }
-            uses_signal = true;
-            let utter = if n == 0 {
-                uses_wait = true;
-                names.name(Name::Wait)
-            } else {
-                let name = names.name(Name::Line { step: i, line: n - 1 });
-                lines.push((name.clone(), step.lines[n - 1].clone()));
-                name
-            };
-            let mut next: Vec<Branch> = spec
-                .branches_at(i)
-                .filter_map(|b| Some((b.signal()?, b))) // issue 11: events not yet carried
-                .map(|(signal, b)| Branch::If {
-                    condition: names.condition(signal),
-                    then: names.target(b.target),
-                })
-                .collect();
             next.push(Branch::Else {
-                otherwise: names.target(step.next),
+                otherwise: names.name(Name::VisitId { step: i, visit: 1 }),
             });
             steps.push(Step {
-                id: id(n.saturating_sub(1)),
-                collect: Some(names.name(Name::SignalSlot)),
-                utter: Some(utter),
-                // Ask every time: the slot is emptied first, so each reply is judged afresh.
-                ask_before_filling: Some(true),
-                description: Some(Text(signal_description(spec, names, i))),
+                id: Some(names.name(Name::Entry(i))),
+                noop: Some(true),
                 next: Some(Next::Branches(next)),
                 ..Step::default()
             });
+            for k in 1..=runs {
+                steps.push(set_slot(
+                    names.name(Name::VisitId { step: i, visit: k }),
+                    visits.clone(),
+                    SlotValue::Number(k),
+                    Some(Next::To(id(0))),
+                ));
+            }
         }
-        let uses_ends = ends.iter().any(Option::is_some);
-        for e in ends.iter().filter_map(|t| *t) {
+        let n = step.lines.len();
+        // Each line is said in turn; a step that waits says its last line as the question
+        // of a `collect`, so the call waits for the reply and branches on it.
+        let said = if step.waits { n.saturating_sub(1) } else { n };
+        for (k, text) in step.lines.iter().enumerate().take(said) {
+            let name = names.name(Name::Line { step: i, line: k });
+            self.lines.push((name.clone(), text.clone()));
             steps.push(Step {
-                id: Some(names.name(Name::EndId(e))),
-                set_slots: Some(vec![Ordered(vec![(
-                    names.name(Name::EndSlot),
-                    names.name(Name::EndValue(e)),
-                )])]),
-                next: Some(Next::To(names.name(Name::ClosingId))),
+                id: Some(id(k)),
+                action: Some(name),
                 ..Step::default()
             });
         }
-        if !ends.is_empty() {
+        if !step.waits {
+            let default = Next::To(names.target(step.next));
+            match steps.last_mut() {
+                Some(last) if n > 0 => last.next = Some(default),
+                _ => steps.push(Step {
+                    id: Some(id(0)),
+                    noop: Some(true),
+                    next: Some(default),
+                    ..Step::default()
+                }),
+            }
+            return;
+        }
+        self.uses_signal = true;
+        let question = if n == 0 {
+            self.uses_wait = true;
+            names.name(Name::Wait)
+        } else {
+            let name = names.name(Name::Line { step: i, line: n - 1 });
+            self.lines.push((name.clone(), step.lines[n - 1].clone()));
+            name
+        };
+        let collect_id = id(n.saturating_sub(1));
+        let mut next = Vec::new();
+        let voicemail = if plan.first_turn == Some(i) {
+            plan.voicemail
+        } else {
+            None
+        };
+        if let Some(t) = voicemail {
+            next.push(Branch::If {
+                condition: names.condition(&names.name(Name::EventValue(ir::Event::Voicemail))),
+                then: names.target(t),
+            });
+        }
+        let mut silence = false;
+        for b in spec.branches_at(i).filter(|b| carried(b)) {
+            silence |= b.on == ir::On::Event(ir::Event::Silence);
+            next.push(Branch::If {
+                condition: names.condition(&names.on_value(b.on)),
+                then: names.target(b.target),
+            });
+        }
+        if plan.silence && !silence {
+            // The call branches on silence elsewhere, so `pattern_user_silence` sets the
+            // signal; with no branch here, silence asks the question again.
+            next.push(Branch::If {
+                condition: names.condition(&names.name(Name::EventValue(ir::Event::Silence))),
+                then: collect_id.clone(),
+            });
+        }
+        let after = step
+            .captures
+            .first()
+            .map_or_else(|| names.target(step.next), |&c| names.name(Name::CheckId(c)));
+        steps.push(Step {
+            id: Some(collect_id),
+            collect: Some(names.name(Name::SignalSlot)),
+            utter: Some(question.clone()),
+            // Ask every time: the slot is emptied first, so each reply is judged afresh.
+            ask_before_filling: Some(true),
+            silence_timeout: Some(spec.silence_timeout),
+            description: Some(Text(signal_description(spec, names, i, voicemail.is_some()))),
+            next: Some(branches(next, after)),
+            ..Step::default()
+        });
+        for (k, &c) in step.captures.iter().enumerate() {
+            let following = step
+                .captures
+                .get(k + 1)
+                .map_or_else(|| names.target(step.next), |&d| names.name(Name::CheckId(d)));
+            self.capture(spec, names, c, &question, following);
+        }
+    }
+
+    /// The flow steps of capture `c`, after its step's reply: a check that
+    /// asks again (through the step's entry, so a retry counts it) when a
+    /// required value is missing, empties a value that is not valid, and
+    /// otherwise passes through the capture's `collect`, which finds the
+    /// slot filled and goes on to `following` without asking (Rasa's
+    /// `collect` makes the slot one the LLM fills from any reply of the call).
+    fn capture(&mut self, spec: &ir::Spec, names: &Names, c: usize, question: &str, following: String) {
+        let capture = &spec.captures[c];
+        let slot = names.name(Name::CaptureSlot(c));
+        let missing = if capture.optional {
+            following.clone()
+        } else {
+            names.name(Name::Entry(capture.step))
+        };
+        let mut next = vec![Branch::If {
+            condition: missing_condition(&slot, &capture.kind),
+            then: missing.clone(),
+        }];
+        let invalid = invalid_condition(&slot, &capture.kind);
+        if let Some(condition) = &invalid {
+            next.push(Branch::If {
+                condition: condition.clone(),
+                then: names.name(Name::DropId(c)),
+            });
+        }
+        let steps = &mut self.flow.steps;
+        steps.push(Step {
+            id: Some(names.name(Name::CheckId(c))),
+            noop: Some(true),
+            next: Some(branches(next, names.name(Name::CaptureId(c)))),
+            ..Step::default()
+        });
+        if invalid.is_some() {
+            steps.push(set_slot(
+                names.name(Name::DropId(c)),
+                slot.clone(),
+                SlotValue::Null,
+                Some(Next::To(missing)),
+            ));
+        }
+        let mut rejections = Vec::new();
+        if let ir::CaptureType::Integer { .. } = capture.kind {
+            // Rasa's conditions have no arithmetic; a rejection's condition is a Jinja
+            // template first, so it can test for a whole number.
+            self.uses_wait = true;
+            rejections.push(Rejection {
+                condition: format!("{{{{ 'true' if slots.{slot} is number and slots.{slot} % 1 != 0 else 'false' }}}}"),
+                utter: names.name(Name::Wait),
+            });
+        }
+        steps.push(Step {
+            id: Some(names.name(Name::CaptureId(c))),
+            collect: Some(slot),
+            utter: Some(question.to_owned()),
+            silence_timeout: Some(spec.silence_timeout),
+            description: Some(Text(capture_description(capture))),
+            rejections,
+            next: Some(Next::To(following)),
+            ..Step::default()
+        });
+    }
+
+    /// The `END_<id>` steps of the ends reached, the `TRANSFER_<id>` steps
+    /// of the transfers reached, then `CLOSING` and `HANGUP`.
+    fn ends_and_transfers(&mut self, spec: &ir::Spec, names: &Names, plan: &Plan, transfers: &[usize]) {
+        let steps = &mut self.flow.steps;
+        for e in plan.ends.iter().filter_map(|t| *t) {
+            steps.push(set_slot(
+                names.name(Name::EndId(e)),
+                names.name(Name::EndSlot),
+                SlotValue::Text(names.name(Name::EndValue(e))),
+                Some(Next::To(names.name(Name::ClosingId))),
+            ));
+        }
+        for &t in transfers {
+            let transfer = &spec.transfers[t];
+            let to = transfer
+                .to
+                .clone()
+                .unwrap_or_else(|| names.name(Name::TransferPlaceholder(t)));
+            steps.push(Step {
+                id: Some(names.name(Name::TransferId(t))),
+                set_slots: Some(vec![
+                    Ordered(vec![(
+                        names.name(Name::TransferSlot),
+                        SlotValue::Text(names.name(Name::TransferValue(t))),
+                    )]),
+                    Ordered(vec![(names.name(Name::TransferToSlot), SlotValue::Text(to))]),
+                ]),
+                ..Step::default()
+            });
+            steps.push(Step {
+                id: Some(names.name(Name::TransferSayId(t))),
+                action: Some(names.name(Name::TransferLine(t))),
+                ..Step::default()
+            });
+            // The closing is not said: the deployment's `pattern_human_handoff` transfers
+            // the call, or links back to the call flow (`RETURN`) when it fails.
+            steps.push(Step {
+                id: Some(names.name(Name::TransferHandoffId(t))),
+                link: Some(HANDOFF.to_owned()),
+                ..Step::default()
+            });
+            steps.push(set_slot(
+                names.name(Name::TransferFailedId(t)),
+                names.name(Name::TransferSlot),
+                SlotValue::Null,
+                Some(Next::To(names.target(transfer.fallback))),
+            ));
+        }
+        if !plan.ends.is_empty() {
             steps.push(Step {
                 id: Some(names.name(Name::ClosingId)),
                 action: Some(names.name(Name::Closing)),
@@ -763,90 +1365,230 @@ impl CallFlow {
                 ..Step::default()
             });
         }
-        let mut description = format!("The outbound call `{}`", spec.id);
-        if let Some(title) = &spec.title {
-            let _ = write!(description, ": {}", prompt_text(title));
+    }
+}
+
+/// Rasa's pattern for handing the call to a person.
+const HANDOFF: &str = "pattern_human_handoff";
+
+/// A `next` that goes to `otherwise` unless one of `ifs` holds.
+fn branches(mut ifs: Vec<Branch>, otherwise: String) -> Next {
+    if ifs.is_empty() {
+        Next::To(otherwise)
+    } else {
+        ifs.push(Branch::Else { otherwise });
+        Next::Branches(ifs)
+    }
+}
+
+/// The slots the call flow keeps after it ends (Rasa empties the others):
+/// what the call found out, and its visit counts (a handoff that comes
+/// back starts the flow again, and retries are counted per call).
+fn persisted_slots(spec: &ir::Spec, names: &Names, plan: &Plan) -> Vec<String> {
+    let mut slots = Vec::new();
+    if plan.ends.iter().any(Option::is_some) {
+        slots.push(names.name(Name::EndSlot));
+    }
+    if plan.transfers.iter().any(|&t| t) {
+        slots.push(names.name(Name::TransferSlot));
+        slots.push(names.name(Name::TransferToSlot));
+    }
+    for (i, step) in spec.steps.iter().enumerate() {
+        if plan.reached[i] && step.retry.is_some() {
+            slots.push(names.name(Name::VisitsSlot(i)));
         }
-        description.push('.');
-        if let Some(task) = &spec.caller.task {
-            let _ = write!(description, " Task of the caller: {}", prompt_text(task));
+    }
+    for (c, capture) in spec.captures.iter().enumerate() {
+        if plan.reached[capture.step] {
+            slots.push(names.name(Name::CaptureSlot(c)));
         }
-        let flow = Flow {
-            description: Text(description),
-            // Started only by `pattern_session_start` (data/patterns.yml), never by the LLM.
-            guard: Some(false),
-            // After the closing the call hangs up: no "anything else?" prompt.
-            run_pattern_completed: Some(false),
-            persisted_slots: if uses_ends {
-                vec![names.name(Name::EndSlot)]
-            } else {
-                Vec::new()
-            },
-            nlu_trigger: Vec::new(),
-            steps,
-        };
-        Self {
-            flow,
-            lines,
-            uses_wait,
-            uses_signal,
-            uses_ends,
+    }
+    slots
+}
+
+/// The condition under which a capture's slot holds no value. Rasa's
+/// validator refuses to compare a boolean slot with anything but `true` or
+/// `false` (`is null` included), but for a negated condition.
+fn missing_condition(slot: &str, kind: &ir::CaptureType) -> String {
+    match kind {
+        ir::CaptureType::YesNo => format!("not (slots.{slot} is true or slots.{slot} is false)"),
+        _ => format!("slots.{slot} is null"),
+    }
+}
+
+/// The condition under which a capture's value is not valid (and is
+/// emptied), if its slot's type does not already make every value valid.
+/// Rasa's conditions compare numbers and match regular expressions (in
+/// double quotes, taken as written); a missing value is tested before.
+fn invalid_condition(slot: &str, kind: &ir::CaptureType) -> Option<String> {
+    let not_matching = |pattern: &str| format!("not (slots.{slot} matches \"{pattern}\")");
+    match kind {
+        ir::CaptureType::Text | ir::CaptureType::YesNo => None,
+        ir::CaptureType::Email => Some(not_matching(EMAIL_PATTERN)),
+        ir::CaptureType::Phone => Some(not_matching(PHONE_PATTERN)),
+        ir::CaptureType::Date => Some(not_matching(DATE_PATTERN)),
+        ir::CaptureType::Integer { min, max } => {
+            let parts: Vec<String> = [
+                min.map(|a| format!("slots.{slot} < {a}")),
+                max.map(|b| format!("slots.{slot} > {b}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!parts.is_empty()).then(|| parts.join(" or "))
         }
+        ir::CaptureType::OneOf(values) => Some(format!(
+            "not ({})",
+            values
+                .iter()
+                .map(|v| format!("slots.{slot} is \"{v}\""))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )),
+    }
+}
+
+/// The `description` of a capture's `collect`: what the LLM reads to fill
+/// the slot from any reply, with the form of the value.
+fn capture_description(capture: &ir::Capture) -> String {
+    let form = match &capture.kind {
+        ir::CaptureType::Text => String::new(),
+        ir::CaptureType::Email => " (an e-mail address)".to_owned(),
+        ir::CaptureType::Phone => " (a phone number: + and 6 to 15 digits, no spaces)".to_owned(),
+        ir::CaptureType::Date => " (a date, YYYY-MM-DD)".to_owned(),
+        ir::CaptureType::YesNo => " (true for yes, false for no)".to_owned(),
+        ir::CaptureType::Integer { min, max } => match (min, max) {
+            (Some(a), Some(b)) => format!(" (a whole number from {a} to {b})"),
+            (Some(a), None) => format!(" (a whole number, at least {a})"),
+            (None, Some(b)) => format!(" (a whole number, at most {b})"),
+            (None, None) => " (a whole number)".to_owned(),
+        },
+        ir::CaptureType::OneOf(values) => format!(" (one of: {})", values.join(", ")),
+    };
+    format!("{}{form}", prompt_text(&capture.description))
+}
+
+/// The `description` of `ANSWER`: the callee's first words.
+fn answer_description(names: &Names, voicemail: bool) -> String {
+    if voicemail {
+        format!(
+            "The call has just connected and the callee speaks first. Set this slot from their first words: `{}` if \
+             they are an answering machine or a voicemail greeting, otherwise `{}`.",
+            names.name(Name::EventValue(ir::Event::Voicemail)),
+            names.name(Name::NoSignal)
+        )
+    } else {
+        format!(
+            "The call has just connected and the callee speaks first. Set this slot to `{}` once they have said their first words.",
+            names.name(Name::NoSignal)
+        )
     }
 }
 
 /// The `description` of a step's `collect`: what the LLM reads to fill the
-/// signal slot from the callee's reply, listing only the signals with a branch here.
-fn signal_description(spec: &ir::Spec, names: &Names, step: usize) -> String {
-    let mut text = format!(
-        "Set this slot from the callee's reply to the line just said: the value of the first signal below \
-         that the reply gives, or `{}` if it gives none of them.",
-        names.name(Name::NoSignal)
-    );
+/// signal slot from the callee's reply, listing only the signals with a
+/// branch here (and `voicemail` at the first reply of a caller-first call;
+/// `silence` is set by `pattern_user_silence`, never from a reply).
+fn signal_description(spec: &ir::Spec, names: &Names, step: usize, voicemail: bool) -> String {
+    let mut bullets = String::new();
+    if voicemail {
+        let _ = write!(
+            bullets,
+            "\n- `{}`: an answering machine or a voicemail greeting answered",
+            names.name(Name::EventValue(ir::Event::Voicemail))
+        );
+    }
     let mut listed = BTreeSet::new();
     for b in spec.branches_at(step) {
-        let Some(s) = b.signal() else { continue }; // issue 11: events not yet carried
+        let Some(s) = b.signal() else { continue };
         if !listed.insert(s) {
             continue;
         }
         let signal = &spec.signals[s];
         let value = names.name(Name::SignalValue(s));
-        let _ = write!(text, "\n- `{value}`");
+        let _ = write!(bullets, "\n- `{value}`");
         if value != signal.id {
-            let _ = write!(text, " (signal `{}`)", signal.id);
+            let _ = write!(bullets, " (signal `{}`)", signal.id);
         }
-        text.push_str(": ");
-        text.push_str(&prompt_text(signal.description.as_deref().unwrap_or(&signal.id)));
+        bullets.push_str(": ");
+        bullets.push_str(&prompt_text(signal.description.as_deref().unwrap_or(&signal.id)));
     }
-    text
+    if bullets.is_empty() {
+        format!(
+            "Set this slot to `{}` once the callee has replied to the line just said.",
+            names.name(Name::NoSignal)
+        )
+    } else {
+        format!(
+            "Set this slot from the callee's reply to the line just said: the value of the first signal below \
+             that the reply gives, or `{}` if it gives none of them.{bullets}",
+            names.name(Name::NoSignal)
+        )
+    }
 }
 
-fn domain(spec: &ir::Spec, names: &Names, call: &CallFlow, examples: &[Vec<String>]) -> Domain {
+fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples: &[Vec<String>]) -> Domain {
     let mut slots = Vec::new();
     if call.uses_signal {
         let mut values: Vec<String> = (0..spec.signals.len())
             .map(|s| names.name(Name::SignalValue(s)))
             .collect();
+        if plan.voicemail.is_some() {
+            values.push(names.name(Name::EventValue(ir::Event::Voicemail)));
+        }
+        if plan.silence {
+            values.push(names.name(Name::EventValue(ir::Event::Silence)));
+        }
         values.push(names.name(Name::NoSignal));
-        slots.push((
-            names.name(Name::SignalSlot),
-            Slot {
-                kind: "categorical",
-                values,
-                mappings: vec![Mapping { kind: "from_llm" }],
-            },
-        ));
+        slots.push((names.name(Name::SignalSlot), Slot::from_llm("categorical", values)));
     }
-    if call.uses_ends {
-        slots.push((
-            names.name(Name::EndSlot),
-            Slot {
-                kind: "categorical",
-                values: (0..spec.ends.len()).map(|e| names.name(Name::EndValue(e))).collect(),
-                // Set only by the flow's `set_slots` steps.
-                mappings: vec![Mapping { kind: "controlled" }],
-            },
-        ));
+    if plan.ends.iter().any(Option::is_some) {
+        // Set only by the flow's `set_slots` steps.
+        let values = (0..spec.ends.len()).map(|e| names.name(Name::EndValue(e))).collect();
+        slots.push((names.name(Name::EndSlot), Slot::controlled("categorical", values)));
+    }
+    let transfers: Vec<usize> = (0..spec.transfers.len()).filter(|&t| plan.transfers[t]).collect();
+    if !transfers.is_empty() {
+        let values = transfers.iter().map(|&t| names.name(Name::TransferValue(t))).collect();
+        slots.push((names.name(Name::TransferSlot), Slot::controlled("categorical", values)));
+        slots.push((names.name(Name::TransferToSlot), Slot::controlled("text", Vec::new())));
+    }
+    for (i, step) in spec.steps.iter().enumerate() {
+        if plan.reached[i] && step.retry.is_some() {
+            slots.push((
+                names.name(Name::VisitsSlot(i)),
+                Slot {
+                    initial_value: Some(0),
+                    ..Slot::controlled("float", Vec::new())
+                },
+            ));
+        }
+    }
+    for (c, capture) in spec.captures.iter().enumerate() {
+        if !plan.reached[capture.step] {
+            continue;
+        }
+        let slot = match &capture.kind {
+            ir::CaptureType::Text | ir::CaptureType::Email | ir::CaptureType::Phone | ir::CaptureType::Date => {
+                Slot::from_llm("text", Vec::new())
+            }
+            ir::CaptureType::YesNo => Slot::from_llm("bool", Vec::new()),
+            ir::CaptureType::Integer { min, max } => {
+                // Rasa rejects a float slot whose min is not below its max; the flow checks
+                // the bounds either way.
+                let (min_value, max_value) = match (min, max) {
+                    (Some(a), Some(b)) if a < b => (Some(*a), Some(*b)),
+                    _ => (None, None),
+                };
+                Slot {
+                    min_value,
+                    max_value,
+                    ..Slot::from_llm("float", Vec::new())
+                }
+            }
+            ir::CaptureType::OneOf(values) => Slot::from_llm("categorical", values.clone()),
+        };
+        slots.push((names.name(Name::CaptureSlot(c)), slot));
     }
     let say = |text: &str| {
         vec![Response {
@@ -862,6 +1604,9 @@ fn domain(spec: &ir::Spec, names: &Names, call: &CallFlow, examples: &[Vec<Strin
     }
     if call.uses_wait {
         responses.push((names.name(Name::Wait), say("")));
+    }
+    for &t in &transfers {
+        responses.push((names.name(Name::TransferLine(t)), say(&spec.transfers[t].say)));
     }
     for (q, qa) in spec.faq.iter().enumerate() {
         responses.push((names.name(Name::Answer(q)), say(&qa.answer)));
@@ -925,7 +1670,7 @@ fn faq_flows(spec: &ir::Spec, names: &Names, examples: &[Vec<String>]) -> FlowsF
                 description: Text(description),
                 guard: None,
                 run_pattern_completed: None,
-                persisted_slots: Vec::new(),
+                persisted_slots: vec![names.name(Name::SilenceTimeoutSlot)],
                 // The LLM starts the flow from its description; the intent lets a channel or a
                 // test harness start it with the payload `/faq_<qa>`, and an NLU pipeline, if added.
                 nlu_trigger: if examples[q].is_empty() {
@@ -935,11 +1680,14 @@ fn faq_flows(spec: &ir::Spec, names: &Names, examples: &[Vec<String>]) -> FlowsF
                         intent: names.name(Name::Intent(q)),
                     }]
                 },
-                steps: vec![Step {
-                    id: Some("ANSWER".to_owned()),
-                    action: Some(names.name(Name::Answer(q))),
-                    ..Step::default()
-                }],
+                steps: vec![
+                    Step {
+                        id: Some("ANSWER".to_owned()),
+                        action: Some(names.name(Name::Answer(q))),
+                        ..Step::default()
+                    },
+                    keep_silence_timeout(spec, names, None),
+                ],
             };
             (names.name(Name::FaqFlow(q)), flow)
         })
@@ -948,6 +1696,19 @@ fn faq_flows(spec: &ir::Spec, names: &Names, examples: &[Vec<String>]) -> FlowsF
         version: "3.1",
         flows: Ordered(flows),
     }
+}
+
+/// The last step of a flow that interrupts a waiting step: Rasa sets slot
+/// `silence_timeout` to its default when such a flow starts, and the
+/// question asked again afterwards keeps what the slot holds; this sets
+/// the spec's again (the flow persists the slot, or Rasa would reset it).
+fn keep_silence_timeout(spec: &ir::Spec, names: &Names, next: Option<Next>) -> Step {
+    set_slot(
+        "SILENCE_TIMEOUT".to_owned(),
+        names.name(Name::SilenceTimeoutSlot),
+        SlotValue::Number(spec.silence_timeout),
+        next,
+    )
 }
 
 fn nlu(names: &Names, examples: &[Vec<String>]) -> NluFile {
@@ -970,28 +1731,98 @@ fn nlu(names: &Names, examples: &[Vec<String>]) -> NluFile {
     }
 }
 
-fn patterns(spec: &ir::Spec, names: &Names) -> FlowsFile {
-    let flow = Flow {
-        description: Text(format!(
-            "Session start: the assistant places the call `{}` at once.",
-            spec.id
-        )),
-        guard: None,
-        run_pattern_completed: None,
-        persisted_slots: Vec::new(),
-        // The payload `/session_start` (sent by voice channels, `rasa shell`, the inspector) starts it.
-        nlu_trigger: vec![Trigger {
-            intent: "session_start".to_owned(),
-        }],
-        steps: vec![Step {
-            id: Some("CALL".to_owned()),
-            link: Some(names.name(Name::CallFlow)),
-            ..Step::default()
-        }],
-    };
+fn patterns(spec: &ir::Spec, names: &Names, plan: &Plan) -> FlowsFile {
+    let mut flows = vec![(
+        "pattern_session_start".to_owned(),
+        Flow {
+            description: Text(format!(
+                "Session start: the assistant places the call `{}` at once.",
+                spec.id
+            )),
+            guard: None,
+            run_pattern_completed: None,
+            persisted_slots: Vec::new(),
+            // The payload `/session_start` (sent by voice channels, `rasa shell`, the inspector) starts it.
+            nlu_trigger: vec![Trigger {
+                intent: "session_start".to_owned(),
+            }],
+            steps: vec![Step {
+                id: Some("CALL".to_owned()),
+                link: Some(names.name(Name::CallFlow)),
+                ..Step::default()
+            }],
+        },
+    )];
+    if plan.silence {
+        // Voice channels send `/silence_timeout` when the callee says nothing for the
+        // `silence_timeout` of the `collect`; the interrupted `collect` then takes `silence`.
+        flows.push((
+            "pattern_user_silence".to_owned(),
+            Flow {
+                description: Text(format!(
+                    "Silence: the callee said nothing for {} seconds; the waiting step takes its `{}` branch.",
+                    spec.silence_timeout,
+                    names.name(Name::EventValue(ir::Event::Silence))
+                )),
+                guard: None,
+                run_pattern_completed: None,
+                // Kept when the pattern ends, for the `collect` it interrupted.
+                persisted_slots: vec![names.name(Name::SignalSlot)],
+                nlu_trigger: vec![Trigger {
+                    intent: "silence_timeout".to_owned(),
+                }],
+                steps: vec![set_slot(
+                    "SILENCE".to_owned(),
+                    names.name(Name::SignalSlot),
+                    SlotValue::Text(names.name(Name::EventValue(ir::Event::Silence))),
+                    None,
+                )],
+            },
+        ));
+    }
+    if plan.transfers.iter().any(|&t| t) {
+        // A deployment overrides this pattern with its channel's transfer; as written, the
+        // project has none, so the transfer fails and the call takes its fallback.
+        flows.push((
+            HANDOFF.to_owned(),
+            Flow {
+                description: Text(format!(
+                    "Transfer: hand the call to the destination in slot `{}`. This project has no transfer of its \
+                     own: the handoff comes back to the call, which goes on with the transfer's fallback.",
+                    names.name(Name::TransferToSlot)
+                )),
+                guard: None,
+                run_pattern_completed: None,
+                persisted_slots: vec![names.name(Name::SilenceTimeoutSlot)],
+                nlu_trigger: Vec::new(),
+                steps: vec![
+                    Step {
+                        id: Some("HANDOFF".to_owned()),
+                        action: Some("action_handoff_metric".to_owned()),
+                        // Asked for by the LLM rather than by a transfer of the spec: the
+                        // call goes on where it was.
+                        next: Some(branches(
+                            vec![Branch::If {
+                                condition: format!("slots.{} is not null", names.name(Name::TransferSlot)),
+                                then: "BACK".to_owned(),
+                            }],
+                            "SILENCE_TIMEOUT".to_owned(),
+                        )),
+                        ..Step::default()
+                    },
+                    keep_silence_timeout(spec, names, Some(Next::To("END".to_owned()))),
+                    Step {
+                        id: Some("BACK".to_owned()),
+                        link: Some(names.name(Name::CallFlow)),
+                        ..Step::default()
+                    },
+                ],
+            },
+        ));
+    }
     FlowsFile {
         version: "3.1",
-        flows: Ordered(vec![("pattern_session_start".to_owned(), flow)]),
+        flows: Ordered(flows),
     }
 }
 

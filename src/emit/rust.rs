@@ -1,6 +1,7 @@
 //! The `rust` target: a checked [`ir::Spec`] → one self-contained Rust
 //! source file (no dependencies) holding the spec as static data and its
-//! flow as a state machine (`Step`, `Signal`, `Transition`, `next`).
+//! flow as a state machine (`Step`, `Signal`, `Event`, `Transition`,
+//! `next`, and `Call`, which counts retries and keeps captured values).
 //!
 //! Every piece of spec text reaches the output through [`string_literal`]
 //! and every identifier made from a spec id through [`variant_names`];
@@ -20,7 +21,7 @@ use crate::ir;
 use crate::names::transliterate;
 
 /// The version of the generated file's API, written into it as `FORMAT_VERSION`.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Capitalised Rust keywords: the only ones a CamelCase name could spell.
 const RESERVED: &[&str] = &["Self"];
@@ -126,6 +127,12 @@ struct Gen<'a> {
     steps: Vec<String>,
     signals: Vec<String>,
     ends: Vec<String>,
+    captures: Vec<String>,
+    transfers: Vec<String>,
+    /// The words of every `one_of` capture, each once, in the order first written.
+    words: Vec<&'a str>,
+    /// The `Choice` variant of each of `words`.
+    choices: Vec<String>,
 }
 
 /// The text of the Rust source file for a checked spec.
@@ -139,35 +146,54 @@ pub fn source(spec: &ir::Spec) -> String {
         locale: _,                   // header
         opening: _,                  // header
         closing: _,                  // header
-        first_speaker: _,            // issue 11: not yet carried
-        silence_timeout: _,          // issue 11: not yet carried
-        silence_timeout_explicit: _, // issue 11: not yet carried
-        transfers: _,                // issue 11: not yet carried
-        captures: _,                 // issue 11: not yet carried
+        first_speaker: _,            // header: `FIRST_SPEAKER`
+        silence_timeout: _,          // header: `SILENCE_TIMEOUT_SECS`
+        silence_timeout_explicit: _, // the value in force is the same either way
         caller: _,                   // parties
         callee: _,                   // parties
         concerns: _,                 // concerns
         signals: _,                  // signals
         steps: _,                    // steps and flow
-        global_branches: _,          // `Step::branch`
+        global_branches: _,          // `Step::branch`, `Step::on_event`, `start_branch`
         faq: _,                      // faq
         ends: _,                     // ends
+        transfers: _,                // ends: `Transfer`
+        captures: _,                 // captures
     } = spec;
+    let mut words: Vec<&str> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for c in &spec.captures {
+        if let ir::CaptureType::OneOf(list) = &c.kind {
+            words.extend(list.iter().map(String::as_str).filter(|w| seen.insert(*w)));
+        }
+    }
     let g = Gen {
         spec,
         steps: variant_names(spec.steps.iter().map(|s| s.id.as_str())),
         signals: variant_names(spec.signals.iter().map(|s| s.id.as_str())),
         ends: variant_names(spec.ends.iter().map(|e| e.id.as_str())),
+        captures: variant_names(spec.captures.iter().map(|c| c.id.as_str())),
+        transfers: variant_names(spec.transfers.iter().map(|t| t.id.as_str())),
+        choices: variant_names(words.iter().copied()),
+        words,
     };
     let mut out = String::new();
     g.header(&mut out);
     g.parties(&mut out);
     g.concerns(&mut out);
     g.signals(&mut out);
+    g.events(&mut out);
     g.steps(&mut out);
     g.flow(&mut out);
+    g.captures(&mut out);
     g.faq(&mut out);
     g.ends(&mut out);
+    g.transfers(&mut out);
+    g.call(&mut out);
+    // The file ends with exactly one newline.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
     out
 }
 
@@ -215,6 +241,30 @@ fn match_self(out: &mut String, ty: &str, variants: &[String], value: impl Fn(us
     put!(out, "        match self {{");
     for (i, v) in variants.iter().enumerate() {
         put!(out, "            {ty}::{v} => {},", value(i));
+    }
+    put!(out, "        }}");
+}
+
+/// The body of a method returning a `&'static [T]` per variant: one arm per
+/// variant whose list is not empty, then `_ => &[]` for the rest (or just
+/// `&[]` when every list is empty).
+fn match_slices(out: &mut String, ty: &str, variants: &[String], lists: &[String]) {
+    let arms: Vec<String> = variants
+        .iter()
+        .zip(lists)
+        .filter(|(_, l)| l.as_str() != "&[]")
+        .map(|(v, l)| format!("{ty}::{v} => {l},"))
+        .collect();
+    if arms.is_empty() {
+        put!(out, "        &[]");
+        return;
+    }
+    put!(out, "        match self {{");
+    for arm in &arms {
+        put!(out, "            {arm}");
+    }
+    if arms.len() < variants.len() {
+        put!(out, "            _ => &[],");
     }
     put!(out, "        }}");
 }
@@ -373,8 +423,72 @@ impl Gen<'_> {
             option(self.spec.opening.as_ref())
         );
         put!(out);
-        put!(out, "/// The closing line, said when the call ends.");
+        put!(
+            out,
+            "/// The closing line, said when the call ends (`Transition::End`) — but not"
+        );
+        put!(
+            out,
+            "/// after `Event::Hangup` or `Event::NoAnswer`, when nobody listens."
+        );
         put!(out, "pub const CLOSING: &str = {};", string_literal(&self.spec.closing));
+        put!(out);
+        out.push_str(SPEAKER_TYPE);
+        put!(out);
+        put!(
+            out,
+            "/// Who speaks first once the line connects (`first_speaker`; `Callee` unless the"
+        );
+        put!(out, "/// spec says).");
+        let speaker = match self.spec.first_speaker {
+            ir::Speaker::Callee => "Callee",
+            ir::Speaker::Caller => "Caller",
+        };
+        put!(out, "pub const FIRST_SPEAKER: Speaker = Speaker::{speaker};");
+        put!(out);
+        put!(
+            out,
+            "/// Seconds of callee silence after a caller turn before `Event::Silence` fires"
+        );
+        put!(
+            out,
+            "/// (`silence_timeout`; {} unless the spec says).",
+            ir::DEFAULT_SILENCE_TIMEOUT
+        );
+        put!(
+            out,
+            "pub const SILENCE_TIMEOUT_SECS: u32 = {};",
+            self.spec.silence_timeout
+        );
+        put!(out);
+    }
+
+    fn events(&self, out: &mut String) {
+        out.push_str(EVENT_TYPE);
+        put!(out);
+        put!(
+            out,
+            "/// The branch the call takes when it starts with `event`, before any step runs:"
+        );
+        put!(
+            out,
+            "/// `on voicemail -> …` or `on no_answer -> …` in `flow`. `None` for the other"
+        );
+        put!(out, "/// events, and for a start event the spec has no branch on.");
+        put!(out, "#[must_use]");
+        put!(out, "pub fn start_branch(event: Event) -> Option<Transition> {{");
+        let on = |e: ir::Event| {
+            self.spec
+                .start_branches()
+                .find(|b| b.on == ir::On::Event(e))
+                .map_or_else(|| "None".to_owned(), |b| format!("Some({})", self.transition(b.target)))
+        };
+        put!(out, "    match event {{");
+        put!(out, "        Event::Voicemail => {},", on(ir::Event::Voicemail));
+        put!(out, "        Event::NoAnswer => {},", on(ir::Event::NoAnswer));
+        put!(out, "        Event::Silence | Event::Hangup => None,");
+        put!(out, "    }}");
+        put!(out, "}}");
         put!(out);
     }
 
@@ -460,11 +574,11 @@ impl Gen<'_> {
                      covers: _,        // `covers`
                      next: _,          // `successor`
                      next_explicit: _, // the successor is the same either way
-                     branches: _,      // `branch`
-                     overrides: _,     // `branch` (an own arm comes first)
-                     waits: _,         // issue 11: not yet carried
-                     captures: _,      // issue 11: not yet carried
-                     retry: _,         // issue 11: not yet carried
+                     branches: _,      // `branch`, `on_event`
+                     overrides: _,     // `branch` (an own arm comes first), `on_event`
+                     waits: _,         // `waits`; `branch` and `on_event` drop the global branches
+                     captures: _,      // `captures`
+                     retry: _,         // `retry`
                  }: &ir::Step| ();
         let spec = self.spec;
         let e = IdEnum {
@@ -507,6 +621,72 @@ impl Gen<'_> {
             put!(out);
             put!(
                 out,
+                "    /// Whether the step waits for the callee's reply after its lines (a turn);"
+            );
+            put!(out, "    /// `false` for a step that says `continue`.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn waits(self) -> bool {{");
+            let going_on: Vec<String> = spec
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.waits)
+                .map(|(i, _)| format!("Step::{}", self.steps[i]))
+                .collect();
+            if going_on.is_empty() {
+                put!(out, "        true");
+            } else if going_on.len() == self.steps.len() {
+                put!(out, "        false");
+            } else {
+                put!(out, "        !matches!(self, {})", going_on.join(" | "));
+            }
+            put!(out, "    }}");
+            put!(out);
+            put!(out, "    /// What the step asks the callee for, in order.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn captures(self) -> &'static [Capture] {{");
+            let lists: Vec<String> = spec.steps.iter().map(|s| self.captures_list(&s.captures)).collect();
+            match_slices(out, "Step", &self.steps, &lists);
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// `retry N -> TARGET`: the step runs at most `1 + N` times in one call"
+            );
+            put!(out, "    /// (`Call` counts); `None` when the step has no `retry`.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn retry(self) -> Option<Retry> {{");
+            let retried: Vec<String> = spec
+                .steps
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| {
+                    s.retry.map(|r| {
+                        format!(
+                            "Step::{} => Some(Retry {{\n                max: {},\n                then: {},\n            }}),",
+                            self.steps[i],
+                            r.max,
+                            self.transition(r.then)
+                        )
+                    })
+                })
+                .collect();
+            if retried.is_empty() {
+                put!(out, "        None");
+            } else {
+                put!(out, "        match self {{");
+                for arm in &retried {
+                    put!(out, "            {arm}");
+                }
+                if retried.len() < self.steps.len() {
+                    put!(out, "            _ => None,");
+                }
+                put!(out, "        }}");
+            }
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
                 "    /// Where the call goes from this step when no branch is taken: the"
             );
             put!(
@@ -519,6 +699,15 @@ impl Gen<'_> {
             put!(out, "    }}");
             put!(out);
             self.branch(out);
+            put!(out);
+            self.on_event(out);
+            if !self.steps.is_empty() {
+                put!(out);
+                put!(out, "    /// The step's place in `Step::ALL`.");
+                put!(out, "    fn index(self) -> usize {{");
+                match_self(out, "Step", &self.steps, |i| i.to_string());
+                put!(out, "    }}");
+            }
         });
     }
 
@@ -529,9 +718,13 @@ impl Gen<'_> {
         );
         put!(
             out,
-            "    /// `on SIGNAL -> …`, else the global one of the flow; `None` when the"
+            "    /// `on SIGNAL -> …`, else the global one of the flow (only at a step that"
         );
-        put!(out, "    /// signal has no branch at this step.");
+        put!(
+            out,
+            "    /// waits: a `continue` step takes no reply); `None` when the signal has no"
+        );
+        put!(out, "    /// branch at this step.");
         put!(out, "    #[must_use]");
         put!(out, "    pub fn branch(self, signal: Signal) -> Option<Transition> {{");
         if self.signals.is_empty() {
@@ -539,18 +732,21 @@ impl Gen<'_> {
             put!(out, "    }}");
             return;
         }
-        // A step's own branches first, then each global branch once as
-        // `(_, Signal::X)`: a match takes the first arm that fits, so an own
-        // branch overrides the global one on its signal. O(own + global) arms.
+        // A step's own branches first; then, if any global branch is written,
+        // `(Step::X, _) => None` for each step that does not wait; then each
+        // global branch once as `(_, Signal::X)`: a match takes the first arm
+        // that fits, so an own branch overrides the global one on its signal.
+        // O(own + global + steps) arms.
         let spec = self.spec;
+        let n = self.signals.len();
         let mut arms = Vec::new();
-        let mut own_per_signal = vec![0usize; self.signals.len()];
+        let mut own: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); spec.steps.len()];
+        let mut own_waiting = vec![0usize; n];
         for (i, step) in spec.steps.iter().enumerate() {
-            let mut seen = BTreeSet::new();
             for b in &step.branches {
-                let Some(signal) = b.signal() else { continue }; // issue 11: events not yet carried
-                if seen.insert(signal) {
-                    own_per_signal[signal] += 1;
+                let Some(signal) = b.signal() else { continue }; // events: `on_event`
+                if own[i].insert(signal) {
+                    own_waiting[signal] += usize::from(step.waits);
                     arms.push(format!(
                         "(Step::{}, Signal::{}) => Some({}),",
                         self.steps[i],
@@ -560,31 +756,87 @@ impl Gen<'_> {
                 }
             }
         }
-        let mut covered = own_per_signal
-            .iter()
-            .map(|&k| k == self.steps.len())
-            .collect::<Vec<_>>();
+        // A global arm is in force at a waiting step that does not override
+        // it; without one it would be an unreachable pattern.
+        let waiting = spec.steps.iter().filter(|s| s.waits).count();
+        let mut global = BTreeSet::new();
+        let mut global_arms = Vec::new();
         for b in &spec.global_branches {
-            let Some(signal) = b.signal() else { continue }; // issue 11: events not yet carried
-            // Every step overriding it would make the arm an unreachable pattern.
-            if own_per_signal[signal] < self.steps.len() {
-                covered[signal] = true;
-                arms.push(format!(
+            let Some(signal) = b.signal() else { continue }; // events: `on_event`, `start_branch`
+            if own_waiting[signal] < waiting && global.insert(signal) {
+                global_arms.push(format!(
                     "(_, Signal::{}) => Some({}),",
                     self.signals[signal],
                     self.transition(b.target)
                 ));
             }
         }
+        let mut catch_all = false;
+        for (i, step) in spec.steps.iter().enumerate() {
+            let both = own[i].iter().filter(|s| global.contains(s)).count();
+            let uncovered = n - own[i].len() - (global.len() - both);
+            if !step.waits && !global.is_empty() && own[i].len() < n {
+                arms.push(format!("(Step::{}, _) => None,", self.steps[i]));
+            } else if uncovered > 0 {
+                catch_all = true;
+            }
+        }
+        arms.extend(global_arms);
         put!(out, "        match (self, signal) {{");
         for arm in &arms {
             put!(out, "            {arm}");
         }
         // A catch-all when every pair has its arm would be an unreachable pattern.
-        if covered.contains(&false) {
+        if catch_all {
             put!(out, "            _ => None,");
         }
         put!(out, "        }}");
+        put!(out, "    }}");
+    }
+
+    fn on_event(&self, out: &mut String) {
+        put!(
+            out,
+            "    /// The branch in force at this step for a telephony event: the step's own"
+        );
+        put!(
+            out,
+            "    /// `on EVENT -> …`, else the global one of the flow (`silence` only at a"
+        );
+        put!(
+            out,
+            "    /// step that waits, `hangup` at every step). `None` without one, and always"
+        );
+        put!(out, "    /// for `Voicemail` and `NoAnswer` (see `start_branch`).");
+        put!(out, "    #[must_use]");
+        put!(out, "    pub fn on_event(self, event: Event) -> Option<Transition> {{");
+        let spec = self.spec;
+        let global = |e: ir::Event| spec.global_branches.iter().find(|b| b.on == ir::On::Event(e));
+        let mut arms = Vec::new();
+        for (i, step) in spec.steps.iter().enumerate() {
+            for (e, name) in [(ir::Event::Silence, "Silence"), (ir::Event::Hangup, "Hangup")] {
+                let own = step.branches.iter().find(|b| b.on == ir::On::Event(e));
+                let in_force = own.or_else(|| global(e).filter(|_| step.waits || e == ir::Event::Hangup));
+                if let Some(b) = in_force {
+                    arms.push(format!(
+                        "(Step::{}, Event::{name}) => Some({}),",
+                        self.steps[i],
+                        self.transition(b.target)
+                    ));
+                }
+            }
+        }
+        if arms.is_empty() {
+            put!(out, "        let _ = (self, event);");
+            put!(out, "        None");
+        } else {
+            put!(out, "        match (self, event) {{");
+            for arm in &arms {
+                put!(out, "            {arm}");
+            }
+            put!(out, "            _ => None,");
+            put!(out, "        }}");
+        }
         put!(out, "    }}");
     }
 
@@ -601,24 +853,202 @@ impl Gen<'_> {
         let targets = || self.spec.all_targets();
         let unused = "    #[allow(dead_code)] // no transition of this spec leads there";
         out.push_str(TRANSITION);
+        // `Call` builds `To`, `Stay` and `End` itself (asking again, events
+        // without a branch), so only a file without a step lacks them.
+        let no_call = "    #[allow(dead_code)] // no call without a step";
         put!(out, "    /// To this step.");
-        if !targets().any(|t| matches!(t, ir::Target::Step(_))) {
-            put!(out, "{unused}");
+        if self.steps.is_empty() {
+            put!(out, "{no_call}");
         }
         put!(out, "    To(Step),");
+        put!(
+            out,
+            "    /// The call stays at its step (only `Call` says so): after an FAQ answer,"
+        );
+        put!(
+            out,
+            "    /// say the step's last line again; when a required capture is still"
+        );
+        put!(
+            out,
+            "    /// missing, ask again; after an event with no branch, go on waiting."
+        );
+        if self.steps.is_empty() {
+            put!(out, "{no_call}");
+        }
+        put!(out, "    Stay,");
         put!(
             out,
             "    /// The call ends (the caller says `CLOSING`), with the end condition the"
         );
         put!(out, "    /// spec names (`end(ID)`), if it names one.");
-        if !targets().any(|t| matches!(t, ir::Target::End(_))) {
-            put!(out, "{unused}");
+        if self.steps.is_empty() {
+            put!(out, "{no_call}");
         }
         put!(out, "    End(Option<EndCondition>),");
+        put!(
+            out,
+            "    /// The call is handed to a person or queue (`transfer(ID)`): the caller says"
+        );
+        put!(out, "    /// `Transfer::say`, not `CLOSING`, and transfers the call.");
+        if !targets().any(|t| matches!(t, ir::Target::Transfer(_))) {
+            put!(out, "{unused}");
+        }
+        put!(out, "    Transfer(Transfer),");
+        put!(out, "}}");
+        put!(out);
+        out.push_str(RETRY_TYPE);
+        if !self.spec.steps.iter().any(|s| s.retry.is_some()) {
+            put!(out, "#[allow(dead_code)] // no step of this spec has `retry`");
+        }
+        put!(out, "pub struct Retry {{");
+        put!(out, "    /// N, from 1 to 9: how many times the step may run again.");
+        put!(out, "    pub max: u8,");
+        put!(out, "    /// Where the call goes once the retries are spent.");
+        put!(out, "    pub then: Transition,");
         put!(out, "}}");
         put!(out);
         out.push_str(NEXT);
         put!(out);
+    }
+
+    fn captures(&self, out: &mut String) {
+        // The fields of a capture and the method that carries each (checked
+        // by the compiler: a new field fails here until it is handled).
+        let _ = |ir::Capture {
+                     id: _,          // `id`
+                     kind: _,        // `kind`
+                     optional: _,    // `optional`
+                     description: _, // `description`
+                     step: _,        // `step`
+                 }: &ir::Capture| ();
+        let spec = self.spec;
+        let e = IdEnum {
+            ty: "Capture",
+            doc: &["Typed data a step asks the callee for (`capture` in the spec)."],
+            what: "capture",
+            variants: &self.captures,
+            ids: spec.captures.iter().map(|c| c.id.as_str()).collect(),
+        };
+        e.write(out, |out| {
+            put!(out);
+            put!(out, "    /// What to capture, for the runtime's extractor.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn description(self) -> &'static str {{");
+            match_self(out, "Capture", &self.captures, |i| {
+                string_literal(&spec.captures[i].description)
+            });
+            put!(out, "    }}");
+            put!(out);
+            put!(out, "    /// The type of the value.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn kind(self) -> CaptureType {{");
+            match_self(out, "Capture", &self.captures, |i| {
+                self.capture_type(&spec.captures[i].kind)
+            });
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// Whether the call goes on without it; otherwise the step asks again until"
+            );
+            put!(out, "    /// the reply gives a valid value.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn optional(self) -> bool {{");
+            let optional: Vec<String> = spec
+                .captures
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.optional)
+                .map(|(i, _)| format!("Capture::{}", self.captures[i]))
+                .collect();
+            if self.captures.is_empty() {
+                put!(out, "        match self {{}}");
+            } else if optional.is_empty() {
+                put!(out, "        false");
+            } else {
+                put!(out, "        matches!(self, {})", optional.join(" | "));
+            }
+            put!(out, "    }}");
+            put!(out);
+            put!(out, "    /// The step that asks for it.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn step(self) -> Step {{");
+            match_self(out, "Capture", &self.captures, |i| {
+                format!("Step::{}", self.steps[spec.captures[i].step])
+            });
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// The value `text` gives for this capture, checked against its type"
+            );
+            put!(out, "    /// (`CaptureType::parse`).");
+            put!(out, "    ///");
+            put!(out, "    /// # Errors");
+            put!(out, "    /// The text is not a value of the capture's type.");
+            put!(
+                out,
+                "    pub fn parse(self, text: &str) -> Result<Value, CaptureError> {{"
+            );
+            put!(out, "        self.kind().parse(text)");
+            put!(out, "    }}");
+            if !self.steps.is_empty() {
+                put!(out);
+                put!(out, "    /// The capture's place in `Capture::ALL`.");
+                put!(out, "    fn index(self) -> usize {{");
+                match_self(out, "Capture", &self.captures, |i| i.to_string());
+                put!(out, "    }}");
+            }
+        });
+        // The variants no capture of this spec has are dead code in a binary.
+        let has = |word: &str| spec.captures.iter().any(|c| c.kind.word() == word);
+        out.push_str(CAPTURE_TYPE);
+        for (word, docs, variant) in CAPTURE_VARIANTS {
+            for d in *docs {
+                put!(out, "    /// {d}");
+            }
+            if !has(word) {
+                put!(out, "    #[allow(dead_code)] // no capture of this spec has this type");
+            }
+            put!(out, "    {variant}");
+        }
+        put!(out, "}}");
+        put!(out);
+        out.push_str(CAPTURE_FUNCTIONS);
+        put!(out);
+        let e = IdEnum {
+            ty: "Choice",
+            doc: &["A word of a `one_of` capture: every word of every `one_of`, each once."],
+            what: "word",
+            variants: &self.choices,
+            ids: self.words.clone(),
+        };
+        e.write(out, |_| {});
+    }
+
+    /// The `CaptureType` expression of a capture type.
+    fn capture_type(&self, kind: &ir::CaptureType) -> String {
+        let bound = |b: Option<i64>| b.map_or_else(|| "None".to_owned(), |v| format!("Some({v})"));
+        match kind {
+            ir::CaptureType::Text => "CaptureType::Text".to_owned(),
+            ir::CaptureType::Email => "CaptureType::Email".to_owned(),
+            ir::CaptureType::Phone => "CaptureType::Phone".to_owned(),
+            ir::CaptureType::Date => "CaptureType::Date".to_owned(),
+            ir::CaptureType::YesNo => "CaptureType::YesNo".to_owned(),
+            ir::CaptureType::Integer { min, max } => format!(
+                "CaptureType::Integer {{\n                min: {},\n                max: {},\n            }}",
+                bound(*min),
+                bound(*max)
+            ),
+            ir::CaptureType::OneOf(words) => {
+                let choice = |w: &String| {
+                    let i = self.words.iter().position(|x| x == w).unwrap_or_default();
+                    format!("Choice::{}", self.choices[i])
+                };
+                format!("CaptureType::OneOf({})", list(words.iter().map(choice), 16))
+            }
+        }
     }
 
     fn faq(&self, out: &mut String) {
@@ -652,7 +1082,7 @@ impl Gen<'_> {
         // (checked by the compiler: a new field fails here until it is handled).
         let _ = |ir::EndCondition {
                      id: _,       // `id`
-                     requires: _, // issue 11: not yet carried
+                     requires: _, // `requires`
                      caller: _,   // `caller`
                      callee: _,   // `callee`
                  }: &ir::EndCondition| ();
@@ -681,19 +1111,116 @@ impl Gen<'_> {
                 option(spec.ends[i].callee.as_ref())
             });
             put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// The captures that must be made before the call ends here (`requires`)."
+            );
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn requires(self) -> &'static [Capture] {{");
+            let lists: Vec<String> = spec.ends.iter().map(|e| self.captures_list(&e.requires)).collect();
+            match_slices(out, "EndCondition", &self.ends, &lists);
+            put!(out, "    }}");
         });
-        // The file ends with exactly one newline.
-        while out.ends_with("\n\n") {
-            out.pop();
+    }
+
+    fn transfers(&self, out: &mut String) {
+        let spec = self.spec;
+        let e = IdEnum {
+            ty: "Transfer",
+            doc: &[
+                "A hand-over of the call to a person or queue (`transfer` in the spec's",
+                "`end` block): an outcome beside the end conditions, with its own line.",
+            ],
+            what: "transfer",
+            variants: &self.transfers,
+            ids: spec.transfers.iter().map(|t| t.id.as_str()).collect(),
+        };
+        e.write(out, |out| {
+            // The fields of a transfer and the method that carries each.
+            let _ = |ir::Transfer {
+                         id: _,       // `id`
+                         title: _,    // `title`
+                         say: _,      // `say`
+                         to: _,       // `to`
+                         fallback: _, // `fallback`
+                         requires: _, // `requires`
+                     }: &ir::Transfer| ();
+            put!(out);
+            put!(out, "    /// Who takes the call.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn title(self) -> Option<&'static str> {{");
+            match_self(out, "Transfer", &self.transfers, |i| {
+                option(spec.transfers[i].title.as_ref())
+            });
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// The line the caller says before transferring (instead of `CLOSING`)."
+            );
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn say(self) -> &'static str {{");
+            match_self(out, "Transfer", &self.transfers, |i| {
+                string_literal(&spec.transfers[i].say)
+            });
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// The destination (a number, SIP URI or queue name); `None`: the deployment"
+            );
+            put!(out, "    /// chooses it.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn to(self) -> Option<&'static str> {{");
+            match_self(out, "Transfer", &self.transfers, |i| {
+                option(spec.transfers[i].to.as_ref())
+            });
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// Where the call goes if the transfer fails (`Call::transfer_failed`); never"
+            );
+            put!(out, "    /// a transfer.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn fallback(self) -> Transition {{");
+            match_self(out, "Transfer", &self.transfers, |i| {
+                self.transition(spec.transfers[i].fallback)
+            });
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// The captures that must be made before the transfer (`requires`)."
+            );
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn requires(self) -> &'static [Capture] {{");
+            let lists: Vec<String> = spec.transfers.iter().map(|t| self.captures_list(&t.requires)).collect();
+            match_slices(out, "Transfer", &self.transfers, &lists);
+            put!(out, "    }}");
+        });
+    }
+
+    fn call(&self, out: &mut String) {
+        if self.steps.is_empty() {
+            return;
         }
+        out.push_str(CALL);
+    }
+
+    /// A `&[Capture::…]` of capture indices, in order.
+    fn captures_list(&self, captures: &[usize]) -> String {
+        list(captures.iter().map(|&c| format!("Capture::{}", self.captures[c])), 16)
     }
 
     /// The `Transition` expression of an IR target.
     fn transition(&self, t: ir::Target) -> String {
         match t {
             ir::Target::Step(i) => format!("Transition::To(Step::{})", self.steps[i]),
-            ir::Target::End(None) | ir::Target::Transfer(_) => "Transition::End(None)".to_owned(), // issue 11: transfers not yet carried
+            ir::Target::End(None) => "Transition::End(None)".to_owned(),
             ir::Target::End(Some(c)) => format!("Transition::End(Some(EndCondition::{}))", self.ends[c]),
+            ir::Target::Transfer(t) => format!("Transition::Transfer(Transfer::{})", self.transfers[t]),
         }
     }
 }
@@ -784,10 +1311,93 @@ pub struct Concern {
 }
 "#;
 
+/// `Speaker` (the same in every file).
+const SPEAKER_TYPE: &str = r#"/// Who speaks first once the line connects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Speaker {
+    /// The callee picks up and speaks first ("喂？"); then the caller says `OPENING`.
+    Callee,
+    /// The caller says `OPENING` as soon as the line connects.
+    Caller,
+}
+
+impl Speaker {
+    /// Both parties, the default first.
+    pub const ALL: &'static [Speaker] = &[Speaker::Callee, Speaker::Caller];
+
+    /// The word used in the spec: `callee` or `caller`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Speaker::Callee => "callee",
+            Speaker::Caller => "caller",
+        }
+    }
+}
+"#;
+
+/// `Event` (the same in every file).
+const EVENT_TYPE: &str = r#"/// A telephony event: something the line does, not a reply. Every call has
+/// all four without declaring them; the spec branches on them with
+/// `on EVENT -> …`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Event {
+    /// An answering machine or voicemail greeting answered (only when the call
+    /// starts).
+    Voicemail,
+    /// The call never connected: no pickup, a busy line, declined, a ringing
+    /// timeout (only when the call starts).
+    NoAnswer,
+    /// The callee said nothing for `SILENCE_TIMEOUT_SECS` seconds after a caller
+    /// turn.
+    Silence,
+    /// The callee hung up.
+    Hangup,
+}
+
+impl Event {
+    /// Every event.
+    pub const ALL: &'static [Event] = &[Event::Voicemail, Event::NoAnswer, Event::Silence, Event::Hangup];
+
+    /// The word that names the event in a spec: `voicemail`, `no_answer`,
+    /// `silence` or `hangup`.
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            Event::Voicemail => "voicemail",
+            Event::NoAnswer => "no_answer",
+            Event::Silence => "silence",
+            Event::Hangup => "hangup",
+        }
+    }
+
+    /// The event this word names (compared exactly).
+    #[must_use]
+    pub fn from_id(id: &str) -> Option<Event> {
+        Event::ALL.iter().copied().find(|x| x.id() == id)
+    }
+
+    /// Whether the event happens only when the call starts, before any step
+    /// runs (`Voicemail`, `NoAnswer`): its branch is `start_branch`, never
+    /// `Step::on_event`.
+    #[must_use]
+    pub fn at_start(self) -> bool {
+        matches!(self, Event::Voicemail | Event::NoAnswer)
+    }
+}
+"#;
+
 /// `Transition`'s documentation, before its variants.
 const TRANSITION: &str = r"/// Where a transition leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Transition {
+";
+
+/// `Retry`'s documentation, before its fields.
+const RETRY_TYPE: &str = r"/// `retry N -> TARGET` of a step: the step runs at most `1 + max` times in
+/// one call; a transition that would run it once more goes to `then` instead
+/// (`Call` counts the runs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 ";
 
 /// `next` (the same in every file).
@@ -797,9 +1407,418 @@ const NEXT: &str = r"/// The transition from `step`, given the callee's `signal`
 /// step's own `on SIGNAL -> …`, else the global one). Without a signal, or
 /// with a signal that has no branch at this step (the signal is then
 /// ignored), the call goes to the step's successor (`Step::successor`).
+/// It knows nothing of events, retries or captures: `Call` does.
 #[must_use]
 pub fn next(step: Step, signal: Option<Signal>) -> Transition {
     signal.and_then(|signal| step.branch(signal)).unwrap_or_else(|| step.successor())
+}
+";
+
+/// `CaptureType`'s documentation, before its variants.
+const CAPTURE_TYPE: &str = r"/// The type of a captured value, and how `CaptureType::parse` checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaptureType {
+";
+
+/// The variants of `CaptureType`: the type's word, the variant's
+/// documentation and the variant.
+const CAPTURE_VARIANTS: &[(&str, &[&str], &str)] = &[
+    ("text", &["Any text that is not blank: `Value::Text`."], "Text,"),
+    (
+        "email",
+        &[
+            "An e-mail address — one `@` with text before it, a `.` with text on",
+            "both sides after it, no whitespace: `Value::Text`.",
+        ],
+        "Email,",
+    ),
+    (
+        "phone",
+        &["A phone number: `+` and 6 to 15 digits, nothing else: `Value::Text`."],
+        "Phone,",
+    ),
+    (
+        "date",
+        &[
+            "A calendar date written `YYYY-MM-DD` that exists (year 1 to 9999, leap",
+            "years counted): `Value::Date(year, month, day)`.",
+        ],
+        "Date,",
+    ),
+    (
+        "yes_no",
+        &[
+            "Yes (`是`, `是的`, `对`, `对的`, `yes`) or no (`否`, `不`, `不是`, `不对`,",
+            "`no`), ASCII letters in any case: `Value::YesNo`.",
+        ],
+        "YesNo,",
+    ),
+    (
+        "integer",
+        &["A whole number (ASCII digits, an optional sign) within the bounds: `Value::Integer`."],
+        "Integer {\n        /// The least value allowed, if any.\n        min: Option<i64>,\n        \
+         /// The greatest value allowed, if any.\n        max: Option<i64>,\n    },",
+    ),
+    (
+        "one_of",
+        &["One of these words, exactly: `Value::Choice`."],
+        "OneOf(&'static [Choice]),",
+    ),
+];
+
+/// `CaptureType`'s methods, `Value` and `CaptureError` (the same in every file).
+const CAPTURE_FUNCTIONS: &str = r#"impl CaptureType {
+    /// The word that names the type in the spec: `text`, `email`, `phone`,
+    /// `date`, `yes_no`, `integer` or `one_of`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaptureType::Text => "text",
+            CaptureType::Email => "email",
+            CaptureType::Phone => "phone",
+            CaptureType::Date => "date",
+            CaptureType::YesNo => "yes_no",
+            CaptureType::Integer { .. } => "integer",
+            CaptureType::OneOf(_) => "one_of",
+        }
+    }
+
+    /// The value `text` gives for this type.
+    ///
+    /// Whitespace around the text is ignored and, except for `Text`, so is
+    /// sentence punctuation at its end (`是。`, `42！`, `a@b.cn.`), which speech
+    /// recognisers add. `Text` keeps the trimmed text as it is.
+    ///
+    /// # Errors
+    /// `CaptureError::Empty` for text that is blank or only punctuation;
+    /// otherwise the error of the type the text does not fit.
+    pub fn parse(self, text: &str) -> Result<Value, CaptureError> {
+        let text = text.trim();
+        let word = text
+            .trim_end_matches(['。', '．', '.', '！', '!', '？', '?', '，', ',', '、', '；', ';'])
+            .trim_end();
+        if word.is_empty() {
+            return Err(CaptureError::Empty);
+        }
+        match self {
+            CaptureType::Text => Ok(Value::Text(text.to_owned())),
+            CaptureType::Email if CaptureType::is_email(word) => Ok(Value::Text(word.to_owned())),
+            CaptureType::Email => Err(CaptureError::NotEmail),
+            CaptureType::Phone if CaptureType::is_phone(word) => Ok(Value::Text(word.to_owned())),
+            CaptureType::Phone => Err(CaptureError::NotPhone),
+            CaptureType::Date => CaptureType::date(word)
+                .map(|(year, month, day)| Value::Date(year, month, day))
+                .ok_or(CaptureError::NotDate),
+            CaptureType::YesNo => CaptureType::yes_no(word).map(Value::YesNo).ok_or(CaptureError::NotYesNo),
+            CaptureType::Integer { min, max } => {
+                let n: i64 = word.parse().map_err(|_| CaptureError::NotInteger)?;
+                if min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max) {
+                    Err(CaptureError::OutOfRange)
+                } else {
+                    Ok(Value::Integer(n))
+                }
+            }
+            CaptureType::OneOf(words) => words
+                .iter()
+                .copied()
+                .find(|w| w.id() == word)
+                .map(Value::Choice)
+                .ok_or(CaptureError::NotAChoice),
+        }
+    }
+
+    fn is_email(text: &str) -> bool {
+        let Some((local, domain)) = text.split_once('@') else {
+            return false;
+        };
+        !local.is_empty()
+            && !domain.contains('@')
+            && !text.chars().any(char::is_whitespace)
+            && domain.char_indices().any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len())
+    }
+
+    fn is_phone(text: &str) -> bool {
+        text.strip_prefix('+')
+            .is_some_and(|digits| (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    fn date(text: &str) -> Option<(u16, u8, u8)> {
+        let number = |from: usize, to: usize| -> Option<u16> {
+            let part = text.get(from..to)?;
+            if part.bytes().all(|b| b.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        if text.len() != 10 || text.get(4..5) != Some("-") || text.get(7..8) != Some("-") {
+            return None;
+        }
+        let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        if year == 0 || !(1..=days).contains(&day) {
+            return None;
+        }
+        Some((year, u8::try_from(month).ok()?, u8::try_from(day).ok()?))
+    }
+
+    fn yes_no(text: &str) -> Option<bool> {
+        match text.to_ascii_lowercase().as_str() {
+            "是" | "是的" | "对" | "对的" | "yes" => Some(true),
+            "否" | "不" | "不是" | "不对" | "no" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// A captured value, of its capture's type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// `text`, `email` and `phone`: the text, trimmed.
+    Text(String),
+    /// `yes_no`.
+    YesNo(bool),
+    /// `integer`.
+    Integer(i64),
+    /// `date`: year, month, day.
+    Date(u16, u8, u8),
+    /// `one_of`: the word.
+    Choice(Choice),
+}
+
+/// Why a captured text was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaptureError {
+    /// The call is not at the step that asks for this capture, or is over.
+    NotAsked,
+    /// The text is blank, or only punctuation.
+    Empty,
+    /// `email`: not an e-mail address.
+    NotEmail,
+    /// `phone`: not `+` and 6 to 15 digits.
+    NotPhone,
+    /// `date`: not a calendar date written `YYYY-MM-DD`.
+    NotDate,
+    /// `yes_no`: not one of the yes or no words.
+    NotYesNo,
+    /// `integer`: not a whole number.
+    NotInteger,
+    /// `integer`: a whole number outside the bounds.
+    OutOfRange,
+    /// `one_of`: not one of the words.
+    NotAChoice,
+}
+"#;
+
+/// `Reply` and `Call` (the same in every file that has a step).
+const CALL: &str = r"/// What the callee did after a step's lines, as the runtime understood it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reply {
+    /// A reply that gives a declared signal.
+    Signal(Signal),
+    /// A question this FAQ entry answers: the caller says the answer and the
+    /// call stays at the step.
+    Faq(&'static Qa),
+    /// Any other reply.
+    Other,
+}
+
+/// One call in progress: the step it is at, how many times each step has
+/// run (which `retry` bounds), the values captured so far, and how it ended.
+///
+/// Drive it with what the runtime hears: `reply` after a step's lines (at a
+/// step that does not wait, at once, with `Reply::Other`), `capture` for
+/// each value the reply gives (before `reply`), `event` for the line's
+/// events. Each returns the `Transition` taken; `step()` is then the step
+/// whose lines to say, or `None` once the call has ended or been
+/// transferred (`outcome()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    at: Option<Step>,
+    started: bool,
+    outcome: Option<Transition>,
+    visits: Vec<u32>,
+    values: Vec<Option<Value>>,
+}
+
+impl Default for Call {
+    fn default() -> Call {
+        Call::new()
+    }
+}
+
+impl Call {
+    /// A call whose line has just connected, at `START` (its first run).
+    #[must_use]
+    pub fn new() -> Call {
+        let mut visits = vec![0; Step::ALL.len()];
+        visits[START.index()] = 1;
+        Call {
+            at: Some(START),
+            started: false,
+            outcome: None,
+            visits,
+            values: vec![None; Capture::ALL.len()],
+        }
+    }
+
+    /// The step the call is at: the one whose lines to say, then whose reply
+    /// to wait for. `None` once the call has ended or been transferred.
+    #[must_use]
+    pub fn step(&self) -> Option<Step> {
+        self.at
+    }
+
+    /// How the call ended (`Transition::End`) or where it was transferred
+    /// (`Transition::Transfer`); `None` while it goes on.
+    #[must_use]
+    pub fn outcome(&self) -> Option<Transition> {
+        self.outcome
+    }
+
+    /// How many times `step` has run in this call (asking again counts; an
+    /// FAQ answer does not).
+    #[must_use]
+    pub fn visits(&self, step: Step) -> u32 {
+        self.visits[step.index()]
+    }
+
+    /// The value captured for `capture`, if any.
+    #[must_use]
+    pub fn value(&self, capture: Capture) -> Option<&Value> {
+        self.values[capture.index()].as_ref()
+    }
+
+    /// The callee replied at the current step.
+    ///
+    /// A signal with a branch at the step takes it. An FAQ question stays
+    /// (say the answer, then the step's last line again). Otherwise, while a
+    /// capture of the step that is not optional has no value, the step asks
+    /// again (`Stay`, counted as a run); then the call goes to the step's
+    /// successor. At a step that does not wait, every reply goes to the
+    /// successor. A transition that would run a step with `retry N` more than
+    /// `1 + N` times goes to its retry target instead.
+    pub fn reply(&mut self, reply: Reply) -> Transition {
+        let Some(step) = self.at else {
+            return self.stay();
+        };
+        self.started = true;
+        if !step.waits() {
+            return self.go(step.successor());
+        }
+        match reply {
+            Reply::Signal(signal) => {
+                if let Some(to) = step.branch(signal) {
+                    return self.go(to);
+                }
+            }
+            Reply::Faq(_answered) => return Transition::Stay,
+            Reply::Other => {}
+        }
+        if step.captures().iter().any(|&c| !c.optional() && self.value(c).is_none()) {
+            return match self.go(Transition::To(step)) {
+                Transition::To(again) if again == step => Transition::Stay,
+                to => to,
+            };
+        }
+        self.go(step.successor())
+    }
+
+    /// The line did something. `Voicemail` and `NoAnswer` count only when the
+    /// call starts, before any reply: they take `start_branch` (the first step
+    /// never ran), or end the call (`End(None)`: the runtime's default) without
+    /// one; later they change nothing. `Silence` and `Hangup` take the branch in
+    /// force at the step (`Step::on_event`); without one, `Hangup` ends the call
+    /// (`End(None)`) and `Silence` stays.
+    pub fn event(&mut self, event: Event) -> Transition {
+        let Some(step) = self.at else {
+            return self.stay();
+        };
+        if event.at_start() {
+            if self.started {
+                return Transition::Stay;
+            }
+            self.started = true;
+            self.visits[step.index()] -= 1;
+            return self.go(start_branch(event).unwrap_or(Transition::End(None)));
+        }
+        self.started = true;
+        match step.on_event(event) {
+            Some(to) => self.go(to),
+            None if event == Event::Hangup => self.go(Transition::End(None)),
+            None => Transition::Stay,
+        }
+    }
+
+    /// The reply gave `text` for `capture`, which the current step asks for:
+    /// the value, kept for the rest of the call (a later value replaces it).
+    ///
+    /// # Errors
+    /// `CaptureError::NotAsked` when the call is not at the capture's step;
+    /// otherwise why the text is not a value of its type
+    /// (`CaptureType::parse`). Nothing is kept then.
+    pub fn capture(&mut self, capture: Capture, text: &str) -> Result<Value, CaptureError> {
+        if self.at != Some(capture.step()) {
+            return Err(CaptureError::NotAsked);
+        }
+        self.started = true;
+        let value = capture.parse(text)?;
+        self.values[capture.index()] = Some(value.clone());
+        Ok(value)
+    }
+
+    /// The transfer the call was handed to failed: the call goes on at the
+    /// transfer's `fallback`. Changes nothing unless the outcome is a transfer.
+    pub fn transfer_failed(&mut self) -> Transition {
+        match self.outcome {
+            Some(Transition::Transfer(transfer)) => {
+                self.outcome = None;
+                self.go(transfer.fallback())
+            }
+            _ => self.stay(),
+        }
+    }
+
+    /// What a call that does not move returns: its outcome, or `Stay`.
+    fn stay(&self) -> Transition {
+        self.outcome.unwrap_or(Transition::Stay)
+    }
+
+    /// Takes `to`, counting the run of a step and going to a retry target
+    /// instead of a step whose runs are spent.
+    fn go(&mut self, mut to: Transition) -> Transition {
+        // Each spent step leads on to another; more hops than steps is a
+        // circle of spent steps, which ends the call.
+        for _ in 0..=Step::ALL.len() {
+            match to {
+                Transition::To(step) => match step.retry() {
+                    Some(retry) if self.visits[step.index()] > u32::from(retry.max) => to = retry.then,
+                    _ => {
+                        let visits = &mut self.visits[step.index()];
+                        *visits = visits.saturating_add(1);
+                        self.at = Some(step);
+                        return to;
+                    }
+                },
+                Transition::Stay => return to,
+                Transition::End(_) | Transition::Transfer(_) => {
+                    self.at = None;
+                    self.outcome = Some(to);
+                    return to;
+                }
+            }
+        }
+        self.at = None;
+        self.outcome = Some(Transition::End(None));
+        Transition::End(None)
+    }
 }
 ";
 

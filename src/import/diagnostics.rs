@@ -68,7 +68,8 @@ pub(super) fn unplaced_diagnostic(u: &Unplaced) -> Diagnostic {
             "move it into the role section (`### 角色` / `### Role`) or another section",
         ),
         Why::SecondNote => (
-            "a second flow note for the same signal (or a second \"then\") in one place".to_owned(),
+            "a second flow note for the same signal (or a second \"then\", \"retry\" or \"go on\") in one place"
+                .to_owned(),
             "the first note already says where this leads",
             "keep one note per signal in each step (and one before the steps)",
         ),
@@ -131,6 +132,16 @@ pub(super) fn unplaced_diagnostic(u: &Unplaced) -> Diagnostic {
             format!("a second `{t}` section"),
             "only the first one is imported",
             "merge the two sections",
+        ),
+        Why::Invalid(reason) => (
+            format!("this note is not imported: {reason}"),
+            "the language would reject it here",
+            "fix the note (docs/import.md lists what each note becomes), or write the construct in the imported spec",
+        ),
+        Why::Transfer => (
+            "this transfer has no line to say".to_owned(),
+            "not `名称：“要说的话”` (`Name: “line”`)",
+            "write each transfer as `- 名称：“转接前要说的话”` under `**转接：**` (`**Transfers:**`), its notes on the lines below",
         ),
     };
     Diagnostic::new(Code::W0302, u.span, message)

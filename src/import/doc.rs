@@ -2,6 +2,7 @@
 //! derived and `.call` is written; and the texts that found no place.
 
 use crate::ast::Priority;
+use crate::ir::{Event, Speaker};
 use crate::layout::Layout;
 use crate::source::Span;
 
@@ -35,6 +36,9 @@ pub(super) enum Why {
     Ending,
     Identity(String),
     Second(String),
+    Transfer,
+    /// A note callc reads but the language would reject where it stands.
+    Invalid(String),
 }
 
 #[derive(Debug)]
@@ -55,18 +59,62 @@ pub(super) struct PartyDoc {
     pub(super) persona: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) enum RawTarget {
     /// A step number: its value (none when it is too large to be one) and
     /// the number as written.
     Step(Option<u32>, String),
     End(Option<String>),
+    /// A transfer, by the words that name it (its title).
+    Transfer(String),
+}
+
+/// What a flow note is taken on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Cause {
+    /// "Then": the step's successor.
+    Then,
+    /// A signal, by its words.
+    Signal(String),
+    /// A telephony event.
+    Event(Event),
 }
 
 #[derive(Debug)]
 pub(super) struct RawNote {
-    /// The signal's words; `None` for "then" (the step's successor).
-    pub(super) cause: Option<String>,
+    pub(super) cause: Cause,
+    pub(super) target: RawTarget,
+    pub(super) span: Span,
+}
+
+/// A capture note, as written (the id, values and description still
+/// escaped Markdown).
+#[derive(Debug)]
+pub(super) struct RawCapture {
+    pub(super) id: String,
+    pub(super) kind: RawKind,
+    pub(super) optional: bool,
+    pub(super) description: String,
+    pub(super) span: Span,
+}
+
+/// A capture type read from its words: `one_of` values still escaped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum RawKind {
+    Text,
+    Email,
+    Phone,
+    Date,
+    YesNo,
+    /// The bounds as written (digits, perhaps a sign).
+    Integer(Option<String>, Option<String>),
+    OneOf(Vec<String>),
+}
+
+/// `retry N -> T`: N as written, and the target.
+#[derive(Debug)]
+pub(super) struct RawRetry {
+    pub(super) max: String,
     pub(super) target: RawTarget,
     pub(super) span: Span,
 }
@@ -77,6 +125,22 @@ pub(super) struct RawStep {
     pub(super) title: Option<String>,
     pub(super) says: Vec<String>,
     pub(super) notes: Vec<RawNote>,
+    /// The note saying the step goes on without waiting (`continue`).
+    pub(super) go_on: Option<Span>,
+    pub(super) captures: Vec<RawCapture>,
+    pub(super) retry: Option<RawRetry>,
+}
+
+/// A transfer of the caller's ending section.
+#[derive(Debug)]
+pub(super) struct RawTransfer {
+    /// The words that name it (its title), as written.
+    pub(super) title: String,
+    pub(super) say: String,
+    pub(super) to: Option<String>,
+    pub(super) fallback: Option<RawTarget>,
+    pub(super) requires: Vec<String>,
+    pub(super) span: Span,
 }
 
 #[derive(Debug)]
@@ -108,7 +172,17 @@ pub(super) struct Doc {
     pub(super) steps: Vec<RawStep>,
     pub(super) faq: Vec<RawQa>,
     pub(super) caller_ends: Vec<String>,
+    /// The captures each caller-side end condition requires (ids as
+    /// written), by its index in `caller_ends`, and where the note is.
+    pub(super) end_requires: Vec<(usize, Vec<String>, Span)>,
     pub(super) callee_ends: Vec<String>,
+    pub(super) transfers: Vec<RawTransfer>,
+    /// Who speaks first, when a note says so.
+    pub(super) first_speaker: Option<Speaker>,
+    /// The seconds of silence the flow states: by the wait rule, and by
+    /// each silence note.
+    pub(super) silence_rule: Option<u32>,
+    pub(super) silence_notes: Vec<u32>,
     pub(super) closing: Option<String>,
     pub(super) unplaced: Vec<Unplaced>,
 }

@@ -83,10 +83,11 @@ pub(super) struct Taken {
 }
 
 /// `id`, or `id_2`, `id_3`, … if taken; marks it taken. A keyword (`step`,
-/// the fallback for a step with no words) is never an id itself: its first
-/// use is `step_1`.
+/// the fallback for a step with no words) or an event's name (`silence`,
+/// reserved in the one namespace) is never an id itself: its first use is
+/// `step_1`.
 pub(super) fn claim(id: &str, taken: &mut Taken) -> String {
-    let first = usize::from(lang::is_keyword(id));
+    let first = usize::from(lang::is_keyword(id) || crate::ir::Event::of(id).is_some());
     let mut n = taken.next.get(id).copied().unwrap_or(first);
     loop {
         let name = if n == 0 { id.to_owned() } else { format!("{id}_{n}") };
@@ -125,5 +126,7 @@ mod tests {
         assert_eq!(derive_id("😀🎉", "signal", &mut t), "signal_1");
         assert_eq!(derive_id("", "signal", &mut t), "signal_2");
         assert_eq!(derive_id("ｆｕｌｌ width", "step", &mut t), "ｆｕｌｌ_width");
+        assert_eq!(derive_id("Silence", "signal", &mut t), "silence_1");
+        assert_eq!(derive_id("no answer", "signal", &mut t), "no_answer_1");
     }
 }

@@ -24,6 +24,7 @@ mod diagnostics;
 mod doc;
 mod flow;
 mod ids;
+mod listen;
 mod markdown;
 mod names;
 mod output;

@@ -8,19 +8,21 @@ use std::collections::BTreeMap;
 
 use crate::ast::{
     Branch, Call, CallItem, Concern, EndBlock, EndItem, Entries, EntriesItem, Faq, FaqItem, Field, Flow, FlowItem,
-    LintAttr, Party, PartyItem, PartyKind, Qa, QaItem, Signal, Step, StepItem, Style, StyleItem, Target, Transition,
-    Value, When,
+    LintAttr, Party, PartyItem, PartyKind, Qa, QaItem, Requires, Retry, Signal, Step, StepItem, Style, StyleItem,
+    Target, Transfer, TransferItem, Transition, Value, When,
 };
 use crate::codes::Level;
 use crate::diagnostic::Diagnostic;
 use crate::fmt::{self, Builder, entry, ident, text};
+use crate::ir::{DEFAULT_SILENCE_TIMEOUT, Event, Speaker};
 use crate::layout::ZH;
 use crate::names::transliterate;
 use crate::source::Span;
 
 use super::diagnostics::{covers_not_imported, unplaced_diagnostic};
-use super::doc::{Block, Doc, Kind, PartyDoc, RawNote, RawStep, RawTarget, Unplaced, Why};
+use super::doc::{Block, Cause, Doc, Kind, PartyDoc, RawStep, RawTarget, Unplaced, Why};
 use super::ids::{Taken, claim, derive_id};
+use super::listen::{Capture, capture_ast, captures, retry_bound, talks_forever};
 use super::names::{NameFrom, names};
 use super::text::decode;
 
@@ -73,11 +75,13 @@ const EN_WORDS: Words = Words {
     paired: "The caller's and the callee's lists of end conditions are as long as each other: paired in order; please check",
 };
 
-/// Where a flow note leads, resolved: a step (its id) or the end of the
-/// call (the id of the end condition it names).
+/// Where a flow note leads, resolved: a step (its id), the end of the
+/// call (the id of the end condition it names) or a transfer (its id).
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum To {
     Step(String),
     End(Option<String>),
+    Transfer(String),
 }
 
 impl To {
@@ -88,6 +92,26 @@ impl To {
                 span: at,
                 condition: condition.as_deref().map(|c| ident(c, at)),
             },
+            To::Transfer(id) => Target::Transfer {
+                span: at,
+                id: ident(id.as_str(), at),
+            },
+        }
+    }
+
+    /// Whether an event may lead here (`hangup` and `no_answer` leave
+    /// nobody on the line; only `silence` can be transferred): the
+    /// reason it may not, if it may not.
+    fn refused_after(&self, event: Event, in_step: bool) -> Option<&'static str> {
+        if in_step && !event.in_step() {
+            return Some("voicemail and no answer happen before any step runs: a step cannot branch on them");
+        }
+        match self {
+            To::Step(_) if !event.someone_listens() => {
+                Some("after a hang-up or no answer nobody is on the line: it must end the call")
+            }
+            To::Transfer(_) if !event.can_transfer() => Some("only a silence can lead to a transfer"),
+            _ => None,
         }
     }
 }
@@ -102,6 +126,17 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
     };
     let mut taken = Taken::default();
     let call_id = derive_id(name.or(doc.title.as_deref()).unwrap_or(""), "imported", &mut taken);
+    // Captures keep the ids their notes name: `requires` notes use them.
+    let mut rejected: Vec<Unplaced> = Vec::new();
+    let step_captures: Vec<Vec<Capture>> = captures(doc, &mut taken, &mut rejected);
+    let capture_of = |written: &str| -> Option<String> {
+        let id = decode(written);
+        step_captures
+            .iter()
+            .flatten()
+            .find(|c| c.written == id)
+            .map(|c| c.id.clone())
+    };
     let [(caller_name, caller_from), (callee_name, callee_from)] = names(doc);
     let caller_id = claim(&transliterate(&decode(&caller_name)), &mut taken);
     let callee_id = claim(&transliterate(&decode(&callee_name)), &mut taken);
@@ -122,7 +157,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
     let mut signals: Vec<(String, String)> = Vec::new();
     let mut signal_ids: BTreeMap<&str, String> = BTreeMap::new();
     for n in doc.global.iter().chain(doc.steps.iter().flat_map(|s| s.notes.iter())) {
-        if let Some(cause) = &n.cause
+        if let Cause::Signal(cause) = &n.cause
             && !signal_ids.contains_key(cause.as_str())
         {
             let id = derive_id(cause, "signal", &mut taken);
@@ -164,8 +199,15 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             }
         }
     }
-    for n in doc.global.iter().chain(doc.steps.iter().flat_map(|s| s.notes.iter())) {
-        if let RawTarget::End(Some(why)) = &n.target {
+    let note_targets = doc
+        .global
+        .iter()
+        .chain(doc.steps.iter().flat_map(|s| s.notes.iter()))
+        .map(|n| &n.target);
+    let retry_targets = doc.steps.iter().filter_map(|s| s.retry.as_ref()).map(|r| &r.target);
+    let fallbacks = doc.transfers.iter().filter_map(|t| t.fallback.as_ref());
+    for target in note_targets.chain(retry_targets).chain(fallbacks) {
+        if let RawTarget::End(Some(why)) = target {
             let k = key(why);
             if !by_wording[0].contains_key(&k) && !by_wording[1].contains_key(&k) {
                 by_wording[0].insert(k, ends.len());
@@ -184,6 +226,21 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             .or_else(|| by_wording[1].get(&k))
             .map(|&i| end_ids[i].clone())
     };
+    // Transfers: ids from their titles; notes name them by title (escapes
+    // undone, spaces ignored).
+    let transfer_ids: Vec<String> = doc
+        .transfers
+        .iter()
+        .map(|t| derive_id(&t.title, "transfer", &mut taken))
+        .collect();
+    let title_key = |s: &str| decode(s).split_whitespace().collect::<String>();
+    let transfer_of = |words: &str| {
+        let k = title_key(words);
+        doc.transfers
+            .iter()
+            .position(|t| title_key(&t.title) == k)
+            .map(|i| transfer_ids[i].clone())
+    };
     // Step numbers in notes: the number written on a step, else its position.
     let mut bad_notes: Vec<Unplaced> = Vec::new();
     let mut numbered: BTreeMap<u32, usize> = BTreeMap::new();
@@ -200,18 +257,16 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
                 .map(|i| i - 1)
         })
     };
-    let mut target_of = |n: &RawNote, block: Block| -> Option<To> {
-        match &n.target {
+    let mut target_of = |target: &RawTarget, span: Span, block: Block| -> Option<To> {
+        match target {
             RawTarget::Step(k, written) => match k.and_then(step_of) {
                 Some(i) => Some(To::Step(step_ids[i].clone())),
                 None => {
                     // The span of the number itself: the last place the note writes it.
                     let span = md
-                        .get(n.span.range())
+                        .get(span.range())
                         .and_then(|note| note.rfind(written.as_str()))
-                        .map_or(n.span, |at| {
-                            Span::new(n.span.start + at, n.span.start + at + written.len())
-                        });
+                        .map_or(span, |at| Span::new(span.start + at, span.start + at + written.len()));
                     bad_notes.push(Unplaced {
                         span,
                         block,
@@ -222,16 +277,32 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             },
             RawTarget::End(None) => Some(To::End(None)),
             RawTarget::End(Some(why)) => Some(To::End(end_of(why))),
+            RawTarget::Transfer(words) => {
+                let to = transfer_of(words).map(To::Transfer);
+                if to.is_none() {
+                    bad_notes.push(Unplaced {
+                        span,
+                        block,
+                        why: Why::Invalid("no transfer under `转接：` (`Transfers:`) has this title".to_owned()),
+                    });
+                }
+                to
+            }
         }
     };
-    let signal_of = |cause: &str| signal_ids.get(cause).cloned();
-    let globals: Vec<(String, Option<To>)> = doc
+    // What a note is taken on: a signal's id, or an event's word.
+    let signal_of = |cause: &Cause| match cause {
+        Cause::Signal(words) => signal_ids.get(words.as_str()).cloned(),
+        Cause::Event(e) => Some(e.as_str().to_owned()),
+        Cause::Then => None,
+    };
+    let mut globals: Vec<(String, Option<To>)> = doc
         .global
         .iter()
         .map(|n| {
             (
-                signal_of(n.cause.as_deref().unwrap_or("")).unwrap_or_default(),
-                target_of(n, Block::Flow),
+                signal_of(&n.cause).unwrap_or_default(),
+                target_of(&n.target, n.span, Block::Flow),
             )
         })
         .collect();
@@ -242,11 +313,155 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         .map(|(i, s)| {
             s.notes
                 .iter()
-                .map(|n| (n.cause.as_deref().and_then(signal_of), target_of(n, Block::Step(i))))
+                .map(|n| (signal_of(&n.cause), target_of(&n.target, n.span, Block::Step(i))))
                 .collect()
         })
         .collect();
-    let leftovers = Leftovers::new(md, doc.unplaced.iter().chain(&bad_notes));
+    // Retries: a bound from 1 to 9, and where the call goes after.
+    let retries: Vec<Option<(u8, To)>> = doc
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let r = s.retry.as_ref()?;
+            let Some(max) = retry_bound(&r.max) else {
+                rejected.push(Unplaced {
+                    span: r.span,
+                    block: Block::Step(i),
+                    why: Why::Invalid(format!("a retry bound is a whole number from 1 to 9, not {}", r.max)),
+                });
+                return None;
+            };
+            Some((max, target_of(&r.target, r.span, Block::Step(i))?))
+        })
+        .collect();
+    let fallbacks: Vec<Option<To>> = doc
+        .transfers
+        .iter()
+        .map(|t| {
+            let to = target_of(t.fallback.as_ref()?, t.span, Block::End)?;
+            if matches!(to, To::Transfer(_)) {
+                rejected.push(Unplaced {
+                    span: t.span,
+                    block: Block::End,
+                    why: Why::Invalid("a transfer's fallback cannot be another transfer".to_owned()),
+                });
+                return None;
+            }
+            Some(to)
+        })
+        .collect();
+    // Events lead only where someone can hear what follows.
+    for (n, (_, to)) in doc.global.iter().zip(&mut globals) {
+        if let (Cause::Event(e), Some(t)) = (&n.cause, &*to)
+            && let Some(reason) = t.refused_after(*e, false)
+        {
+            rejected.push(Unplaced {
+                span: n.span,
+                block: Block::Flow,
+                why: Why::Invalid(reason.to_owned()),
+            });
+            *to = None;
+        }
+    }
+    for (i, (s, notes)) in doc.steps.iter().zip(&mut step_notes).enumerate() {
+        for (n, (_, to)) in s.notes.iter().zip(notes) {
+            if let (Cause::Event(e), Some(t)) = (&n.cause, &*to)
+                && let Some(reason) = t.refused_after(*e, true)
+            {
+                rejected.push(Unplaced {
+                    span: n.span,
+                    block: Block::Step(i),
+                    why: Why::Invalid(reason.to_owned()),
+                });
+                *to = None;
+            }
+        }
+    }
+    // A step that goes on without waiting hears no reply: it cannot record,
+    // retry or branch on a reply or a silence; nor can steps that all go on
+    // come back to each other.
+    let mut go_on: Vec<bool> = doc.steps.iter().map(|s| s.go_on.is_some()).collect();
+    for (i, s) in doc.steps.iter().enumerate() {
+        let replies = step_notes[i]
+            .iter()
+            .zip(&s.notes)
+            .any(|((_, to), n)| to.is_some() && matches!(n.cause, Cause::Signal(_) | Cause::Event(Event::Silence)));
+        if go_on[i] && (!step_captures[i].is_empty() || retries[i].is_some() || replies) {
+            go_on[i] = false;
+            rejected.push(Unplaced {
+                span: s.go_on.unwrap_or_default(),
+                block: Block::Step(i),
+                why: Why::Invalid(
+                    "a step that records, retries or branches on a reply waits for it: it cannot go on without waiting"
+                        .to_owned(),
+                ),
+            });
+        }
+    }
+    let index_of: BTreeMap<&str, usize> = step_ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let successors: Vec<Option<usize>> = (0..doc.steps.len())
+        .map(|i| {
+            let then = doc.steps[i]
+                .notes
+                .iter()
+                .zip(&step_notes[i])
+                .find(|(n, _)| n.cause == Cause::Then);
+            match then {
+                Some((_, (_, Some(To::Step(id))))) => index_of.get(id.as_str()).copied(),
+                Some((_, (_, Some(_)))) => None,
+                _ => (i + 1 < doc.steps.len()).then_some(i + 1),
+            }
+        })
+        .collect();
+    for i in talks_forever(&successors, &go_on) {
+        go_on[i] = false;
+        rejected.push(Unplaced {
+            span: doc.steps[i].go_on.unwrap_or_default(),
+            block: Block::Step(i),
+            why: Why::Invalid(
+                "steps that go on without waiting lead back to this one: the caller would talk forever, so it waits"
+                    .to_owned(),
+            ),
+        });
+    }
+    // `requires` names captures the notes record.
+    let mut requires = |ids: &[String], span: Span, block: Block| -> Option<Vec<String>> {
+        let (known, unknown): (Vec<_>, Vec<_>) = ids.iter().partition(|c| capture_of(c).is_some());
+        if !unknown.is_empty() {
+            let names: Vec<String> = unknown.iter().map(|c| format!("`{}`", decode(c))).collect();
+            rejected.push(Unplaced {
+                span,
+                block,
+                why: Why::Invalid(format!("no step records {}", names.join(", "))),
+            });
+            return None;
+        }
+        let mut out: Vec<String> = Vec::new();
+        for id in known.iter().filter_map(|c| capture_of(c)) {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    };
+    let end_requires: BTreeMap<usize, Vec<String>> = doc
+        .end_requires
+        .iter()
+        .filter_map(|(i, ids, span)| Some((*i, requires(ids, *span, Block::End)?)))
+        .collect();
+    let transfer_requires: Vec<Option<Vec<String>>> = doc
+        .transfers
+        .iter()
+        .map(|t| {
+            if t.requires.is_empty() {
+                None
+            } else {
+                requires(&t.requires, t.span, Block::End)
+            }
+        })
+        .collect();
+    let leftovers = Leftovers::new(md, doc.unplaced.iter().chain(&bad_notes).chain(&rejected));
 
     let b = &mut Builder::default();
     b.comment(words.header);
@@ -257,6 +472,30 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         .map(|t| CallItem::Field(field(b, "title", t)))
         .collect();
     items.push(CallItem::Field(field(b, "locale", doc.layout.locale)));
+    if doc.first_speaker == Some(Speaker::Caller) {
+        let at = b.at();
+        items.push(CallItem::Field(Field {
+            name: ident("first_speaker", at),
+            value: Value::Word(ident(Speaker::Caller.as_str(), at)),
+            span: at,
+        }));
+    }
+    // The seconds the wait rule states, else those of a silence note when
+    // they are not the default.
+    let silence = doc.silence_rule.or_else(|| {
+        doc.silence_notes
+            .iter()
+            .copied()
+            .find(|&n| n != DEFAULT_SILENCE_TIMEOUT)
+    });
+    if let Some(n) = silence.filter(|n| (1..=600).contains(n)) {
+        let at = b.at();
+        items.push(CallItem::Field(Field {
+            name: ident("silence_timeout", at),
+            value: Value::Integer(n.to_string(), at),
+            span: at,
+        }));
+    }
     leftovers.write(b, Block::Top, words);
 
     // The caller.
@@ -372,20 +611,41 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         for say in &s.says {
             step.push(StepItem::Say(text(&decode(say), b.at())));
         }
-        for (n, (signal, to)) in s.notes.iter().zip(&step_notes[i]) {
-            let at = b.at();
-            match (n.cause.is_some(), signal, to) {
-                (true, Some(signal), Some(to)) => step.push(StepItem::Branch(Branch {
+        if go_on.get(i).copied().unwrap_or(false) {
+            step.push(StepItem::Continue(b.at()));
+        }
+        for c in step_captures.get(i).into_iter().flatten() {
+            step.push(StepItem::Capture(capture_ast(c, b.at())));
+        }
+        // Branches, then the retry, then the successor.
+        let notes: Vec<_> = s.notes.iter().zip(&step_notes[i]).collect();
+        for (n, (signal, to)) in notes.iter().filter(|(n, _)| n.cause != Cause::Then) {
+            if let (Some(signal), Some(to), false) = (signal, to, n.cause == Cause::Then) {
+                let at = b.at();
+                step.push(StepItem::Branch(Branch {
                     signal: ident(signal.as_str(), at),
                     target: to.target(at),
                     span: at,
-                })),
-                (false, _, Some(to)) => step.push(StepItem::Next(Transition {
+                }));
+            }
+        }
+        if let Some(Some((max, to))) = retries.get(i) {
+            let at = b.at();
+            step.push(StepItem::Retry(Retry {
+                count: max.to_string(),
+                count_span: at,
+                target: to.target(at),
+                span: at,
+            }));
+        }
+        for (_, (_, to)) in notes.iter().filter(|(n, _)| n.cause == Cause::Then) {
+            if let Some(to) = to {
+                let at = b.at();
+                step.push(StepItem::Next(Transition {
                     arrow: true,
                     target: to.target(at),
                     span: at,
-                })),
-                _ => {}
+                }));
             }
         }
         leftovers.write(b, Block::Step(i), words);
@@ -437,14 +697,45 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         b.comment(words.paired);
     }
     let mut end = Vec::new();
-    for ((caller, callee), id) in ends.iter().zip(&end_ids) {
+    let requires_ast = |ids: &[String], at: Span| Requires {
+        keyword: at,
+        ids: ids.iter().map(|c| ident(c.as_str(), at)).collect(),
+        span: at,
+    };
+    for (i, ((caller, callee), id)) in ends.iter().zip(&end_ids).enumerate() {
         let at = b.at();
+        // The caller's conditions come first in `ends`, in order.
+        let requires = end_requires.get(&i).filter(|_| caller.is_some());
         end.push(EndItem::When(When {
             id: ident(id.as_str(), at),
             caller: caller.as_deref().map(|t| text(&decode(t), at)),
             callee: callee.as_deref().map(|t| text(&decode(t), at)),
-            requires: None,
+            requires: requires.map(|ids| requires_ast(ids, at)),
             span: at,
+        }));
+    }
+    for (k, t) in doc.transfers.iter().enumerate() {
+        let open = b.at();
+        let mut items = vec![TransferItem::Say(text(&decode(&t.say), b.at()))];
+        if let Some(to) = &t.to {
+            items.push(TransferItem::Field(field(b, "to", to)));
+        }
+        if let Some(Some(to)) = fallbacks.get(k) {
+            let at = b.at();
+            items.push(TransferItem::Fallback(Transition {
+                arrow: false,
+                target: to.target(at),
+                span: at,
+            }));
+        }
+        if let Some(Some(ids)) = transfer_requires.get(k) {
+            items.push(TransferItem::Requires(requires_ast(ids, b.at())));
+        }
+        end.push(EndItem::Transfer(Transfer {
+            id: ident(transfer_ids[k].as_str(), open),
+            title: Some(text(&decode(&t.title), open)),
+            items,
+            span: b.close(open),
         }));
     }
     if doc.closing.is_none() {
@@ -468,7 +759,13 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         items,
         span,
     });
-    diags.extend(doc.unplaced.iter().chain(&bad_notes).map(unplaced_diagnostic));
+    diags.extend(
+        doc.unplaced
+            .iter()
+            .chain(&bad_notes)
+            .chain(&rejected)
+            .map(unplaced_diagnostic),
+    );
     fmt::print(&built)
 }
 
@@ -583,6 +880,10 @@ impl<'a> Leftovers<'a> {
         let mut by_block: BTreeMap<Block, Vec<&Unplaced>> = BTreeMap::new();
         for u in unplaced {
             by_block.entry(u.block).or_default().push(u);
+        }
+        // In the order of the Markdown, whichever stage found them.
+        for list in by_block.values_mut() {
+            list.sort_by_key(|u| u.span.start);
         }
         let line_starts = std::iter::once(0)
             .chain(md.match_indices('\n').map(|(i, _)| i + 1))

@@ -5,7 +5,8 @@
 use crate::ast::Priority;
 use crate::source::Span;
 
-use super::doc::{Block, Doc, Kind, Party, RawQa, Unplaced, Why};
+use super::doc::{Block, Doc, Kind, Party, RawQa, RawTransfer, Unplaced, Why};
+use super::flow::{destination_note, fallback_note, requires_note};
 use super::markdown::{Item, Line, Marker, Piece, marker};
 use super::sections::Section;
 use super::text::{OPENERS, after_label, join, runs, split_entry, style_label, unquote};
@@ -327,13 +328,21 @@ pub(super) fn read_faq(doc: &mut Doc, items: &[Item<'_>]) {
     }
 }
 
+/// What a line of the caller's ending section is, after its label.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Conditions,
+    Transfers,
+    Closing,
+}
+
 pub(super) fn read_ending(doc: &mut Doc, items: &[Item<'_>], kind: Kind) {
     const CONDITIONS: &[&str] = &["结束条件", "end conditions", "end condition"];
+    const TRANSFERS: &[&str] = &["转接", "transfers", "transfer"];
     const CLOSING: &[&str] = &["结束语", "closing line", "closing"];
-    // true: the closing line; false: end conditions; None: not yet said.
     let mut mode = match kind {
-        Kind::EndConditions => Some(false),
-        Kind::Closing => Some(true),
+        Kind::EndConditions => Some(Mode::Conditions),
+        Kind::Closing => Some(Mode::Closing),
         _ => None,
     };
     let mut closing: Vec<Piece<'_>> = Vec::new();
@@ -341,20 +350,21 @@ pub(super) fn read_ending(doc: &mut Doc, items: &[Item<'_>], kind: Kind) {
         let mut pieces: &[Piece<'_>] = &it.pieces;
         while let Some(first) = pieces.first() {
             let label = after_label(first.text, CONDITIONS)
-                .map(|r| (false, r))
-                .or_else(|| after_label(first.text, CLOSING).map(|r| (true, r)));
-            let Some((is_closing, rest)) = label else { break };
-            mode = Some(is_closing);
+                .map(|r| (Mode::Conditions, r))
+                .or_else(|| after_label(first.text, TRANSFERS).map(|r| (Mode::Transfers, r)))
+                .or_else(|| after_label(first.text, CLOSING).map(|r| (Mode::Closing, r)));
+            let Some((m, rest)) = label else { break };
+            mode = Some(m);
             pieces = &pieces[1..];
             if !rest.is_empty() {
                 let p = Piece {
                     text: rest,
                     span: Span::new(first.span.end - rest.len(), first.span.end),
                 };
-                if is_closing {
-                    closing.push(p);
-                } else {
-                    doc.caller_ends.push(rest.to_owned());
+                match m {
+                    Mode::Closing => closing.push(p),
+                    Mode::Conditions => doc.caller_ends.push(rest.to_owned()),
+                    Mode::Transfers => read_transfer(doc, &[p], p.span),
                 }
             }
         }
@@ -363,17 +373,29 @@ pub(super) fn read_ending(doc: &mut Doc, items: &[Item<'_>], kind: Kind) {
         }
         let quoted = pieces.first().is_some_and(|p| p.text.starts_with(OPENERS));
         match mode {
-            Some(true) => closing.extend_from_slice(pieces),
-            Some(false) if it.marker != Marker::Paragraph || !quoted => {
+            Some(Mode::Closing) => closing.extend_from_slice(pieces),
+            Some(Mode::Transfers) if it.marker != Marker::Paragraph => read_transfer(doc, pieces, it.span),
+            Some(Mode::Conditions) if it.marker != Marker::Paragraph || !quoted => {
                 if it.marker == Marker::Paragraph {
                     doc.caller_ends
                         .extend(pieces.iter().filter(|p| !p.text.is_empty()).map(|p| p.text.to_owned()));
                 } else {
-                    doc.caller_ends.push(join(pieces));
+                    // The captures it requires: a note on its last line.
+                    let (text, requires) = match pieces.split_last() {
+                        Some((last, rest)) if !rest.is_empty() => match requires_note(last.text) {
+                            Some(ids) => (rest, Some((ids, last.span))),
+                            None => (pieces, None),
+                        },
+                        _ => (pieces, None),
+                    };
+                    if let Some((ids, span)) = requires {
+                        doc.end_requires.push((doc.caller_ends.len(), ids, span));
+                    }
+                    doc.caller_ends.push(join(text));
                 }
             }
             // A quoted paragraph after the conditions is the closing line.
-            Some(false) | None if quoted => closing.extend_from_slice(pieces),
+            Some(Mode::Conditions | Mode::Transfers) | None if quoted => closing.extend_from_slice(pieces),
             None if it.marker != Marker::Paragraph => doc.caller_ends.push(join(pieces)),
             _ => doc.unplaced.push(Unplaced {
                 span: pieces[0].span.to(pieces[pieces.len() - 1].span),
@@ -390,4 +412,59 @@ pub(super) fn read_ending(doc: &mut Doc, items: &[Item<'_>], kind: Kind) {
         };
         doc.closing = Some(text);
     }
+}
+
+/// A transfer: `- 销售顾问：“好的，我这就为您转接……”`, then its notes
+/// (destination, fallback, required captures) on the lines below.
+fn read_transfer(doc: &mut Doc, pieces: &[Piece<'_>], span: Span) {
+    let unplaced = |doc: &mut Doc| {
+        doc.unplaced.push(Unplaced {
+            span,
+            block: Block::End,
+            why: Why::Transfer,
+        });
+    };
+    let Some(first) = pieces.first() else { return };
+    // The title ends at the first colon (the target writes a title's own
+    // colons as references) before the quoted line.
+    let Some(colon) = first.text.find(['：', ':']) else {
+        return unplaced(doc);
+    };
+    let c = first.text[colon..].chars().next().map_or(1, char::len_utf8);
+    let title = first.text[..colon].replace("**", "").trim().to_owned();
+    let line = first.text[colon + c..].trim_start();
+    let mut rest = vec![Piece {
+        text: line,
+        span: Span::new(first.span.end - line.len(), first.span.end),
+    }];
+    rest.extend_from_slice(&pieces[1..]);
+    let mut runs = runs(&rest).into_iter();
+    let say = match runs.next() {
+        Some(r) if r.quoted && !title.is_empty() => r.text,
+        _ => return unplaced(doc),
+    };
+    let mut t = RawTransfer {
+        title,
+        say,
+        to: None,
+        fallback: None,
+        requires: Vec::new(),
+        span,
+    };
+    for r in runs {
+        if let Some(to) = destination_note(&r.text).filter(|_| t.to.is_none()) {
+            t.to = Some(to);
+        } else if let Some(target) = fallback_note(&r.text).filter(|_| t.fallback.is_none()) {
+            t.fallback = Some(target);
+        } else if let Some(ids) = requires_note(&r.text).filter(|_| t.requires.is_empty()) {
+            t.requires = ids;
+        } else {
+            doc.unplaced.push(Unplaced {
+                span: r.span,
+                block: Block::End,
+                why: Why::Note,
+            });
+        }
+    }
+    doc.transfers.push(t);
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::Diagnostic;
+use crate::ir::Speaker;
 use crate::layout::{EN, Layout, ZH};
 
 use super::diagnostics::not_a_spec;
@@ -128,7 +129,12 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
         steps: Vec::new(),
         faq: Vec::new(),
         caller_ends: Vec::new(),
+        end_requires: Vec::new(),
         callee_ends: Vec::new(),
+        transfers: Vec::new(),
+        first_speaker: None,
+        silence_rule: None,
+        silence_notes: Vec::new(),
         closing: None,
         unplaced,
     };
@@ -137,6 +143,19 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
             let text = heading(*l).map_or(l.text, |(_, t)| t.text);
             let party = if i == 0 { &mut doc.caller } else { &mut doc.callee };
             party.heading = Some((text.to_owned(), l.span()));
+        }
+    }
+    // The line that tells the callee they were called (and who speaks
+    // first) stands right under a party heading: it is no role text.
+    for s in &mut sections {
+        if s.heading.is_none() {
+            s.body.retain(|l| match answering(l.trim().text) {
+                Some(speaker) => {
+                    doc.first_speaker.get_or_insert(speaker);
+                    false
+                }
+                None => true,
+            });
         }
     }
     // Text right under a party heading is its role, unless a role section
@@ -209,7 +228,19 @@ fn read_section(doc: &mut Doc, s: &Section<'_>, seen: &mut BTreeSet<(Party, Kind
     match kind {
         Kind::Role => read_role(doc, s, &items, party_block),
         Kind::Task => doc.task = text_of(&items),
-        Kind::Opening => doc.opening = text_of(&items),
+        Kind::Opening => {
+            // A note on who speaks first stands above the opening line.
+            let mut rest = Vec::new();
+            for it in items {
+                match opening_note(&join(&it.pieces)) {
+                    Some(speaker) if it.marker == Marker::Paragraph => {
+                        doc.first_speaker.get_or_insert(speaker);
+                    }
+                    _ => rest.push(it),
+                }
+            }
+            doc.opening = text_of(&rest);
+        }
         Kind::Knows | Kind::Background => {
             let entries = read_entries(&items, &mut doc.unplaced, party_block);
             if kind == Kind::Knows {
@@ -251,4 +282,27 @@ fn read_section(doc: &mut Doc, s: &Section<'_>, seen: &mut BTreeSet<(Party, Kind
         }
         Kind::Style => read_style(doc, &items),
     }
+}
+
+/// Who speaks first, from the callee's line under its party heading
+/// (`这通电话是对方打给你的；…`), in either layout.
+fn answering(line: &str) -> Option<Speaker> {
+    [&ZH, &EN].into_iter().find_map(|l| {
+        [Speaker::Callee, Speaker::Caller]
+            .into_iter()
+            .zip(l.answering)
+            .find_map(|(speaker, words)| (line == words).then_some(speaker))
+    })
+}
+
+/// Who speaks first, from the caller's note above the opening line
+/// (`（电话接通后，先等对方开口，再说开场白）`), in either layout.
+fn opening_note(text: &str) -> Option<Speaker> {
+    let inner = text.strip_prefix(['（', '('])?.strip_suffix(['）', ')'])?;
+    [&ZH, &EN].into_iter().find_map(|l| {
+        [Speaker::Callee, Speaker::Caller]
+            .into_iter()
+            .zip(l.opening_note)
+            .find_map(|(speaker, words)| inner.eq_ignore_ascii_case(words).then_some(speaker))
+    })
 }

@@ -218,6 +218,9 @@ pub(crate) fn reads_as_structure(line: &str) -> bool {
         "结束语",
         "closing line",
         "closing",
+        "转接",
+        "transfers",
+        "transfer",
     ];
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     if line.starts_with(|c: char| c.is_whitespace()) || (digits > 0 && line[digits..].starts_with(['.', ')'])) {

@@ -8,13 +8,15 @@ use lsp_types::{
     CompletionResponse, CompletionTextEdit, CompletionTriggerKind, DocumentFormattingParams, DocumentHighlight,
     DocumentHighlightKind, DocumentHighlightParams, DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse,
     Documentation, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, InsertTextFormat,
-    Location, MarkupContent, MarkupKind, PrepareRenameResponse, ReferenceParams, RenameParams, SymbolInformation,
-    SymbolKind, TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit,
+    Location, MarkupContent, MarkupKind, PrepareRenameResponse, ReferenceParams, RenameParams, SemanticToken,
+    SemanticTokens, SemanticTokensParams, SemanticTokensRangeParams, SemanticTokensRangeResult, SemanticTokensResult,
+    SymbolInformation, SymbolKind, TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit,
 };
 
 use crate::check::symbols::Occurrence;
 
 use super::analysis::complete::{self, Context, ItemKind};
+use super::analysis::highlight::{self, Highlight};
 use super::analysis::outline::{self, Node, NodeKind};
 use super::analysis::{hover, rename};
 use super::diagnostics;
@@ -156,6 +158,10 @@ impl Server<'_> {
                         ItemKind::End => CompletionItemKind::CONSTANT,
                         ItemKind::Lint | ItemKind::Value => CompletionItemKind::VALUE,
                         ItemKind::Placeholder => CompletionItemKind::VARIABLE,
+                        ItemKind::Event => CompletionItemKind::EVENT,
+                        ItemKind::Capture => CompletionItemKind::VARIABLE,
+                        ItemKind::Transfer => CompletionItemKind::CONSTANT,
+                        ItemKind::Type => CompletionItemKind::TYPE_PARAMETER,
                     }),
                     detail: item.detail,
                     // Markdown only for clients that asked for it; a plain string suits every client.
@@ -242,6 +248,37 @@ impl Server<'_> {
         Ok(Some(workspace_edit(uri, edits)))
     }
 
+    pub(super) fn semantic_tokens(
+        &mut self,
+        p: &SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>, Failure> {
+        let encoding = self.encoding;
+        let snap = self.doc(&p.text_document.uri)?.snapshot();
+        let highlights = highlight::highlights(snap.analysis.text(), snap.analysis.symbols());
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data: encode(&highlights, &snap.map(encoding), None),
+        })))
+    }
+
+    pub(super) fn semantic_tokens_range(
+        &mut self,
+        p: &SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>, Failure> {
+        let encoding = self.encoding;
+        let snap = self.doc(&p.text_document.uri)?.snapshot();
+        let map = snap.map(encoding);
+        let wanted = map.span(p.range);
+        let highlights: Vec<Highlight> = highlight::highlights(snap.analysis.text(), snap.analysis.symbols())
+            .into_iter()
+            .filter(|h| h.span.start < wanted.end && wanted.start < h.span.end)
+            .collect();
+        Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
+            result_id: None,
+            data: encode(&highlights, &map, Some(wanted)),
+        })))
+    }
+
     pub(super) fn code_actions(&mut self, p: &CodeActionParams) -> Result<Option<CodeActionResponse>, Failure> {
         let wants_quickfix = p.context.only.as_ref().is_none_or(|only| {
             only.iter()
@@ -307,6 +344,43 @@ fn minimal_edit(map: &Map<'_>, new: &str) -> Option<TextEdit> {
     ))
 }
 
+/// Highlights as the protocol's relative tokens: one per line of a span
+/// (a block string is cut at its line breaks, so no client needs
+/// multi-line tokens), lengths in the negotiated column unit; only the
+/// lines that meet `within`, if given.
+fn encode(highlights: &[Highlight], map: &Map<'_>, within: Option<crate::source::Span>) -> Vec<SemanticToken> {
+    let text = map.text;
+    let mut out = Vec::with_capacity(highlights.len());
+    let (mut line, mut column) = (0, 0);
+    for h in highlights {
+        let end = h.span.end.min(text.len());
+        let mut from = h.span.start;
+        while from < end {
+            let stop = text[from..end].find('\n').map_or(end, |i| from + i);
+            let content_end = from + text[from..stop].trim_end_matches('\r').len();
+            let wanted = within.is_none_or(|w| from < w.end && w.start < content_end);
+            if content_end > from && wanted {
+                let (a, b) = (map.position(from), map.position(content_end));
+                let delta_line = a.line.saturating_sub(line);
+                out.push(SemanticToken {
+                    delta_line,
+                    delta_start: if delta_line == 0 {
+                        a.character.saturating_sub(column)
+                    } else {
+                        a.character
+                    },
+                    length: b.character.saturating_sub(a.character),
+                    token_type: h.kind.index(),
+                    token_modifiers_bitset: h.modifiers,
+                });
+                (line, column) = (a.line, a.character);
+            }
+            from = stop + 1;
+        }
+    }
+    out
+}
+
 fn symbol_kind(kind: NodeKind) -> SymbolKind {
     match kind {
         NodeKind::Call => SymbolKind::MODULE,
@@ -319,6 +393,8 @@ fn symbol_kind(kind: NodeKind) -> SymbolKind {
         NodeKind::Branch => SymbolKind::OPERATOR,
         NodeKind::Qa => SymbolKind::INTERFACE,
         NodeKind::When => SymbolKind::CONSTANT,
+        NodeKind::Capture => SymbolKind::VARIABLE,
+        NodeKind::Transfer => SymbolKind::OBJECT,
     }
 }
 

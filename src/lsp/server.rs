@@ -20,18 +20,21 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentHighlightRequest, DocumentSymbolRequest, Formatting, GotoDefinition,
-    HoverRequest, Initialize, PrepareRenameRequest, References, Rename, Request as _, Shutdown,
+    HoverRequest, Initialize, PrepareRenameRequest, References, Rename, Request as _, SemanticTokensFullRequest,
+    SemanticTokensRangeRequest, Shutdown,
 };
 use lsp_types::{
     ClientCapabilities, CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
     DiagnosticTag, HoverProviderCapability, InitializeParams, InitializeResult, MarkupKind, OneOf,
-    PublishDiagnosticsParams, RenameOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkDoneProgressOptions,
+    PublishDiagnosticsParams, RenameOptions, SemanticTokenModifier, SemanticTokenType, SemanticTokensFullOptions,
+    SemanticTokensLegend, SemanticTokensOptions, SemanticTokensServerCapabilities, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkDoneProgressOptions,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Exit;
+use super::analysis::highlight::{MODIFIERS, TokenType};
 use super::diagnostics::{self, Support};
 use super::document::Document;
 use super::position::Encoding;
@@ -150,6 +153,20 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..CodeActionOptions::default()
         })),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: SemanticTokensLegend {
+                    token_types: TokenType::ALL
+                        .iter()
+                        .map(|t| SemanticTokenType::new(t.name()))
+                        .collect(),
+                    token_modifiers: MODIFIERS.iter().map(|m| SemanticTokenModifier::new(m)).collect(),
+                },
+                range: Some(true),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                ..SemanticTokensOptions::default()
+            },
+        )),
         ..ServerCapabilities::default()
     }
 }
@@ -324,6 +341,10 @@ impl Server<'_> {
             PrepareRenameRequest::METHOD => self.handle::<PrepareRenameRequest>(req, Self::prepare_rename),
             Rename::METHOD => self.handle::<Rename>(req, Self::rename),
             CodeActionRequest::METHOD => self.handle::<CodeActionRequest>(req, Self::code_actions),
+            SemanticTokensFullRequest::METHOD => self.handle::<SemanticTokensFullRequest>(req, Self::semantic_tokens),
+            SemanticTokensRangeRequest::METHOD => {
+                self.handle::<SemanticTokensRangeRequest>(req, Self::semantic_tokens_range)
+            }
             DEBUG_PANIC if cfg!(debug_assertions) => self.guarded(req.id, DEBUG_PANIC, |_| -> Result<(), Failure> {
                 #[allow(clippy::panic)] // The point of this request.
                 {

@@ -51,6 +51,12 @@ const PRIORITIES = WORDS.priorities;
 const GENDERS = WORDS.genders;
 /** Fields of a party that `{caller.FIELD}` and `{callee.FIELD}` may name. */
 const PARTY_FIELDS = WORDS.placeholder_fields;
+/** The built-in telephony events (src/ir/mod.rs, `Event::as_str`), named in `on EVENT -> …`. */
+const EVENTS = ["voicemail", "no_answer", "silence", "hangup"];
+/** The capture types (src/lang.rs, `CAPTURE_TYPES`): `capture ID TYPE`. */
+const CAPTURE_TYPES = ["text", "email", "phone", "date", "yes_no", "integer", "one_of"];
+/** Who may speak first (src/lang.rs, `SPEAKERS`): `first_speaker callee`. */
+const SPEAKERS = ["callee", "caller"];
 
 /** `(end)` where an id is expected: `end` is never an id (E0001). */
 const END_AS_ID = `(?<!${CONT})(end)(?!${CONT})`;
@@ -63,10 +69,10 @@ const lintCode = (/** @type {string} */ code) => code.replace(/[A-Za-z]/g, (c) =
  * @param {string} keyword
  * @param {string} idScope
  * @param {string} [after] a regex (one capture group per extra scope) that may follow the id on its line
- * @param {Record<string, {name: string}>} [afterCaptures] scopes of those groups, numbered from 1
+ * @param {Record<string, {name?: string, patterns?: object[]}>} [afterCaptures] scopes (or patterns) of those groups, numbered from 1
  */
 function declaration(keyword, idScope, after = "", afterCaptures = {}) {
-  /** @type {Record<string, {name: string}>} */
+  /** @type {Record<string, {name?: string, patterns?: object[]}>} */
   const endCaptures = {
     1: { name: "invalid.illegal.reserved-id.call" },
     2: { name: idScope },
@@ -99,6 +105,7 @@ const grammar = {
         { include: "#declarations" },
         { include: "#entries" },
         { include: "#covers" },
+        { include: "#requires" },
         { include: "#branch" },
         { include: "#transition" },
         { include: "#keywords" },
@@ -228,6 +235,31 @@ const grammar = {
         declaration("step", "entity.name.function.step.call"),
         declaration("qa", "entity.name.function.qa.call"),
         declaration("when", "entity.name.label.when.call"),
+        declaration("transfer", "entity.name.label.transfer.call"),
+        // `capture ID TYPE(…) optional`: the type, its arguments and `optional` when on the id's line.
+        declaration(
+          "capture",
+          "entity.name.variable.capture.call",
+          `(?:\\s+(?:${wordGroup(CAPTURE_TYPES)}|(${ID}))(?:\\s*(\\()([^()"\\n]*)(\\)))?)?(?:\\s+${wordGroup(["optional"])})?`,
+          {
+            1: { name: "support.type.capture.call" },
+            2: { name: "invalid.illegal.capture-type.call" },
+            3: { name: "punctuation.section.parens.begin.call" },
+            4: { patterns: [{ include: "#type-arguments" }] },
+            5: { name: "punctuation.section.parens.end.call" },
+            6: { name: "keyword.other.optional.call" },
+          },
+        ),
+      ],
+    },
+    "type-arguments": {
+      comment: "What `integer(A..B)` and `one_of(a, b)` hold.",
+      patterns: [
+        { match: "\\.\\.", name: "keyword.operator.range.call" },
+        { match: `(?<!${CONT})[0-9]+(?!${CONT})`, name: "constant.numeric.integer.decimal.call" },
+        { match: ",", name: "punctuation.separator.comma.call" },
+        { match: ID, name: "constant.other.capture-value.call" },
+        { match: "[^\\s]", name: "invalid.illegal.character.call" },
       ],
     },
 
@@ -261,26 +293,40 @@ const grammar = {
         { match: ID, name: "entity.name.type.concern.reference.call" },
       ],
     },
+    requires: {
+      begin: word(["requires"]),
+      beginCaptures: { 0: { name: "keyword.other.requires.call" } },
+      // The list ends at anything that is not an id, a comma or a comment, and at the next statement.
+      end: `(?=[^\\s,，、/\\p{XID_Start}_]|/(?!/)|${word([...KEYWORDS, ...FIELDS])})`,
+      patterns: [
+        { include: "#comment" },
+        { match: ",", name: "punctuation.separator.comma.call" },
+        { match: "[，、]", name: "invalid.illegal.character.call" },
+        { match: ID, name: "entity.name.variable.capture.reference.call" },
+      ],
+    },
     branch: {
       begin: word(["on"]),
       beginCaptures: { 0: { name: "keyword.control.on.call" } },
-      end: `${END_AS_ID}|(${ID})|(?=\\S)`,
+      end: `${END_AS_ID}|${wordGroup(EVENTS)}|(${ID})|(?=\\S)`,
       endCaptures: {
         1: { name: "invalid.illegal.reserved-id.call" },
-        2: { name: "entity.name.variable.signal.reference.call" },
+        2: { name: "support.constant.event.call" },
+        3: { name: "entity.name.variable.signal.reference.call" },
       },
       applyEndPatternLast: true,
       patterns: [{ include: "#comment" }],
     },
     transition: {
-      comment: "`-> TARGET` and `next TARGET`: a step, `end` or `end(ID)`.",
-      begin: `(->)|${wordGroup(["next"])}`,
+      comment: "`-> TARGET`, `next TARGET` and `fallback TARGET`: a step, `end`, `end(ID)` or `transfer(ID)`.",
+      begin: `(->)|${wordGroup(["next", "fallback"])}`,
       beginCaptures: {
         1: { name: "keyword.operator.arrow.call" },
-        2: { name: "keyword.control.next.call" },
+        2: { name: "keyword.control.$2.call" },
       },
       end:
         `(?<!${CONT})(end)(?!${CONT})(?:\\s*(\\()\\s*(?:${END_AS_ID}|(${ID}))?\\s*(\\))?)?` +
+        `|(?<!${CONT})(transfer)(?!${CONT})(?:\\s*(\\()\\s*(${ID})?\\s*(\\))?)?` +
         `|(${ID})|(?=\\S)`,
       endCaptures: {
         1: { name: "keyword.control.end.call" },
@@ -288,7 +334,11 @@ const grammar = {
         3: { name: "invalid.illegal.reserved-id.call" },
         4: { name: "entity.name.label.when.reference.call" },
         5: { name: "punctuation.section.parens.end.call" },
-        6: { name: "entity.name.function.step.reference.call" },
+        6: { name: "keyword.control.transfer.call" },
+        7: { name: "punctuation.section.parens.begin.call" },
+        8: { name: "entity.name.label.transfer.reference.call" },
+        9: { name: "punctuation.section.parens.end.call" },
+        10: { name: "entity.name.function.step.reference.call" },
       },
       applyEndPatternLast: true,
       patterns: [{ include: "#comment" }],
@@ -302,6 +352,10 @@ const grammar = {
         { match: word(["flow"]), name: "keyword.declaration.flow.call" },
         { match: word(["faq"]), name: "keyword.declaration.faq.call" },
         { match: word(["end"]), name: "keyword.declaration.end.call" },
+        { match: word(["continue"]), name: "keyword.control.continue.call" },
+        { match: word(["retry"]), name: "keyword.control.retry.call" },
+        // `optional` on a later line than its capture's type.
+        { match: word(["optional"]), name: "keyword.other.optional.call" },
       ],
     },
     fields: {
@@ -312,6 +366,14 @@ const grammar = {
             1: { name: "keyword.other.field.call" },
             2: { name: "constant.language.gender.call" },
             3: { name: "invalid.illegal.gender.call" },
+          },
+        },
+        {
+          match: `${wordGroup(["first_speaker"])}(?:\\s+(?:${wordGroup(SPEAKERS)}|(${ID})))?`,
+          captures: {
+            1: { name: "keyword.other.field.call" },
+            2: { name: "constant.language.speaker.call" },
+            3: { name: "invalid.illegal.speaker.call" },
           },
         },
         { match: word(FIELDS), name: "keyword.other.field.call" },
@@ -359,7 +421,20 @@ function render() {
   return `${JSON.stringify(grammar, null, 2)}\n`;
 }
 
-module.exports = { grammar, render, KEYWORDS, FIELDS, LINTS, LINT_CODES, PRIORITIES, GENDERS, PARTY_FIELDS };
+module.exports = {
+  grammar,
+  render,
+  KEYWORDS,
+  FIELDS,
+  LINTS,
+  LINT_CODES,
+  PRIORITIES,
+  GENDERS,
+  PARTY_FIELDS,
+  EVENTS,
+  CAPTURE_TYPES,
+  SPEAKERS,
+};
 
 if (require.main === module) {
   const out = path.join(__dirname, "call.tmLanguage.json");

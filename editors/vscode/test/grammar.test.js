@@ -99,13 +99,36 @@ test("every regular expression of the grammar compiles in Oniguruma", async () =
 });
 
 test("the example specs have no error scope and no unclassified identifier", async () => {
-  const specs = fs.readdirSync(path.join(repo, "specs")).filter((f) => f.endsWith(".call"));
-  assert.ok(specs.length >= 3);
-  for (const f of specs) {
-    const tokens = await tokenize(read(`specs/${f}`));
-    const bad = tokens.filter((t) => t.scopes.some((s) => s.startsWith("invalid.") || s === "variable.other.call"));
-    assert.deepEqual(bad, [], `specs/${f}`);
+  // specs/, and the spec with every construct of calls that listen wherever it is kept.
+  const dirs = ["specs", "tests/fixtures/listen"].filter((d) => fs.existsSync(path.join(repo, d)));
+  const specs = dirs.flatMap((d) =>
+    fs.readdirSync(path.join(repo, d)).filter((f) => f.endsWith(".call")).map((f) => `${d}/${f}`),
+  );
+  assert.ok(specs.length >= 4);
+  const texts = specs.map((f) => read(f));
+  for (const construct of ["continue", "capture ", "retry ", "transfer(", "requires ", "on voicemail", "first_speaker"]) {
+    assert.ok(texts.some((t) => t.includes(construct)), `no spec writes \`${construct}\``);
   }
+  for (const [i, f] of specs.entries()) {
+    const tokens = await tokenize(texts[i]);
+    const bad = tokens.filter((t) => t.scopes.some((s) => s.startsWith("invalid.") || s === "variable.other.call"));
+    assert.deepEqual(bad, [], f);
+  }
+});
+
+test("events, capture types and speakers are the compiler's (src/ir/mod.rs, src/lang.rs)", () => {
+  const ir = read("src/ir/mod.rs");
+  const asStr = /pub const fn as_str\(self\) -> &'static str \{\s*match self \{([^}]*Event::[^}]*)\}/.exec(ir);
+  assert.ok(asStr, "Event::as_str not found in src/ir/mod.rs");
+  assert.deepEqual(generate.EVENTS, [...asStr[1].matchAll(/Event::\w+ => "([a-z_]+)"/g)].map((m) => m[1]));
+  const lang = read("src/lang.rs");
+  const list = (/** @type {string} */ name) => {
+    const m = new RegExp(`pub const ${name}: [^=]*= &\\[([\\s\\S]*?)\\];`).exec(lang);
+    assert.ok(m, `${name} not found in src/lang.rs`);
+    return [...m[1].matchAll(/\("([a-z_]+)",/g)].map((x) => x[1]);
+  };
+  assert.deepEqual(generate.CAPTURE_TYPES, list("CAPTURE_TYPES"));
+  assert.deepEqual(generate.SPEAKERS, list("SPEAKERS"));
 });
 
 test("the examples of docs/language.md have no error scope", async () => {

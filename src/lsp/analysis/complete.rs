@@ -9,6 +9,7 @@
 use crate::ast::PartyKind;
 use crate::check::symbols::Kind;
 use crate::codes::Code;
+use crate::ir;
 use crate::lang::PLACEHOLDER_FIELDS;
 use crate::source::Span;
 
@@ -16,17 +17,49 @@ use super::Analysis;
 use super::tokens::{Token, TokenKind, is_ident_continue, tokenize};
 use crate::lang::{self, Block, WordKind};
 
+/// Where a target may lead, by what comes before it (docs/language.md:
+/// the events' allowed targets, E0110; a transfer's fallback).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// A step, `end`, `end(ID)` or `transfer(ID)`: after `next`, `->`,
+    /// `retry N ->`, `on SIGNAL ->` and `on silence ->`.
+    Any,
+    /// Anything but a transfer: after `fallback` and `on voicemail ->`.
+    NoTransfer,
+    /// `end` or `end(ID)` only: after `on hangup ->` and `on no_answer ->`.
+    EndOnly,
+}
+
 /// What the cursor is in front of.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Context {
-    /// After `next`, `->` or `on S ->`: a step, `end` or `end(ID)`.
-    Target,
-    /// After `on`: a signal.
-    Signal,
+    /// Where a transition leads: steps, `end`, `end(ID)`, `transfer(ID)`,
+    /// as far as the place allows.
+    Target(Reach),
+    /// After `on`: the signals, then the telephony events the place allows.
+    On {
+        /// Inside a step (where `voicemail` and `no_answer` are E0109),
+        /// rather than in `flow`.
+        in_step: bool,
+        /// Whether the step waits for a reply: a `continue` step hears no
+        /// signal and no silence (E0111), only `hangup`.
+        waits: bool,
+        /// The signals and events the block branches on already (a second
+        /// branch on one is E0105).
+        taken: Vec<String>,
+    },
     /// After `covers` (or a comma of its list): concerns, minus those listed.
     Concern(Vec<String>),
+    /// After `requires` (or a comma of its list): captures, minus those listed.
+    Capture(Vec<String>),
     /// After `end(`: an end condition.
     EndCondition,
+    /// After `transfer(`: a transfer.
+    Transfer,
+    /// After `capture ID`: a capture type.
+    CaptureType,
+    /// After `first_speaker`: `callee` or `caller`.
+    Speaker,
     /// After `allow`, `warn`, `deny`: a lint name.
     Lint,
     /// After `concern ID`: a priority.
@@ -68,6 +101,14 @@ pub enum ItemKind {
     Value,
     /// A placeholder path.
     Placeholder,
+    /// A built-in telephony event (`voicemail`).
+    Event,
+    /// A capture id.
+    Capture,
+    /// A transfer (`transfer(ID)` or `ID` after `transfer(`).
+    Transfer,
+    /// A capture type (`email`, `integer(…)`).
+    Type,
 }
 
 /// One completion item.
@@ -128,23 +169,50 @@ pub struct Declared {
 }
 
 /// The ids declared in a text (steps, signals, concerns, end conditions,
-/// FAQ entries), by their keywords; works on text that does not parse.
+/// FAQ entries, captures, transfers), by their keywords; works on text
+/// that does not parse. A capture's detail is its type as written and its
+/// step (`email · step ask_email`).
 #[must_use]
 pub fn declared(source: &str, tokens: &[Token]) -> Vec<Declared> {
     let sig: Vec<&Token> = tokens.iter().filter(|t| t.kind != TokenKind::Comment).collect();
     let mut out = Vec::new();
+    // The step each open brace belongs to, if it opens a step.
+    let mut steps: Vec<Option<&str>> = Vec::new();
+    let mut header: Option<&str> = None;
     for (i, t) in sig.iter().enumerate() {
+        match t.kind {
+            TokenKind::LBrace => steps.push(header.take()),
+            TokenKind::RBrace => {
+                steps.pop();
+                header = None;
+            }
+            _ => {}
+        }
         let kind = match (t.kind, t.text(source)) {
             (TokenKind::Ident, "step") => Kind::Step,
             (TokenKind::Ident, "signal") => Kind::Signal,
             (TokenKind::Ident, "concern") => Kind::Concern,
             (TokenKind::Ident, "when") => Kind::End,
             (TokenKind::Ident, "qa") => Kind::Qa,
+            (TokenKind::Ident, "capture") => Kind::Capture,
+            (TokenKind::Ident, "transfer") => Kind::Transfer,
             _ => continue,
         };
         let Some(id) = sig.get(i + 1).filter(|t| t.kind == TokenKind::Ident) else {
             continue;
         };
+        if kind == Kind::Step {
+            header = Some(id.text(source));
+        }
+        if kind == Kind::Capture {
+            let step = steps.last().copied().flatten();
+            out.push(Declared {
+                kind,
+                name: id.text(source).to_owned(),
+                detail: capture_detail(source, &sig[i + 2..], step),
+            });
+            continue;
+        }
         // The wording follows the id; a concern's follows its priority.
         let mut j = i + 2;
         let mut detail = Vec::new();
@@ -164,6 +232,35 @@ pub fn declared(source: &str, tokens: &[Token]) -> Vec<Declared> {
         });
     }
     out
+}
+
+/// A capture's type as written (`integer(1..500)`, `one_of(a, b), optional`)
+/// and its step, from the tokens after its id.
+fn capture_detail(source: &str, after: &[&Token], step: Option<&str>) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(t) = after.first().filter(|t| t.kind == TokenKind::Ident) {
+        let mut end = t.span.end;
+        let mut next = 1;
+        if after.get(1).is_some_and(|p| p.kind == TokenKind::LParen) {
+            let close = after
+                .iter()
+                .take(64)
+                .position(|p| matches!(p.kind, TokenKind::RParen | TokenKind::LBrace | TokenKind::RBrace));
+            if let Some(c) = close.filter(|&c| after[c].kind == TokenKind::RParen) {
+                end = after[c].span.end;
+                next = c + 1;
+            }
+        }
+        let mut written = cut(source.get(t.span.start..end).unwrap_or(""), 40);
+        if after.get(next).is_some_and(|o| o.text(source) == "optional") {
+            written.push_str(", optional");
+        }
+        parts.push(written);
+    }
+    if let Some(step) = step {
+        parts.push(format!("step {step}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// A string literal as one short line: quotes dropped, cut at 60 characters.
@@ -193,13 +290,21 @@ pub fn complete(source: &str, offset: usize, last_good: Option<&Analysis>) -> Co
     let items = match &context {
         Context::Nothing => Vec::new(),
         Context::Placeholder(_) => placeholders(source, offset, last_good),
-        Context::Statement { block, extra } => statement_words(*block, extra),
+        Context::Statement { block, extra } => {
+            let written = block_words(source, &tokens, offset, replace);
+            statement_words(*block, extra, &written)
+        }
         Context::Lint => lints(),
         Context::Priority => values(crate::lang::PRIORITIES.iter().map(|(w, _)| *w)),
         Context::Gender => values(crate::lang::GENDERS.iter().copied()),
-        Context::Target | Context::Signal | Context::Concern(_) | Context::EndCondition => {
-            ids(source, &tokens, &context, offset)
-        }
+        Context::Speaker => speakers(),
+        Context::CaptureType => capture_types(),
+        Context::Target(_)
+        | Context::On { .. }
+        | Context::Concern(_)
+        | Context::Capture(_)
+        | Context::EndCondition
+        | Context::Transfer => ids(source, &tokens, &context, offset),
     };
     let replace = match &context {
         Context::Placeholder(start) => Span::new(*start, placeholder_end(source, offset)),
@@ -247,34 +352,84 @@ pub fn context_at(source: &str, tokens: &[Token], offset: usize) -> (Context, Sp
         .collect();
     let word = |i: usize| prev.get(i).map(|t| (t.kind, t.text(source)));
     let context = match (word(0), word(1)) {
-        (Some((TokenKind::Ident, "next") | (TokenKind::Arrow, _)), _) => Context::Target,
-        (Some((TokenKind::Ident, "on")), _) => Context::Signal,
+        (Some((TokenKind::Ident, "next")), _) => Context::Target(Reach::Any),
+        (Some((TokenKind::Ident, "fallback")), _) => Context::Target(Reach::NoTransfer),
+        (Some((TokenKind::Arrow, _)), _) => Context::Target(reach_after_arrow(source, &prev)),
+        (Some((TokenKind::Ident, "on")), _) => {
+            let (block, open) = innermost_block(source, &tokens[..before]);
+            let in_step = block == Block::Step;
+            let waits = !(in_step && words_in_block(source, tokens, open, replace).contains(&"continue"));
+            // The `on` before the cursor is the branch being written.
+            let taken = branched_in_block(source, tokens, open, prev[0].span);
+            Context::On { in_step, waits, taken }
+        }
         (Some((TokenKind::LParen, _)), Some((TokenKind::Ident, "end"))) => Context::EndCondition,
+        (Some((TokenKind::LParen, _)), Some((TokenKind::Ident, "transfer"))) => Context::Transfer,
         (Some((TokenKind::Ident, "covers")), _) => Context::Concern(Vec::new()),
-        (Some((TokenKind::Comma, _)), _) => covers_list(source, &prev).map_or(Context::Nothing, Context::Concern),
+        (Some((TokenKind::Ident, "requires")), _) => Context::Capture(Vec::new()),
+        (Some((TokenKind::Comma, _)), _) => match id_list(source, &prev) {
+            Some(("covers", listed)) => Context::Concern(listed),
+            Some((_, listed)) => Context::Capture(listed),
+            None => Context::Nothing,
+        },
         (Some((TokenKind::Ident, w)), _) if crate::lang::lint_level(w).is_some() => Context::Lint,
         (Some((TokenKind::Ident, "gender")), _) => Context::Gender,
+        (Some((TokenKind::Ident, "first_speaker")), _) => Context::Speaker,
         (Some((TokenKind::Ident, _)), Some((TokenKind::Ident, "concern"))) => Context::Priority,
+        (Some((TokenKind::Ident, _)), Some((TokenKind::Ident, "capture"))) => Context::CaptureType,
         _ => statement(source, tokens, before, &prev),
     };
     (context, replace)
 }
 
-/// The concerns already listed when the cursor follows `covers a, b,`.
-fn covers_list(source: &str, prev: &[&Token]) -> Option<Vec<String>> {
+/// Where `on EVENT ->` may lead (E0110); anything after another arrow.
+fn reach_after_arrow(source: &str, prev: &[&Token]) -> Reach {
+    let on = prev.get(2).is_some_and(|t| t.text(source) == "on");
+    match prev.get(1).map(|t| t.text(source)).and_then(ir::Event::of) {
+        Some(e) if on && !e.someone_listens() => Reach::EndOnly,
+        Some(e) if on && !e.can_transfer() => Reach::NoTransfer,
+        _ => Reach::Any,
+    }
+}
+
+/// When the cursor follows a list of ids (`covers a, b,` or `requires a`,
+/// read backwards in `prev`), the word that heads it and the ids listed.
+fn id_list<'a>(source: &'a str, prev: &[&Token]) -> Option<(&'a str, Vec<String>)> {
     let mut listed = Vec::new();
-    let mut i = 0;
-    while let (Some(comma), Some(id)) = (prev.get(i), prev.get(i + 1)) {
-        if comma.kind != TokenKind::Comma || id.kind != TokenKind::Ident {
-            return None;
-        }
+    // A trailing comma (`covers a, |`) is skipped.
+    let mut i = usize::from(prev.first()?.kind == TokenKind::Comma);
+    loop {
+        let id = prev.get(i).filter(|t| t.kind == TokenKind::Ident)?;
         listed.push(id.text(source).to_owned());
-        match prev.get(i + 2) {
-            Some(t) if t.kind == TokenKind::Ident && t.text(source) == "covers" => return Some(listed),
-            _ => i += 2,
+        let sep = prev.get(i + 1)?;
+        match (sep.kind, sep.text(source)) {
+            (TokenKind::Comma, _) => i += 2,
+            (TokenKind::Ident, head @ ("covers" | "requires")) => return Some((head, listed)),
+            _ => return None,
         }
     }
-    None
+}
+
+/// Whether the cursor follows a capture's type: `capture ID TYPE` or
+/// `capture ID TYPE(…)` (read backwards in `prev`).
+fn after_capture_type(source: &str, prev: &[&Token]) -> bool {
+    let mut i = 0;
+    if prev.first().is_some_and(|t| t.kind == TokenKind::RParen) {
+        match prev
+            .iter()
+            .take(64)
+            .position(|t| matches!(t.kind, TokenKind::LParen | TokenKind::LBrace | TokenKind::RBrace))
+        {
+            Some(open) if prev[open].kind == TokenKind::LParen => i = open + 1,
+            _ => return false,
+        }
+    }
+    let ident = |j: usize| {
+        prev.get(j)
+            .filter(|t| t.kind == TokenKind::Ident)
+            .map(|t| t.text(source))
+    };
+    ident(i).is_some() && ident(i + 1).is_some() && ident(i + 2) == Some("capture")
 }
 
 /// A statement start in a block, or nothing when the cursor is where a
@@ -282,7 +437,13 @@ fn covers_list(source: &str, prev: &[&Token]) -> Option<Vec<String>> {
 fn statement(source: &str, tokens: &[Token], before: usize, prev: &[&Token]) -> Context {
     let text = |i: usize| prev.get(i).map_or("", |t| t.text(source));
     let kind = |i: usize| prev.get(i).map(|t| t.kind);
-    let block = enclosing_block(source, &tokens[..before]);
+    let (block, _) = innermost_block(source, &tokens[..before]);
+    if after_capture_type(source, prev) {
+        return Context::Statement {
+            block: Block::Unknown,
+            extra: vec!["optional"],
+        };
+    }
     // After a declaring keyword comes a new id; after a field name, its value.
     match kind(0) {
         None => {
@@ -293,8 +454,10 @@ fn statement(source: &str, tokens: &[Token], before: usize, prev: &[&Token]) -> 
         }
         Some(TokenKind::Ident) => {
             let ended = matches!(kind(1), Some(TokenKind::Arrow))
-                || matches!(text(1), "next" | "gender")
-                || crate::lang::lint_level(text(1)).is_some();
+                || matches!(text(1), "next" | "gender" | "fallback" | "first_speaker")
+                || text(0) == "continue"
+                || crate::lang::lint_level(text(1)).is_some()
+                || id_list(source, prev).is_some_and(|(head, _)| head == "requires");
             let header = match text(1) {
                 "step" | "qa" => Some("covers"),
                 "when" => Some("callee"),
@@ -320,22 +483,26 @@ fn statement(source: &str, tokens: &[Token], before: usize, prev: &[&Token]) -> 
                             extra: vec!["covers"],
                         };
                     }
-                    "when"
-                        if !prev
+                    "when" => {
+                        // The wordings, then `requires`.
+                        let written: Vec<&str> = prev
                             .iter()
                             .map(|t| t.text(source))
                             .take_while(|w| *w != "when")
-                            .any(|w| w == "callee") =>
-                    {
-                        return Context::Statement {
-                            block,
-                            extra: vec!["callee"],
-                        };
+                            .collect();
+                        let extra = ["callee", "requires"]
+                            .into_iter()
+                            .filter(|w| !written.contains(w))
+                            .collect();
+                        return Context::Statement { block, extra };
                     }
+                    "transfer" => return Context::Nothing,
                     _ => {}
                 }
             }
         }
+        // `retry N` goes on with `->`.
+        Some(TokenKind::Number) if text(1) == "retry" => return Context::Nothing,
         Some(TokenKind::LBrace | TokenKind::RBrace | TokenKind::RParen | TokenKind::Number) => {}
         Some(_) => return Context::Nothing,
     }
@@ -352,22 +519,79 @@ fn statement_head<'a>(source: &'a str, prev: &[&Token]) -> Option<&'a str> {
         .take_while(|t| !matches!(t.kind, TokenKind::LBrace | TokenKind::RBrace))
         .filter(|t| t.kind == TokenKind::Ident)
         .map(|t| t.text(source))
-        .find(|w| matches!(*w, "step" | "qa" | "when" | "on" | "closing" | "say" | "next"))
+        .find(|w| {
+            matches!(
+                *w,
+                "step" | "qa" | "when" | "on" | "closing" | "say" | "next" | "transfer" | "capture" | "to"
+            )
+        })
 }
 
-/// The block the cursor is in, from the braces before it.
-fn enclosing_block(source: &str, tokens: &[Token]) -> Block {
-    let mut stack: Vec<Block> = Vec::new();
+/// The block the cursor is in (`tokens` are those before it), and the
+/// index of the `{` that opens it (`None` at the top level).
+fn innermost_block(source: &str, tokens: &[Token]) -> (Block, Option<usize>) {
+    let mut stack: Vec<(Block, usize)> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         match t.kind {
-            TokenKind::LBrace => stack.push(opened_by(source, &tokens[..i])),
+            TokenKind::LBrace => stack.push((opened_by(source, &tokens[..i]), i)),
             TokenKind::RBrace => {
                 stack.pop();
             }
             _ => {}
         }
     }
-    stack.last().copied().unwrap_or(Block::Top)
+    stack.last().map_or((Block::Top, None), |&(b, i)| (b, Some(i)))
+}
+
+/// The words written directly in the block opened by the `{` at token
+/// `open` (not in the blocks it holds), but for the word being typed (`skip`).
+fn words_in_block<'a>(source: &'a str, tokens: &[Token], open: Option<usize>, skip: Span) -> Vec<&'a str> {
+    let Some(open) = open else {
+        return Vec::new();
+    };
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    for t in tokens.iter().skip(open + 1) {
+        match t.kind {
+            TokenKind::LBrace => depth += 1,
+            TokenKind::RBrace if depth == 0 => break,
+            TokenKind::RBrace => depth -= 1,
+            TokenKind::Ident if depth == 0 && !(skip.end > skip.start && t.span.start == skip.start) => {
+                out.push(t.text(source));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The names `on` branches on directly in the block opened by the `{` at
+/// token `open`, but for the branch of the `on` written at `mine`.
+fn branched_in_block(source: &str, tokens: &[Token], open: Option<usize>, mine: Span) -> Vec<String> {
+    let Some(open) = open else {
+        return Vec::new();
+    };
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    let mut after_on = false;
+    for t in tokens.iter().skip(open + 1).filter(|t| t.kind != TokenKind::Comment) {
+        match t.kind {
+            TokenKind::LBrace => depth += 1,
+            TokenKind::RBrace if depth == 0 => break,
+            TokenKind::RBrace => depth -= 1,
+            TokenKind::Ident if depth == 0 && after_on => out.push(t.text(source).to_owned()),
+            _ => {}
+        }
+        after_on = depth == 0 && t.kind == TokenKind::Ident && t.text(source) == "on" && t.span != mine;
+    }
+    out
+}
+
+/// The words written directly in the block the cursor at `offset` is in.
+fn block_words<'a>(source: &'a str, tokens: &[Token], offset: usize, skip: Span) -> Vec<&'a str> {
+    let before = tokens.partition_point(|t| t.span.start < offset);
+    let (_, open) = innermost_block(source, &tokens[..before]);
+    words_in_block(source, tokens, open, skip)
 }
 
 /// The block a `{` opens, from the keyword that starts its header.
@@ -386,6 +610,7 @@ fn opened_by(source: &str, before: &[Token]) -> Block {
                 "faq" => return Block::Faq,
                 "qa" => return Block::Qa,
                 "end" => return Block::End,
+                "transfer" => return Block::Transfer,
                 _ => {}
             },
             _ => {}
@@ -475,9 +700,62 @@ fn placeholders(source: &str, offset: usize, last_good: Option<&Analysis>) -> Ve
         .collect()
 }
 
-fn statement_words(block: Block, extra: &[&'static str]) -> Vec<Item> {
-    let words = extra.iter().filter_map(|w| lang::word(w)).chain(lang::words_in(block));
+/// Keywords a block takes at most once (E0105), beside its fields that do
+/// not repeat.
+const ONCE: &[&str] = &[
+    "caller",
+    "callee",
+    "flow",
+    "faq",
+    "end",
+    "knows",
+    "background",
+    "style",
+    "next",
+    "continue",
+    "retry",
+    "fallback",
+    "requires",
+];
+
+/// The words a step does not take beside those `written` in it: after
+/// `continue` no `capture` and no `retry` (E0111), and the reverse.
+fn excluded_in_step(written: &[&str]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if written.contains(&"continue") {
+        out.extend(["capture", "retry"]);
+    }
+    if written.contains(&"capture") || written.contains(&"retry") {
+        out.push("continue");
+    }
+    out
+}
+
+/// `say` in a `transfer`: one line, said before the call is handed over.
+const TRANSFER_SAY: &str =
+    "`say \"…\"`: the line said before the call is handed over (required, once); the `closing` is not said.";
+
+/// The words that may start a statement in `block` (with `extra` header
+/// words first), leaving out those `written` in it already that cannot be
+/// given twice, and those that contradict them.
+fn statement_words(block: Block, extra: &[&'static str], written: &[&str]) -> Vec<Item> {
+    let excluded = if block == Block::Step {
+        excluded_in_step(written)
+    } else {
+        Vec::new()
+    };
+    let once = |w: &lang::Word| ONCE.contains(&w.word) || (w.kind == WordKind::Field && !w.repeat);
+    let words = extra
+        .iter()
+        .filter_map(|w| lang::word(w))
+        .chain(lang::words_in(block).filter(|w| !(excluded.contains(&w.word) || once(w) && written.contains(&w.word))));
     let mut out: Vec<Item> = Vec::new();
+    if block == Block::Transfer && !written.contains(&"say") {
+        let mut say = Item::new("say", ItemKind::Keyword);
+        say.doc = Some(TRANSFER_SAY.to_owned());
+        say.snippet = lang::word("say").map(|w| w.snippet);
+        out.push(say);
+    }
     for w in words {
         if out.iter().any(|i| i.label == w.word) {
             continue;
@@ -520,6 +798,84 @@ fn values<'w>(words: impl Iterator<Item = &'w str>) -> Vec<Item> {
     words.map(|w| Item::new(w, ItemKind::Value)).collect()
 }
 
+/// What each value of `first_speaker` means, for completion and hover.
+#[must_use]
+pub fn speaker_doc(speaker: ir::Speaker) -> &'static str {
+    match speaker {
+        ir::Speaker::Callee => {
+            "the callee picks up and speaks first (“喂？”), then the opening is said; the default for outbound \
+             calls (answering-machine detection listens first)"
+        }
+        ir::Speaker::Caller => "the opening is said as soon as the line connects",
+    }
+}
+
+fn speakers() -> Vec<Item> {
+    lang::SPEAKERS
+        .iter()
+        .map(|&(w, speaker)| {
+            let mut item = Item::new(w, ItemKind::Value).detail(Some(if speaker == ir::Speaker::default() {
+                format!("the {w} speaks first (default)")
+            } else {
+                format!("the {w} speaks first")
+            }));
+            item.doc = Some(format!("`first_speaker {w}`: {}.", speaker_doc(speaker)));
+            item
+        })
+        .collect()
+}
+
+/// The snippet of a capture type that takes arguments.
+fn type_snippet(word: &str) -> Option<&'static str> {
+    match word {
+        "integer" => Some("integer(${1:1}..${2:100})"),
+        "one_of" => Some("one_of(${1:a}, ${2:b})"),
+        _ => None,
+    }
+}
+
+fn capture_types() -> Vec<Item> {
+    lang::CAPTURE_TYPES
+        .iter()
+        .map(|&(w, what)| {
+            let snippet = type_snippet(w);
+            // `integer` alone is unbounded; `one_of` needs its words.
+            let label = if snippet.is_some() {
+                format!("{w}(…)")
+            } else {
+                w.to_owned()
+            };
+            let mut item = Item::new(label, ItemKind::Type).detail(Some(cut(what, 60)));
+            item.doc = Some(format!("capture type `{w}`: {what}."));
+            item.snippet = snippet;
+            item.insert = match w {
+                "integer" => Some("integer".to_owned()),
+                "one_of" => Some("one_of(".to_owned()),
+                _ => None,
+            };
+            item
+        })
+        .collect()
+}
+
+/// The telephony events `on` takes at this place.
+fn events(in_step: bool, waits: bool) -> Vec<Item> {
+    ir::Event::ALL
+        .into_iter()
+        .filter(|e| !in_step || e.in_step())
+        .filter(|e| waits || *e == ir::Event::Hangup)
+        .map(|e| {
+            let mut item = Item::new(e.as_str(), ItemKind::Event).detail(Some("telephony event".to_owned()));
+            item.doc = Some(format!(
+                "`{}`: a built-in telephony event; fires when {}.",
+                e.as_str(),
+                e.doc()
+            ));
+            item
+        })
+        .collect()
+}
+
 fn ids(source: &str, tokens: &[Token], context: &Context, offset: usize) -> Vec<Item> {
     let decls = declared(source, tokens);
     let of = |kind: Kind, item: ItemKind| -> Vec<Item> {
@@ -536,8 +892,12 @@ fn ids(source: &str, tokens: &[Token], context: &Context, offset: usize) -> Vec<
             .collect()
     };
     match context {
-        Context::Target => {
-            let mut out = of(Kind::Step, ItemKind::Step);
+        Context::Target(reach) => {
+            let mut out = if *reach == Reach::EndOnly {
+                Vec::new()
+            } else {
+                of(Kind::Step, ItemKind::Step)
+            };
             let mut end = Item::new("end", ItemKind::Keyword).detail(Some("end the call".to_owned()));
             end.doc = lang::word("end").map(|w| w.doc.to_owned());
             out.push(end);
@@ -545,18 +905,43 @@ fn ids(source: &str, tokens: &[Token], context: &Context, offset: usize) -> Vec<
                 e.label = format!("end({})", e.label);
                 out.push(e);
             }
+            if *reach == Reach::Any {
+                for mut t in of(Kind::Transfer, ItemKind::Transfer) {
+                    t.label = format!("transfer({})", t.label);
+                    t.doc = lang::word("transfer").map(|w| w.doc.to_owned());
+                    out.push(t);
+                }
+            }
             out
         }
-        Context::Signal => of(Kind::Signal, ItemKind::Signal),
+        Context::On { in_step, waits, taken } => {
+            let mut out = if *waits {
+                of(Kind::Signal, ItemKind::Signal)
+            } else {
+                Vec::new()
+            };
+            out.extend(events(*in_step, *waits));
+            out.retain(|i| !taken.contains(&i.label));
+            out
+        }
         Context::Concern(listed) => of(Kind::Concern, ItemKind::Concern)
             .into_iter()
             .filter(|i| !listed.contains(&i.label))
             .collect(),
-        Context::EndCondition => {
+        Context::Capture(listed) => of(Kind::Capture, ItemKind::Capture)
+            .into_iter()
+            .filter(|i| !listed.contains(&i.label))
+            .collect(),
+        Context::EndCondition | Context::Transfer => {
             let close = !source[offset..]
                 .trim_start_matches(|c: char| is_ident_continue(c) || c == ' ')
                 .starts_with(')');
-            of(Kind::End, ItemKind::End)
+            let (kind, item) = if *context == Context::Transfer {
+                (Kind::Transfer, ItemKind::Transfer)
+            } else {
+                (Kind::End, ItemKind::End)
+            };
+            of(kind, item)
                 .into_iter()
                 .map(|mut i| {
                     if close {
@@ -614,7 +999,7 @@ mod tests {
             "    step 报价 { say \"😀中文\" on 忙 -> |}",
         ] {
             let c = at(&with(line));
-            assert_eq!(c.context, Context::Target, "{line}");
+            assert_eq!(c.context, Context::Target(Reach::Any), "{line}");
             assert_eq!(labels(&c), ["开场", "报价", "发资料", "end", "end(拒绝)"], "{line}");
         }
         let c = at(&with("    step 报价 { say \"8%\" next 报|"));
@@ -626,7 +1011,17 @@ mod tests {
     #[test]
     fn signals_concerns_and_end_conditions() {
         let c = at(&with("    step 报价 { say \"8%\" on |"));
-        assert_eq!((c.context.clone(), labels(&c)), (Context::Signal, vec!["忙"]));
+        assert_eq!(
+            (c.context.clone(), labels(&c)),
+            (
+                Context::On {
+                    in_step: true,
+                    waits: true,
+                    taken: Vec::new()
+                },
+                vec!["忙", "silence", "hangup"]
+            )
+        );
         let c = at(&with("    step 报价 covers |"));
         assert_eq!(labels(&c), ["价格", "试用"]);
         assert_eq!(c.items[0].detail.as_deref(), Some("primary · 价格透明"));
@@ -720,11 +1115,282 @@ mod tests {
         assert_eq!(d[0].detail.as_deref(), Some("甲"));
     }
 
+    /// Every construct of calls that listen, with Chinese ids and emoji.
+    const LISTEN: &str = r#"call 续约 {
+  locale "zh-CN"
+  first_speaker callee
+  silence_timeout 8
+  caller 李明 { name "李明" }
+  callee 张强 { name "张强" }
+  signal 忙 "张强说忙😀"
+  flow {
+    on voicemail -> 留言
+    on hangup -> end(挂断)
+    on 忙 -> 要邮箱
+    step 说明 "说明😀" { say "您好😀" continue }
+    step 要邮箱 "确认邮箱" {
+      say "邮箱是？"
+      capture 邮箱 email "张强的邮箱😀"
+      capture 席位 integer(1..500) optional "席位数"
+      retry 2 -> end(挂断)
+      -> end(留邮箱)
+    }
+    step 留言 { say "请回电😀" continue -> end }
+  }
+  end {
+    when 留邮箱 "留下邮箱" callee "给了邮箱" requires 邮箱
+    when 挂断 "挂断" callee "挂了"
+    transfer 销售 "销售顾问😀" {
+      say "请稍候。"
+      to "queue:sales"
+      fallback end(挂断)
+      requires 邮箱
+    }
+    closing "再见"
+  }
+}
+"#;
+
+    /// Completes at the `|` in `src` (removed first), with the last good check of [`LISTEN`].
+    fn listen_at(src: &str) -> Completion {
+        let offset = src.find('|').expect("cursor");
+        let text = src.replacen('|', "", 1);
+        let last = Analysis::new("t.call", LISTEN);
+        assert!(!last.compiled.has_errors(), "{:?}", last.compiled.diagnostics);
+        complete(&text, offset, Some(&last))
+    }
+
+    fn listen_with(old: &str, new: &str) -> Completion {
+        assert!(LISTEN.contains(old), "{old}");
+        listen_at(&LISTEN.replacen(old, new, 1))
+    }
+
+    #[test]
+    fn events_beside_signals_where_on_may_name_them() {
+        // In `flow`: the signals, then all four events, each with its doc.
+        let flow = "    on voicemail -> 留言\n    on hangup -> end(挂断)\n    on 忙 -> 要邮箱\n";
+        let c = listen_with(flow, "    on |\n");
+        assert_eq!(labels(&c), ["忙", "voicemail", "no_answer", "silence", "hangup"]);
+        let vm = &c.items[1];
+        assert_eq!(
+            (vm.kind, vm.detail.as_deref()),
+            (ItemKind::Event, Some("telephony event"))
+        );
+        assert!(
+            vm.doc
+                .as_deref()
+                .is_some_and(|d| d.contains(ir::Event::Voicemail.doc())),
+            "{vm:?}"
+        );
+        // In a waiting step: no `voicemail`/`no_answer` (E0109).
+        let c = listen_with("      -> end(留邮箱)", "      on |");
+        assert_eq!(labels(&c), ["忙", "silence", "hangup"]);
+        // In a `continue` step: only `hangup` (E0111).
+        let c = listen_with("say \"您好😀\" continue }", "say \"您好😀\" continue on | }");
+        assert_eq!(labels(&c), ["hangup"]);
+        // What the block branches on already is not offered again (E0105).
+        let c = listen_with("    on 忙 -> 要邮箱", "    on 忙 -> 要邮箱\n    on |");
+        assert_eq!(labels(&c), ["no_answer", "silence"]);
+        let c = listen_with("      -> end(留邮箱)", "      on silence -> 说明\n      on |");
+        assert_eq!(labels(&c), ["忙", "hangup"]);
+        // Typing an event's first letters replaces them.
+        let c = listen_with("    on 忙 -> 要邮箱", "    on voi|");
+        assert_eq!(c.replace.end - c.replace.start, 3);
+    }
+
+    #[test]
+    fn targets_offer_transfers_as_far_as_the_place_allows() {
+        let steps = ["说明", "要邮箱", "留言"];
+        let ends = ["end", "end(留邮箱)", "end(挂断)"];
+        let all: Vec<&str> = steps.iter().chain(&ends).chain(&["transfer(销售)"]).copied().collect();
+        for (old, new) in [
+            ("      -> end(留邮箱)", "      -> |"),
+            ("      -> end(留邮箱)", "      next |"),
+            ("retry 2 -> end(挂断)", "retry 2 -> |"),
+            ("    on 忙 -> 要邮箱", "    on 忙 -> |"),
+            ("    on 忙 -> 要邮箱", "    on silence -> |"),
+        ] {
+            let c = listen_with(old, new);
+            assert_eq!(c.context, Context::Target(Reach::Any), "{new}");
+            assert_eq!(labels(&c), all, "{new}");
+        }
+        let c = listen_with("      -> end(留邮箱)", "      -> |");
+        let t = c.items.last().expect("transfer");
+        assert_eq!((t.kind, t.detail.as_deref()), (ItemKind::Transfer, Some("销售顾问😀")));
+        // No transfer after `fallback` or `on voicemail ->` (E0110); only ends after `hangup`.
+        let no_transfer: Vec<&str> = steps.iter().chain(&ends).copied().collect();
+        let c = listen_with("fallback end(挂断)", "fallback |");
+        assert_eq!(
+            (c.context.clone(), labels(&c)),
+            (Context::Target(Reach::NoTransfer), no_transfer.clone())
+        );
+        let c = listen_with("on voicemail -> 留言", "on voicemail -> |");
+        assert_eq!(labels(&c), no_transfer);
+        for event in ["hangup", "no_answer"] {
+            let c = listen_with("on hangup -> end(挂断)", &format!("on {event} -> |"));
+            assert_eq!(labels(&c), ends, "{event}");
+        }
+    }
+
+    #[test]
+    fn inside_transfer_parentheses_the_transfers() {
+        let c = listen_with("on 忙 -> 要邮箱", "on 忙 -> transfer(|");
+        assert_eq!((c.context.clone(), labels(&c)), (Context::Transfer, vec!["销售"]));
+        assert_eq!(c.items[0].insert.as_deref(), Some("销售)"));
+        let c = listen_with("on 忙 -> 要邮箱", "on 忙 -> transfer(销|)");
+        assert_eq!(c.items[0].insert, None, "the `)` is there");
+    }
+
+    #[test]
+    fn capture_types_then_optional() {
+        let c = listen_with("capture 邮箱 email", "capture 邮箱 |");
+        assert_eq!(c.context, Context::CaptureType);
+        assert_eq!(
+            labels(&c),
+            ["text", "email", "phone", "date", "yes_no", "integer(…)", "one_of(…)"]
+        );
+        let int = &c.items[5];
+        assert_eq!(int.snippet, Some("integer(${1:1}..${2:100})"));
+        assert_eq!(int.insert.as_deref(), Some("integer"));
+        assert_eq!(c.items[6].snippet, Some("one_of(${1:a}, ${2:b})"));
+        assert!(c.items[1].doc.as_deref().is_some_and(|d| d.contains("e-mail")));
+        let c = listen_with("capture 邮箱 email", "capture 邮箱 em|");
+        assert_eq!(c.context, Context::CaptureType);
+        // After the type (with or without arguments): `optional`.
+        for (old, new) in [
+            ("capture 邮箱 email \"", "capture 邮箱 email | \""),
+            ("integer(1..500) optional", "integer(1..500) |"),
+        ] {
+            let c = listen_with(old, new);
+            assert_eq!(labels(&c), ["optional"], "{new}");
+        }
+        // Inside the arguments: nothing.
+        assert_eq!(listen_with("integer(1..500)", "integer(|").context, Context::Nothing);
+        assert_eq!(listen_with("integer(1..500)", "one_of(a, |").context, Context::Nothing);
+    }
+
+    #[test]
+    fn requires_offers_captures_with_type_and_step() {
+        let c = listen_with("callee \"给了邮箱\" requires 邮箱", "callee \"给了邮箱\" requires |");
+        assert_eq!(c.context, Context::Capture(Vec::new()));
+        assert_eq!(labels(&c), ["邮箱", "席位"]);
+        assert_eq!(c.items[0].detail.as_deref(), Some("email · step 要邮箱"));
+        assert_eq!(
+            c.items[1].detail.as_deref(),
+            Some("integer(1..500), optional · step 要邮箱")
+        );
+        assert_eq!(c.items[0].kind, ItemKind::Capture);
+        // After a comma: those not listed yet; in a transfer too.
+        let c = listen_with("requires 邮箱\n    }", "requires 邮箱, |\n    }");
+        assert_eq!(labels(&c), ["席位"]);
+        // After the list, the statement has ended: the block's words (invoked).
+        let c = listen_with("requires 邮箱\n    }", "requires 邮箱 |\n    }");
+        // (everything a transfer takes once is written already).
+        assert_eq!(labels(&c), ["allow", "warn", "deny"]);
+    }
+
+    #[test]
+    fn first_speaker_values() {
+        let c = listen_with("first_speaker callee", "first_speaker |");
+        assert_eq!(
+            (c.context.clone(), labels(&c)),
+            (Context::Speaker, vec!["callee", "caller"])
+        );
+        assert_eq!(c.items[0].detail.as_deref(), Some("the callee speaks first (default)"));
+        assert!(
+            c.items[1]
+                .doc
+                .as_deref()
+                .is_some_and(|d| d.contains("as soon as the line connects"))
+        );
+        // After the value, the statement has ended.
+        let c = listen_with("first_speaker callee", "first_speaker callee |");
+        assert!(
+            matches!(c.context, Context::Statement { block: Block::Call, .. }),
+            "{:?}",
+            c.context
+        );
+        assert!(!labels(&c).contains(&"first_speaker") && !labels(&c).contains(&"locale"));
+        assert!(labels(&c).contains(&"title"));
+    }
+
+    #[test]
+    fn keywords_of_steps_transfers_and_ends() {
+        // A waiting step with a capture and a retry: no `continue`, no second `retry` or `next`.
+        let c = listen_with("      -> end(留邮箱)\n", "      |\n");
+        assert_eq!(labels(&c), ["on", "say", "next", "capture", "allow", "warn", "deny"]);
+        // A `continue` step takes no capture or retry; a second `continue` is E0105.
+        let c = listen_with("say \"您好😀\" continue }", "say \"您好😀\" continue | }");
+        assert_eq!(labels(&c), ["on", "say", "next", "allow", "warn", "deny"]);
+        // An empty step: everything.
+        let c = listen_with("step 留言 { say \"请回电😀\" continue -> end }", "step 留言 { | }");
+        assert_eq!(
+            labels(&c),
+            [
+                "on", "say", "next", "continue", "capture", "retry", "allow", "warn", "deny"
+            ]
+        );
+        // A transfer: `say` (with its own doc), `to`, `fallback`, `requires`, each once.
+        let c = listen_with("      say \"请稍候。\"\n", "      |\n      say \"请稍候。\"\n");
+        assert_eq!(labels(&c), ["allow", "warn", "deny"]);
+        let c = listen_at(&LISTEN.replace(
+            "      say \"请稍候。\"\n      to \"queue:sales\"\n      fallback end(挂断)\n      requires 邮箱\n",
+            "      |\n",
+        ));
+        assert_eq!(
+            labels(&c),
+            ["say", "requires", "to", "fallback", "allow", "warn", "deny"]
+        );
+        assert!(c.items[0].doc.as_deref().is_some_and(|d| d.contains("handed over")));
+        // `end`: `when`, `transfer`; `closing` is there already.
+        let c = listen_with("    closing \"再见\"", "    |\n    closing \"再见\"");
+        assert_eq!(labels(&c), ["when", "transfer", "allow", "warn", "deny"]);
+        // After a `when`'s wordings: `requires` (and `callee` while it is missing).
+        let c = listen_with(
+            "when 挂断 \"挂断\" callee \"挂了\"",
+            "when 挂断 \"挂断\" callee \"挂了\" |",
+        );
+        assert_eq!(labels(&c)[0], "requires");
+        let c = listen_with("when 挂断 \"挂断\" callee \"挂了\"", "when 挂断 \"挂断\" |");
+        assert_eq!(labels(&c)[..2], ["callee", "requires"]);
+        // `retry N` goes on with an arrow; `transfer ID "title"` with a brace.
+        assert_eq!(listen_with("retry 2 ->", "retry 2 |->").context, Context::Nothing);
+        assert_eq!(
+            listen_with("\"销售顾问😀\" {", "\"销售顾问😀\" | {").context,
+            Context::Nothing
+        );
+    }
+
+    #[test]
+    fn captures_and_transfers_are_declared_in_the_text() {
+        let d = declared(LISTEN, &tokenize(LISTEN));
+        let got: Vec<_> = d
+            .iter()
+            .filter(|d| matches!(d.kind, Kind::Capture | Kind::Transfer))
+            .map(|d| (d.kind, d.name.as_str(), d.detail.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Kind::Capture, "邮箱", Some("email · step 要邮箱")),
+                (Kind::Capture, "席位", Some("integer(1..500), optional · step 要邮箱")),
+                (Kind::Transfer, "销售", Some("销售顾问😀")),
+            ]
+        );
+    }
+
     #[test]
     fn any_offset_is_safe() {
         let src = with("    step 报价 { say \"😀{\" -> end( on , covers }");
         for i in 0..=src.len() + 2 {
             let _ = complete(&src, i, None);
+        }
+        let last = Analysis::new("t.call", LISTEN);
+        let src = LISTEN
+            .replace("integer(1..500)", "integer(1..")
+            .replace("transfer 销售", "transfer(");
+        for i in 0..=src.len() + 2 {
+            let _ = complete(&src, i, Some(&last));
         }
     }
 }

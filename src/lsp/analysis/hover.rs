@@ -14,8 +14,8 @@ use crate::lang::PLACEHOLDER_FIELDS;
 use crate::source::Span;
 
 use super::Analysis;
-use super::complete::cut;
-use super::tokens::{TokenKind, tokenize};
+use super::complete::{cut, speaker_doc};
+use super::tokens::{Token, TokenKind, tokenize};
 use crate::lang;
 
 /// The longest text shown in full in a hover, in characters.
@@ -41,6 +41,7 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<Hover> {
     let name = symbols.name(analysis.text(), occ);
     let markdown = match (occ.kind(), occ.definition()) {
         (Kind::Lint, _) => lint(&name)?,
+        (Kind::Event, _) => event(spec, &name)?,
         (kind, None) => format!("unknown {} `{name}`", kind.name()),
         (kind, Some(d)) => describe(spec, kind, symbols.definitions()[d].item()?, &name)?,
     };
@@ -50,14 +51,41 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<Hover> {
     })
 }
 
-/// Hover on a keyword: its one-line explanation.
+/// Hover on a word that is not an id: a keyword or field (its one-line
+/// explanation), a capture type, a value of `first_speaker`.
 fn keyword_at(source: &str, offset: usize) -> Option<Hover> {
     let tokens = tokenize(source);
     let i = tokens.partition_point(|t| t.span.end < offset);
     let t = tokens
         .get(i)
         .filter(|t| t.span.start <= offset && t.kind == TokenKind::Ident)?;
-    let w = lang::word(t.text(source))?;
+    let text = t.text(source);
+    let mut prev = tokens[..i].iter().rev().filter(|t| t.kind != TokenKind::Comment);
+    let (p0, p1) = (prev.next(), prev.next());
+    let word = |t: Option<&Token>| t.filter(|t| t.kind == TokenKind::Ident).map(|t| t.text(source));
+    if word(p0) == Some("first_speaker")
+        && let Some(&(_, speaker)) = lang::SPEAKERS.iter().find(|(w, _)| *w == text)
+    {
+        let default = if speaker == ir::Speaker::default() {
+            " (the default)"
+        } else {
+            ""
+        };
+        return Some(Hover {
+            span: t.span,
+            markdown: format!("**first speaker** `{text}`{default}\n\n{}", speaker_doc(speaker)),
+        });
+    }
+    if word(p1) == Some("capture")
+        && word(p0).is_some()
+        && let Some((_, what)) = lang::CAPTURE_TYPES.iter().find(|(w, _)| *w == text)
+    {
+        return Some(Hover {
+            span: t.span,
+            markdown: format!("**capture type** `{text}`\n\n{what}"),
+        });
+    }
+    let w = lang::word(text)?;
     let kind = match w.kind {
         lang::WordKind::Keyword => "keyword",
         lang::WordKind::Field => "field",
@@ -66,6 +94,70 @@ fn keyword_at(source: &str, offset: usize) -> Option<Hover> {
         span: t.span,
         markdown: format!("{kind} `{}`\n\n{}", w.word, w.doc),
     })
+}
+
+/// A built-in telephony event: when it fires, and every branch taken on it.
+fn event(spec: &ir::Spec, name: &str) -> Option<String> {
+    let e = ir::Event::of(name)?;
+    let mut out = format!("**event** `{name}` (built in)\n\nfires when {}", e.doc());
+    if e == ir::Event::Silence {
+        let how = if spec.silence_timeout_explicit {
+            "`silence_timeout`"
+        } else {
+            "the default `silence_timeout`"
+        };
+        let _ = write!(out, " ({how}: {} s)", spec.silence_timeout);
+    }
+    let uses = uses(spec, ir::On::Event(e));
+    if !uses.is_empty() {
+        let _ = write!(out, "\n\n{}", bullets(&uses));
+    }
+    Some(out)
+}
+
+/// Every branch taken on a signal or an event: at the start, at every
+/// step (global), at one step.
+fn uses(spec: &ir::Spec, on: ir::On) -> Vec<String> {
+    let mut uses = Vec::new();
+    for b in spec.global_branches.iter().filter(|b| b.on == on) {
+        let when = if b.is_at_start() {
+            "when the call starts"
+        } else {
+            "at every step"
+        };
+        uses.push(format!("{when} → {}", target(spec, b.target)));
+    }
+    for step in &spec.steps {
+        for b in step.branches.iter().filter(|b| b.on == on) {
+            uses.push(format!("at `{}` → {}", step.id, target(spec, b.target)));
+        }
+    }
+    uses
+}
+
+/// The end conditions and transfers that require capture `c`.
+fn required_by(spec: &ir::Spec, c: usize) -> Vec<String> {
+    let ends = spec
+        .ends
+        .iter()
+        .filter(|e| e.requires.contains(&c))
+        .map(|e| format!("`end({})`", e.id));
+    let transfers = spec
+        .transfers
+        .iter()
+        .filter(|t| t.requires.contains(&c))
+        .map(|t| format!("`transfer({})`", t.id));
+    ends.chain(transfers).collect()
+}
+
+/// "requires `邮箱`, `席位`", or nothing.
+fn requires(spec: &ir::Spec, captures: &[usize]) -> Option<String> {
+    let names: Vec<String> = captures
+        .iter()
+        .filter_map(|&c| spec.captures.get(c))
+        .map(|c| format!("`{}`", c.id))
+        .collect();
+    (!names.is_empty()).then(|| format!("requires {}", names.join(", ")))
 }
 
 fn lint(name: &str) -> Option<String> {
@@ -87,7 +179,13 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             if let Some(t) = &spec.title {
                 let _ = write!(out, " — {}", escape(t));
             }
-            let _ = write!(out, "\n\nlocale `{}`", spec.locale);
+            let _ = write!(
+                out,
+                "\n\nlocale `{}` · first speaker `{}` · silence after {} s",
+                spec.locale,
+                spec.first_speaker.as_str(),
+                spec.silence_timeout
+            );
         }
         Kind::Caller | Kind::Callee => {
             let party = if kind == Kind::Caller {
@@ -131,20 +229,12 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             }
         }
         Kind::Signal => {
-            let (i, s) = (item, spec.signals.get(item)?);
+            let s = spec.signals.get(item)?;
             let _ = write!(out, "**signal** `{name}`");
             if let Some(d) = &s.description {
                 let _ = write!(out, "\n\n{}", quote(d));
             }
-            let mut uses = Vec::new();
-            for b in spec.global_branches.iter().filter(|b| b.signal() == Some(i)) {
-                uses.push(format!("at every step → {}", target(spec, b.target)));
-            }
-            for step in &spec.steps {
-                for b in step.branches.iter().filter(|b| b.signal() == Some(i)) {
-                    uses.push(format!("at `{}` → {}", step.id, target(spec, b.target)));
-                }
-            }
+            let uses = uses(spec, ir::On::Signal(item));
             if !uses.is_empty() {
                 let _ = write!(out, "\n\n{}", bullets(&uses));
             }
@@ -167,9 +257,38 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
                     .collect();
                 facts.push(format!("covers {}", names.join(", ")));
             }
+            facts.push(if step.waits {
+                "waits for a reply".to_owned()
+            } else {
+                "does not wait for a reply (`continue`)".to_owned()
+            });
+            let captures: Vec<String> = step
+                .captures
+                .iter()
+                .filter_map(|&c| spec.captures.get(c))
+                .map(|c| {
+                    let optional = if c.optional { ", optional" } else { "" };
+                    format!("`{}` ({}{optional})", c.id, capture_type(&c.kind))
+                })
+                .collect();
+            if !captures.is_empty() {
+                facts.push(format!("captures {}", captures.join(", ")));
+            }
             facts.push(format!("then {}", target(spec, step.next)));
             for b in &step.branches {
                 facts.push(format!("on `{}` → {}", spec.on_name(b.on), target(spec, b.target)));
+            }
+            if let Some(r) = step.retry {
+                let times = if r.max == 1 { "once" } else { "times" };
+                let n = if r.max == 1 {
+                    String::new()
+                } else {
+                    format!("{} ", r.max)
+                };
+                facts.push(format!(
+                    "retry: runs again at most {n}{times}, then → {}",
+                    target(spec, r.then)
+                ));
             }
             let _ = write!(out, "\n\n{}", bullets(&facts));
         }
@@ -194,6 +313,9 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             }
             if let Some(c) = &end.callee {
                 let _ = write!(out, "\n\ncallee side:\n{}", quote(c));
+            }
+            if let Some(r) = requires(spec, &end.requires) {
+                let _ = write!(out, "\n\n- {r}");
             }
         }
         Kind::Knows | Kind::Background => {
@@ -228,6 +350,10 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
                 let _ = write!(out, " — asked at step `{}`", step.id);
             }
             let _ = write!(out, "\n\n{}", quote(&c.description));
+            let by = required_by(spec, item);
+            if !by.is_empty() {
+                let _ = write!(out, "\n\n- required by {}", by.join(", "));
+            }
         }
         Kind::Transfer => {
             let t = spec.transfers.get(item)?;
@@ -244,12 +370,10 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
                 )
             )];
             facts.push(format!("if it fails → {}", target(spec, t.fallback)));
+            facts.extend(requires(spec, &t.requires));
             let _ = write!(out, "\n\n{}", bullets(&facts));
         }
-        Kind::Event => {
-            let e = ir::Event::of(name)?;
-            let _ = write!(out, "**event** `{name}` (built in)\n\nfires when {}", e.doc());
-        }
+        Kind::Event => return event(spec, name),
         Kind::Lint => return lint(name),
     }
     Some(out)
@@ -369,6 +493,153 @@ mod tests {
         assert!(h.contains("keyword `call`"), "{h}");
         let h = hover_at("t {", 0);
         assert!(h.contains("续约 \\* 跟进"), "markdown is escaped: {h}");
+    }
+
+    const LISTEN: &str = r#"call 续约 {
+  locale "zh-CN"
+  first_speaker caller
+  caller 李明 { name "李明" }
+  callee 张强 { name "张强" }
+  signal 忙 "张强说忙😀"
+  flow {
+    on voicemail -> 留言
+    on silence -> 要邮箱
+    on 忙 -> transfer(销售)
+    step 说明 "说明😀" { say "您好😀" continue }
+    step 要邮箱 "确认邮箱" {
+      say "邮箱是？"
+      capture 邮箱 email "张强的邮箱😀"
+      capture 席位 integer(1..500) optional "席位数"
+      retry 2 -> end(挂断)
+      on hangup -> end(挂断)
+      -> end(留邮箱)
+    }
+    step 留言 { say "请回电😀" continue -> end }
+  }
+  end {
+    when 留邮箱 "留下邮箱" callee "给了邮箱" requires 邮箱
+    when 挂断 "挂断" callee "挂了"
+    transfer 销售 "销售顾问😀" {
+      say "请稍候。"
+      fallback end(挂断)
+      requires 邮箱, 席位
+    }
+    closing "再见"
+  }
+}
+"#;
+
+    fn listen_hover(needle: &str, nth: usize) -> String {
+        let a = Analysis::new("t.call", LISTEN);
+        assert!(!a.compiled.has_errors(), "{:?}", a.compiled.diagnostics);
+        let at = LISTEN.match_indices(needle).nth(nth).expect("needle").0;
+        hover(&a, at).map(|h| h.markdown).unwrap_or_default()
+    }
+
+    #[test]
+    fn events_say_when_they_fire_and_where_they_lead() {
+        let h = listen_hover("voicemail", 0);
+        assert!(
+            h.starts_with("**event** `voicemail` (built in)\n\nfires when an answering machine"),
+            "{h}"
+        );
+        assert!(h.contains("- when the call starts → `留言`"), "{h}");
+        let h = listen_hover("silence", 0);
+        assert!(h.contains("(the default `silence_timeout`: 7 s)"), "{h}");
+        assert!(h.contains("- at every step → `要邮箱`"), "{h}");
+        let h = listen_hover("hangup", 0);
+        assert!(h.contains("- at `要邮箱` → `end(挂断)`"), "{h}");
+        let explicit = LISTEN.replace("first_speaker caller", "silence_timeout 12");
+        let a = Analysis::new("t.call", &explicit);
+        let h = hover(&a, explicit.find("silence ->").expect("silence"))
+            .expect("hover")
+            .markdown;
+        assert!(h.contains("(`silence_timeout`: 12 s)"), "{h}");
+    }
+
+    #[test]
+    fn steps_say_whether_they_wait_what_they_capture_and_their_retry() {
+        let h = listen_hover("要邮箱 \"", 0);
+        for part in [
+            "- waits for a reply",
+            "- captures `邮箱` (`email`), `席位` (`integer(1..500)`, optional)",
+            "- then `end(留邮箱)`",
+            "- on `hangup` → `end(挂断)`",
+            "- retry: runs again at most 2 times, then → `end(挂断)`",
+        ] {
+            assert!(h.contains(part), "{part}: {h}");
+        }
+        let h = listen_hover("说明", 0);
+        assert!(h.contains("- does not wait for a reply (`continue`)"), "{h}");
+        assert!(!h.contains("captures") && !h.contains("retry"), "{h}");
+    }
+
+    #[test]
+    fn captures_transfers_and_requirements() {
+        // From the definition and from a `requires`.
+        let a = Analysis::new("t.call", LISTEN);
+        let def = LISTEN.find("邮箱 email").expect("definition");
+        let reference = LISTEN.find("requires 邮箱\n").expect("reference") + "requires ".len();
+        for at in [def, reference] {
+            let h = hover(&a, at).expect("hover").markdown;
+            assert!(
+                h.starts_with("**capture** `邮箱`: `email` — asked at step `要邮箱`"),
+                "{h}"
+            );
+            assert!(h.contains("> 张强的邮箱😀"), "{h}");
+            assert!(h.contains("- required by `end(留邮箱)`, `transfer(销售)`"), "{h}");
+        }
+        let h = listen_hover("席位", 0);
+        assert!(
+            h.contains("`integer(1..500)`, optional") && h.contains("required by `transfer(销售)`"),
+            "{h}"
+        );
+        for nth in [0, 1] {
+            let h = listen_hover("销售", nth);
+            assert!(h.starts_with("**transfer** `销售` — 销售顾问😀"), "{h}");
+            assert!(
+                h.contains("> 请稍候。") && h.contains("- to the deployment's destination"),
+                "{h}"
+            );
+            assert!(
+                h.contains("- if it fails → `end(挂断)`") && h.contains("- requires `邮箱`, `席位`"),
+                "{h}"
+            );
+        }
+        let h = listen_hover("留邮箱 \"", 0);
+        assert!(h.ends_with("- requires `邮箱`"), "{h}");
+        let h = listen_hover("续约", 0);
+        assert!(h.contains("first speaker `caller` · silence after 7 s"), "{h}");
+    }
+
+    #[test]
+    fn capture_types_speakers_and_the_new_keywords() {
+        let h = listen_hover("email \"", 0);
+        assert_eq!(h, "**capture type** `email`\n\nan e-mail address");
+        let h = listen_hover("integer", 0);
+        assert!(h.starts_with("**capture type** `integer`"), "{h}");
+        let h = listen_hover("caller\n", 0);
+        assert!(
+            h.starts_with("**first speaker** `caller`\n\nthe opening is said"),
+            "{h}"
+        );
+        for (word, doc) in [
+            ("continue", "without waiting for a reply"),
+            ("retry", "at most 1 + N times"),
+            ("optional", "whether or not the reply gives the value"),
+            ("requires", "the captures that must be made"),
+            ("fallback", "if the transfer fails"),
+            ("first_speaker", "who speaks first"),
+        ] {
+            let h = listen_hover(word, 0);
+            assert!(
+                h.starts_with(&format!("keyword `{word}`")) || h.starts_with(&format!("field `{word}`")),
+                "{h}"
+            );
+            assert!(h.contains(doc), "{word}: {h}");
+        }
+        // `transfer` in a target is the keyword.
+        assert!(listen_hover("transfer(", 0).starts_with("keyword `transfer`"));
     }
 
     #[test]

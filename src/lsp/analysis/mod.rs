@@ -1,12 +1,13 @@
 //! What the language server knows about one version of a document, with no
 //! protocol and no IO: the check (the same as `callc check`), whose table of
 //! every definition and reference ([`Symbols`]) the features query (hover,
-//! completion, outline, rename). Offsets are bytes, as everywhere in the
+//! completion, outline, rename, semantic highlighting). Offsets are bytes, as everywhere in the
 //! compiler; the protocol layer converts them.
 //!
 //! Input: a file name and its text. Output: [`Analysis`].
 
 pub mod complete;
+pub mod highlight;
 pub mod hover;
 pub mod outline;
 pub mod rename;

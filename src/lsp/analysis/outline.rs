@@ -1,10 +1,11 @@
 //! The outline of a file: the call, its parties (with `knows`, `background`
-//! and concerns), signals, the flow with its steps, the FAQ and the end
-//! conditions, as a tree with the span of each node and of its name.
+//! and concerns), signals, the flow with its steps (and their captures), the
+//! FAQ, the end conditions and transfers, as a tree with the span of each
+//! node and of its name.
 //!
 //! Input: an [`ast::File`]. Output: the root [`Node`] (the call).
 
-use crate::ast::{self, CallItem, FlowItem, PartyItem, Target, Text, TextPart, Value};
+use crate::ast::{self, CallItem, EndItem, FlowItem, PartyItem, Target, Text, TextPart, TypeArgs, Value};
 use crate::source::Span;
 
 use super::complete::cut;
@@ -32,6 +33,10 @@ pub enum NodeKind {
     Qa,
     /// An end condition.
     When,
+    /// A capture, under its step.
+    Capture,
+    /// A transfer, in `end`.
+    Transfer,
 }
 
 /// One node of the outline.
@@ -127,11 +132,20 @@ pub fn outline(file: &ast::File) -> Node {
             }
             CallItem::End(e) => {
                 let mut group = Node::new("end", NodeKind::Group, e.span, e.keyword);
-                for w in e.conditions() {
-                    let wording = w.caller.as_ref().or(w.callee.as_ref()).map(text_preview);
-                    group
-                        .children
-                        .push(Node::new(&w.id.name, NodeKind::When, w.span, w.id.span).detail(wording));
+                for item in &e.items {
+                    match item {
+                        EndItem::When(w) => {
+                            let wording = w.caller.as_ref().or(w.callee.as_ref()).map(text_preview);
+                            group
+                                .children
+                                .push(Node::new(&w.id.name, NodeKind::When, w.span, w.id.span).detail(wording));
+                        }
+                        EndItem::Transfer(t) => group.children.push(
+                            Node::new(&t.id.name, NodeKind::Transfer, t.span, t.id.span)
+                                .detail(t.title.as_ref().map(text_preview)),
+                        ),
+                        EndItem::Field(_) | EndItem::Lint(_) => {}
+                    }
                 }
                 root.children.push(group);
             }
@@ -182,15 +196,35 @@ fn flow(f: &ast::Flow) -> Node {
     let mut group = Node::new("flow", NodeKind::Group, f.span, f.keyword);
     for item in &f.items {
         match item {
-            FlowItem::Step(s) => group.children.push(
-                Node::new(&s.id.name, NodeKind::Step, s.span, s.id.span).detail(s.title.as_ref().map(text_preview)),
-            ),
+            FlowItem::Step(s) => {
+                let mut step =
+                    Node::new(&s.id.name, NodeKind::Step, s.span, s.id.span).detail(s.title.as_ref().map(text_preview));
+                for c in s.captures() {
+                    let mut detail = capture_type(&c.kind);
+                    if c.optional.is_some() {
+                        detail.push_str(", optional");
+                    }
+                    if let Some(d) = &c.description {
+                        detail.push_str(" · ");
+                        detail.push_str(&text_preview(d));
+                    }
+                    step.children
+                        .push(Node::new(&c.id.name, NodeKind::Capture, c.span, c.id.span).detail(Some(detail)));
+                }
+                group.children.push(step);
+            }
             FlowItem::Branch(b) => {
                 let to = match &b.target {
                     Target::Step(id) => id.name.clone(),
                     Target::End { condition: Some(c), .. } => format!("end({})", c.name),
                     Target::End { condition: None, .. } => "end".to_owned(),
                     Target::Transfer { id, .. } => format!("transfer({})", id.name),
+                };
+                // `voicemail` and `no_answer` are taken before any step runs.
+                let when = match crate::ir::Event::of(&b.signal.name) {
+                    Some(e) if !e.in_step() => "when the call starts",
+                    Some(_) => "at every step (event)",
+                    None => "at every step",
                 };
                 group.children.push(
                     Node::new(
@@ -199,13 +233,33 @@ fn flow(f: &ast::Flow) -> Node {
                         b.span,
                         b.signal.span,
                     )
-                    .detail(Some("at every step".to_owned())),
+                    .detail(Some(when.to_owned())),
                 );
             }
             FlowItem::Lint(_) => {}
         }
     }
     group
+}
+
+/// A capture's type as written: `email`, `integer(1..500)`, `one_of(a, b)`.
+fn capture_type(t: &ast::CaptureType) -> String {
+    let args = match &t.args {
+        None => String::new(),
+        Some(TypeArgs::Empty(_)) => "()".to_owned(),
+        Some(TypeArgs::Range { min, max, .. }) => format!(
+            "({}..{})",
+            min.as_ref().map_or("", |(n, _)| n.as_str()),
+            max.as_ref().map_or("", |(n, _)| n.as_str())
+        ),
+        Some(TypeArgs::Values { values, .. }) => {
+            format!(
+                "({})",
+                values.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        }
+    };
+    format!("{}{args}", t.name.name)
 }
 
 #[cfg(test)]
@@ -251,5 +305,74 @@ mod tests {
             "{concern:?}"
         );
         walk(&root);
+    }
+
+    #[test]
+    fn captures_sit_under_their_step_and_transfers_in_end() {
+        let src = r#"call 续约 {
+  locale "zh-CN"
+  caller a { name "李明" }
+  callee b { name "张强" }
+  flow {
+    on voicemail -> 留言
+    on hangup -> end
+    step 问 "确认😀" {
+      say "邮箱？"
+      capture 邮箱 email "张强的邮箱😀"
+      capture 套餐 one_of(标准, 高级) optional "套餐"
+      capture 席位 integer(1..500) "席位"
+    }
+    step 留言 { say "请回电" continue }
+  }
+  end {
+    when 留邮箱 "留下" callee "给了" requires 邮箱
+    transfer 销售 "销售顾问😀" { say "请稍候" }
+    when 挂断 "挂断" callee "挂了"
+    closing "再见"
+  }
+}
+"#;
+        let (file, _) = crate::syntax::parse(src);
+        let root = outline(&file.expect("parses"));
+        walk(&root);
+        let flow = root.children.iter().find(|c| c.name == "flow").expect("flow");
+        let named: Vec<(&str, Option<&str>)> = flow
+            .children
+            .iter()
+            .map(|c| (c.name.as_str(), c.detail.as_deref()))
+            .collect();
+        assert_eq!(
+            named[..2],
+            [
+                ("on voicemail -> 留言", Some("when the call starts")),
+                ("on hangup -> end", Some("at every step (event)"))
+            ]
+        );
+        let step = flow.children.iter().find(|c| c.name == "问").expect("step");
+        let captures: Vec<(&str, NodeKind, Option<&str>)> = step
+            .children
+            .iter()
+            .map(|c| (c.name.as_str(), c.kind, c.detail.as_deref()))
+            .collect();
+        assert_eq!(
+            captures,
+            [
+                ("邮箱", NodeKind::Capture, Some("email · 张强的邮箱😀")),
+                ("套餐", NodeKind::Capture, Some("one_of(标准, 高级), optional · 套餐")),
+                ("席位", NodeKind::Capture, Some("integer(1..500) · 席位")),
+            ]
+        );
+        assert_eq!(&src[step.children[0].selection.range()], "邮箱");
+        let end = root.children.iter().find(|c| c.name == "end").expect("end");
+        let items: Vec<(&str, NodeKind)> = end.children.iter().map(|c| (c.name.as_str(), c.kind)).collect();
+        assert_eq!(
+            items,
+            [
+                ("留邮箱", NodeKind::When),
+                ("销售", NodeKind::Transfer),
+                ("挂断", NodeKind::When)
+            ]
+        );
+        assert_eq!(end.children[1].detail.as_deref(), Some("销售顾问😀"));
     }
 }

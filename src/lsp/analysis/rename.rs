@@ -39,6 +39,9 @@ pub fn prepare(analysis: &Analysis, offset: usize) -> Result<Target, String> {
     let name = symbols.name(analysis.text(), occ);
     match (occ.kind(), occ.definition()) {
         (Kind::Lint, _) => Err(format!("`{name}` is a lint name; lint names are fixed")),
+        (Kind::Event, _) => Err(format!(
+            "`{name}` is a built-in telephony event; event names are fixed by the language"
+        )),
         (Kind::Field(party), _) => {
             let field = name.split_once('.').map_or(&*name, |(_, field)| field);
             Err(format!(
@@ -105,6 +108,12 @@ pub fn rename(analysis: &Analysis, offset: usize, new_name: &str) -> Result<Vec<
     }
     if lang::is_keyword(new_name) {
         return Err(format!("`{new_name}` is a keyword; choose another name"));
+    }
+    if target.kind.is_id() && crate::ir::Event::of(new_name).is_some() {
+        return Err(format!(
+            "`{new_name}` is a built-in telephony event; ids cannot take its name (E0108); choose another, such as \
+             `mentions_{new_name}`"
+        ));
     }
     let source = analysis.text();
     let taken = if target.kind.is_id() {
@@ -223,6 +232,87 @@ mod tests {
                 .expect_err("broken")
                 .contains("syntax error")
         );
+    }
+
+    const LISTEN: &str = r#"call t {
+  locale "zh-CN"
+  caller a { name "李明" }
+  callee b { name "张强😀" }
+  signal 忙 "忙"
+  flow {
+    on voicemail -> end(留邮箱)
+    on 忙 -> transfer(销售)
+    step 问 { say "邮箱？😀" capture 邮箱 email "邮箱" retry 1 -> transfer(销售) -> end(留邮箱) }
+  }
+  end {
+    when 留邮箱 "留下" callee "给了" requires 邮箱
+    transfer 销售 "销售" { say "请稍候" fallback end requires 邮箱 }
+    closing "再见"
+  }
+}
+"#;
+
+    fn apply_to(src: &str, edits: &[(Span, String)]) -> String {
+        let mut s = src.to_owned();
+        let mut edits = edits.to_vec();
+        edits.sort_by_key(|(sp, _)| std::cmp::Reverse(sp.start));
+        for (sp, new) in edits {
+            s.replace_range(sp.range(), &new);
+        }
+        s
+    }
+
+    #[test]
+    fn renames_captures_in_every_requires_and_transfers_in_every_target() {
+        let a = Analysis::new("t.call", LISTEN);
+        assert!(!a.compiled.has_errors(), "{:?}", a.compiled.diagnostics);
+        // From a `requires` of a transfer: the definition and both `requires`.
+        let at = LISTEN.find("requires 邮箱 }").expect("requires") + "requires ".len();
+        let edits = rename(&a, at, "email").expect("rename");
+        assert_eq!(edits.len(), 3);
+        let out = apply_to(LISTEN, &edits);
+        assert!(
+            out.contains("capture email email") && out.matches("requires email").count() == 2,
+            "{out}"
+        );
+        assert!(!out.contains("capture 邮箱") && !out.contains("requires 邮箱"), "{out}");
+        let c = crate::compile("t.call", out.as_bytes(), &crate::check::LintLevels::default());
+        assert!(!c.has_errors(), "{:?}", c.diagnostics);
+        // A transfer from its definition: both `transfer(…)` targets follow.
+        let edits = rename(&a, LISTEN.find("销售 \"").expect("transfer"), "转人工").expect("rename");
+        assert_eq!(edits.len(), 3);
+        let out = apply_to(LISTEN, &edits);
+        assert_eq!(out.matches("transfer(转人工)").count(), 2, "{out}");
+        let c = crate::compile("t.call", out.as_bytes(), &crate::check::LintLevels::default());
+        assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    }
+
+    #[test]
+    fn events_are_neither_renamed_nor_taken() {
+        let a = Analysis::new("t.call", LISTEN);
+        let e = prepare(&a, LISTEN.find("voicemail").expect("event")).expect_err("event");
+        assert!(e.contains("`voicemail` is a built-in telephony event"), "{e}");
+        for new in ["voicemail", "no_answer", "silence", "hangup"] {
+            for needle in ["邮箱 email", "销售 \"", "忙 \"", "问 {"] {
+                let e = rename(&a, LISTEN.find(needle).expect(needle), new).expect_err(new);
+                assert!(e.contains("built-in telephony event") && e.contains("E0108"), "{e}");
+            }
+        }
+        // The new keywords are keywords.
+        for new in [
+            "continue", "capture", "retry", "transfer", "requires", "optional", "fallback",
+        ] {
+            let e = rename(&a, LISTEN.find("问 {").expect("step"), new).expect_err(new);
+            assert!(e.contains("keyword"), "{new}: {e}");
+        }
+        // A capture type word, a `first_speaker` value: fixed words.
+        let e = prepare(&a, LISTEN.find("email \"").expect("type")).expect_err("type");
+        assert!(e.contains("fixed word"), "{e}");
+        // Ids share one namespace with captures and transfers.
+        let e = rename(&a, LISTEN.find("问 {").expect("step"), "邮箱").expect_err("taken");
+        assert!(e.contains("already the id of a capture"), "{e}");
+        let e = rename(&a, LISTEN.find("问 {").expect("step"), "销售").expect_err("taken");
+        assert!(e.contains("already the id of a transfer"), "{e}");
     }
 
     #[test]

@@ -41,6 +41,57 @@ BROKEN = """call 续约 {
 """
 CLEAN = BROKEN.replace("next dcos", "next docs")
 
+# Every construct of "calls that listen" (first speaker, silence timeout, the four
+# events, `continue`, captures, `retry`, a transfer, `requires`), with Chinese ids
+# and emoji before the positions involved. It checks clean.
+LISTEN = """call 续约 {
+  locale "zh-CN"
+  first_speaker callee // 对方先开口😀
+  silence_timeout 8
+  caller 李明 { name "李明" org "长江公司" }
+  callee 张强 { name "张强" concern 条款 primary "条款😀" }
+  signal 忙 "张强说忙😀"
+  signal 转人工 "张强要人工"
+  flow {
+    on voicemail -> 留言
+    on no_answer -> end(未接通)
+    on hangup -> end(挂断)
+    on silence -> 确认在线
+    on 忙 -> 要邮箱
+    step 说明 "说明😀" { say "您好😀，续约跟进。" continue }
+    step 报价 "报价😀" covers 条款 {
+      say "优惠8%😀，您选哪个？"
+      capture 套餐 one_of(标准, 高级) optional "套餐😀"
+    }
+    step 要邮箱 "确认邮箱" {
+      say "邮箱是？😀"
+      capture 邮箱 email "张强的邮箱😀"
+      retry 2 -> end(挂断)
+    }
+    step 转接 "询问转接" {
+      say "需要我帮您转接销售顾问吗？😀"
+      on 转人工 -> transfer(销售) // 邮箱已记录，才转接
+      -> end(留邮箱)
+    }
+    step 确认在线 { say "还在吗？😀" retry 1 -> end(挂断) on hangup -> end(挂断) -> 报价 }
+    step 留言 { say "请回电😀" continue -> end(已留言) }
+  }
+  end {
+    when 留邮箱 "留下邮箱" callee "给了邮箱" requires 邮箱
+    when 挂断 "挂断" callee "挂了"
+    when 未接通 "未接通" callee "没接"
+    when 已留言 "已留言" callee "语音信箱"
+    transfer 销售 "销售顾问😀" {
+      say "请稍候😀。"
+      to "queue:renewal_sales"
+      fallback end(挂断)
+      requires 邮箱
+    }
+    closing "再见"
+  }
+}
+"""
+
 
 def utf8(client: LanguageClient) -> bool:
     return getattr(client, "encoding", "utf-16") == "utf-8"

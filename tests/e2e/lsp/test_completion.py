@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from helpers import CLEAN, URI, apply, open_doc, pos, replace_all
+from helpers import CLEAN, LISTEN, URI, apply, open_doc, pos, replace_all
 
 
 def labels(result) -> list[str]:
@@ -36,7 +36,7 @@ async def complete(client: LanguageClient, text: str, needle: str, delta: int, t
 REFERENCES = [
     ("next docs }", "next  }", "next  }", 5, ["开场", "docs", "offer", "end", "end(拒绝)"]),
     ("-> end(拒绝) }", "-> ", '。" -> ', 5, ["开场", "docs", "offer", "end", "end(拒绝)"]),
-    ('say "您好😀"', 'say "您好😀" on ', "on  ", 3, ["忙"]),
+    ('say "您好😀"', 'say "您好😀" on ', "on  ", 3, ["忙", "silence", "hangup"]),
     ('say "您好😀"', 'say "您好😀" on 忙 -> ', "忙 ->  next", 5, ["开场", "docs", "offer", "end", "end(拒绝)"]),
     ("covers 价格 {", "covers 价格, {", "价格, {", 4, ["试用"]),
     ("covers 试用 {", "covers  {", "covers  {", 7, ["价格", "试用"]),
@@ -74,7 +74,8 @@ async def test_keywords_by_block(client: LanguageClient):
     # A space typed after a finished statement does not pop a list up; asking does.
     assert await complete(client, text, '😀" ', 3, trigger=" ") in (None, [])
     result = await complete(client, text, '😀" ', 3)
-    assert labels(result) == ["on", "say", "next", "allow", "warn", "deny"]
+    # The step has its `next offer`: a second `next` is E0105, so it is not offered.
+    assert labels(result) == ["on", "say", "continue", "capture", "retry", "allow", "warn", "deny"]
     snippets = client.client_name != "neovim@v0.10.0"
     say = result[1]
     assert (say.insert_text_format == types.InsertTextFormat.Snippet) == snippets
@@ -106,3 +107,86 @@ async def test_lint_names(client: LanguageClient):
     await replace_all(client, 2, text)
     result = await complete(client, text, "allow ", 6, trigger=" ")
     assert "silent_step" in labels(result) and "warnings" in labels(result)
+
+
+STEPS = ["说明", "报价", "要邮箱", "转接", "确认在线", "留言"]
+FLOW_BRANCHES = "    on voicemail -> 留言\n    on no_answer -> end(未接通)\n    on hangup -> end(挂断)\n    on silence -> 确认在线\n    on 忙 -> 要邮箱\n"
+ENDS = ["end", "end(留邮箱)", "end(挂断)", "end(未接通)", "end(已留言)"]
+
+# Calls that listen: (what replaces what in LISTEN, the cursor: needle and characters into it, the items expected).
+LISTENING = [
+    (FLOW_BRANCHES, "    on \n", "    on \n", 7, ["忙", "转人工", "voicemail", "no_answer", "silence", "hangup"]),
+    # What `flow` branches on already is left out (a second branch is E0105).
+    ("    on voicemail -> 留言", "    on ", "    on \n", 7, ["转人工", "voicemail"]),
+    ("retry 2 -> end(挂断)\n", "retry 2 -> end(挂断)\n      on \n", "      on \n", 9, ["忙", "转人工", "silence", "hangup"]),
+    # A step's own branches are left out too.
+    ("-> end(留邮箱)", "on ", "on \n", 3, ["忙", "silence", "hangup"]),
+    ('continue -> end(已留言)', "continue on ", "continue on ", 12, ["hangup"]),
+    ("-> end(留邮箱)", "-> ", "-> \n", 3, STEPS + ENDS + ["transfer(销售)"]),
+    ("retry 2 -> end(挂断)", "retry 2 -> ", "retry 2 -> \n", 11, STEPS + ENDS + ["transfer(销售)"]),
+    ("fallback end(挂断)", "fallback ", "fallback \n", 9, STEPS + ENDS),
+    ("on voicemail -> 留言", "on voicemail -> ", "voicemail -> \n", 13, STEPS + ENDS),
+    ("on hangup -> end(挂断)", "on hangup -> ", "hangup -> \n", 10, ENDS),
+    ("-> end(已留言)", "-> transfer(", "transfer( }", 9, ["销售"]),
+    ('callee "给了邮箱" requires 邮箱', 'callee "给了邮箱" requires ', "requires \n", 9, ["套餐", "邮箱"]),
+    ("first_speaker callee", "first_speaker ", "first_speaker  //", 14, ["callee", "caller"]),
+    ("capture 邮箱 email", "capture 邮箱 ", '邮箱  "', 3, ["text", "email", "phone", "date", "yes_no", "integer(…)", "one_of(…)"]),
+]
+
+
+@pytest.mark.parametrize("old,new,needle,delta,want", LISTENING, ids=[f"{i}:{r[1].strip()}" for i, r in enumerate(LISTENING)])
+async def test_the_places_of_calls_that_listen(client: LanguageClient, old, new, needle, delta, want):
+    await open_doc(client, LISTEN)
+    assert old in LISTEN
+    text = LISTEN.replace(old, new, 1)
+    await replace_all(client, 2, text)
+    result = await complete(client, text, needle, delta, trigger=" " if new.endswith(" ") else "(")
+    assert labels(result) == want
+
+
+async def test_details_docs_and_snippets_of_calls_that_listen(client: LanguageClient):
+    await open_doc(client, LISTEN)
+    text = LISTEN.replace('callee "给了邮箱" requires 邮箱', 'callee "给了邮箱" requires ', 1)
+    await replace_all(client, 2, text)
+    result = await complete(client, text, "requires \n", 9, trigger=" ")
+    assert [i.detail for i in result] == ["one_of(标准, 高级), optional · step 报价", "email · step 要邮箱"]
+    text = LISTEN.replace(FLOW_BRANCHES, "    on \n", 1)
+    await replace_all(client, 3, text)
+    voicemail = next(i for i in await complete(client, text, "    on \n", 7, trigger=" ") if i.label == "voicemail")
+    assert voicemail.kind == types.CompletionItemKind.Event and voicemail.detail == "telephony event"
+    doc = voicemail.documentation if isinstance(voicemail.documentation, str) else voicemail.documentation.value
+    assert "answering machine" in doc
+    # `integer(…)`: a snippet with its bounds for clients that take snippets, else plain `integer`.
+    text = LISTEN.replace("capture 邮箱 email", "capture 邮箱 int", 1)
+    await replace_all(client, 4, text)
+    item = next(i for i in await complete(client, text, '邮箱 int "', 6) if i.label == "integer(…)")
+    snippets = client.client_name != "neovim@v0.10.0"
+    assert (item.insert_text_format == types.InsertTextFormat.Snippet) == snippets
+    want = "integer(${1:1}..${2:100})" if snippets else "integer"
+    assert apply(client, text, [item.text_edit]) == LISTEN.replace("capture 邮箱 email", f"capture 邮箱 {want}", 1)
+    # Picking a transfer after `transfer(` closes the parenthesis.
+    text = LISTEN.replace("-> end(已留言)", "-> transfer(销", 1)
+    await replace_all(client, 5, text)
+    item = (await complete(client, text, "transfer(销 }", 10))[0]
+    assert apply(client, text, [item.text_edit]) == LISTEN.replace("-> end(已留言)", "-> transfer(销售)", 1)
+
+
+@pytest.mark.parametrize(
+    "old,new,needle,delta,want",
+    [
+        # A waiting step with a capture and a retry: no `continue`, no second `retry`.
+        ("retry 2 -> end(挂断)\n", "retry 2 -> end(挂断)\n      \n", "      \n    }", 6, ["on", "say", "next", "capture", "allow", "warn", "deny"]),
+        # A transfer with only its line: `to`, `fallback`, `requires`.
+        ('      to "queue:renewal_sales"\n      fallback end(挂断)\n      requires 邮箱\n', "      \n", "      \n    }", 6,
+         ["requires", "to", "fallback", "allow", "warn", "deny"]),
+        # `end` holds its `closing` already.
+        ('    closing "再见"', '    \n    closing "再见"', '    \n    closing', 4, ["when", "transfer", "allow", "warn", "deny"]),
+    ],
+    ids=["step", "transfer", "end"],
+)
+async def test_keywords_of_steps_transfers_and_end(client: LanguageClient, old, new, needle, delta, want):
+    await open_doc(client, LISTEN)
+    assert old in LISTEN
+    text = LISTEN.replace(old, new, 1)
+    await replace_all(client, 2, text)
+    assert labels(await complete(client, text, needle, delta)) == want

@@ -9,7 +9,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from helpers import BROKEN, CALLC, CLEAN, URI, apply, at, covered, open_doc, replace_all
+from helpers import BROKEN, CALLC, CLEAN, LISTEN, URI, apply, at, covered, open_doc, pos, replace_all
 
 DOC = types.TextDocumentIdentifier(uri=URI)
 
@@ -130,3 +130,68 @@ async def test_quick_fixes_for_other_fixable_problems(client: LanguageClient, ol
         return
     assert actions[0].title == title
     assert after in apply(client, text, actions[0].edit.changes[URI])
+
+
+async def test_the_outline_holds_captures_and_transfers(client: LanguageClient):
+    await open_doc(client, LISTEN)
+    root = (await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=DOC)))[0]
+    flow = next(c for c in root.children if c.name == "flow")
+    assert flow.children[0].name == "on voicemail -> 留言" and flow.children[0].detail == "when the call starts"
+    offer = next(c for c in flow.children if c.name == "报价")
+    assert [(c.name, c.kind, c.detail) for c in offer.children] == [
+        ("套餐", types.SymbolKind.Variable, "one_of(标准, 高级), optional · 套餐😀")
+    ]
+    assert covered(client, LISTEN, offer.children[0].selection_range) == "套餐"
+    end = next(c for c in root.children if c.name == "end")
+    assert [c.name for c in end.children] == ["留邮箱", "挂断", "未接通", "已留言", "销售"]
+    assert end.children[4].kind == types.SymbolKind.Object and end.children[4].detail == "销售顾问😀"
+
+
+async def test_rename_a_capture_from_a_requires(client: LanguageClient):
+    await open_doc(client, LISTEN)
+    where = at(client, LISTEN, "requires 邮箱\n", 1, 9)
+    prepared = await client.text_document_prepare_rename_async(types.PrepareRenameParams(**where))
+    assert prepared.placeholder == "邮箱"
+    edit = await client.text_document_rename_async(types.RenameParams(**where, new_name="email地址"))
+    renamed = apply(client, LISTEN, edit.changes[URI])
+    assert renamed == LISTEN.replace("邮箱 email", "email地址 email").replace("requires 邮箱", "requires email地址")
+    assert await replace_all(client, 2, renamed) == []
+
+
+async def test_rename_refuses_events_and_event_names(client: LanguageClient):
+    await open_doc(client, LISTEN)
+    with pytest.raises(JsonRpcException) as e:
+        await client.text_document_prepare_rename_async(types.PrepareRenameParams(**at(client, LISTEN, "silence ->")))
+    assert "`silence` is a built-in telephony event" in str(e.value)
+    with pytest.raises(JsonRpcException) as e:
+        await client.text_document_rename_async(
+            types.RenameParams(**at(client, LISTEN, "确认在线 {"), new_name="voicemail")
+        )
+    assert "E0108" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "old,new,title",
+    [
+        ("capture 邮箱 email", "capture 邮箱 emial", "Replace `emial` with `email`"),
+        ("on voicemail", "on voicemial", "Replace `voicemial` with `voicemail`"),
+        ("first_speaker callee", "first_speaker agent", "Replace `agent` with `caller`"),
+        ('say "请回电😀" continue', 'say "请回电😀" continue continue', "Remove `continue`"),
+    ],
+    ids=["capture type", "event", "first speaker", "second continue"],
+)
+async def test_quick_fixes_of_calls_that_listen(client: LanguageClient, old, new, title):
+    text = LISTEN.replace(old, new, 1)
+    diags = [d for d in await open_doc(client, text) if d.data and d.data.get("fix")]
+    assert len(diags) == 1
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(text_document=DOC, range=diags[0].range, context=types.CodeActionContext(diagnostics=diags))
+    )
+    assert actions[0].title == title and actions[0].kind == types.CodeActionKind.QuickFix
+    fixed = apply(client, text, actions[0].edit.changes[URI])
+    if "agent" in new:
+        assert fixed == LISTEN.replace("first_speaker callee", "first_speaker caller", 1)
+    elif "continue continue" not in new:
+        assert fixed == LISTEN
+    after = await replace_all(client, 2, fixed)
+    assert not [d for d in after if d.severity == types.DiagnosticSeverity.Error]

@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from helpers import CLEAN, at, covered, open_doc
+from helpers import CLEAN, LISTEN, at, covered, open_doc
 
 CASES = [
     ("docs", ["**step** `docs` — 发送资料", "> 资料稍后发到您邮箱。", "then `end(拒绝)`"]),
@@ -37,3 +37,33 @@ async def test_hover(client: LanguageClient, needle, want):
 async def test_no_hover_on_text(client: LanguageClient):
     await open_doc(client, CLEAN)
     assert await client.text_document_hover_async(types.HoverParams(**at(client, CLEAN, '"再见"'))) is None
+
+
+# Calls that listen: (needle, the text the hover covers, what it says).
+LISTENING = [
+    ("voicemail", "voicemail", ["**event** `voicemail` (built in)", "answering machine", "when the call starts → `留言`"]),
+    ("silence ->", "silence", ["**event** `silence`", "(`silence_timeout`: 8 s)", "at every step → `确认在线`"]),
+    ("hangup -> end(挂断) ->", "hangup", ["**event** `hangup`", "at every step → `end(挂断)`", "at `确认在线` → `end(挂断)`"]),
+    ("邮箱 email", "邮箱", ["**capture** `邮箱`: `email` — asked at step `要邮箱`", "> 张强的邮箱😀", "required by `end(留邮箱)`, `transfer(销售)`"]),
+    ("套餐", "套餐", ["**capture** `套餐`: `one_of(标准, 高级)`, optional — asked at step `报价`"]),
+    ('email "', "email", ["**capture type** `email`", "an e-mail address"]),
+    ("one_of", "one_of", ["**capture type** `one_of`"]),
+    ("销售)", "销售", ["**transfer** `销售` — 销售顾问😀", "> 请稍候😀。", "to `queue:renewal\\_sales`", "if it fails → `end(挂断)`", "requires `邮箱`"]),
+    ("callee //", "callee", ["**first speaker** `callee` (the default)", "speaks first"]),
+    ("要邮箱 \"", "要邮箱", ["waits for a reply", "captures `邮箱` (`email`)", "retry: runs again at most 2 times, then → `end(挂断)`"]),
+    ("说明", "说明", ["does not wait for a reply (`continue`)"]),
+    ("留邮箱 \"", "留邮箱", ["**end condition** `留邮箱`", "requires `邮箱`"]),
+    ("续约", "续约", ["first speaker `callee` · silence after 8 s"]),
+    ("continue", "continue", ["keyword `continue`", "without waiting for a reply"]),
+    ("retry", "retry", ["keyword `retry`", "at most 1 + N times"]),
+]
+
+
+@pytest.mark.parametrize("needle,word,want", LISTENING, ids=[c[0].strip(' "') for c in LISTENING])
+async def test_hover_on_calls_that_listen(client: LanguageClient, needle, word, want):
+    await open_doc(client, LISTEN)
+    h = await client.text_document_hover_async(types.HoverParams(**at(client, LISTEN, needle)))
+    assert h is not None
+    for part in want:
+        assert part in h.contents.value, h.contents.value
+    assert covered(client, LISTEN, h.range) == word

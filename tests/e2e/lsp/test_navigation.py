@@ -7,7 +7,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from helpers import CLEAN, URI, at, covered, open_doc, pos
+from helpers import CLEAN, LISTEN, URI, at, covered, open_doc, pos
 
 # (needle, how many times it occurs as that id, which occurrence is the definition)
 IDS = [
@@ -71,3 +71,40 @@ async def test_nothing_on_keywords_and_text(client: LanguageClient):
     await open_doc(client, CLEAN)
     for needle in ("flow", "资料稍后"):
         assert await client.text_document_definition_async(types.DefinitionParams(**at(client, CLEAN, needle))) is None
+
+
+# Calls that listen: (name, its definition, every place it is written as (needle, nth, characters in)).
+LISTENING = [
+    ("邮箱", ("邮箱 email", 0, 0), [("邮箱 email", 0, 0), ("requires 邮箱\n", 0, 9), ("requires 邮箱\n", 1, 9)]),
+    ("销售", ("transfer 销售", 0, 9), [("transfer 销售", 0, 9), ("transfer(销售)", 0, 9)]),
+    ("套餐", ("套餐 one_of", 0, 0), [("套餐 one_of", 0, 0)]),
+]
+
+
+@pytest.mark.parametrize("name,definition,places", LISTENING, ids=[c[0] for c in LISTENING])
+async def test_captures_and_transfers(client: LanguageClient, name, definition, places):
+    await open_doc(client, LISTEN)
+    want = pos(client, LISTEN, *definition)
+    for needle, nth, delta in places:
+        where = at(client, LISTEN, needle, nth, delta)
+        d = await client.text_document_definition_async(types.DefinitionParams(**where))
+        loc = d[0] if isinstance(d, list) else d
+        assert loc.range.start == want and covered(client, LISTEN, loc.range) == name, needle
+        for include in (True, False):
+            refs = await client.text_document_references_async(
+                types.ReferenceParams(**where, context=types.ReferenceContext(include_declaration=include))
+            )
+            assert len(refs) == len(places) - (0 if include else 1), f"{needle} include={include}"
+            assert all(covered(client, LISTEN, r.range) == name for r in refs)
+        h = await client.text_document_document_highlight_async(types.DocumentHighlightParams(**where))
+        assert sorted(x.kind for x in h) == sorted(
+            [types.DocumentHighlightKind.Write] + [types.DocumentHighlightKind.Read] * (len(places) - 1)
+        )
+
+
+async def test_an_event_has_no_definition_and_highlights_its_branches(client: LanguageClient):
+    await open_doc(client, LISTEN)
+    where = at(client, LISTEN, "hangup")
+    assert await client.text_document_definition_async(types.DefinitionParams(**where)) is None
+    h = await client.text_document_document_highlight_async(types.DocumentHighlightParams(**where))
+    assert len(h) == 2 and all(covered(client, LISTEN, x.range) == "hangup" for x in h)
