@@ -35,10 +35,7 @@ read -r -a callc <<< "${CALLC:-cargo run --quiet --}"
 [ -n "${CALLC:-}" ] || cargo build --quiet
 projects=()
 pairs=()
-# The spec with every construct of calls that listen stays in tests/fixtures/listen/ until
-# every target carries it, then moves to specs/: take it from wherever it is.
-shopt -s nullglob
-for spec in specs/*.call tests/fixtures/listen/*.call tests/e2e/rasa/*.call; do
+for spec in specs/*.call tests/e2e/rasa/*.call; do
   name=$(basename "$spec" .call)
   if ! "${callc[@]}" build "$spec" --target rasa -o "$out/$name" 2> "$out/build.log"; then
     echo "callc could not build $spec:" >&2

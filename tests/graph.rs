@@ -67,9 +67,13 @@ fn every_edge_is_drawn() {
         }
     }
     for b in &s.global_branches {
-        let line = format!("    any -.->|\"{}\"| {}\n", s.on_name(b.on), node(b.target));
+        // Voicemail and no answer are taken when the call starts, not at a step.
+        let from = if b.is_at_start() { "start" } else { "any" };
+        let line = format!("    {from} -.->|\"{}\"| {}\n", s.on_name(b.on), node(b.target));
         assert!(out.contains(&line), "missing {line}");
     }
+    // A bounded retry: a loop label on the step and an edge to where it leads when spent.
+    assert!(s.steps.iter().any(|x| x.retry.is_some()));
     // Concerns appear on the steps that cover them.
     assert!(out.contains("覆盖: 月费顾虑"));
 }

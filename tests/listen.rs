@@ -14,11 +14,7 @@ use callc::ir::{self, CaptureType, Event, On, Speaker, Target};
 const SPEC: &str = "specs/zh_renewal_followup.call";
 
 fn source() -> String {
-    // The spec moves to specs/ once every target carries it; until then it
-    // is a fixture.
-    std::fs::read_to_string(SPEC)
-        .or_else(|_| std::fs::read_to_string("tests/fixtures/listen/zh_renewal_followup.call"))
-        .unwrap()
+    std::fs::read_to_string(SPEC).unwrap()
 }
 
 fn spec_of(src: &str) -> ir::Spec {

@@ -12,11 +12,7 @@ use callc::codes::Level;
 use callc::diagnostic::{Diagnostic, Severity};
 
 fn source() -> String {
-    // The spec moves to specs/ once every target carries it; until then it
-    // is a fixture.
-    std::fs::read_to_string("specs/zh_renewal_followup.call")
-        .or_else(|_| std::fs::read_to_string("tests/fixtures/listen/zh_renewal_followup.call"))
-        .unwrap()
+    std::fs::read_to_string("specs/zh_renewal_followup.call").unwrap()
 }
 
 fn diagnostics_with(src: &str, cli: &LintLevels) -> Vec<Diagnostic> {

@@ -93,12 +93,14 @@ fn the_reference_steps_keep_the_seed_layout_and_gain_flow_notes() {
 #[test]
 fn jumps_and_endings_are_notes_in_the_step() {
     let out = build("specs/zh_broadband_retention.call");
-    // 报价 (step 4): its own branch overrides the global one, and `next 确认` (step 9) jumps ahead.
+    // 报价 (step 4): its own branch overrides the global one, its retry bound says where it
+    // goes when spent (挽留, step 7), and `next 确认` (step 9) jumps ahead.
     let offer = out.split("\n4. ").nth(1).unwrap().split("\n\n").next().unwrap();
     assert_eq!(
         offer,
         "续约优惠方案  \n   “作为老用户，续约两年月费99元，免费提速到500M，没有任何额外收费。”  \n   \
-         （如用户嫌月费贵，或拿别家价格来比 → 转到第5步）  \n   （说完后 → 转到第9步）"
+         （如用户嫌月费贵，或拿别家价格来比 → 转到第5步）  \n   （最多再问2次，仍不成 → 转到第7步）  \n   \
+         （说完后 → 转到第9步）"
     );
     // `-> end(已续约)` on a step that is not the last.
     assert!(out.contains("（说完后 → 结束通话：用户同意续约，短信确认已发送）"));
@@ -131,7 +133,7 @@ fn english_specs_get_english_titles_and_identity_lines() {
         out.contains("### Role\n\n- Name: Sam Patel\n- Gender: male\n- Organisation: Bright Smile Dental\n\nFriendly")
     );
     assert!(out.contains("(If “The patient cannot make the booked time” → go to step 7)"));
-    assert!(out.contains("(Then → end the call)"));
+    assert!(out.contains("(Then → end the call: The patient confirms the appointment)"));
     assert!(out.contains("- Q: How much will I have to pay?  \n  Q: What's my copay?  \n  A: Your estimate"));
     assert!(out.contains("- Primary concern: How much she will pay herself after insurance\n"));
 }

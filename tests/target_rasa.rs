@@ -1395,17 +1395,9 @@ fn prompt_texts_cannot_forge_lines() {
 // ---------------------------------------------------------------------------
 // Calls that listen.
 
-/// The spec that uses every construct of calls that listen: in `specs/`, or
-/// in `tests/fixtures/listen/` until every target carries it.
+/// The spec that uses every construct of calls that listen.
 fn followup_path() -> PathBuf {
-    [
-        "specs/zh_renewal_followup.call",
-        "tests/fixtures/listen/zh_renewal_followup.call",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
-    .expect("zh_renewal_followup.call")
+    PathBuf::from("specs/zh_renewal_followup.call")
 }
 
 fn followup() -> ir::Spec {

@@ -1,5 +1,5 @@
 //! A spec that uses every construct of "calls that listen", built as IR:
-//! `tests/fixtures/listen/zh_renewal_followup.call` without the new
+//! `specs/zh_renewal_followup.call` without the new
 //! syntax is compiled, then its new fields are set by hand (first speaker,
 //! silence timeout, the four events, `continue`, captures, retries, a
 //! transfer with `to` and a fallback, `requires`). Shared by the Markdown

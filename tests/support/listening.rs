@@ -167,19 +167,13 @@ pub fn spec() -> ir::Spec {
     spec
 }
 
-/// The spec that uses every construct: `specs/zh_renewal_followup.call`
-/// once every target carries it, a fixture until then.
+/// The spec that uses every construct.
 pub fn followup_path() -> std::path::PathBuf {
-    let moved = std::path::PathBuf::from("specs/zh_renewal_followup.call");
-    if moved.exists() {
-        moved
-    } else {
-        std::path::PathBuf::from("tests/fixtures/listen/zh_renewal_followup.call")
-    }
+    std::path::PathBuf::from("specs/zh_renewal_followup.call")
 }
 
-/// `specs`, with the spec that uses every construct added while it is
-/// still a fixture.
+/// `specs`, with the spec that uses every construct (already among them:
+/// kept so that callers need not know).
 pub fn with_followup(mut specs: Vec<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
     let path = followup_path();
     if !specs.contains(&path) {
