@@ -470,13 +470,8 @@ impl Lower<'_> {
     fn transition(&mut self, p: Pair<'_, Rule>) -> Transition {
         let arrow = p.as_rule() == Rule::goto;
         let sp = span(&p, self.at);
-        let target = self.children(p).into_iter().next().map_or(
-            Target::End {
-                span: sp,
-                condition: None,
-            },
-            |t| self.target(t),
-        );
+        let target = self.children(p).into_iter().next();
+        let target = self.target_or_end(target, sp);
         Transition {
             arrow,
             target,
@@ -639,17 +634,23 @@ impl Lower<'_> {
         let sp = span(&pair, self.at);
         let mut kids = self.children(pair).into_iter();
         let signal = kids.next().map_or_else(|| missing(sp), |p| ident(&p, self.at));
-        let target = kids.next().map_or(
-            Target::End {
-                span: sp,
-                condition: None,
-            },
-            |t| self.target(t),
-        );
+        let target = self.target_or_end(kids.next(), sp);
         Branch {
             signal,
             target,
             span: sp,
+        }
+    }
+
+    /// The target of a statement, or (never on parsed input, where the
+    /// grammar guarantees one) `end` at the statement.
+    fn target_or_end(&mut self, pair: Option<Pair<'_, Rule>>, at: Span) -> Target {
+        match pair {
+            Some(t) => self.target(t),
+            None => Target::End {
+                span: at,
+                condition: None,
+            },
         }
     }
 
