@@ -18,9 +18,12 @@ URI = "file:///work/%E7%BB%AD%E7%BA%A6.call"
 TIMEOUT = 15
 
 # A spec whose only problem is `next dcos`: an unknown step, after Chinese text
-# and an emoji on the same line.
+# and an emoji on the same line. (It does not handle voicemail and `docs` loops
+# on `忙`: the two lints are allowed, so that the one problem stays the only one.)
 BROKEN = """call 续约 {
   locale "zh-CN"
+  allow unhandled_voicemail
+  allow unbounded_retry
   caller 李明 { name "李明" org "长江公司" knows { 公司 "泰山公司" } }
   callee 张强 {
     name "张强"
