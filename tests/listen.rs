@@ -204,3 +204,18 @@ fn an_event_is_told_apart_from_a_signal_of_another_name() {
     let on: Vec<On> = s.global_branches.iter().map(|b| b.on).collect();
     assert_eq!(on, [On::Signal(0), On::Event(Event::Silence), On::Event(Event::Hangup)]);
 }
+
+#[test]
+fn a_plain_end_before_a_brace_is_spanned_without_the_space() {
+    // pest's span of `end` also held the spaces it skipped looking for a `(`.
+    let src = "call g {\n  locale \"zh-CN\"\n  caller a { name \"甲\" }\n  callee b { name \"乙\" }\n  flow {\n    on voicemail -> end(x)\n    step s \"步😀\" { say \"您好\" -> end(x) }\n    on hangup -> end }\n  end { when x \"x\" closing \"再见\" }\n}\n";
+    for text in [src.to_owned(), src.replace('\n', "\r\n")] {
+        let c = callc::compile("g.call", text.as_bytes(), &LintLevels::default());
+        let d = c
+            .diagnostics
+            .iter()
+            .find(|d| d.code.as_str() == "W0214")
+            .expect("W0214");
+        assert_eq!(&text[d.span.range()], "end");
+    }
+}

@@ -663,7 +663,18 @@ impl Lower<'_> {
             };
         };
         if inner.as_rule() == Rule::end_target {
-            let isp = span(&inner, self.at);
+            // From `end` to its `)`: pest's rule span also holds the spaces it
+            // skipped looking for a `(` that is not there (`-> end }`).
+            let tokens: Vec<Span> = inner
+                .clone()
+                .into_inner()
+                .filter(|p| matches!(p.as_rule(), Rule::kw_end | Rule::rparen))
+                .map(|p| span(&p, self.at))
+                .collect();
+            let isp = match (tokens.first(), tokens.last()) {
+                (Some(first), Some(last)) => Span::new(first.start, last.end),
+                _ => span(&inner, self.at),
+            };
             let condition = self.children(inner).first().map(|p| ident(p, self.at));
             Target::End { span: isp, condition }
         } else if inner.as_rule() == Rule::transfer_target {
