@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use callc::check::LintLevels;
-use callc::ir::{self, CaptureType, Event, On, Speaker, Target};
+use callc::ir::{self, Event, On, Speaker, Target, ValueType};
 
 const SPEC: &str = "specs/zh_renewal_followup.call";
 
@@ -52,7 +52,7 @@ fn the_spec_with_every_construct_becomes_the_ir_the_targets_read() {
             .all(|x| x.waits)
     );
 
-    let kinds: Vec<(&str, &CaptureType, bool, &str)> = s
+    let kinds: Vec<(&str, &ValueType, bool, &str)> = s
         .captures
         .iter()
         .map(|c| (c.id.as_str(), &c.kind, c.optional, s.steps[c.step].id.as_str()))
@@ -62,20 +62,20 @@ fn the_spec_with_every_construct_becomes_the_ir_the_targets_read() {
         [
             (
                 "package",
-                &CaptureType::OneOf(vec!["standard".into(), "premium".into()]),
+                &ValueType::OneOf(vec!["standard".into(), "premium".into()]),
                 true,
                 "offer"
             ),
             (
                 "seats",
-                &CaptureType::Integer {
+                &ValueType::Integer {
                     min: Some(1),
                     max: Some(500)
                 },
                 true,
                 "offer"
             ),
-            ("email", &CaptureType::Email, false, "ask_email"),
+            ("email", &ValueType::Email, false, "ask_email"),
         ]
     );
     assert_eq!(s.steps[step(&s, "offer")].captures, [0, 1]);

@@ -328,7 +328,7 @@ fn the_english_prompts_of_a_call_where_the_caller_speaks_first() {
 /// Markdown; a signal whose words read as an event.
 #[test]
 fn capture_types_and_hostile_notes() {
-    use callc::ir::CaptureType as K;
+    use callc::ir::ValueType as K;
     let kinds = [
         (K::Text, "文字", "text"),
         (K::Email, "邮箱地址", "an e-mail address"),

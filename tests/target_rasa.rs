@@ -627,7 +627,7 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
             } else {
                 entry.clone()
             };
-            let empty = if capture.kind == ir::CaptureType::YesNo {
+            let empty = if capture.kind == ir::ValueType::YesNo {
                 format!("not (slots.{slot} is true or slots.{slot} is false)")
             } else {
                 format!("slots.{slot} is null")
@@ -635,7 +635,7 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
             assert_eq!(ifs[0], (empty, missing.clone()), "capture {}", capture.id);
             let formats = !matches!(
                 capture.kind,
-                ir::CaptureType::Text | ir::CaptureType::YesNo | ir::CaptureType::Integer { min: None, max: None }
+                ir::ValueType::Text | ir::ValueType::YesNo | ir::ValueType::Integer { min: None, max: None }
             );
             if formats {
                 assert_eq!(ifs.len(), 2);
@@ -647,9 +647,9 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
                 assert_eq!(ifs.len(), 1, "capture {}", capture.id);
             }
             let want_kind = match capture.kind {
-                ir::CaptureType::YesNo => "bool",
-                ir::CaptureType::Integer { .. } => "float",
-                ir::CaptureType::OneOf(_) => "categorical",
+                ir::ValueType::YesNo => "bool",
+                ir::ValueType::Integer { .. } => "float",
+                ir::ValueType::OneOf(_) => "categorical",
                 _ => "text",
             };
             assert_eq!(
@@ -1625,22 +1625,22 @@ fn every_capture_type_becomes_a_typed_slot_with_its_check() {
     let mut spec = followup();
     let offer = 1;
     let kinds = [
-        ("备注", ir::CaptureType::Text, None),
+        ("备注", ir::ValueType::Text, None),
         (
             "phone",
-            ir::CaptureType::Phone,
+            ir::ValueType::Phone,
             Some("not (slots.cap_phone matches \"^[+][0-9]{6,15}$\")"),
         ),
         (
             "date",
-            ir::CaptureType::Date,
+            ir::ValueType::Date,
             Some("not (slots.cap_date matches \"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$\")"),
         ),
-        ("consent", ir::CaptureType::YesNo, None),
-        ("count", ir::CaptureType::Integer { min: None, max: None }, None),
+        ("consent", ir::ValueType::YesNo, None),
+        ("count", ir::ValueType::Integer { min: None, max: None }, None),
         (
             "at_least",
-            ir::CaptureType::Integer {
+            ir::ValueType::Integer {
                 min: Some(3),
                 max: None,
             },
@@ -1648,7 +1648,7 @@ fn every_capture_type_becomes_a_typed_slot_with_its_check() {
         ),
         (
             "same",
-            ir::CaptureType::Integer {
+            ir::ValueType::Integer {
                 min: Some(5),
                 max: Some(5),
             },
@@ -1656,7 +1656,7 @@ fn every_capture_type_becomes_a_typed_slot_with_its_check() {
         ),
         (
             "套餐",
-            ir::CaptureType::OneOf(vec!["标准".to_owned(), "高级😀".to_owned()]),
+            ir::ValueType::OneOf(vec!["标准".to_owned(), "高级😀".to_owned()]),
             Some("not (slots.cap_tao_can is \"标准\" or slots.cap_tao_can is \"高级😀\")"),
         ),
     ];
@@ -1681,9 +1681,9 @@ fn every_capture_type_becomes_a_typed_slot_with_its_check() {
         assert_eq!(check["next"][0]["then"], "offer", "{id}");
         assert_eq!(check["next"][1].get("if").and_then(Value::as_str), *invalid, "{id}");
         let want = match kind {
-            ir::CaptureType::YesNo => "bool",
-            ir::CaptureType::Integer { .. } => "float",
-            ir::CaptureType::OneOf(_) => "categorical",
+            ir::ValueType::YesNo => "bool",
+            ir::ValueType::Integer { .. } => "float",
+            ir::ValueType::OneOf(_) => "categorical",
             _ => "text",
         };
         assert_eq!(slots[&slot]["type"], want, "{id}");
@@ -1705,10 +1705,12 @@ fn event_values_never_meet_a_signal() {
     spec.signals.push(ir::Signal {
         id: "silence_".to_owned(),
         description: Some("说了“silence”".to_owned()),
+        examples: Vec::new(),
     });
     spec.signals.push(ir::Signal {
         id: "Voicemail".to_owned(),
         description: None,
+        examples: Vec::new(),
     });
     let names = Names::new(&spec);
     assert_eq!(names.name(Name::SignalValue(3)), "silence_2");

@@ -295,13 +295,13 @@ fn hostile_listening() -> ir::Spec {
         id.clone_into(&mut c.id);
         c.description = format!("\"#; */ {id}\r\n\0\u{202E}😀 /*");
     }
-    spec.captures[0].kind = ir::CaptureType::OneOf(
+    spec.captures[0].kind = ir::ValueType::OneOf(
         ["fn", "Self", "标准", "bao_jia", "baoJia", "é", "e\u{301}"]
             .map(str::to_owned)
             .to_vec(),
     );
-    spec.captures[1].kind = ir::CaptureType::OneOf(["标准", "r#\"raw\"#", "Choice"].map(str::to_owned).to_vec());
-    spec.captures[7].kind = ir::CaptureType::Integer {
+    spec.captures[1].kind = ir::ValueType::OneOf(["标准", "r#\"raw\"#", "Choice"].map(str::to_owned).to_vec());
+    spec.captures[7].kind = ir::ValueType::Integer {
         min: Some(i64::MIN),
         max: Some(i64::MAX),
     };

@@ -1516,7 +1516,7 @@ fn voicemail_waits_lint(spec: &Spec, src: &mut Source<'_>, spans: &Spans<'_>, di
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Capture, CaptureType, EndCondition, Retry, Signal, Transfer};
+    use crate::ir::{Capture, EndCondition, Retry, Signal, Transfer, ValueType};
 
     fn step(id: &str, next: Target) -> Step {
         Step {
@@ -1547,6 +1547,7 @@ mod tests {
         Signal {
             id: id.to_owned(),
             description: None,
+            examples: Vec::new(),
         }
     }
 
@@ -1564,7 +1565,7 @@ mod tests {
             ends: vec![end("发邮件"), end("拒绝了")],
             captures: vec![Capture {
                 id: "邮件".to_owned(),
-                kind: CaptureType::Email,
+                kind: ValueType::Email,
                 optional: false,
                 description: "邮箱地址".to_owned(),
                 step: 2,
@@ -1835,7 +1836,7 @@ mod tests {
         spec.global_branches[globals - 1].target = End(Some(0));
         spec.captures.push(Capture {
             id: "c".to_owned(),
-            kind: CaptureType::Text,
+            kind: ValueType::Text,
             optional: false,
             description: "d".to_owned(),
             step: n / 2,
@@ -1894,7 +1895,7 @@ mod tests {
             ends: vec![end("发邮件")],
             captures: vec![Capture {
                 id: "邮件".to_owned(),
-                kind: CaptureType::Email,
+                kind: ValueType::Email,
                 optional: true,
                 description: "邮箱地址".to_owned(),
                 step: 0,

@@ -293,6 +293,7 @@ impl<'a> Checker<'a> {
             .map(|s| ir::Signal {
                 id: s.id.name.clone(),
                 description: s.description.as_ref().map(|t| self.text(&mut r, t)),
+                examples: Vec::new(),
             })
             .collect();
         spec.ends = parts.whens.iter().map(|w| self.when(&mut r, w, &names)).collect();

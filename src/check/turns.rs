@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::ast::{self, StepItem, TypeArgs, Value};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{self, CaptureType, Speaker};
+use crate::ir::{self, Speaker, ValueType};
 use crate::lang::{self, Block};
 use crate::source::Span;
 
@@ -160,7 +160,7 @@ impl Checker<'_> {
 
     /// A capture's type; E0106 for an unknown word or bad arguments (the
     /// capture is then kept as `text`, so its id still resolves).
-    fn capture_type(&mut self, t: &ast::CaptureType) -> CaptureType {
+    fn capture_type(&mut self, t: &ast::CaptureType) -> ValueType {
         let name = t.name.name.as_str();
         let known = lang::CAPTURE_TYPES.iter().any(|(w, _)| *w == name);
         if !known {
@@ -177,9 +177,9 @@ impl Checker<'_> {
                 d = d.help(format!("did you mean `{best}`?")).fix(t.name.span, best);
             }
             self.diags.push(d);
-            return CaptureType::Text;
+            return ValueType::Text;
         }
-        let no_args = |this: &mut Self, kind: CaptureType| {
+        let no_args = |this: &mut Self, kind: ValueType| {
             if let Some(args) = &t.args {
                 this.diags.push(
                     Diagnostic::new(
@@ -194,19 +194,19 @@ impl Checker<'_> {
             kind
         };
         match name {
-            "email" => no_args(self, CaptureType::Email),
-            "phone" => no_args(self, CaptureType::Phone),
-            "date" => no_args(self, CaptureType::Date),
-            "yes_no" => no_args(self, CaptureType::YesNo),
+            "email" => no_args(self, ValueType::Email),
+            "phone" => no_args(self, ValueType::Phone),
+            "date" => no_args(self, ValueType::Date),
+            "yes_no" => no_args(self, ValueType::YesNo),
             "integer" => self.integer_type(t),
             "one_of" => self.one_of_type(t),
-            _ => no_args(self, CaptureType::Text),
+            _ => no_args(self, ValueType::Text),
         }
     }
 
     /// `integer`, `integer(A..B)`, `integer(A..)`, `integer(..B)`.
-    fn integer_type(&mut self, t: &ast::CaptureType) -> CaptureType {
-        let unbounded = CaptureType::Integer { min: None, max: None };
+    fn integer_type(&mut self, t: &ast::CaptureType) -> ValueType {
+        let unbounded = ValueType::Integer { min: None, max: None };
         let (min, max) = match &t.args {
             None => return unbounded,
             Some(TypeArgs::Range { min, max, .. }) => (min, max),
@@ -261,11 +261,11 @@ impl Checker<'_> {
             );
             return unbounded;
         }
-        CaptureType::Integer { min: lo, max: hi }
+        ValueType::Integer { min: lo, max: hi }
     }
 
     /// `one_of(a, b, …)`: at least two words, none repeated.
-    fn one_of_type(&mut self, t: &ast::CaptureType) -> CaptureType {
+    fn one_of_type(&mut self, t: &ast::CaptureType) -> ValueType {
         let Some(TypeArgs::Values { values, span }) = &t.args else {
             let at = t.args.as_ref().map_or(t.name.span, TypeArgs::span);
             self.diags.push(
@@ -273,7 +273,7 @@ impl Checker<'_> {
                     .label("expected words such as `(standard, premium)`")
                     .help("write `one_of(standard, premium)`"),
             );
-            return CaptureType::Text;
+            return ValueType::Text;
         };
         let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
         let mut out = Vec::new();
@@ -303,7 +303,7 @@ impl Checker<'_> {
                 ),
             );
         }
-        CaptureType::OneOf(out)
+        ValueType::OneOf(out)
     }
 
     /// A step's `retry N -> TARGET` (E0105 for a second one; E0106 for a

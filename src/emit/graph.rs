@@ -300,6 +300,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         callee: _,          // the flow only
         concerns: _,        // the `covers` line of a step
         signals: _,         // edge labels
+        vars: _,            // the flow only
         opening: _,         // the flow only
         steps: _,           // nodes and edges
         global_branches: _, // the "any step" node
@@ -364,6 +365,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     ir::Signal {
         id: _,          // edge labels
         description: _, // the flow only
+        examples: _,    // the flow only
     },
     ir::EndCondition {
         id: _,       // the end node's label

@@ -309,6 +309,17 @@ pub struct Capture {
 pub enum CaptureType {
     /// Any text.
     Text,
+    /// A decimal number, such as `12.5`.
+    Number,
+    /// A percentage: a number, such as `8` or `8.5`.
+    Percent,
+    /// An amount of money, with two decimals.
+    Money {
+        /// The currency's ISO 4217 code, such as `CNY`.
+        currency: String,
+    },
+    /// A time of day, `HH:MM` (24-hour).
+    Time,
     /// An e-mail address.
     Email,
     /// A phone number: `+` and 6 to 15 digits.
@@ -439,13 +450,19 @@ fn capture(c: &ir::Capture) -> Capture {
     Capture {
         id: id.clone(),
         kind: match kind {
-            ir::CaptureType::Text => CaptureType::Text,
-            ir::CaptureType::Email => CaptureType::Email,
-            ir::CaptureType::Phone => CaptureType::Phone,
-            ir::CaptureType::Date => CaptureType::Date,
-            ir::CaptureType::YesNo => CaptureType::YesNo,
-            ir::CaptureType::Integer { min, max } => CaptureType::Integer { min: *min, max: *max },
-            ir::CaptureType::OneOf(values) => CaptureType::OneOf { values: values.clone() },
+            ir::ValueType::Text => CaptureType::Text,
+            ir::ValueType::Number => CaptureType::Number,
+            ir::ValueType::Percent => CaptureType::Percent,
+            ir::ValueType::Money { currency } => CaptureType::Money {
+                currency: currency.clone(),
+            },
+            ir::ValueType::Time => CaptureType::Time,
+            ir::ValueType::Email => CaptureType::Email,
+            ir::ValueType::Phone => CaptureType::Phone,
+            ir::ValueType::Date => CaptureType::Date,
+            ir::ValueType::YesNo => CaptureType::YesNo,
+            ir::ValueType::Integer { min, max } => CaptureType::Integer { min: *min, max: *max },
+            ir::ValueType::OneOf(values) => CaptureType::OneOf { values: values.clone() },
         },
         optional: *optional,
         description: description.clone(),
@@ -476,6 +493,7 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         callee,
         concerns,
         signals,
+        vars: _, // not yet (issue 12): `vars`
         opening,
         steps,
         global_branches,
@@ -500,10 +518,16 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         callee: callee_model(callee, concerns.iter().map(|c| concern(spec, c)).collect()),
         signals: signals
             .iter()
-            .map(|ir::Signal { id, description }| Signal {
-                id: id.clone(),
-                description: description.clone(),
-            })
+            .map(
+                |ir::Signal {
+                     id,
+                     description,
+                     examples: _,
+                 }| Signal {
+                    id: id.clone(),
+                    description: description.clone(),
+                },
+            )
             .collect(),
         first_speaker: match first_speaker {
             ir::Speaker::Callee => Speaker::Callee,

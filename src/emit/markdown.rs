@@ -32,6 +32,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         callee: _,                   // `callee`
         concerns: _,                 // `callee`
         signals: _,                  // `flow`, the branch notes
+        vars: _,                     // not yet (issue 12): the variables table
         opening: _,                  // `caller`
         steps: _,                    // `flow`
         global_branches: _,          // `flow`, before the steps
@@ -96,6 +97,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     ir::Signal {
         id: _,          // `flow`, when it has no description
         description: _, // `flow`
+        examples: _,    // not yet (issue 12): the callee prompt
     },
     ir::EndCondition {
         id: _,       // the prompts name no ids
@@ -475,28 +477,32 @@ fn capture_note(l: &Layout, c: &ir::Capture) -> String {
 }
 
 /// A capture type in the locale's words.
-fn kind_words(l: &Layout, kind: &ir::CaptureType) -> String {
+fn kind_words(l: &Layout, kind: &ir::ValueType) -> String {
     let k = &l.kinds;
     match kind {
-        ir::CaptureType::Text => k.text.to_owned(),
-        ir::CaptureType::Email => k.email.to_owned(),
-        ir::CaptureType::Phone => k.phone.to_owned(),
-        ir::CaptureType::Date => k.date.to_owned(),
-        ir::CaptureType::YesNo => k.yes_no.to_owned(),
-        ir::CaptureType::Integer { min: None, max: None } => k.integer.to_owned(),
-        ir::CaptureType::Integer {
+        ir::ValueType::Text => k.text.to_owned(),
+        ir::ValueType::Email => k.email.to_owned(),
+        ir::ValueType::Phone => k.phone.to_owned(),
+        ir::ValueType::Date => k.date.to_owned(),
+        ir::ValueType::YesNo => k.yes_no.to_owned(),
+        // Words of their own come with the variables table (issue 12).
+        ir::ValueType::Number | ir::ValueType::Percent | ir::ValueType::Money { .. } | ir::ValueType::Time => {
+            kind.written()
+        }
+        ir::ValueType::Integer { min: None, max: None } => k.integer.to_owned(),
+        ir::ValueType::Integer {
             min: Some(a),
             max: Some(b),
         } => format!("{}{a}{}{b}{}", k.range[0], k.range[1], k.range[2]),
-        ir::CaptureType::Integer {
+        ir::ValueType::Integer {
             min: Some(a),
             max: None,
         } => format!("{}{a}", k.at_least),
-        ir::CaptureType::Integer {
+        ir::ValueType::Integer {
             min: None,
             max: Some(b),
         } => format!("{}{b}", k.at_most),
-        ir::CaptureType::OneOf(values) => {
+        ir::ValueType::OneOf(values) => {
             let values: Vec<String> = values.iter().map(|v| line_text(v)).collect();
             format!("{}{}", k.one_of, values.join(l.list_sep))
         }

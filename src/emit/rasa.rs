@@ -59,6 +59,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         callee: _,          // not part of a bot: the simulated callee's
         concerns: _,        // not part of a bot: coverage is checked by callc
         signals: _,         // slot `callee_signal`, its values and their descriptions
+        vars: _,            // not yet (issue 12): slots filled at session start
         first_speaker: _,   // callee: the silent collect `ANSWER` before the opening; the header says which
         silence_timeout: _, // `silence_timeout` of every `collect`
         silence_timeout_explicit: _, // the value is written either way
@@ -123,6 +124,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     ir::Signal {
         id: _,          // a value of slot `callee_signal`
         description: _, // the slot value's description
+        examples: _,    // not yet (issue 12): NLU examples
     },
     ir::EndCondition {
         id: _,       // a value of slot `end_condition`
@@ -1005,6 +1007,8 @@ struct CallFlow {
 const EMAIL_PATTERN: &str = "^[^@ ]+@[^@ ]+[.][^@ ]+$";
 /// `phone`: `+` and 6 to 15 digits (the shape of E.164).
 const PHONE_PATTERN: &str = "^[+][0-9]{6,15}$";
+/// `time`: `HH:MM` or `H:MM`, 24-hour.
+const TIME_PATTERN: &str = "^([01]?[0-9]|2[0-3]):[0-5][0-9]$";
 /// `date`: `YYYY-MM-DD`, month 01–12, day 01–31.
 const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
@@ -1283,7 +1287,7 @@ impl CallFlow {
             ));
         }
         let mut rejections = Vec::new();
-        if let ir::CaptureType::Integer { .. } = capture.kind {
+        if let ir::ValueType::Integer { .. } = capture.kind {
             // Rasa's conditions have no arithmetic; a rejection's condition is a Jinja
             // template first, so it can test for a whole number.
             self.uses_wait = true;
@@ -1409,9 +1413,9 @@ fn persisted_slots(spec: &ir::Spec, names: &Names, plan: &Plan) -> Vec<String> {
 /// The condition under which a capture's slot holds no value. Rasa's
 /// validator refuses to compare a boolean slot with anything but `true` or
 /// `false` (`is null` included), but for a negated condition.
-fn missing_condition(slot: &str, kind: &ir::CaptureType) -> String {
+fn missing_condition(slot: &str, kind: &ir::ValueType) -> String {
     match kind {
-        ir::CaptureType::YesNo => format!("not (slots.{slot} is true or slots.{slot} is false)"),
+        ir::ValueType::YesNo => format!("not (slots.{slot} is true or slots.{slot} is false)"),
         _ => format!("slots.{slot} is null"),
     }
 }
@@ -1420,14 +1424,19 @@ fn missing_condition(slot: &str, kind: &ir::CaptureType) -> String {
 /// emptied), if its slot's type does not already make every value valid.
 /// Rasa's conditions compare numbers and match regular expressions (in
 /// double quotes, taken as written); a missing value is tested before.
-fn invalid_condition(slot: &str, kind: &ir::CaptureType) -> Option<String> {
+fn invalid_condition(slot: &str, kind: &ir::ValueType) -> Option<String> {
     let not_matching = |pattern: &str| format!("not (slots.{slot} matches \"{pattern}\")");
     match kind {
-        ir::CaptureType::Text | ir::CaptureType::YesNo => None,
-        ir::CaptureType::Email => Some(not_matching(EMAIL_PATTERN)),
-        ir::CaptureType::Phone => Some(not_matching(PHONE_PATTERN)),
-        ir::CaptureType::Date => Some(not_matching(DATE_PATTERN)),
-        ir::CaptureType::Integer { min, max } => {
+        ir::ValueType::Text
+        | ir::ValueType::YesNo
+        | ir::ValueType::Number
+        | ir::ValueType::Percent
+        | ir::ValueType::Money { .. } => None,
+        ir::ValueType::Time => Some(not_matching(TIME_PATTERN)),
+        ir::ValueType::Email => Some(not_matching(EMAIL_PATTERN)),
+        ir::ValueType::Phone => Some(not_matching(PHONE_PATTERN)),
+        ir::ValueType::Date => Some(not_matching(DATE_PATTERN)),
+        ir::ValueType::Integer { min, max } => {
             let parts: Vec<String> = [
                 min.map(|a| format!("slots.{slot} < {a}")),
                 max.map(|b| format!("slots.{slot} > {b}")),
@@ -1437,7 +1446,7 @@ fn invalid_condition(slot: &str, kind: &ir::CaptureType) -> Option<String> {
             .collect();
             (!parts.is_empty()).then(|| parts.join(" or "))
         }
-        ir::CaptureType::OneOf(values) => Some(format!(
+        ir::ValueType::OneOf(values) => Some(format!(
             "not ({})",
             values
                 .iter()
@@ -1452,18 +1461,22 @@ fn invalid_condition(slot: &str, kind: &ir::CaptureType) -> Option<String> {
 /// the slot from any reply, with the form of the value.
 fn capture_description(capture: &ir::Capture) -> String {
     let form = match &capture.kind {
-        ir::CaptureType::Text => String::new(),
-        ir::CaptureType::Email => " (an e-mail address)".to_owned(),
-        ir::CaptureType::Phone => " (a phone number: + and 6 to 15 digits, no spaces)".to_owned(),
-        ir::CaptureType::Date => " (a date, YYYY-MM-DD)".to_owned(),
-        ir::CaptureType::YesNo => " (true for yes, false for no)".to_owned(),
-        ir::CaptureType::Integer { min, max } => match (min, max) {
+        ir::ValueType::Text => String::new(),
+        ir::ValueType::Email => " (an e-mail address)".to_owned(),
+        ir::ValueType::Phone => " (a phone number: + and 6 to 15 digits, no spaces)".to_owned(),
+        ir::ValueType::Date => " (a date, YYYY-MM-DD)".to_owned(),
+        ir::ValueType::Time => " (a time of day, HH:MM, 24-hour)".to_owned(),
+        ir::ValueType::Number => " (a number)".to_owned(),
+        ir::ValueType::Percent => " (a percentage, as a number without %)".to_owned(),
+        ir::ValueType::Money { currency } => format!(" (an amount in {currency}, as a number)"),
+        ir::ValueType::YesNo => " (true for yes, false for no)".to_owned(),
+        ir::ValueType::Integer { min, max } => match (min, max) {
             (Some(a), Some(b)) => format!(" (a whole number from {a} to {b})"),
             (Some(a), None) => format!(" (a whole number, at least {a})"),
             (None, Some(b)) => format!(" (a whole number, at most {b})"),
             (None, None) => " (a whole number)".to_owned(),
         },
-        ir::CaptureType::OneOf(values) => format!(" (one of: {})", values.join(", ")),
+        ir::ValueType::OneOf(values) => format!(" (one of: {})", values.join(", ")),
     };
     format!("{}{form}", prompt_text(&capture.description))
 }
@@ -1569,11 +1582,16 @@ fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples
             continue;
         }
         let slot = match &capture.kind {
-            ir::CaptureType::Text | ir::CaptureType::Email | ir::CaptureType::Phone | ir::CaptureType::Date => {
-                Slot::from_llm("text", Vec::new())
+            ir::ValueType::Text
+            | ir::ValueType::Email
+            | ir::ValueType::Phone
+            | ir::ValueType::Date
+            | ir::ValueType::Time => Slot::from_llm("text", Vec::new()),
+            ir::ValueType::Number | ir::ValueType::Percent | ir::ValueType::Money { .. } => {
+                Slot::from_llm("float", Vec::new())
             }
-            ir::CaptureType::YesNo => Slot::from_llm("bool", Vec::new()),
-            ir::CaptureType::Integer { min, max } => {
+            ir::ValueType::YesNo => Slot::from_llm("bool", Vec::new()),
+            ir::ValueType::Integer { min, max } => {
                 // Rasa rejects a float slot whose min is not below its max; the flow checks
                 // the bounds either way.
                 let (min_value, max_value) = match (min, max) {
@@ -1586,7 +1604,7 @@ fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples
                     ..Slot::from_llm("float", Vec::new())
                 }
             }
-            ir::CaptureType::OneOf(values) => Slot::from_llm("categorical", values.clone()),
+            ir::ValueType::OneOf(values) => Slot::from_llm("categorical", values.clone()),
         };
         slots.push((names.name(Name::CaptureSlot(c)), slot));
     }

@@ -6,7 +6,7 @@
 
 use crate::ast;
 use crate::fmt::{ident, text};
-use crate::ir::{CaptureType, Event};
+use crate::ir::{Event, ValueType};
 use crate::source::Span;
 
 use super::doc::{Block, Doc, RawKind, Unplaced, Why};
@@ -19,7 +19,7 @@ use super::text::decode;
 pub(super) struct Capture {
     pub(super) id: String,
     pub(super) written: String,
-    pub(super) kind: CaptureType,
+    pub(super) kind: ValueType,
     pub(super) optional: bool,
     pub(super) description: String,
 }
@@ -68,12 +68,12 @@ pub(super) fn captures(doc: &Doc, taken: &mut Taken, rejected: &mut Vec<Unplaced
 /// `capture ID TYPE [optional] "description"`, at `at`.
 pub(super) fn capture_ast(c: &Capture, at: Span) -> ast::Capture {
     let args = match &c.kind {
-        CaptureType::Integer { min, max } if min.is_some() || max.is_some() => Some(ast::TypeArgs::Range {
+        ValueType::Integer { min, max } if min.is_some() || max.is_some() => Some(ast::TypeArgs::Range {
             min: min.map(|n| (n.to_string(), at)),
             max: max.map(|n| (n.to_string(), at)),
             span: at,
         }),
-        CaptureType::OneOf(values) => Some(ast::TypeArgs::Values {
+        ValueType::OneOf(values) => Some(ast::TypeArgs::Values {
             values: values.iter().map(|v| ident(v.as_str(), at)).collect(),
             span: at,
         }),
@@ -95,13 +95,13 @@ pub(super) fn capture_ast(c: &Capture, at: Span) -> ast::Capture {
 /// A capture's type from its words, when the language accepts it: a
 /// `one_of` has two values or more, each a bare word, none twice; an
 /// `integer` has bounds that are whole numbers, the least first.
-pub(super) fn capture_type(kind: &RawKind) -> Option<CaptureType> {
+pub(super) fn capture_type(kind: &RawKind) -> Option<ValueType> {
     Some(match kind {
-        RawKind::Text => CaptureType::Text,
-        RawKind::Email => CaptureType::Email,
-        RawKind::Phone => CaptureType::Phone,
-        RawKind::Date => CaptureType::Date,
-        RawKind::YesNo => CaptureType::YesNo,
+        RawKind::Text => ValueType::Text,
+        RawKind::Email => ValueType::Email,
+        RawKind::Phone => ValueType::Phone,
+        RawKind::Date => ValueType::Date,
+        RawKind::YesNo => ValueType::YesNo,
         RawKind::Integer(min, max) => {
             let bound = |b: &Option<String>| -> Option<Option<i64>> {
                 match b {
@@ -115,7 +115,7 @@ pub(super) fn capture_type(kind: &RawKind) -> Option<CaptureType> {
             {
                 return None;
             }
-            CaptureType::Integer { min, max }
+            ValueType::Integer { min, max }
         }
         RawKind::OneOf(values) => {
             let values: Vec<String> = values.iter().map(|v| decode(v)).collect();
@@ -123,7 +123,7 @@ pub(super) fn capture_type(kind: &RawKind) -> Option<CaptureType> {
             if values.len() < 2 || !distinct || !values.iter().all(|v| crate::fmt::is_bare_word(v)) {
                 return None;
             }
-            CaptureType::OneOf(values)
+            ValueType::OneOf(values)
         }
     })
 }
@@ -174,7 +174,7 @@ mod tests {
         let n = |s: &str| Some(s.to_owned());
         assert_eq!(
             capture_type(&RawKind::Integer(n("1"), n("500"))),
-            Some(CaptureType::Integer {
+            Some(ValueType::Integer {
                 min: Some(1),
                 max: Some(500)
             })
@@ -184,7 +184,7 @@ mod tests {
         let one_of = |v: &[&str]| RawKind::OneOf(v.iter().map(|s| (*s).to_owned()).collect());
         assert_eq!(
             capture_type(&one_of(&["a\\_b", "是"])),
-            Some(CaptureType::OneOf(vec!["a_b".into(), "是".into()]))
+            Some(ValueType::OneOf(vec!["a_b".into(), "是".into()]))
         );
         assert_eq!(capture_type(&one_of(&["a"])), None);
         assert_eq!(capture_type(&one_of(&["a", "a"])), None);

@@ -6,6 +6,11 @@
 use crate::ast::Priority;
 
 pub mod graph;
+pub mod text;
+pub mod value;
+
+pub use text::{Piece, Text};
+pub use value::{Need, Value, ValueType, Var};
 
 /// A checked call specification.
 #[derive(Clone, Debug, Default)]
@@ -24,6 +29,9 @@ pub struct Spec {
     pub concerns: Vec<Concern>,
     /// The signals, in order.
     pub signals: Vec<Signal>,
+    /// The per-call variables (`vars`), in order; [`Piece::Var`] holds
+    /// indices into it.
+    pub vars: Vec<Var>,
     /// Who speaks first once the line connects.
     pub first_speaker: Speaker,
     /// Seconds of callee silence after a caller turn before the `silence`
@@ -114,6 +122,9 @@ pub struct Signal {
     pub id: String,
     /// What it means.
     pub description: Option<String>,
+    /// Things the callee might say that give it, for recognisers (Rasa NLU
+    /// examples) and simulators.
+    pub examples: Vec<String>,
 }
 
 /// The seconds of silence before the `silence` event fires when a spec
@@ -268,54 +279,13 @@ pub struct Retry {
     pub then: Target,
 }
 
-/// The type of a captured value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CaptureType {
-    /// Any text.
-    Text,
-    /// An e-mail address.
-    Email,
-    /// A phone number: `+` and 6–15 digits.
-    Phone,
-    /// A date, `YYYY-MM-DD`.
-    Date,
-    /// Yes or no.
-    YesNo,
-    /// A whole number, within the bounds given.
-    Integer {
-        /// The least value allowed.
-        min: Option<i64>,
-        /// The greatest value allowed.
-        max: Option<i64>,
-    },
-    /// One of the listed words.
-    OneOf(Vec<String>),
-}
-
-impl CaptureType {
-    /// The word that names the type (`one_of`, `integer`, …), without its
-    /// arguments.
-    #[must_use]
-    pub const fn word(&self) -> &'static str {
-        match self {
-            CaptureType::Text => "text",
-            CaptureType::Email => "email",
-            CaptureType::Phone => "phone",
-            CaptureType::Date => "date",
-            CaptureType::YesNo => "yes_no",
-            CaptureType::Integer { .. } => "integer",
-            CaptureType::OneOf(_) => "one_of",
-        }
-    }
-}
-
 /// Typed data a step asks the callee for.
 #[derive(Clone, Debug)]
 pub struct Capture {
     /// The id.
     pub id: String,
     /// The type of the value.
-    pub kind: CaptureType,
+    pub kind: ValueType,
     /// Whether the call goes on without it (otherwise the step asks again).
     pub optional: bool,
     /// What to capture, for the runtime's extractor.

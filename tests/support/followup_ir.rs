@@ -6,7 +6,7 @@
 //! and graph tests, so that they test the targets on the IR alone.
 
 use callc::check::LintLevels;
-use callc::ir::{self, Branch, Capture, CaptureType, Event, On, Retry, Speaker, Target, Transfer};
+use callc::ir::{self, Branch, Capture, Event, On, Retry, Speaker, Target, Transfer, ValueType};
 
 pub const BASE: &str = r#"call renewal_followup {
   title  "老客户回馈活动 · 泰山公司续约跟进（第二通）"
@@ -114,14 +114,14 @@ pub fn listening(locale: &str) -> ir::Spec {
     s.captures = vec![
         Capture {
             id: "package".into(),
-            kind: CaptureType::OneOf(vec!["standard".into(), "premium".into()]),
+            kind: ValueType::OneOf(vec!["standard".into(), "premium".into()]),
             optional: true,
             description: "张强倾向的套餐：standard（标准续约）或 premium（高级套餐）".into(),
             step: 1,
         },
         Capture {
             id: "seats".into(),
-            kind: CaptureType::Integer {
+            kind: ValueType::Integer {
                 min: Some(1),
                 max: Some(500),
             },
@@ -131,7 +131,7 @@ pub fn listening(locale: &str) -> ir::Spec {
         },
         Capture {
             id: "email".into(),
-            kind: CaptureType::Email,
+            kind: ValueType::Email,
             optional: false,
             description: "张强接收资料的邮箱地址".into(),
             step: 2,

@@ -10,7 +10,7 @@
 #![allow(dead_code)] // each test file uses part of it
 
 use callc::check::LintLevels;
-use callc::ir::{self, Branch, Capture, CaptureType, Event, On, Retry, Speaker, Target, Transfer};
+use callc::ir::{self, Branch, Capture, Event, On, Retry, Speaker, Target, Transfer, ValueType};
 
 /// The spec's text before the new fields are set.
 pub const BASE: &str = r#"call 回访 {
@@ -58,7 +58,7 @@ fn end(spec: &ir::Spec, id: &str) -> Target {
     Target::End(Some(spec.ends.iter().position(|e| e.id == id).unwrap()))
 }
 
-fn capture(id: &str, kind: CaptureType, optional: bool, description: &str, step: usize) -> Capture {
+fn capture(id: &str, kind: ValueType, optional: bool, description: &str, step: usize) -> Capture {
     Capture {
         id: id.to_owned(),
         kind,
@@ -92,14 +92,14 @@ pub fn spec() -> ir::Spec {
     spec.captures = vec![
         capture(
             "package",
-            CaptureType::OneOf(vec!["standard".to_owned(), "premium".to_owned()]),
+            ValueType::OneOf(vec!["standard".to_owned(), "premium".to_owned()]),
             true,
             "倾向的套餐：standard 或 premium",
             OFFER,
         ),
         capture(
             "seats",
-            CaptureType::Integer {
+            ValueType::Integer {
                 min: Some(1),
                 max: Some(500),
             },
@@ -107,14 +107,14 @@ pub fn spec() -> ir::Spec {
             "预计席位数",
             OFFER,
         ),
-        capture("consent", CaptureType::YesNo, false, "是否同意销售回访", OFFER),
-        capture("email", CaptureType::Email, false, "接收资料的邮箱😀", ASK_EMAIL),
-        capture("phone", CaptureType::Phone, true, "备用电话", ASK_EMAIL),
-        capture("callback", CaptureType::Date, true, "约定的回访日期", ASK_EMAIL),
-        capture("note", CaptureType::Text, true, "其他备注\r\n（原话）", ASK_EMAIL),
+        capture("consent", ValueType::YesNo, false, "是否同意销售回访", OFFER),
+        capture("email", ValueType::Email, false, "接收资料的邮箱😀", ASK_EMAIL),
+        capture("phone", ValueType::Phone, true, "备用电话", ASK_EMAIL),
+        capture("callback", ValueType::Date, true, "约定的回访日期", ASK_EMAIL),
+        capture("note", ValueType::Text, true, "其他备注\r\n（原话）", ASK_EMAIL),
         capture(
             "budget",
-            CaptureType::Integer { min: None, max: None },
+            ValueType::Integer { min: None, max: None },
             true,
             "预算（元）",
             STILL_THERE,

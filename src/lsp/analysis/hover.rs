@@ -389,14 +389,14 @@ fn target(spec: &ir::Spec, t: ir::Target) -> String {
 }
 
 /// A capture type as written: `integer(1..500)`, `one_of(a, b)`.
-fn capture_type(t: &ir::CaptureType) -> String {
+fn capture_type(t: &ir::ValueType) -> String {
     match t {
-        ir::CaptureType::Integer { min, max } if min.is_some() || max.is_some() => format!(
+        ir::ValueType::Integer { min, max } if min.is_some() || max.is_some() => format!(
             "`integer({}..{})`",
             min.map(|n| n.to_string()).unwrap_or_default(),
             max.map(|n| n.to_string()).unwrap_or_default()
         ),
-        ir::CaptureType::OneOf(values) => format!("`one_of({})`", values.join(", ")),
+        ir::ValueType::OneOf(values) => format!("`one_of({})`", values.join(", ")),
         other => format!("`{}`", other.word()),
     }
 }
