@@ -192,6 +192,8 @@ items! {
         Party(Party),
         /// `signal …`.
         Signal(Signal),
+        /// `vars { }`.
+        Vars(Vars),
         /// `flow { }`.
         Flow(Flow),
         /// `faq { }`.
@@ -228,6 +230,8 @@ pub struct Party {
     pub kind: PartyKind,
     /// The party's id.
     pub id: Ident,
+    /// `extends BASE` (callees only): the callee this one is a variant of.
+    pub extends: Option<Ident>,
     /// What the block holds.
     pub items: Vec<PartyItem>,
     /// The whole block.
@@ -343,15 +347,92 @@ items! {
     }
 }
 
-/// `signal ID "…"`.
+/// `signal ID "…" { example "…" }`.
 #[derive(Clone, Debug)]
 pub struct Signal {
     /// The id.
     pub id: Ident,
     /// What the signal means.
     pub description: Option<Text>,
+    /// What the braces hold (`example` fields), in order.
+    pub items: Vec<SignalItem>,
+    /// The braces and what they hold, if written.
+    pub body: Option<Span>,
     /// The whole statement.
     pub span: Span,
+}
+
+items! {
+    /// An item of a signal's braces.
+    pub enum SignalItem in Signal {
+        /// `example "…"` (or an unknown field).
+        Field(Field) => fields,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
+}
+
+/// `vars { … }`: the per-call variables.
+#[derive(Clone, Debug)]
+pub struct Vars {
+    /// Variables and lint attributes, in order.
+    pub items: Vec<VarsItem>,
+    /// The keyword.
+    pub keyword: Span,
+    /// The whole block.
+    pub span: Span,
+}
+
+items! {
+    /// An item of a `vars` block.
+    pub enum VarsItem in Vars {
+        /// A variable.
+        Var(Var) => vars,
+        /// `allow …`.
+        Lint(LintAttr) => lints,
+    }
+}
+
+/// `ID TYPE required example "…" pii "…"`: one per-call variable.
+#[derive(Clone, Debug)]
+pub struct Var {
+    /// The id.
+    pub id: Ident,
+    /// The type, as written.
+    pub kind: CaptureType,
+    /// What follows the type, in the order written.
+    pub parts: Vec<VarPart>,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// A part of a variable's line after its type.
+#[derive(Clone, Debug)]
+pub enum VarPart {
+    /// `required` (its span).
+    Required(Span),
+    /// `optional` (its span).
+    Optional(Span),
+    /// `default VALUE`: the keyword's span and the value.
+    Default(Span, Value),
+    /// `example VALUE`: the keyword's span and the value.
+    Example(Span, Value),
+    /// `pii` (its span).
+    Pii(Span),
+    /// A string: what the variable is.
+    Description(Text),
+}
+
+impl VarPart {
+    /// Where the part is written.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        match self {
+            VarPart::Required(s) | VarPart::Optional(s) | VarPart::Pii(s) => *s,
+            VarPart::Default(s, v) | VarPart::Example(s, v) => Span::new(s.start, v.span().end),
+            VarPart::Description(t) => t.span,
+        }
+    }
 }
 
 /// `flow { … }`.

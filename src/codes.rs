@@ -97,6 +97,8 @@ codes! {
     E0110, None, Deny, "an event branch to a target nobody can hear";
     E0111, None, Deny, "a step that does not wait, asked to listen";
     E0112, None, Deny, "a loop of `continue` steps: the call never waits for a reply";
+    E0113, None, Deny, "a per-call variable where the text is fixed when the spec is compiled";
+    E0114, None, Deny, "a callee that extends itself, directly or through others";
     W0201, Some("unreachable_step"), Warn, "no path from the first step reaches this step";
     W0202, Some("dead_end"), Warn, "from this step no path reaches the end of the call";
     W0203, Some("uncovered_concern"), Warn, "a callee concern that no step or FAQ entry covers";
@@ -114,6 +116,8 @@ codes! {
     W0215, Some("missing_capture"), Warn, "a path reaches an outcome without a capture it requires";
     W0216, Some("unbounded_retry"), Warn, "a loop of steps none of which has `retry`";
     W0217, Some("voicemail_waits"), Warn, "a step reached from `voicemail` waits for a reply";
+    W0218, Some("unused_var"), Warn, "a per-call variable that no text uses";
+    W0219, Some("missing_example"), Warn, "a required per-call variable with no example";
     E0301, None, Deny, "the Markdown is not a call spec in the reference layout";
     W0302, Some("unplaced_markdown"), Warn, "Markdown text the importer could not place";
     W0303, Some("covers_not_imported"), Warn, "Markdown cannot say which steps cover which concerns";

@@ -42,6 +42,10 @@ pub enum Block {
     End,
     /// `transfer ID { … }` (in `end`).
     Transfer,
+    /// `signal ID "…" { … }`.
+    Signal,
+    /// `vars { … }`.
+    Vars,
     /// A block a reader of unparsed text cannot tell (a typo before `{`);
     /// no word belongs to it.
     Unknown,
@@ -62,6 +66,8 @@ impl Block {
             Block::Qa => "in a `qa` entry",
             Block::End => "in `end`",
             Block::Transfer => "in a `transfer`",
+            Block::Signal => "in a `signal`'s braces",
+            Block::Vars => "in `vars`",
             Block::Top | Block::Entries | Block::Unknown => return None,
         })
     }
@@ -79,6 +85,8 @@ impl Block {
             Block::Qa => "inside `qa ID { … }`",
             Block::End => "inside `end { … }`",
             Block::Transfer => "inside `transfer ID { … }`",
+            Block::Signal => "inside `signal ID \"…\" { … }`",
+            Block::Vars => "inside `vars { … }`",
             // The parser has never named `style` as a home (see `written_inside`).
             Block::Style | Block::Top | Block::Entries | Block::Unknown => return None,
         })
@@ -94,6 +102,10 @@ pub enum WordKind {
     /// A scalar field (`NAME VALUE`), parsed generically and checked after
     /// parsing (`check/fields.rs`).
     Field,
+    /// A keyword only in one place (`extends` after a callee's id; the words
+    /// of a variable's line): elsewhere a free id or field name (see
+    /// [`CONTEXTUAL_KEYWORDS`]).
+    Contextual,
 }
 
 /// The kind of value a field takes.
@@ -145,6 +157,19 @@ impl Word {
         }
     }
 
+    const fn contextual(word: &'static str, snippet: &'static str, doc: &'static str) -> Self {
+        Word {
+            word,
+            kind: WordKind::Contextual,
+            value: None,
+            repeat: false,
+            placeholder: false,
+            blocks: &[],
+            snippet,
+            doc,
+        }
+    }
+
     const fn field(
         word: &'static str,
         value: ValueKind,
@@ -177,11 +202,13 @@ impl Word {
     }
 }
 
-use Block::{Call, Callee, Caller, End, Entries, Faq, Flow, Qa, Step, Style, Top, Transfer};
+use Block::{Call, Callee, Caller, End, Entries, Faq, Flow, Qa, Signal, Step, Style, Top, Transfer, Vars};
 use ValueKind::{Integer, Text};
 
 const PARTIES: &[Block] = &[Caller, Callee];
-const ANY: &[Block] = &[Call, Caller, Callee, Entries, Style, Flow, Step, Faq, Qa, End, Transfer];
+const ANY: &[Block] = &[
+    Call, Caller, Callee, Entries, Style, Flow, Step, Faq, Qa, End, Transfer, Signal, Vars,
+];
 
 /// Every word, with where it goes, in canonical order (the order completion
 /// offers a block's words in, and the order of each block's fields in
@@ -205,9 +232,26 @@ pub const WORDS: &[Word] = &[
     Word::keyword("caller", &[Call], "caller ${1:id} {\n\tname \"$2\"\n\t$0\n}",
         "`caller ID { … }`: the party that places the call."),
     Word::keyword("callee", &[Call], "callee ${1:id} {\n\tname \"$2\"\n\t$0\n}",
-        "`callee ID { … }`: the party that is called, a simulated customer."),
-    Word::keyword("signal", &[Call], "signal ${1:id} \"$0\"",
-        "`signal ID \"…\"`: something the callee may say or do that moves the flow."),
+        "`callee ID [extends BASE] { … }`: a party that is called, a simulated customer; a spec may have \
+         several, each played against the same script."),
+    Word::contextual("extends", "extends ${0:callee}",
+        "`extends BASE`: after a callee's id, the callee this one is a variant of; it takes every field, \
+         `background` entry, concern and `style` it does not write itself."),
+    Word::keyword("signal", &[Call], "signal ${1:id} \"$2\" {\n\texample \"$0\"\n}",
+        "`signal ID \"…\" { example \"…\" }`: something the callee may say or do that moves the flow, with \
+         example utterances."),
+    Word::field("example", Text, &[Signal], "example \"$1\"",
+        "`example \"…\"`: something the callee might say that gives the signal (repeatable); recognisers \
+         and simulators use them.").repeats(),
+    Word::keyword("vars", &[Call], "vars {\n\t${1:customer_name} ${2:text} required example \"$0\"\n}",
+        "`vars { ID TYPE … }`: the per-call variables, filled for each call from the call list; \
+         `{var.ID}` puts one in a text."),
+    Word::contextual("required", "required",
+        "`required`: in a variable's line, every call must give a value (the default)."),
+    Word::contextual("default", "default ${0:value}",
+        "`default VALUE`: in a variable's line, the value a call that gives none takes."),
+    Word::contextual("pii", "pii",
+        "`pii`: in a variable's line, the value is personal data, to be masked in logs and transcripts."),
     Word::keyword("flow", &[Call], "flow {\n\tstep ${1:id} \"${2:title}\" {\n\t\tsay \"$0\"\n\t}\n}",
         "`flow { … }`: the caller's steps in order, and global branches."),
     Word::keyword("faq", &[Call], "faq {\n\tqa ${1:id} {\n\t\tq \"$2\"\n\t\ta \"$0\"\n\t}\n}",
@@ -259,7 +303,8 @@ pub const WORDS: &[Word] = &[
         "`capture ID TYPE [optional] \"…\"`: typed data the step asks for (text, email, phone, date, yes_no, \
          integer(A..B), one_of(a, b)); the step asks again until the reply gives it, unless `optional`."),
     Word::keyword("optional", &[], "optional",
-        "`optional`: after a capture's type, the call goes on whether or not the reply gives the value."),
+        "`optional`: after a capture's type, the call goes on whether or not the reply gives the value; in a \
+         variable's line, a call may leave the variable out."),
     Word::keyword("retry", &[Step], "retry ${1:2} -> ${0:end}",
         "`retry N -> TARGET`: the step runs at most 1 + N times in one call (N from 1 to 9); once more goes to \
          TARGET."),
@@ -319,38 +364,6 @@ pub const SPEAKER_ALIASES: &[(&str, &str)] = &[
     ("human", "callee"),
 ];
 
-/// The capture type words, with what a value of each is; `integer` and
-/// `one_of` take arguments.
-pub const CAPTURE_TYPES: &[(&str, &str)] = &[
-    ("text", "any text"),
-    ("email", "an e-mail address"),
-    ("phone", "a phone number: `+` and 6 to 15 digits"),
-    ("date", "a date, `YYYY-MM-DD`"),
-    ("yes_no", "yes or no"),
-    ("integer", "a whole number, `integer(A..B)` within bounds"),
-    ("one_of", "one of the words listed, `one_of(a, b)`"),
-];
-
-/// Type words from other tools, with the capture type they mean.
-pub const CAPTURE_TYPE_ALIASES: &[(&str, &str)] = &[
-    ("bool", "yes_no"),
-    ("boolean", "yes_no"),
-    ("yesno", "yes_no"),
-    ("enum", "one_of"),
-    ("categorical", "one_of"),
-    ("choice", "one_of"),
-    ("int", "integer"),
-    ("number", "integer"),
-    ("float", "integer"),
-    ("string", "text"),
-    ("str", "text"),
-    ("mail", "email"),
-    ("e_mail", "email"),
-    ("tel", "phone"),
-    ("phone_number", "phone"),
-    ("datetime", "date"),
-];
-
 /// The levels a lint attribute sets, as written (the grammar's `lint_level`
 /// rule): `allow LINT`, `warn LINT`, `deny LINT`.
 pub const LINT_LEVELS: &[(&str, Level)] = &[("allow", Level::Allow), ("warn", Level::Warn), ("deny", Level::Deny)];
@@ -404,6 +417,12 @@ const PLACEHOLDER_ARRAY: [&str; count(Select::Placeholders)] = select(Select::Pl
 /// cannot be field names (the grammar's `keyword` rule), and ids should
 /// avoid them.
 pub const KEYWORDS: &[&str] = &KEYWORD_ARRAY;
+
+/// The words the grammar matches as keywords in one place only (its
+/// `kw_*` rules outside the `keyword` rule): `extends` after a callee's id,
+/// and the words of a variable's line (`example` is also a signal's field).
+/// Elsewhere they are free ids and field names.
+pub const CONTEXTUAL_KEYWORDS: &[&str] = &["extends", "required", "default", "example", "pii"];
 
 /// The party fields a placeholder may name: `{caller.name}`, `{callee.age}`.
 pub const PLACEHOLDER_FIELDS: &[&str] = &PLACEHOLDER_ARRAY;
@@ -498,7 +517,11 @@ mod tests {
                 w.word
             );
         }
-        assert_eq!(KEYWORDS.len() + count_fields(), WORDS.len());
+        let contextual = WORDS.iter().filter(|w| w.kind == WordKind::Contextual).count();
+        assert_eq!(KEYWORDS.len() + count_fields() + contextual, WORDS.len());
+        for w in WORDS.iter().filter(|w| w.kind == WordKind::Contextual) {
+            assert!(CONTEXTUAL_KEYWORDS.contains(&w.word), "{}", w.word);
+        }
         assert_eq!(PLACEHOLDER_FIELDS, ["name", "gender", "age", "org", "role"]);
     }
 
@@ -594,9 +617,10 @@ mod tests {
             ("inside `end { … }`", "when closing transfer"),
             ("inside `step ID { … }`", "say next continue capture retry"),
             ("inside `transfer ID { … }`", "to fallback requires"),
+            ("inside `signal ID \"…\" { … }`", "example"),
             (
                 "directly inside `call ID { … }`",
-                "signal opening title locale caller callee flow faq first_speaker silence_timeout",
+                "signal opening title locale caller callee flow faq first_speaker silence_timeout vars",
             ),
         ];
         for w in WORDS {

@@ -431,10 +431,10 @@ fn ids_are_unique_readable_and_stable() {
     assert_eq!(spec.signals[0].id, "客户拒绝");
     assert_eq!(spec.ends[0].id, "客户拒绝_2");
     assert_eq!(
-        (spec.caller.id.as_str(), spec.callee.id.as_str()),
+        (spec.caller.id.as_str(), spec.callees[0].id.as_str()),
         ("wang_fang", "liu_jian_guo")
     );
-    let mut all: Vec<&str> = vec![spec.id.as_str(), &spec.caller.id, &spec.callee.id];
+    let mut all: Vec<&str> = vec![spec.id.as_str(), &spec.caller.id, &spec.callees[0].id];
     all.extend(steps);
     all.extend(spec.faq.iter().map(|q| q.id.as_str()));
     all.extend(spec.signals.iter().map(|s| s.id.as_str()));
@@ -554,7 +554,7 @@ fn text_that_looks_like_markdown_or_call_syntax_survives() {
     let (again, _) = import_ok(&md);
     let spec = check(&again).spec_if_ok().unwrap().clone();
     assert_eq!(
-        spec.caller.persona.as_deref(),
+        spec.caller.persona.as_ref().and_then(|p| p.as_lit()),
         Some("# 不是标题\n\\ 反斜杠 {花括号} \"引号\"\t😀")
     );
     assert_eq!(spec.steps[0].lines, ["第一行\n# 第二行"]);

@@ -72,11 +72,24 @@ fn the_keywords_are_the_grammars() {
     }
     let lint_levels = quoted(rule("lint_level"));
     let spelt: Vec<&str> = kw_rules.iter().chain(&lint_levels).copied().collect();
+    let reserved_or_contextual: Vec<&str> = lang::KEYWORDS
+        .iter()
+        .chain(lang::CONTEXTUAL_KEYWORDS)
+        .copied()
+        .collect();
     problems.extend(disagreement(
         "`kw_*` rules and rule `lint_level`",
         &spelt,
-        lang::KEYWORDS,
+        &reserved_or_contextual,
     ));
+    // A contextual keyword is never reserved.
+    for w in lang::CONTEXTUAL_KEYWORDS {
+        if keyword_rule.contains(w) {
+            problems.push(format!(
+                "`{w}` is contextual (lang::CONTEXTUAL_KEYWORDS) but in rule `keyword`"
+            ));
+        }
+    }
 
     // pest tries the choices of `keyword` in order and never comes back: a
     // word after one of its prefixes (`caller` after `call`) would be a

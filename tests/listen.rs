@@ -107,8 +107,11 @@ fn the_spec_with_every_construct_becomes_the_ir_the_targets_read() {
     };
     assert_eq!(t.id, "sales");
     assert_eq!(t.title.as_deref(), Some("销售顾问"));
-    assert!(t.say.starts_with("好的，我这就为您转接"));
-    assert_eq!(t.to.as_deref(), Some("queue:renewal_sales"));
+    assert!(t.say.to_string().starts_with("好的，我这就为您转接"));
+    assert_eq!(
+        t.to.as_ref().map(ToString::to_string).as_deref(),
+        Some("queue:renewal_sales")
+    );
     assert_eq!(t.fallback, end(&s, "declined"));
 
     let on: Vec<(On, Target)> = s.global_branches.iter().map(|b| (b.on, b.target)).collect();

@@ -208,7 +208,7 @@ fn hostile_text_cannot_open_structure_and_imports_back() {
     assert!(!call.contains('\u{202E}') && call.contains("\\u{202E}"), "{call}");
     let back = spec_of("back.call", &call);
     assert_eq!(back.caller.persona, spec.caller.persona);
-    assert_eq!(back.callee.persona, spec.callee.persona);
+    assert_eq!(back.callees[0].persona, spec.callees[0].persona);
     assert_eq!(back.steps[0].title, spec.steps[0].title);
     assert_eq!(back.steps[0].lines, spec.steps[0].lines);
     assert_eq!(markdown::render(&back), out, "the round trip is an identity");

@@ -563,7 +563,12 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         assert_eq!(spoken, want, "step {}", step.id);
         for (line, text) in step.lines.iter().enumerate() {
             let got = project.text(&names.name(Name::Line { step: i, line }));
-            assert_eq!(got, rasa::response_text(text), "step {} line {line}", step.id);
+            assert_eq!(
+                got,
+                rasa::response_text(&text.to_string()),
+                "step {} line {line}",
+                step.id
+            );
             assert!(!rejected_by_rasa(&got), "step {} line {line}: {got:?}", step.id);
             assert_eq!(
                 without_joiners(&said(&got)),
@@ -694,8 +699,8 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         let k = index[id.as_str()];
         let destination = transfer
             .to
-            .clone()
-            .unwrap_or_else(|| names.name(Name::TransferPlaceholder(t)));
+            .as_ref()
+            .map_or_else(|| names.name(Name::TransferPlaceholder(t)), ToString::to_string);
         assert_eq!(
             steps[k]["set_slots"][0]["transfer"],
             names.name(Name::TransferValue(t)).as_str()
@@ -771,7 +776,7 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         let usable: Vec<&str> = qa
             .questions
             .iter()
-            .map(String::as_str)
+            .filter_map(|t| t.as_lit())
             .filter(|t| rasa::nlu_example(t).is_some() && !all_examples.contains(t))
             .collect();
         assert_eq!(examples, usable, "examples of {}", qa.id);
@@ -783,7 +788,10 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         }
         let description = faq["description"].as_str().unwrap();
         for question in &qa.questions {
-            assert!(description.contains(&rasa::prompt_text(question)), "{description}");
+            assert!(
+                description.contains(&rasa::prompt_text(&question.to_string())),
+                "{description}"
+            );
         }
         assert_eq!(
             without_joiners(&said(&project.text(&names.name(Name::Answer(q))))),
@@ -1704,7 +1712,7 @@ fn event_values_never_meet_a_signal() {
     let mut spec = followup();
     spec.signals.push(ir::Signal {
         id: "silence_".to_owned(),
-        description: Some("说了“silence”".to_owned()),
+        description: Some("说了“silence”".into()),
         examples: Vec::new(),
     });
     spec.signals.push(ir::Signal {

@@ -308,8 +308,8 @@ fn hostile_listening() -> ir::Spec {
     let t = &mut spec.transfers[0];
     "Transfer".clone_into(&mut t.id);
     t.title = Some("*/ \u{2066}销售\u{2069}".to_owned());
-    "\"); panic!(\"x\"); (\"\r\n👨\u{200D}👩\u{200D}👧".clone_into(&mut t.say);
-    t.to = Some("sip:\"#@example.com".to_owned());
+    t.say = "\"); panic!(\"x\"); (\"\r\n👨\u{200D}👩\u{200D}👧".into();
+    t.to = Some("sip:\"#@example.com".into());
     spec
 }
 

@@ -19,8 +19,8 @@ use super::resolve::{Named, Names, Place, refer_entries, refer_fields, skipped_f
 use super::{Checker, suggest};
 
 impl Checker<'_> {
-    pub(super) fn text(&mut self, r: &mut Renderer<'_>, t: &Text) -> String {
-        if t.is_blank() {
+    pub(super) fn text(&mut self, r: &mut Renderer<'_>, t: &Text) -> ir::Text {
+        if t.is_blank() && !r.muted {
             self.diags.push(
                 Diagnostic::new(Code::W0207, t.span, "this text is empty")
                     .label("nothing to say here")
@@ -30,7 +30,50 @@ impl Checker<'_> {
         r.render(t)
     }
 
-    fn field_text(&mut self, r: &mut Renderer<'_>, fields: &Collected<'_>, name: &str) -> Vec<String> {
+    /// A text fixed when the spec is compiled (a title, the locale, a
+    /// description for a runtime's extractor): E0113 for a per-call
+    /// variable in it, which is then written `{{id}}`.
+    pub(super) fn fixed(&mut self, r: &mut Renderer<'_>, t: &Text, what: &str) -> String {
+        let out = self.text(r, t);
+        if let Some(var) = out.vars().next()
+            && !r.muted
+        {
+            let at = t
+                .parts
+                .iter()
+                .find_map(|p| match p {
+                    ast::TextPart::Placeholder(p) if p.path.contains(&var.id) => Some(p.span),
+                    _ => None,
+                })
+                .unwrap_or(t.span);
+            self.diags.push(
+                Diagnostic::new(Code::E0113, at, format!("a per-call variable cannot be used in {what}"))
+                    .label(format!(
+                        "`{}` is filled for each call; {what} is fixed when the spec is compiled",
+                        var.id
+                    ))
+                    .help("write the text out, or move the variable into a line the caller says"),
+            );
+        }
+        out.to_string()
+    }
+
+    /// A field's fixed text (see [`Checker::fixed`]).
+    pub(super) fn opt_fixed(
+        &mut self,
+        r: &mut Renderer<'_>,
+        fields: &Collected<'_>,
+        name: &str,
+        what: &str,
+    ) -> Option<String> {
+        let t = fields
+            .get(name)?
+            .iter()
+            .find_map(|f| if let Value::Text(t) = &f.value { Some(t) } else { None })?;
+        Some(self.fixed(r, t, what))
+    }
+
+    fn field_text(&mut self, r: &mut Renderer<'_>, fields: &Collected<'_>, name: &str) -> Vec<ir::Text> {
         let texts: Vec<&Text> = fields
             .get(name)
             .into_iter()
@@ -40,7 +83,7 @@ impl Checker<'_> {
         texts.into_iter().map(|t| self.text(r, t)).collect()
     }
 
-    pub(super) fn opt_text(&mut self, r: &mut Renderer<'_>, fields: &Collected<'_>, name: &str) -> Option<String> {
+    pub(super) fn opt_text(&mut self, r: &mut Renderer<'_>, fields: &Collected<'_>, name: &str) -> Option<ir::Text> {
         self.field_text(r, fields, name).into_iter().next()
     }
 
@@ -53,7 +96,7 @@ impl Checker<'_> {
             );
             return String::new();
         };
-        let locale = self.opt_text(r, fields, "locale").unwrap_or_default();
+        let locale = self.opt_fixed(r, fields, "locale", "the locale").unwrap_or_default();
         let ok = !locale.is_empty()
             && locale.split('-').enumerate().all(|(i, part)| {
                 let n = part.len();
@@ -87,18 +130,22 @@ impl Checker<'_> {
         fields::collect(block, p.fields(), only, &mut self.diags)
     }
 
+    /// A party's own parts; `inherits` when it `extends` another callee
+    /// (then it need not have a `name`).
     pub(super) fn party(
         &mut self,
         r: &mut Renderer<'_>,
         p: Option<&ast::Party>,
         fields: Option<&Collected<'_>>,
         kind: PartyKind,
+        names: &Names<'_>,
+        inherits: bool,
     ) -> ir::Party {
         let (Some(p), Some(fields)) = (p, fields) else {
             return ir::Party::default();
         };
         let block = kind.keyword();
-        if !fields.contains_key("name") {
+        if !fields.contains_key("name") && !inherits {
             self.diags.push(
                 Diagnostic::new(Code::E0104, p.id.span, format!("the {block} has no `name`"))
                     .label("`name` is required")
@@ -174,7 +221,21 @@ impl Checker<'_> {
                         prefer: self.field_text(r, &fs, "prefer"),
                     };
                 }
-                PartyItem::Concern(_) if kind == PartyKind::Callee => {}
+                PartyItem::Concern(c) if kind == PartyKind::Callee => {
+                    // A concern the callee writes twice (E0101) counts once.
+                    let Some(concern) = names.concerns.get(&c.id.name) else {
+                        continue;
+                    };
+                    if out.concerns.iter().any(|s| s.concern == concern) {
+                        continue;
+                    }
+                    let text = self.text(r, &c.text);
+                    out.concerns.push(ir::Stance {
+                        concern,
+                        priority: c.priority,
+                        text,
+                    });
+                }
                 PartyItem::Knows(e) => {
                     self.misplaced("knows", e.keyword, block, "caller");
                     refer_entries(r, e);
@@ -216,12 +277,12 @@ impl Checker<'_> {
         block: &str,
         label: usize,
         in_ir: bool,
-    ) -> Vec<(String, String)> {
+    ) -> Vec<(String, ir::Text)> {
         // Each label's first place, and its item in the IR.
         let mut seen: BTreeMap<&str, (Span, usize)> = BTreeMap::new();
         let mut out = Vec::new();
         for (k, entry) in e.entries().enumerate() {
-            let definition = r.label_definition(block, label + k).filter(|_| in_ir);
+            let definition = r.label_definition(block, label + k).filter(|_| in_ir && !r.muted);
             if let Some(&(first, item)) = seen.get(entry.label.as_str()) {
                 self.diags.push(
                     Diagnostic::new(
@@ -250,6 +311,27 @@ impl Checker<'_> {
         out
     }
 
+    /// A signal: its description and its `example`s (fixed text: a
+    /// recogniser reads them as written).
+    pub(super) fn signal(&mut self, r: &mut Renderer<'_>, s: &ast::Signal) -> ir::Signal {
+        let fs = fields::collect("signal", s.fields(), Block::Signal, &mut self.diags);
+        skipped_fields(r, s.fields(), &fs);
+        let examples: Vec<&Text> = fs
+            .get("example")
+            .into_iter()
+            .flatten()
+            .filter_map(|f| if let Value::Text(t) = &f.value { Some(t) } else { None })
+            .collect();
+        ir::Signal {
+            id: s.id.name.clone(),
+            description: s.description.as_ref().map(|t| self.text(r, t)),
+            examples: examples
+                .into_iter()
+                .map(|t| self.fixed(r, t, "a signal's example"))
+                .collect(),
+        }
+    }
+
     pub(super) fn when(&mut self, r: &mut Renderer<'_>, w: &ast::When, names: &Names<'_>) -> ir::EndCondition {
         if w.caller.is_none() && w.callee.is_none() {
             self.diags.push(
@@ -272,8 +354,8 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn closing(&mut self, r: &mut Renderer<'_>, end: Option<&ast::EndBlock>) -> String {
-        let Some(end) = end else { return String::new() };
+    pub(super) fn closing(&mut self, r: &mut Renderer<'_>, end: Option<&ast::EndBlock>) -> ir::Text {
+        let Some(end) = end else { return ir::Text::default() };
         let fs = fields::collect("end", end.fields(), Block::End, &mut self.diags);
         skipped_fields(r, end.fields(), &fs);
         if !fs.contains_key("closing") {
@@ -415,7 +497,7 @@ impl Checker<'_> {
                 .filter_map(|b| global_of_signal.get(&b.on).copied())
                 .collect();
             overrides.sort_unstable();
-            let title = s.title.as_ref().map(|t| self.text(r, t));
+            let title = s.title.as_ref().map(|t| self.fixed(r, t, "a step's title"));
             let covers = self.covers(&s.covers, &names.concerns, &ctx);
             spec.steps.push(ir::Step {
                 id: s.id.name.clone(),

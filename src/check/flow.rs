@@ -134,27 +134,40 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans<'_>, diags: &mut super::diags::Dia
         dead_ends(spec, &turns, spans, &finishes, diags);
     }
 
+    // A concern no step or FAQ entry covers, once, at its first
+    // definition: an error when it is primary for some callee.
     for (i, c) in spec.concerns.iter().enumerate() {
         if c.steps.is_empty() && c.faq.is_empty() {
-            let level = if c.priority == Priority::Primary {
+            let stances = || {
+                spec.callees
+                    .iter()
+                    .filter_map(move |p| Some((p, p.concerns.iter().find(|s| s.concern == i)?)))
+            };
+            let priority = stances().map(|(_, s)| s.priority).min().unwrap_or(Priority::Secondary);
+            let level = if priority == Priority::Primary {
                 Level::Deny
             } else {
                 Level::Warn
             };
             let Some(def) = spans.concerns.get(i) else { continue };
-            diags.push(
-                Diagnostic::new(
-                    Code::W0203,
-                    def.span(),
-                    format!("{} concern `{}` is never addressed", c.priority.as_str(), c.id),
-                )
-                .level(level)
-                .label("no step or FAQ entry covers this concern")
-                .help(format!(
-                    "add `covers {}` to the step or FAQ entry that answers it",
-                    c.id
-                )),
-            );
+            let mut d = Diagnostic::new(
+                Code::W0203,
+                def.span(),
+                format!("{} concern `{}` is never addressed", priority.as_str(), c.id),
+            )
+            .level(level)
+            .label("no step or FAQ entry covers this concern")
+            .help(format!(
+                "add `covers {}` to the step or FAQ entry that answers it",
+                c.id
+            ));
+            if spec.callees.len() > 1 {
+                let who: Vec<String> = stances()
+                    .map(|(p, s)| format!("`{}` ({})", p.id, s.priority.as_str()))
+                    .collect();
+                d = d.note(format!("callees with this concern: {}", who.join(", ")));
+            }
+            diags.push(d);
         }
     }
 
@@ -183,7 +196,7 @@ mod tests {
         Step {
             id: id.to_owned(),
             title: None,
-            lines: vec!["我复述一下😀".to_owned()],
+            lines: vec!["我复述一下😀".into()],
             covers: Vec::new(),
             waits: true,
             captures: Vec::new(),

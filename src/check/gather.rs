@@ -20,12 +20,22 @@ impl<'a> Checker<'a> {
     /// references name, in the order of the IR's vectors.
     pub(super) fn declare_ids(&mut self, call: &'a ast::Call, parts: &Parts<'a>) -> Names<'a> {
         self.declare(&call.id, Kind::Call, 0);
-        for (party, kind) in [(parts.caller, Kind::Caller), (parts.callee, Kind::Callee)] {
-            if let Some(p) = party {
-                self.declare(&p.id, kind, 0);
+        if let Some(p) = parts.caller {
+            self.declare(&p.id, Kind::Caller, 0);
+        }
+        let callee_base = self.declare_all(Kind::Callee, parts.callees.iter().map(|p| &p.id));
+        let concern_base = self.declare_all(Kind::Concern, parts.concerns.iter().map(|c| &c.id));
+        // A concern another callee has too is the same concern: its id
+        // refers to the first; one a callee has twice is E0101.
+        for &(c, same) in &parts.restated {
+            match same {
+                Some(i) => {
+                    let d = concern_base + u32::try_from(i).unwrap_or(u32::MAX);
+                    self.symbols.refer(Kind::Concern, c.id.span, c.id.span, Some(d));
+                }
+                None => self.declare(&c.id, Kind::Concern, usize::MAX),
             }
         }
-        let concern_base = self.declare_all(Kind::Concern, parts.concerns.iter().map(|c| &c.id));
         let signal_base = self.declare_all(Kind::Signal, parts.signals.iter().map(|s| &s.id));
         let step_base = self.declare_all(Kind::Step, parts.steps.iter().map(|s| &s.id));
         self.declare_all(Kind::Qa, parts.qas.iter().map(|q| &q.id));
@@ -47,6 +57,7 @@ impl<'a> Checker<'a> {
         };
         // Names in declaration order, so resolved indices match the IR's vectors.
         Names {
+            callees: Index::new(parts.callees.iter().map(|p| p.id.name.as_str()).collect(), callee_base),
             concerns: Index::new(
                 parts.concerns.iter().map(|c| c.id.name.as_str()).collect(),
                 concern_base,
@@ -70,16 +81,20 @@ impl<'a> Checker<'a> {
         let mut parts = Parts::default();
         for item in &call.items {
             match item {
-                CallItem::Party(p) => {
-                    let slot = match p.kind {
-                        PartyKind::Caller => &mut parts.caller,
-                        PartyKind::Callee => &mut parts.callee,
-                    };
-                    if !self.once(slot, p, p.id.span, p.kind.keyword(), |p| p.id.span) {
+                CallItem::Party(p) => match p.kind {
+                    PartyKind::Caller => {
+                        if !self.once(&mut parts.caller, p, p.id.span, "caller", |p| p.id.span) {
+                            parts.repeated.push(item);
+                        }
+                    }
+                    PartyKind::Callee => parts.callees.push(p),
+                },
+                CallItem::Signal(s) => parts.signals.push(s),
+                CallItem::Vars(v) => {
+                    if !self.once(&mut parts.vars, v, v.keyword, "vars", |v| v.keyword) {
                         parts.repeated.push(item);
                     }
                 }
-                CallItem::Signal(s) => parts.signals.push(s),
                 CallItem::Flow(f) => {
                     if !self.once(&mut parts.flow, f, f.keyword, "flow", |f| f.keyword) {
                         parts.repeated.push(item);
@@ -98,7 +113,24 @@ impl<'a> Checker<'a> {
                 CallItem::Field(_) | CallItem::Lint(_) => {}
             }
         }
-        parts.concerns = parts.callee.map_or_else(Vec::new, |p| p.concerns().collect());
+        // Concerns by id across the callees: the first of each id is the
+        // concern; the others restate it (another callee's stance) or
+        // repeat it within one callee (E0101).
+        let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
+        for (k, p) in parts.callees.iter().enumerate() {
+            let mut mine: std::collections::HashSet<&str> = std::collections::HashSet::new();
+            for c in p.concerns() {
+                let again = !mine.insert(&c.id.name);
+                match first.get(c.id.name.as_str()) {
+                    Some(_) if again => parts.restated.push((c, None)),
+                    Some(&(_, i)) => parts.restated.push((c, Some(i))),
+                    None => {
+                        first.insert(&c.id.name, (k, parts.concerns.len()));
+                        parts.concerns.push(c);
+                    }
+                }
+            }
+        }
         parts.steps = parts.flow.map_or_else(Vec::new, |f| f.steps().collect());
         parts.qas = parts.faq.map_or_else(Vec::new, |f| f.qas().collect());
         parts.whens = parts.end.map_or_else(Vec::new, |e| e.conditions().collect());
@@ -111,7 +143,11 @@ impl<'a> Checker<'a> {
             .collect();
         for (present, what, example) in [
             (parts.caller.is_some(), "caller", "caller li_ming { name \"李明\" }"),
-            (parts.callee.is_some(), "callee", "callee zhang_qiang { name \"张强\" }"),
+            (
+                !parts.callees.is_empty(),
+                "callee",
+                "callee zhang_qiang { name \"张强\" }",
+            ),
             (parts.flow.is_some(), "flow", "flow { step greet { say \"您好\" } }"),
             (parts.end.is_some(), "end", "end { closing \"再见\" }"),
         ] {

@@ -106,7 +106,9 @@ fn attributes(call: &Call) -> Vec<(&LintAttr, Span)> {
                 }
             }
             CallItem::End(e) => block(&mut out, e.lints(), e.span),
-            CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}
+            CallItem::Signal(s) => block(&mut out, s.lints(), s.span),
+            CallItem::Vars(v) => block(&mut out, v.lints(), v.span),
+            CallItem::Field(_) | CallItem::Lint(_) => {}
         }
     }
     out

@@ -699,7 +699,7 @@ pub(super) fn graph_copy(spec: &Spec, cut_retried: bool) -> Spec {
         .map(|t| crate::ir::Transfer {
             id: String::new(),
             title: None,
-            say: String::new(),
+            say: crate::ir::Text::default(),
             to: None,
             fallback: t.fallback,
             requires: Vec::new(),
@@ -1522,7 +1522,7 @@ mod tests {
         Step {
             id: id.to_owned(),
             title: None,
-            lines: vec!["您好😀".to_owned()],
+            lines: vec!["您好😀".into()],
             covers: Vec::new(),
             waits: true,
             captures: Vec::new(),
@@ -1537,7 +1537,7 @@ mod tests {
     fn end(id: &str) -> EndCondition {
         EndCondition {
             id: id.to_owned(),
-            caller: Some("结束".to_owned()),
+            caller: Some("结束".into()),
             callee: None,
             requires: Vec::new(),
         }
@@ -1643,7 +1643,7 @@ mod tests {
         spec.transfers.push(Transfer {
             id: "销售".to_owned(),
             title: None,
-            say: "转接".to_owned(),
+            say: "转接".into(),
             to: None,
             fallback: End(Some(0)),
             requires: vec![0],
@@ -1768,7 +1768,7 @@ mod tests {
             transfers: vec![Transfer {
                 id: "人工".to_owned(),
                 title: None,
-                say: "转接".to_owned(),
+                say: "转接".into(),
                 to: None,
                 fallback: To(0),
                 requires: Vec::new(),

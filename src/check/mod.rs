@@ -12,6 +12,7 @@
 //! empty), so the lints always run: a run reports every problem at once.
 
 mod build;
+mod callees;
 mod diags;
 mod fields;
 mod flow;
@@ -23,6 +24,7 @@ mod render;
 mod resolve;
 pub mod symbols;
 mod turns;
+mod vars;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -35,7 +37,7 @@ use crate::source::Span;
 pub use levels::LintLevels;
 pub use symbols::Symbols;
 
-use render::Renderer;
+use render::{CalleeEnv, Renderer};
 use resolve::skipped_fields;
 use symbols::Kind;
 
@@ -227,7 +229,13 @@ struct First {
 #[derive(Default)]
 struct Parts<'a> {
     caller: Option<&'a ast::Party>,
-    callee: Option<&'a ast::Party>,
+    /// The callees, in order.
+    callees: Vec<&'a ast::Party>,
+    /// The `vars` block.
+    vars: Option<&'a ast::Vars>,
+    /// Concerns written again: in another callee (with the index of the
+    /// concern they restate) or in the same one (`None`, E0101).
+    restated: Vec<(&'a ast::Concern, Option<usize>)>,
     signals: Vec<&'a ast::Signal>,
     flow: Option<&'a ast::Flow>,
     faq: Option<&'a ast::Faq>,
@@ -254,14 +262,30 @@ impl<'a> Checker<'a> {
 
         let names = self.declare_ids(call, &parts);
 
-        // Placeholders render against the parties' fields.
+        // Placeholders render against the parties' fields and name the
+        // per-call variables.
+        let declared_vars = self.declare_vars(parts.vars);
+        let bases = self.bases(&parts.callees, &names);
         let caller_fields = parts.caller.map(|p| self.party_fields(p));
-        let callee_fields = parts.callee.map(|p| self.party_fields(p));
+        let callee_fields: Vec<_> = parts.callees.iter().map(|p| self.party_fields(p)).collect();
+        let callee_envs: Vec<CalleeEnv<'_>> = parts
+            .callees
+            .iter()
+            .zip(&callee_fields)
+            .zip(&bases)
+            .map(|((p, fields), base)| CalleeEnv {
+                id: &p.id.name,
+                base: *base,
+                party: p,
+                fields: Some(fields),
+            })
+            .collect();
+        let var_defs: Vec<(&str, u32)> = declared_vars.iter().map(|(v, d)| (v.id.name.as_str(), *d)).collect();
         let mut r = Renderer::new(
             parts.caller,
             caller_fields.as_ref(),
-            parts.callee,
-            callee_fields.as_ref(),
+            &callee_envs,
+            &var_defs,
             &mut self.symbols,
         );
         r.diags = self.diags.sibling();
@@ -269,33 +293,31 @@ impl<'a> Checker<'a> {
 
         let mut spec = ir::Spec {
             id: call.id.name.clone(),
-            title: self.opt_text(&mut r, &fields, "title"),
+            title: self.opt_fixed(&mut r, &fields, "title", "the call's title"),
             locale: self.locale(&mut r, &fields, call),
             opening: self.opt_text(&mut r, &fields, "opening"),
             ..ir::Spec::default()
         };
-        spec.caller = self.party(&mut r, parts.caller, caller_fields.as_ref(), PartyKind::Caller);
-        spec.callee = self.party(&mut r, parts.callee, callee_fields.as_ref(), PartyKind::Callee);
+        spec.vars = self.vars(&mut r, &declared_vars);
+        spec.caller = self.party(
+            &mut r,
+            parts.caller,
+            caller_fields.as_ref(),
+            PartyKind::Caller,
+            &names,
+            false,
+        );
+        spec.callees = self.callees(&mut r, &parts.callees, &callee_fields, &bases, &names);
         spec.concerns = parts
             .concerns
             .iter()
             .map(|c| ir::Concern {
                 id: c.id.name.clone(),
-                priority: c.priority,
-                text: self.text(&mut r, &c.text),
                 steps: Vec::new(),
                 faq: Vec::new(),
             })
             .collect();
-        spec.signals = parts
-            .signals
-            .iter()
-            .map(|s| ir::Signal {
-                id: s.id.name.clone(),
-                description: s.description.as_ref().map(|t| self.text(&mut r, t)),
-                examples: Vec::new(),
-            })
-            .collect();
+        spec.signals = parts.signals.iter().map(|s| self.signal(&mut r, s)).collect();
         spec.ends = parts.whens.iter().map(|w| self.when(&mut r, w, &names)).collect();
         spec.transfers = parts
             .transfers
@@ -318,6 +340,7 @@ impl<'a> Checker<'a> {
         spec.closing = self.closing(&mut r, parts.end);
         self.content_lints(&parts.qas, &parts.whens);
         self.refer_skipped(&mut r, &parts, &names);
+        self.unused_vars(&declared_vars, &r.used_vars);
         self.diags.absorb(std::mem::take(&mut r.diags));
         self.symbols.absorb(std::mem::take(&mut r.symbols));
         spec

@@ -22,7 +22,13 @@ use super::{Checker, MAX_SUGGESTIONS, Parts, suggest_within};
 
 impl<'a> Checker<'a> {
     /// Resolves a reference to an id of `kind`; reports E0102 otherwise.
-    fn resolve(&mut self, id: &ast::Ident, kind: Kind, index: &Index<'_>, ctx: &dyn Display) -> Option<usize> {
+    pub(super) fn resolve(
+        &mut self,
+        id: &ast::Ident,
+        kind: Kind,
+        index: &Index<'_>,
+        ctx: &dyn Display,
+    ) -> Option<usize> {
         if let Some(i) = self.refer(id, kind, index) {
             return Some(i);
         }
@@ -131,6 +137,7 @@ impl<'a> Checker<'a> {
                 CallItem::Flow(f) => ids.extend(f.steps().map(|s| (Kind::Step, &s.id))),
                 CallItem::Faq(f) => ids.extend(f.qas().map(|q| (Kind::Qa, &q.id))),
                 CallItem::End(e) => ids.extend(e.conditions().map(|w| (Kind::End, &w.id))),
+                CallItem::Vars(v) => ids.extend(v.vars().map(|v| (Kind::Var, &v.id))),
                 CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}
             }
         }
@@ -210,6 +217,15 @@ impl<'a> Checker<'a> {
                         self.refer_transfer(r, t, names);
                     }
                     refer_fields(r, e.fields());
+                }
+                CallItem::Vars(v) => {
+                    for var in v.vars() {
+                        for part in &var.parts {
+                            if let ast::VarPart::Description(t) = part {
+                                r.refer_text(t);
+                            }
+                        }
+                    }
                 }
                 CallItem::Field(_) | CallItem::Lint(_) | CallItem::Signal(_) => {}
             }
@@ -528,6 +544,11 @@ pub(super) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
+    /// The position of a name, if it is one of these.
+    pub(super) fn get(&self, name: &str) -> Option<usize> {
+        self.map.get(name).copied()
+    }
+
     pub(super) fn new(names: Vec<&'a str>, base: u32) -> Self {
         let mut map = std::collections::HashMap::with_capacity(names.len());
         for (i, n) in names.iter().enumerate() {
@@ -539,6 +560,7 @@ impl<'a> Index<'a> {
 }
 
 pub(super) struct Names<'a> {
+    pub(super) callees: Index<'a>,
     pub(super) concerns: Index<'a>,
     pub(super) steps: Index<'a>,
     pub(super) signals: Index<'a>,
@@ -559,6 +581,7 @@ fn plural(kind: Kind) -> &'static str {
         Kind::Event => "events",
         Kind::Call | Kind::Caller | Kind::Callee => "parties",
         Kind::Knows | Kind::Background => "labels",
+        Kind::Var => "variables",
         Kind::Field(_) => "fields",
         Kind::Lint => "lints",
     }

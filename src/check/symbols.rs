@@ -52,6 +52,8 @@ pub enum Kind {
     Knows,
     /// A `background` label, named by `{background.LABEL}`.
     Background,
+    /// A per-call variable in `vars`, named by `{var.NAME}`.
+    Var,
     /// A field of a party named by a placeholder (`{caller.name}`).
     Field(PartyKind),
     /// A lint name in `allow`/`warn`/`deny` (never a definition).
@@ -76,6 +78,7 @@ impl Kind {
             Kind::Event => "event",
             Kind::Knows => "`knows` entry",
             Kind::Background => "`background` entry",
+            Kind::Var => "variable",
             Kind::Field(_) => "field",
             Kind::Lint => "lint",
         }
@@ -86,7 +89,7 @@ impl Kind {
         match self {
             Kind::Call => "the call",
             Kind::Caller => "the caller",
-            Kind::Callee => "the callee",
+            Kind::Callee => "a callee",
             Kind::Concern => "a concern",
             Kind::Signal => "a signal",
             Kind::Step => "a step",
@@ -97,6 +100,7 @@ impl Kind {
             Kind::Event => "a telephony event",
             Kind::Knows => "a `knows` entry",
             Kind::Background => "a `background` entry",
+            Kind::Var => "a per-call variable",
             Kind::Field(_) => "a field",
             Kind::Lint => "a lint",
         }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::ast::{self, StepItem, TypeArgs, Value};
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{self, Speaker, ValueType};
+use crate::ir::{self, Speaker, ValueType, value};
 use crate::lang::{self, Block};
 use crate::source::Span;
 
@@ -131,7 +131,7 @@ impl Checker<'_> {
             );
         }
         let description = match &c.description {
-            Some(t) => self.text(r, t),
+            Some(t) => self.fixed(r, t, "a capture's description"),
             None => {
                 self.diags.push(
                     Diagnostic::new(
@@ -151,28 +151,29 @@ impl Checker<'_> {
         };
         ir::Capture {
             id: c.id.name.clone(),
-            kind: self.capture_type(&c.kind),
+            kind: self.value_type(&c.kind, "capture"),
             optional: c.optional.is_some(),
             description,
             step,
         }
     }
 
-    /// A capture's type; E0106 for an unknown word or bad arguments (the
-    /// capture is then kept as `text`, so its id still resolves).
-    fn capture_type(&mut self, t: &ast::CaptureType) -> ValueType {
+    /// The type of a capture or a per-call variable (`what`); E0106 for an
+    /// unknown word or bad arguments (the type is then `text`, so the id
+    /// still resolves).
+    pub(super) fn value_type(&mut self, t: &ast::CaptureType, what: &str) -> ValueType {
         let name = t.name.name.as_str();
-        let known = lang::CAPTURE_TYPES.iter().any(|(w, _)| *w == name);
+        let known = value::TYPES.iter().any(|(w, _)| *w == name);
         if !known {
-            let words = || lang::CAPTURE_TYPES.iter().map(|(w, _)| *w);
-            let best = lang::CAPTURE_TYPE_ALIASES
+            let words = || value::TYPES.iter().map(|(w, _)| *w);
+            let best = value::TYPE_ALIASES
                 .iter()
                 .find(|(alias, _)| *alias == name)
                 .map(|&(_, meant)| meant)
                 .or_else(|| suggest(name, words()));
-            let mut d = Diagnostic::new(Code::E0106, t.name.span, format!("unknown capture type `{name}`"))
-                .label("not a capture type")
-                .note(format!("the capture types are {}", lang::one_of(words())));
+            let mut d = Diagnostic::new(Code::E0106, t.name.span, format!("unknown {what} type `{name}`"))
+                .label(format!("not a {what} type"))
+                .note(format!("the types are {}", lang::one_of(words())));
             if let Some(best) = best {
                 d = d.help(format!("did you mean `{best}`?")).fix(t.name.span, best);
             }
@@ -197,10 +198,48 @@ impl Checker<'_> {
             "email" => no_args(self, ValueType::Email),
             "phone" => no_args(self, ValueType::Phone),
             "date" => no_args(self, ValueType::Date),
+            "time" => no_args(self, ValueType::Time),
+            "number" => no_args(self, ValueType::Number),
+            "percent" => no_args(self, ValueType::Percent),
             "yes_no" => no_args(self, ValueType::YesNo),
             "integer" => self.integer_type(t),
             "one_of" => self.one_of_type(t),
+            "money" => self.money_type(t),
             _ => no_args(self, ValueType::Text),
+        }
+    }
+
+    /// `money(CUR)`: an ISO 4217 currency code, three capital letters.
+    fn money_type(&mut self, t: &ast::CaptureType) -> ValueType {
+        let code = match &t.args {
+            Some(TypeArgs::Values { values, .. }) if values.len() == 1 => Some(&values[0]),
+            _ => None,
+        };
+        match code {
+            Some(c) if c.name.len() == 3 && c.name.bytes().all(|b| b.is_ascii_uppercase()) => ValueType::Money {
+                currency: c.name.clone(),
+            },
+            Some(c) if c.name.len() == 3 && c.name.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                let upper = c.name.to_ascii_uppercase();
+                self.diags.push(
+                    Diagnostic::new(Code::E0106, c.span, format!("`{}` is not a currency code", c.name))
+                        .label("currency codes are three capital letters")
+                        .help(format!("write `money({upper})`"))
+                        .fix(c.span, upper.clone()),
+                );
+                ValueType::Money { currency: upper }
+            }
+            _ => {
+                let at = t.args.as_ref().map_or(t.name.span, TypeArgs::span);
+                self.diags.push(
+                    Diagnostic::new(Code::E0106, at, "`money` names its currency")
+                        .label("expected an ISO 4217 code such as `(CNY)`")
+                        .help("write `money(CNY)`, `money(USD)`, …"),
+                );
+                ValueType::Money {
+                    currency: "CNY".to_owned(),
+                }
+            }
         }
     }
 
@@ -215,7 +254,7 @@ impl Checker<'_> {
                     Diagnostic::new(
                         Code::E0106,
                         args.span(),
-                        "an `integer` capture takes a range of whole numbers",
+                        "an `integer` type takes a range of whole numbers",
                     )
                     .label("expected a range such as `(1..500)`")
                     .help(
@@ -269,7 +308,7 @@ impl Checker<'_> {
         let Some(TypeArgs::Values { values, span }) = &t.args else {
             let at = t.args.as_ref().map_or(t.name.span, TypeArgs::span);
             self.diags.push(
-                Diagnostic::new(Code::E0106, at, "a `one_of` capture lists the words it accepts")
+                Diagnostic::new(Code::E0106, at, "a `one_of` type lists the words it accepts")
                     .label("expected words such as `(standard, premium)`")
                     .help("write `one_of(standard, premium)`"),
             );
@@ -295,7 +334,7 @@ impl Checker<'_> {
                 Diagnostic::new(
                     Code::E0106,
                     *span,
-                    "a `one_of` capture needs at least two different words",
+                    "a `one_of` type needs at least two different words",
                 )
                 .label("one choice is no choice")
                 .help(
@@ -379,8 +418,8 @@ impl Checker<'_> {
         let ctx = Named("transfer", &t.id.name);
         let fs = fields::collect("transfer", t.fields(), Block::Transfer, &mut self.diags);
         skipped_fields(r, t.fields(), &fs);
-        let title = t.title.as_ref().map(|x| self.text(r, x));
-        let mut say: Option<(String, Span)> = None;
+        let title = t.title.as_ref().map(|x| self.fixed(r, x, "a transfer's title"));
+        let mut say: Option<(ir::Text, Span)> = None;
         let mut fallback: Option<(ir::Target, Span)> = None;
         let mut requires: Option<(Vec<usize>, Span)> = None;
         for item in &t.items {

@@ -270,7 +270,7 @@ fn layout(spec: &ir::Spec) -> (Vec<Node>, Vec<Edge>) {
             Some(i) => {
                 let e = &spec.ends[i];
                 let mut label = vec![format!("{} ({})", w.end, e.id)];
-                label.extend(e.caller.clone().or_else(|| e.callee.clone()));
+                label.extend(e.caller.as_ref().or(e.callee.as_ref()).map(ToString::to_string));
                 if !e.requires.is_empty() {
                     label.push(capture_ids(&e.requires));
                 }
@@ -297,7 +297,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         title: _,           // the picture is the flow only
         locale: _,          // its words (`words`)
         caller: _,          // the flow only
-        callee: _,          // the flow only
+        callees: _,         // the flow only
         concerns: _,        // the `covers` line of a step
         signals: _,         // edge labels
         vars: _,            // the flow only
@@ -326,6 +326,8 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         background: _, // the flow only
         behavior: _,   // the flow only
         style: _,      // the flow only
+        concerns: _,   // the flow only
+        extends: _,    // the flow only
     },
     ir::Style {
         note: _,   // the flow only
@@ -357,8 +359,6 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     },
     ir::Concern {
         id: _,       // the `covers` line
-        priority: _, // the flow only
-        text: _,     // the flow only
         steps: _,    // the flow only
         faq: _,      // the flow only
     },

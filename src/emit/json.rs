@@ -469,11 +469,11 @@ fn capture(c: &ir::Capture) -> Capture {
     }
 }
 
-fn entries(list: &[(String, String)]) -> Vec<Entry> {
+fn entries(list: &[(String, ir::Text)]) -> Vec<Entry> {
     list.iter()
         .map(|(label, value)| Entry {
             label: label.clone(),
-            value: value.clone(),
+            value: value.to_string(),
         })
         .collect()
 }
@@ -490,7 +490,7 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         title,
         locale,
         caller,
-        callee,
+        callees,
         concerns,
         signals,
         vars: _, // not yet (issue 12): `vars`
@@ -515,7 +515,19 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         title: title.clone(),
         locale: locale.clone(),
         caller: caller_model(caller),
-        callee: callee_model(callee, concerns.iter().map(|c| concern(spec, c)).collect()),
+        // Not yet (issue 12): every callee; the first, with its stances.
+        callee: callee_model(
+            callees.first().unwrap_or(&ir::Party::default()),
+            callees
+                .first()
+                .map(|p| {
+                    p.concerns
+                        .iter()
+                        .map(|st| concern(spec, &concerns[st.concern], st))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
         signals: signals
             .iter()
             .map(
@@ -525,7 +537,7 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                      examples: _,
                  }| Signal {
                     id: id.clone(),
-                    description: description.clone(),
+                    description: description.as_ref().map(ToString::to_string),
                 },
             )
             .collect(),
@@ -535,7 +547,7 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         },
         silence_timeout: *silence_timeout,
         silence_timeout_explicit: *silence_timeout_explicit,
-        opening: opening.clone(),
+        opening: opening.as_ref().map(ToString::to_string),
         flow: Flow {
             start: steps.first().map(|s| s.id.clone()),
             start_branches: global_branches
@@ -568,7 +580,7 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                         id: id.clone(),
                         title: title.clone(),
                         waits: *waits,
-                        say: lines.clone(),
+                        say: lines.iter().map(ToString::to_string).collect(),
                         covers: ids(covers, &concern_id),
                         captures: asks.iter().map(|&c| capture(&captures[c])).collect(),
                         retry: retry.map(|ir::Retry { max, then }| Retry {
@@ -592,8 +604,8 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                 } = q;
                 Qa {
                     id: id.clone(),
-                    questions: questions.clone(),
-                    answer: answer.clone(),
+                    questions: questions.iter().map(ToString::to_string).collect(),
+                    answer: answer.to_string(),
                     covers: ids(covers, &concern_id),
                 }
             })
@@ -609,8 +621,8 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                          requires,
                      }| EndCondition {
                         id: id.clone(),
-                        caller: caller.clone(),
-                        callee: callee.clone(),
+                        caller: caller.as_ref().map(ToString::to_string),
+                        callee: callee.as_ref().map(ToString::to_string),
                         requires: ids(requires, &capture_id),
                     },
                 )
@@ -628,26 +640,25 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                      }| Transfer {
                         id: id.clone(),
                         title: title.clone(),
-                        say: say.clone(),
-                        to: to.clone(),
+                        say: say.to_string(),
+                        to: to.as_ref().map(ToString::to_string),
                         fallback: target(spec, *fallback),
                         requires: ids(requires, &capture_id),
                     },
                 )
                 .collect(),
-            closing: closing.clone(),
+            closing: closing.to_string(),
         },
     }
 }
 
-fn concern(spec: &ir::Spec, c: &ir::Concern) -> Concern {
-    let ir::Concern {
-        id,
+fn concern(spec: &ir::Spec, c: &ir::Concern, stance: &ir::Stance) -> Concern {
+    let ir::Concern { id, steps, faq } = c;
+    let ir::Stance {
+        concern: _,
         priority,
         text,
-        steps,
-        faq,
-    } = c;
+    } = stance;
     Concern {
         id: id.clone(),
         priority: match priority {
@@ -655,7 +666,7 @@ fn concern(spec: &ir::Spec, c: &ir::Concern) -> Concern {
             crate::ast::Priority::Secondary => Priority::Secondary,
             crate::ast::Priority::Latent => Priority::Latent,
         },
-        text: text.clone(),
+        text: text.to_string(),
         covered_by_steps: steps.iter().map(|&i| spec.steps[i].id.clone()).collect(),
         covered_by_faq: faq.iter().map(|&i| spec.faq[i].id.clone()).collect(),
     }
@@ -677,16 +688,19 @@ fn caller_model(p: &ir::Party) -> Caller {
         background: _,
         behavior: _,
         style: _,
+        concerns: _,
+        extends: _,
     } = p;
+    let text = |t: &Option<ir::Text>| t.as_ref().map(ToString::to_string);
     Caller {
         id: id.clone(),
-        name: name.clone(),
+        name: name.to_string(),
         gender: gender.clone(),
         age: *age,
-        org: org.clone(),
-        role: role.clone(),
-        persona: persona.clone(),
-        task: task.clone(),
+        org: text(org),
+        role: text(role),
+        persona: text(persona),
+        task: text(task),
         knows: entries(knows),
     }
 }
@@ -706,22 +720,26 @@ fn callee_model(p: &ir::Party, concerns: Vec<Concern>) -> Callee {
         background,
         behavior,
         style: ir::Style { note, avoid, prefer },
+        concerns: _,
+        extends: _,
     } = p;
+    let text = |t: &Option<ir::Text>| t.as_ref().map(ToString::to_string);
+    let texts = |v: &[ir::Text]| v.iter().map(ToString::to_string).collect();
     Callee {
         id: id.clone(),
-        name: name.clone(),
+        name: name.to_string(),
         gender: gender.clone(),
         age: *age,
-        org: org.clone(),
-        role: role.clone(),
-        persona: persona.clone(),
+        org: text(org),
+        role: text(role),
+        persona: text(persona),
         background: entries(background),
         concerns,
-        behavior: behavior.clone(),
+        behavior: texts(behavior),
         style: Style {
-            note: note.clone(),
-            avoid: avoid.clone(),
-            prefer: prefer.clone(),
+            note: text(note),
+            avoid: texts(avoid),
+            prefer: texts(prefer),
         },
     }
 }

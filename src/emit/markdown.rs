@@ -29,7 +29,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         title: _,                    // the `#` heading
         locale: _,                   // the layout (`layout`)
         caller: _,                   // `caller`
-        callee: _,                   // `callee`
+        callees: _,                  // `callee` (not yet, issue 12: each callee)
         concerns: _,                 // `callee`
         signals: _,                  // `flow`, the branch notes
         vars: _,                     // not yet (issue 12): the variables table
@@ -58,6 +58,8 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         background: _, // `callee`
         behavior: _,   // `callee`
         style: _,      // `callee`
+        concerns: _,   // `callee`
+        extends: _,    // not yet (issue 12)
     },
     ir::Style {
         note: _,   // `callee`
@@ -89,8 +91,6 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     },
     ir::Concern {
         id: _,       // the prompts name no ids
-        priority: _, // `callee`
-        text: _,     // `callee`
         steps: _,    // the callee does not see the script
         faq: _,      // the callee does not see the script
     },
@@ -174,7 +174,7 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
     role(out, p, l);
     if let Some(task) = &p.task {
         section(out, l.task);
-        let _ = write!(out, "{}\n\n", text(task, ""));
+        let _ = write!(out, "{}\n\n", text(&task.to_string(), ""));
     }
     labelled(out, l.knows, &p.knows, l);
     flow(out, spec, l);
@@ -184,9 +184,9 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
             let mut lines: Vec<String> = qa
                 .questions
                 .iter()
-                .map(|q| format!("{}{}{}", l.qa[0], l.colon, text(q, "  ")))
+                .map(|q| format!("{}{}{}", l.qa[0], l.colon, text(&q.to_string(), "  ")))
                 .collect();
-            lines.push(format!("{}{}{}", l.qa[1], l.colon, text(&qa.answer, "  ")));
+            lines.push(format!("{}{}{}", l.qa[1], l.colon, text(&qa.answer.to_string(), "  ")));
             let _ = write!(out, "- {}\n\n", hard_breaks(&lines, "  "));
         }
     }
@@ -196,14 +196,14 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
     let speaker = usize::from(spec.first_speaker == ir::Speaker::Caller);
     let _ = write!(out, "{}{}{}\n\n", l.brackets[0], l.opening_note[speaker], l.brackets[1]);
     if let Some(opening) = &spec.opening {
-        let _ = write!(out, "{}\n\n", quoted(opening, "", l));
+        let _ = write!(out, "{}\n\n", quoted(&opening.to_string(), "", l));
     }
     section(out, l.ending);
     let conditions: Vec<&ir::EndCondition> = spec.ends.iter().filter(|e| e.caller.is_some()).collect();
     if !conditions.is_empty() {
         let _ = writeln!(out, "**{}**", l.end_conditions);
         for e in conditions {
-            let mut item = bullet(e.caller.as_deref().unwrap_or_default());
+            let mut item = bullet(&e.caller.as_ref().map(ToString::to_string).unwrap_or_default());
             if !e.requires.is_empty() {
                 let _ = write!(item, "  \n  {}", requires_note(spec, l, &e.requires));
             }
@@ -218,14 +218,14 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
                 "{}{}{}",
                 label_text(transfer_name(t)),
                 l.colon,
-                quoted(&t.say, "  ", l)
+                quoted(&t.say.to_string(), "  ", l)
             )];
             if let Some(to) = &t.to {
                 lines.push(format!(
                     "{}{}{}{}",
                     l.brackets[0],
                     l.destination,
-                    line_text(to),
+                    line_text(&to.to_string()),
                     l.brackets[1]
                 ));
             }
@@ -239,35 +239,41 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
         }
         out.push('\n');
     }
-    if !spec.closing.trim().is_empty() {
-        let _ = write!(out, "**{}**\n{}\n\n", l.closing, quoted(&spec.closing, "", l));
+    if !spec.closing.is_blank() {
+        let _ = write!(
+            out,
+            "**{}**\n{}\n\n",
+            l.closing,
+            quoted(&spec.closing.to_string(), "", l)
+        );
     }
 }
 
 fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
-    let p = &spec.callee;
+    // Not yet (issue 12): one callee prompt per callee.
+    let Some(p) = spec.callee() else { return };
     let _ = write!(out, "\n## {}\n\n", l.callee);
     // The simulated person is told they were called, and who speaks first.
     let speaker = usize::from(spec.first_speaker == ir::Speaker::Caller);
     let _ = write!(out, "{}\n\n", l.answering[speaker]);
     role(out, p, l);
     labelled(out, l.background, &p.background, l);
-    if !spec.concerns.is_empty() {
+    if !p.concerns.is_empty() {
         section(out, l.concerns);
-        for c in &spec.concerns {
+        for c in &p.concerns {
             let label = match c.priority {
                 Priority::Primary => l.priorities[0],
                 Priority::Secondary => l.priorities[1],
                 Priority::Latent => l.priorities[2],
             };
-            let _ = writeln!(out, "- {label}{}{}", l.colon, text(&c.text, "  "));
+            let _ = writeln!(out, "- {label}{}{}", l.colon, text(&c.text.to_string(), "  "));
         }
         out.push('\n');
     }
     if !p.behavior.is_empty() {
         section(out, l.behavior);
         for b in &p.behavior {
-            let _ = writeln!(out, "- {}", bullet(b));
+            let _ = writeln!(out, "- {}", bullet(&b.to_string()));
         }
         out.push('\n');
     }
@@ -275,22 +281,22 @@ fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
     if s.note.is_some() || !s.avoid.is_empty() || !s.prefer.is_empty() {
         section(out, l.style);
         if let Some(note) = &s.note {
-            let _ = write!(out, "{}\n\n", text(note, ""));
+            let _ = write!(out, "{}\n\n", text(&note.to_string(), ""));
         }
         for (label, lines) in [(l.avoid, &s.avoid), (l.prefer, &s.prefer)] {
             if lines.is_empty() {
                 continue;
             }
             let mut all = vec![format!("**{label}**")];
-            all.extend(lines.iter().map(|x| quoted(x, "  ", l)));
+            all.extend(lines.iter().map(|x| quoted(&x.to_string(), "  ", l)));
             let _ = write!(out, "- {}\n\n", hard_breaks(&all, "  "));
         }
     }
-    let conditions: Vec<&String> = spec.ends.iter().filter_map(|e| e.callee.as_ref()).collect();
+    let conditions: Vec<&ir::Text> = spec.ends.iter().filter_map(|e| e.callee.as_ref()).collect();
     if !conditions.is_empty() {
         section(out, l.callee_end);
         for c in conditions {
-            let _ = writeln!(out, "- {}", bullet(c));
+            let _ = writeln!(out, "- {}", bullet(&c.to_string()));
         }
         out.push('\n');
     }
@@ -300,7 +306,13 @@ fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
 /// mention, then the persona.
 fn role(out: &mut String, p: &ir::Party, l: &Layout) {
     section(out, l.role);
-    let persona = p.persona.as_deref().unwrap_or_default();
+    let persona = p.persona.as_ref().map(ToString::to_string).unwrap_or_default();
+    let persona = persona.as_str();
+    let (name, org, role) = (
+        p.name.to_string(),
+        p.org.as_ref().map(ToString::to_string),
+        p.role.as_ref().map(ToString::to_string),
+    );
     let gender = p.gender.as_deref().map(|g| match g {
         "male" => l.genders[0],
         "female" => l.genders[1],
@@ -308,11 +320,11 @@ fn role(out: &mut String, p: &ir::Party, l: &Layout) {
     });
     let age = p.age.map(|a| format!("{a}{}", l.age_unit));
     let fields = [
-        Some(p.name.as_str()),
+        Some(name.as_str()),
         gender,
         age.as_deref(),
-        p.org.as_deref(),
-        p.role.as_deref(),
+        org.as_deref(),
+        role.as_deref(),
     ];
     let mut any = false;
     for (label, value) in l.identity.iter().zip(fields) {
@@ -345,13 +357,19 @@ fn mentions(persona: &str, value: &str) -> bool {
     })
 }
 
-fn labelled(out: &mut String, title: &str, entries: &[(String, String)], l: &Layout) {
+fn labelled(out: &mut String, title: &str, entries: &[(String, ir::Text)], l: &Layout) {
     if entries.is_empty() {
         return;
     }
     section(out, title);
     for (label, value) in entries {
-        let _ = writeln!(out, "- {}{}{}", label_text(label), l.colon, text(value, "  "));
+        let _ = writeln!(
+            out,
+            "- {}{}{}",
+            label_text(label),
+            l.colon,
+            text(&value.to_string(), "  ")
+        );
     }
     out.push('\n');
 }
@@ -374,7 +392,7 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
         if let Some(title) = &step.title {
             lines.push(step_title(title));
         }
-        lines.extend(step.lines.iter().map(|s| quoted(s, &indent, l)));
+        lines.extend(step.lines.iter().map(|s| quoted(&s.to_string(), &indent, l)));
         if !step.waits {
             lines.push(format!("{}{}{}", l.brackets[0], l.go_on, l.brackets[1]));
         }
@@ -422,11 +440,10 @@ fn branch_note(spec: &ir::Spec, l: &Layout, b: &ir::Branch, global: bool) -> Str
     match b.on {
         ir::On::Signal(i) => {
             let frame = if global { l.global_branch } else { l.branch };
-            let words = spec
-                .signals
-                .get(i)
-                .map_or("", |s| s.description.as_deref().unwrap_or(&s.id));
-            let mut cause = one_line(words);
+            let words = spec.signals.get(i).map_or_else(String::new, |s| {
+                s.description.as_ref().map_or_else(|| s.id.clone(), ToString::to_string)
+            });
+            let mut cause = one_line(&words);
             // Unquoted words that read as an event would come back as one.
             if frame[1].is_empty()
                 && read_event(&cause).is_some()
@@ -554,8 +571,12 @@ fn target_words(l: &Layout, target: Target, spec: &ir::Spec) -> String {
         Target::End(None) => l.end_call.to_owned(),
         Target::End(Some(c)) => {
             let e = &spec.ends[c];
-            let why = e.caller.as_deref().or(e.callee.as_deref()).unwrap_or(&e.id);
-            format!("{}{}{}", l.end_call, l.colon, one_line(why))
+            let why = e
+                .caller
+                .as_ref()
+                .or(e.callee.as_ref())
+                .map_or_else(|| e.id.clone(), ToString::to_string);
+            format!("{}{}{}", l.end_call, l.colon, one_line(&why))
         }
         Target::Transfer(t) => {
             let name = spec.transfers.get(t).map_or("", transfer_name);

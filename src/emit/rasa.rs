@@ -56,10 +56,10 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         title: _,           // the call flow's description
         locale: _,          // config.yml `language`
         caller: _,          // its task, in the call flow's description
-        callee: _,          // not part of a bot: the simulated callee's
+        callees: _,         // not part of a bot: the simulated callees'
+        vars: _,            // not yet (issue 12): slots filled at session start
         concerns: _,        // not part of a bot: coverage is checked by callc
         signals: _,         // slot `callee_signal`, its values and their descriptions
-        vars: _,            // not yet (issue 12): slots filled at session start
         first_speaker: _,   // callee: the silent collect `ANSWER` before the opening; the header says which
         silence_timeout: _, // `silence_timeout` of every `collect`
         silence_timeout_explicit: _, // the value is written either way
@@ -85,6 +85,8 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         background: _, // the callee's
         behavior: _,   // the callee's
         style: _,      // the callee's
+        concerns: _,   // the callee's
+        extends: _,    // the callee's
     },
     ir::Style {
         note: _,   // the callee's
@@ -116,8 +118,6 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     },
     ir::Concern {
         id: _,       // not part of a bot
-        priority: _, // not part of a bot
-        text: _,     // not part of a bot
         steps: _,    // not part of a bot
         faq: _,      // not part of a bot
     },
@@ -1110,7 +1110,7 @@ impl CallFlow {
         }
         description.push('.');
         if let Some(task) = &spec.caller.task {
-            let _ = write!(description, " Task of the caller: {}", prompt_text(task));
+            let _ = write!(description, " Task of the caller: {}", prompt_text(&task.to_string()));
         }
         // Started only by `pattern_session_start` (data/patterns.yml), never by the LLM;
         // after the closing the call hangs up: no "anything else?" prompt.
@@ -1164,7 +1164,7 @@ impl CallFlow {
         let said = if step.waits { n.saturating_sub(1) } else { n };
         for (k, text) in step.lines.iter().enumerate().take(said) {
             let name = names.name(Name::Line { step: i, line: k });
-            self.lines.push((name.clone(), text.clone()));
+            self.lines.push((name.clone(), text.to_string()));
             steps.push(Step {
                 id: Some(id(k)),
                 action: Some(name),
@@ -1190,7 +1190,7 @@ impl CallFlow {
             names.name(Name::Wait)
         } else {
             let name = names.name(Name::Line { step: i, line: n - 1 });
-            self.lines.push((name.clone(), step.lines[n - 1].clone()));
+            self.lines.push((name.clone(), step.lines[n - 1].to_string()));
             name
         };
         let collect_id = id(n.saturating_sub(1));
@@ -1324,8 +1324,8 @@ impl CallFlow {
             let transfer = &spec.transfers[t];
             let to = transfer
                 .to
-                .clone()
-                .unwrap_or_else(|| names.name(Name::TransferPlaceholder(t)));
+                .as_ref()
+                .map_or_else(|| names.name(Name::TransferPlaceholder(t)), ToString::to_string);
             steps.push(Step {
                 id: Some(names.name(Name::TransferId(t))),
                 set_slots: Some(vec![
@@ -1524,7 +1524,12 @@ fn signal_description(spec: &ir::Spec, names: &Names, step: usize, voicemail: bo
             let _ = write!(bullets, " (signal `{}`)", signal.id);
         }
         bullets.push_str(": ");
-        bullets.push_str(&prompt_text(signal.description.as_deref().unwrap_or(&signal.id)));
+        bullets.push_str(&prompt_text(
+            &signal
+                .description
+                .as_ref()
+                .map_or_else(|| signal.id.clone(), ToString::to_string),
+        ));
     }
     if bullets.is_empty() {
         format!(
@@ -1615,7 +1620,7 @@ fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples
     };
     let mut responses = Vec::new();
     if let Some(opening) = &spec.opening {
-        responses.push((names.name(Name::Opening), say(opening)));
+        responses.push((names.name(Name::Opening), say(&opening.to_string())));
     }
     for (name, text) in &call.lines {
         responses.push((name.clone(), say(text)));
@@ -1624,12 +1629,15 @@ fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples
         responses.push((names.name(Name::Wait), say("")));
     }
     for &t in &transfers {
-        responses.push((names.name(Name::TransferLine(t)), say(&spec.transfers[t].say)));
+        responses.push((
+            names.name(Name::TransferLine(t)),
+            say(&spec.transfers[t].say.to_string()),
+        ));
     }
     for (q, qa) in spec.faq.iter().enumerate() {
-        responses.push((names.name(Name::Answer(q)), say(&qa.answer)));
+        responses.push((names.name(Name::Answer(q)), say(&qa.answer.to_string())));
     }
-    responses.push((names.name(Name::Closing), say(&spec.closing)));
+    responses.push((names.name(Name::Closing), say(&spec.closing.to_string())));
     Domain {
         version: "3.1",
         intents: (0..spec.faq.len())
@@ -1651,7 +1659,7 @@ fn faq_examples(spec: &ir::Spec) -> Vec<Vec<String>> {
         .map(|qa| {
             qa.questions
                 .iter()
-                .filter_map(|q| nlu_example(q))
+                .filter_map(|q| nlu_example(&q.to_string()))
                 .filter(|q| seen.insert(q.clone()))
                 .collect()
         })
@@ -1682,7 +1690,7 @@ fn faq_flows(spec: &ir::Spec, names: &Names, examples: &[Vec<String>]) -> FlowsF
                 qa.id
             );
             for question in &qa.questions {
-                let _ = write!(description, "\n- {}", prompt_text(question));
+                let _ = write!(description, "\n- {}", prompt_text(&question.to_string()));
             }
             let flow = Flow {
                 description: Text(description),

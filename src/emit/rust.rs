@@ -150,7 +150,7 @@ pub fn source(spec: &ir::Spec) -> String {
         silence_timeout: _,          // header: `SILENCE_TIMEOUT_SECS`
         silence_timeout_explicit: _, // the value in force is the same either way
         caller: _,                   // parties
-        callee: _,                   // parties
+        callees: _,                  // parties
         concerns: _,                 // concerns
         signals: _,                  // signals
         vars: _,                     // not yet (issue 12): `Vars`
@@ -199,13 +199,16 @@ pub fn source(spec: &ir::Spec) -> String {
 }
 
 /// `Some("…")` or `None`.
-fn option(text: Option<&String>) -> String {
-    text.map_or_else(|| "None".to_owned(), |t| format!("Some({})", string_literal(t)))
+fn option(text: Option<&impl std::fmt::Display>) -> String {
+    text.map_or_else(
+        || "None".to_owned(),
+        |t| format!("Some({})", string_literal(&t.to_string())),
+    )
 }
 
 /// A `&[…]` of string literals, one per line at `indent`, closing at `indent - 4`.
-fn str_slice(items: &[String], indent: usize) -> String {
-    list(items.iter().map(|s| string_literal(s)), indent)
+fn str_slice(items: &[impl std::fmt::Display], indent: usize) -> String {
+    list(items.iter().map(|s| string_literal(&s.to_string())), indent)
 }
 
 /// A `&[…]` of ready-made items, one per line at `indent`, closing at `indent - 4`.
@@ -224,11 +227,11 @@ fn list(items: impl IntoIterator<Item = String>, indent: usize) -> String {
 }
 
 /// A `&[(label, value), …]` of labelled entries.
-fn entries(items: &[(String, String)], indent: usize) -> String {
+fn entries(items: &[(String, ir::Text)], indent: usize) -> String {
     list(
         items
             .iter()
-            .map(|(label, value)| format!("({}, {})", string_literal(label), string_literal(value))),
+            .map(|(label, value)| format!("({}, {})", string_literal(label), string_literal(&value.to_string()))),
         indent,
     )
 }
@@ -285,11 +288,13 @@ fn party(out: &mut String, doc: &str, name: &str, p: &ir::Party) {
         background,
         behavior,
         style: ir::Style { note, avoid, prefer },
+        concerns: _, // `CONCERNS` (not yet, issue 12: per callee)
+        extends: _,  // not yet (issue 12)
     } = p;
     put!(out, "{doc}");
     put!(out, "pub static {name}: Party = Party {{");
     put!(out, "    id: {},", string_literal(id));
-    put!(out, "    name: {},", string_literal(party_name));
+    put!(out, "    name: {},", string_literal(&party_name.to_string()));
     put!(out, "    gender: {},", option(gender.as_ref()));
     match age {
         Some(age) => put!(out, "    age: Some({age}),"),
@@ -432,7 +437,11 @@ impl Gen<'_> {
             out,
             "/// after `Event::Hangup` or `Event::NoAnswer`, when nobody listens."
         );
-        put!(out, "pub const CLOSING: &str = {};", string_literal(&self.spec.closing));
+        put!(
+            out,
+            "pub const CLOSING: &str = {};",
+            string_literal(&self.spec.closing.to_string())
+        );
         put!(out);
         out.push_str(SPEAKER_TYPE);
         put!(out);
@@ -501,7 +510,7 @@ impl Gen<'_> {
             out,
             "/// The party that is called: the simulated customer.",
             "CALLEE",
-            &self.spec.callee,
+            self.spec.callee().unwrap_or(&ir::Party::default()),
         );
     }
 
@@ -510,21 +519,21 @@ impl Gen<'_> {
         put!(out);
         let spec = self.spec;
         let items = spec.concerns.iter().map(|c| {
-            let ir::Concern {
-                id,
-                priority: level,
-                text,
-                steps,
-                faq,
-            } = c;
+            let ir::Concern { id, steps, faq } = c;
+            // Not yet (issue 12): each callee's stance; the first callee's here.
+            let stance = spec
+                .callee()
+                .and_then(|p| p.concerns.iter().find(|s| spec.concerns[s.concern].id == *id));
+            let level = stance.map_or(crate::ast::Priority::Secondary, |s| s.priority);
+            let text = stance.map(|s| s.text.to_string()).unwrap_or_default();
             let steps = list(steps.iter().map(|&i| format!("Step::{}", self.steps[i])), 12);
             let faq = list(faq.iter().map(|&i| string_literal(&spec.faq[i].id)), 12);
             format!(
                 "Concern {{\n        id: {},\n        priority: {},\n        text: {},\n        steps: {steps},\n        \
                  faq: {faq},\n    }}",
                 string_literal(id),
-                priority(*level),
-                string_literal(text),
+                priority(level),
+                string_literal(&text),
             )
         });
         put!(out, "/// The callee's concerns, in the order written in the spec.");
@@ -1073,7 +1082,7 @@ impl Gen<'_> {
                 "Qa {{\n        id: {},\n        questions: {},\n        answer: {},\n        covers: {covers},\n    }}",
                 string_literal(id),
                 str_slice(questions, 12),
-                string_literal(answer),
+                string_literal(&answer.to_string()),
             )
         });
         put!(out, "/// The FAQ entries, in the order written in the spec.");
@@ -1168,7 +1177,7 @@ impl Gen<'_> {
             put!(out, "    #[must_use]");
             put!(out, "    pub fn say(self) -> &'static str {{");
             match_self(out, "Transfer", &self.transfers, |i| {
-                string_literal(&spec.transfers[i].say)
+                string_literal(&spec.transfers[i].say.to_string())
             });
             put!(out, "    }}");
             put!(out);

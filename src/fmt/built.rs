@@ -190,6 +190,7 @@ mod tests {
         items.push(CallItem::Party(Party {
             kind: PartyKind::Caller,
             id: ident("wang_fang", open),
+            extends: None,
             items: party,
             span: b.close(open),
         }));

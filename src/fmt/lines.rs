@@ -21,6 +21,8 @@ pub(super) enum Align {
     Branch,
     /// `when ID "…"`: wordings line up.
     When,
+    /// `ID TYPE …` in `vars`: types and what follows line up.
+    Var,
 }
 
 /// One output line, before alignment.

@@ -8,8 +8,8 @@
 mod trivia;
 
 use crate::ast::{
-    self, CallItem, EndItem, EntriesItem, FaqItem, Field, FlowItem, LintAttr, PartyItem, QaItem, StepItem, StyleItem,
-    Target, Text, TransferItem, TypeArgs, Value,
+    self, CallItem, EndItem, EntriesItem, FaqItem, Field, FlowItem, LintAttr, PartyItem, QaItem, SignalItem, StepItem,
+    StyleItem, Target, Text, TransferItem, TypeArgs, Value, VarsItem,
 };
 use crate::source::Span;
 
@@ -121,15 +121,34 @@ impl<'a> Printer<'a> {
                 self.item(indent, None, p.span);
                 self.tok(p.kind.keyword());
                 self.tok(&p.id.name);
+                if let Some(base) = &p.extends {
+                    self.tok("extends");
+                    self.tok(&base.name);
+                }
                 self.body(&p.items, indent, p.span, Self::party_item);
             }
             CallItem::Signal(s) => {
-                self.item(indent, Some(Align::Signal), s.span);
+                let align = if s.body.is_some() { None } else { Some(Align::Signal) };
+                self.item(indent, align, s.span);
                 self.tok("signal");
                 self.tok(&s.id.name);
                 if let Some(d) = &s.description {
                     self.string(d);
                 }
+                if s.body.is_some() {
+                    self.body(&s.items, indent, s.span, |p, item, indent| match item {
+                        SignalItem::Field(f) => p.field(f, indent),
+                        SignalItem::Lint(l) => p.lint(l, indent),
+                    });
+                }
+            }
+            CallItem::Vars(v) => {
+                self.item(indent, None, v.span);
+                self.tok("vars");
+                self.body(&v.items, indent, v.span, |p, item, indent| match item {
+                    VarsItem::Var(var) => p.var(var, indent),
+                    VarsItem::Lint(l) => p.lint(l, indent),
+                });
             }
             CallItem::Flow(f) => {
                 self.item(indent, None, f.span);
@@ -280,12 +299,53 @@ impl<'a> Printer<'a> {
         self.target(&tr.target);
     }
 
+    /// `ID TYPE required example "…" pii "…"` in `vars`.
+    fn var(&mut self, v: &ast::Var, indent: usize) {
+        // A type of several words (`one_of(a, b)`) is several cells: such a
+        // line does not line up with the others.
+        let words = matches!(&v.kind.args, Some(TypeArgs::Values { values, .. }) if values.len() > 1);
+        self.item(indent, if words { None } else { Some(Align::Var) }, v.span);
+        self.tok(&v.id.name);
+        self.type_expr(&v.kind);
+        for part in &v.parts {
+            match part {
+                ast::VarPart::Required(_) => self.tok("required"),
+                ast::VarPart::Optional(_) => self.tok("optional"),
+                ast::VarPart::Pii(_) => self.tok("pii"),
+                ast::VarPart::Default(_, value) | ast::VarPart::Example(_, value) => {
+                    self.tok(if matches!(part, ast::VarPart::Default(..)) {
+                        "default"
+                    } else {
+                        "example"
+                    });
+                    match value {
+                        Value::Text(t) => self.string(t),
+                        Value::Integer(digits, _) => self.tok(digits),
+                        Value::Word(w) => self.tok(&w.name),
+                    }
+                }
+                ast::VarPart::Description(t) => self.string(t),
+            }
+        }
+    }
+
     fn capture(&mut self, c: &ast::Capture, indent: usize) {
         self.item(indent, None, c.span);
         self.tok("capture");
         self.tok(&c.id.name);
-        self.tok(&c.kind.name.name);
-        match &c.kind.args {
+        self.type_expr(&c.kind);
+        if c.optional.is_some() {
+            self.tok("optional");
+        }
+        if let Some(d) = &c.description {
+            self.string(d);
+        }
+    }
+
+    /// A type: `email`, `integer(1..5)`, `one_of(a, b)`, `money(CNY)`.
+    fn type_expr(&mut self, kind: &ast::CaptureType) {
+        self.tok(&kind.name.name);
+        match &kind.args {
             None => {}
             Some(TypeArgs::Empty(_)) => {
                 self.punct("(", true);
@@ -314,12 +374,6 @@ impl<'a> Printer<'a> {
                 }
                 self.punct(")", true);
             }
-        }
-        if c.optional.is_some() {
-            self.tok("optional");
-        }
-        if let Some(d) = &c.description {
-            self.string(d);
         }
     }
 

@@ -572,6 +572,8 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         items.push(CallItem::Signal(Signal {
             id: ident(id.as_str(), at),
             description: Some(text(&decode(cause), at)),
+            items: Vec::new(),
+            body: None,
             span: at,
         }));
     }
@@ -783,6 +785,7 @@ fn party(b: &mut Builder, kind: PartyKind, id: String, open: Span, items: Vec<Pa
     CallItem::Party(Party {
         kind,
         id: ident(id, open),
+        extends: None,
         items,
         span: b.close(open),
     })

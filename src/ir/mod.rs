@@ -9,7 +9,7 @@ pub mod graph;
 pub mod text;
 pub mod value;
 
-pub use text::{Piece, Text};
+pub use text::{Piece, Text, VarRef};
 pub use value::{Need, Value, ValueType, Var};
 
 /// A checked call specification.
@@ -23,9 +23,12 @@ pub struct Spec {
     pub locale: String,
     /// The party placing the call.
     pub caller: Party,
-    /// The party called.
-    pub callee: Party,
-    /// The callee's concerns, in order.
+    /// The parties called: each a simulated customer for the same script,
+    /// in the order written (at least one in a spec without errors). Each
+    /// is complete: what it inherits (`extends`) is filled in.
+    pub callees: Vec<Party>,
+    /// Every concern any callee has, by id, in the order first written
+    /// (each callee's stance on it is in [`Party::concerns`]).
     pub concerns: Vec<Concern>,
     /// The signals, in order.
     pub signals: Vec<Signal>,
@@ -40,7 +43,7 @@ pub struct Spec {
     /// Whether `silence_timeout` was written in the spec.
     pub silence_timeout_explicit: bool,
     /// The opening line.
-    pub opening: Option<String>,
+    pub opening: Option<Text>,
     /// The steps, in order; the first is where the call starts.
     pub steps: Vec<Step>,
     /// Branches written directly in `flow`: in force at every step that has
@@ -57,7 +60,7 @@ pub struct Spec {
     /// Every capture of every step, in source order (steps hold indices).
     pub captures: Vec<Capture>,
     /// The closing line.
-    pub closing: String,
+    pub closing: Text,
 }
 
 /// A caller or callee.
@@ -66,49 +69,62 @@ pub struct Party {
     /// The id.
     pub id: String,
     /// The name.
-    pub name: String,
+    pub name: Text,
     /// `male`, `female` or `other`.
     pub gender: Option<String>,
     /// Age in years.
     pub age: Option<u32>,
     /// Organisation.
-    pub org: Option<String>,
+    pub org: Option<Text>,
     /// Role.
-    pub role: Option<String>,
+    pub role: Option<Text>,
     /// Persona prose.
-    pub persona: Option<String>,
+    pub persona: Option<Text>,
     /// The task (caller).
-    pub task: Option<String>,
+    pub task: Option<Text>,
     /// Labelled facts the caller knows (caller).
-    pub knows: Vec<(String, String)>,
+    pub knows: Vec<(String, Text)>,
     /// Labelled background (callee).
-    pub background: Vec<(String, String)>,
+    pub background: Vec<(String, Text)>,
     /// Typical behaviour, one per line (callee).
-    pub behavior: Vec<String>,
+    pub behavior: Vec<Text>,
     /// Reply style (callee).
     pub style: Style,
+    /// The callee's concerns and how much each matters to it (callee), in
+    /// the order written (inherited ones first).
+    pub concerns: Vec<Stance>,
+    /// The index in [`Spec::callees`] of the callee this one `extends`.
+    pub extends: Option<usize>,
+}
+
+/// A callee's view of one concern.
+#[derive(Clone, Debug)]
+pub struct Stance {
+    /// The index in [`Spec::concerns`].
+    pub concern: usize,
+    /// How much it matters to this callee.
+    pub priority: Priority,
+    /// What this callee says about it.
+    pub text: Text,
 }
 
 /// How the callee talks.
 #[derive(Clone, Debug, Default)]
 pub struct Style {
     /// An instruction about the examples.
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// Lines not to imitate.
-    pub avoid: Vec<String>,
+    pub avoid: Vec<Text>,
     /// Lines to imitate.
-    pub prefer: Vec<String>,
+    pub prefer: Vec<Text>,
 }
 
-/// A callee concern.
+/// A concern of one callee or several (their stances are in
+/// [`Party::concerns`]), with what covers it.
 #[derive(Clone, Debug)]
 pub struct Concern {
     /// The id.
     pub id: String,
-    /// The priority.
-    pub priority: Priority,
-    /// The text.
-    pub text: String,
     /// Indices of the steps that cover it.
     pub steps: Vec<usize>,
     /// Indices of the FAQ entries that cover it.
@@ -121,7 +137,7 @@ pub struct Signal {
     /// The id.
     pub id: String,
     /// What it means.
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// Things the callee might say that give it, for recognisers (Rasa NLU
     /// examples) and simulators.
     pub examples: Vec<String>,
@@ -303,10 +319,10 @@ pub struct Transfer {
     /// The title (who takes the call).
     pub title: Option<String>,
     /// The line said before transferring.
-    pub say: String,
+    pub say: Text,
     /// The destination (number, SIP URI, queue), or `None`: the deployment
     /// fills it in.
-    pub to: Option<String>,
+    pub to: Option<Text>,
     /// Where the call goes if the transfer fails (never a transfer).
     pub fallback: Target,
     /// Indices of the captures that must be made before it.
@@ -321,7 +337,7 @@ pub struct Step {
     /// The title.
     pub title: Option<String>,
     /// The lines to say.
-    pub lines: Vec<String>,
+    pub lines: Vec<Text>,
     /// Indices of the concerns it covers.
     pub covers: Vec<usize>,
     /// Whether the step waits for the callee's reply after its lines (a
@@ -349,9 +365,9 @@ pub struct Qa {
     /// The id.
     pub id: String,
     /// The phrasings of the question.
-    pub questions: Vec<String>,
+    pub questions: Vec<Text>,
     /// The answer.
-    pub answer: String,
+    pub answer: Text,
     /// Indices of the concerns it covers.
     pub covers: Vec<usize>,
 }
@@ -362,9 +378,9 @@ pub struct EndCondition {
     /// The id.
     pub id: String,
     /// The caller's wording.
-    pub caller: Option<String>,
+    pub caller: Option<Text>,
     /// The callee's wording.
-    pub callee: Option<String>,
+    pub callee: Option<Text>,
     /// Indices of the captures that must be made before it.
     pub requires: Vec<usize>,
 }
@@ -424,6 +440,13 @@ pub fn primary_language(locale: &str) -> String {
 }
 
 impl Spec {
+    /// The first callee: the one a single-callee target describes, and the
+    /// base most others extend. `None` only in a spec with errors.
+    #[must_use]
+    pub fn callee(&self) -> Option<&Party> {
+        self.callees.first()
+    }
+
     /// The language of the spec's generated text (see [`Language::of`]).
     #[must_use]
     pub fn language(&self) -> Language {

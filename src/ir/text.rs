@@ -15,9 +15,18 @@ pub struct Text {
 pub enum Piece {
     /// Text said or shown as it is.
     Lit(String),
-    /// The value of the per-call variable at this index of
-    /// [`super::Spec::vars`].
-    Var(usize),
+    /// The value of a per-call variable.
+    Var(VarRef),
+}
+
+/// A per-call variable named in a text: its index in
+/// [`super::Spec::vars`] and its id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarRef {
+    /// The index in [`super::Spec::vars`].
+    pub index: usize,
+    /// The variable's id, as placeholders name it.
+    pub id: String,
 }
 
 impl Text {
@@ -42,7 +51,7 @@ impl Text {
     }
 
     /// Appends a variable.
-    pub fn push_var(&mut self, var: usize) {
+    pub fn push_var(&mut self, var: VarRef) {
         self.pieces.push(Piece::Var(var));
     }
 
@@ -51,7 +60,7 @@ impl Text {
         for p in &other.pieces {
             match p {
                 Piece::Lit(s) => self.push_str(s),
-                Piece::Var(v) => self.push_var(*v),
+                Piece::Var(v) => self.push_var(v.clone()),
             }
         }
     }
@@ -86,10 +95,10 @@ impl Text {
             .all(|p| matches!(p, Piece::Lit(s) if s.trim().is_empty()))
     }
 
-    /// The indices of the variables it names, in order (repeats kept).
-    pub fn vars(&self) -> impl Iterator<Item = usize> + '_ {
+    /// The variables it names, in order (repeats kept).
+    pub fn vars(&self) -> impl Iterator<Item = &VarRef> + '_ {
         self.pieces.iter().filter_map(|p| match p {
-            Piece::Var(v) => Some(*v),
+            Piece::Var(v) => Some(v),
             Piece::Lit(_) => None,
         })
     }
@@ -106,35 +115,87 @@ impl Text {
             .sum()
     }
 
-    /// The text with each variable written by `var` (its index, and the
-    /// string to write into): `{{customer_name}}` for Mustache runtimes,
-    /// `{customer_name}` for Rasa, the example for a preview.
-    pub fn render(&self, mut var: impl FnMut(usize, &mut String)) -> String {
+    /// The text with each variable written by `var` (the variable, and
+    /// the string to write into): `{customer_name}` for Rasa, a Rust
+    /// format argument, the example for a preview. (`to_string` writes
+    /// Mustache, `{{customer_name}}`.)
+    pub fn render(&self, mut var: impl FnMut(&VarRef, &mut String)) -> String {
         let mut out = String::with_capacity(self.lit_len() + 16 * self.pieces.len());
         for p in &self.pieces {
             match p {
                 Piece::Lit(s) => out.push_str(s),
-                Piece::Var(v) => var(*v, &mut out),
+                Piece::Var(v) => var(v, &mut out),
             }
         }
         out
     }
 
-    /// The text with every variable replaced by a text of its own (used to
-    /// fill in examples for a preview).
+    /// The text with every variable `value` gives a string for replaced by
+    /// it (used to fill in examples for a preview).
     #[must_use]
-    pub fn fill(&self, value: &impl Fn(usize) -> Option<String>) -> Text {
+    pub fn fill(&self, value: &impl Fn(&VarRef) -> Option<String>) -> Text {
         let mut t = Text::default();
         for p in &self.pieces {
             match p {
                 Piece::Lit(s) => t.push_str(s),
-                Piece::Var(v) => match value(*v) {
+                Piece::Var(v) => match value(v) {
                     Some(s) => t.push_str(&s),
-                    None => t.push_var(*v),
+                    None => t.push_var(v.clone()),
                 },
             }
         }
         t
+    }
+
+    /// Whether it is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+}
+
+/// Mustache: every variable as `{{id}}` (the placeholder syntax of Pipecat,
+/// Retell and Vapi, and of the Markdown target).
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for p in &self.pieces {
+            match p {
+                Piece::Lit(s) => f.write_str(s)?,
+                Piece::Var(v) => write!(f, "{{{{{}}}}}", v.id)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A text equals a string when it names no variable and says the same.
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_lit() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_lit() == Some(*other)
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.as_lit() == Some(other.as_str())
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        other == self
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        other == self
     }
 }
 
@@ -158,18 +219,22 @@ mod tests {
     fn literals_merge_and_variables_stay() {
         let mut t = Text::lit("您好，");
         t.push_str("");
-        t.push_var(0);
+        t.push_var(VarRef {
+            index: 0,
+            id: "v0".to_owned(),
+        });
         t.push_str("先生");
         t.push_str("！");
         assert_eq!(t.pieces().len(), 3);
         assert_eq!(t.as_lit(), None);
+        assert_eq!(t.to_string(), "您好，{{v0}}先生！");
         assert_eq!(
             t.render(|v, out| {
-                out.push_str("{{v");
-                out.push_str(&v.to_string());
-                out.push_str("}}");
+                out.push('<');
+                out.push_str(&v.id);
+                out.push('>');
             }),
-            "您好，{{v0}}先生！"
+            "您好，<v0>先生！"
         );
         let filled = t.fill(&|_| Some("张强".to_owned()));
         assert_eq!(filled.as_lit(), Some("您好，张强先生！"));

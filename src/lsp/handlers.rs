@@ -395,6 +395,7 @@ fn symbol_kind(kind: NodeKind) -> SymbolKind {
         NodeKind::When => SymbolKind::CONSTANT,
         NodeKind::Capture => SymbolKind::VARIABLE,
         NodeKind::Transfer => SymbolKind::OBJECT,
+        NodeKind::Var => SymbolKind::VARIABLE,
     }
 }
 

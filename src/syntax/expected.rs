@@ -42,7 +42,15 @@ fn describe(rule: Rule) -> &'static str {
         Rule::target => "a step id, `end` or `transfer(…)`",
         Rule::continue_stmt | Rule::kw_continue => "`continue`",
         Rule::capture | Rule::kw_capture => "`capture`",
-        Rule::capture_type | Rule::type_name => "a capture type",
+        Rule::capture_type | Rule::type_name => "a type",
+        Rule::vars | Rule::kw_vars => "`vars`",
+        Rule::var | Rule::var_id => "a variable id",
+        Rule::var_need | Rule::kw_required => "`required`",
+        Rule::kw_default => "`default`",
+        Rule::var_example | Rule::kw_example => "`example`",
+        Rule::var_pii | Rule::kw_pii => "`pii`",
+        Rule::extends | Rule::kw_extends => "`extends`",
+        Rule::base_id => "a callee id",
         Rule::type_range => "a range such as `1..500`",
         Rule::type_values | Rule::type_value => "a word",
         Rule::dots => "`..`",
@@ -286,6 +294,7 @@ mod tests {
             "qa",
             "first_speaker",
             "silence_timeout",
+            "vars",
         ];
         want.sort_unstable();
         let mut outer = outer;

@@ -11,8 +11,8 @@ use super::{Rule, reserved_id};
 use crate::ast::{
     Branch, Call, CallItem, Capture, CaptureType, Comment, Concern, EndBlock, EndItem, Entries, EntriesItem, Entry,
     Faq, FaqItem, Field, File, Flow, FlowItem, Ident, LintAttr, Party, PartyItem, PartyKind, Priority, Qa, QaItem,
-    Requires, Retry, Signal, Step, StepItem, Style, StyleItem, Target, Text, Transfer, TransferItem, Transition,
-    TypeArgs, Value, When,
+    Requires, Retry, Signal, SignalItem, Step, StepItem, Style, StyleItem, Target, Text, Transfer, TransferItem,
+    Transition, TypeArgs, Value, Var, VarPart, Vars, VarsItem, When,
 };
 use crate::codes::{Code, Level};
 use crate::diagnostic::{Collector, Diagnostic};
@@ -178,6 +178,8 @@ impl Lower<'_> {
                 | Rule::kw_transfer
                 | Rule::kw_requires
                 | Rule::kw_fallback
+                | Rule::kw_vars
+                | Rule::kw_extends
                 | Rule::dots
                 | Rule::lbrace
                 | Rule::rbrace
@@ -273,6 +275,7 @@ impl Lower<'_> {
             Rule::caller => CallItem::Party(self.party(p, PartyKind::Caller)),
             Rule::callee => CallItem::Party(self.party(p, PartyKind::Callee)),
             Rule::signal => CallItem::Signal(self.signal(p)),
+            Rule::vars => CallItem::Vars(self.vars(p)),
             Rule::flow => CallItem::Flow(self.flow(p)),
             Rule::faq => CallItem::Faq(self.faq(p)),
             Rule::end_block => CallItem::End(self.end_block(p)),
@@ -296,23 +299,109 @@ impl Lower<'_> {
         let sp = span(&pair, self.at);
         let kids = self.children(pair);
         let name = kids.first().map_or_else(|| missing(sp), |p| ident(p, self.at));
-        let value = match kids.get(1) {
+        let value = self.value(kids.get(1), sp);
+        Field { name, value, span: sp }
+    }
+
+    /// A `value` (a string, a number or a word); `at` stands in when it is
+    /// missing.
+    fn value(&mut self, p: Option<&Pair<'_, Rule>>, at: Span) -> Value {
+        match p {
             Some(p) if p.as_rule() == Rule::integer => Value::Integer(p.as_str().to_owned(), span(p, self.at)),
             Some(p) if p.as_rule() == Rule::word => Value::Word(ident(p, self.at)),
             Some(p) => Value::Text(self.text(p)),
-            None => Value::Word(missing(sp)),
-        };
-        Field { name, value, span: sp }
+            None => Value::Word(missing(at)),
+        }
+    }
+
+    fn vars(&mut self, pair: Pair<'_, Rule>) -> Vars {
+        let (items, keyword, span) = self.keyword_block(pair, Self::vars_item);
+        Vars { items, keyword, span }
+    }
+
+    fn vars_item(&mut self, p: Pair<'_, Rule>) -> Option<VarsItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => VarsItem::Lint(self.lint(p)),
+            Rule::var => VarsItem::Var(self.var(p)),
+            _ => return self.unhandled(&p),
+        })
+    }
+
+    fn var(&mut self, pair: Pair<'_, Rule>) -> Var {
+        let sp = span(&pair, self.at);
+        let mut id = None;
+        let mut kind = None;
+        let mut parts = Vec::new();
+        for p in self.children(pair) {
+            match p.as_rule() {
+                Rule::var_id => id = Some(self.decl(&p)),
+                Rule::capture_type => kind = Some(self.capture_type(p)),
+                Rule::line_string | Rule::block_string => parts.push(VarPart::Description(self.text(&p))),
+                Rule::var_pii => parts.push(VarPart::Pii(span(&p, self.at))),
+                Rule::var_need | Rule::var_example => {
+                    let at = span(&p, self.at);
+                    let example = p.as_rule() == Rule::var_example;
+                    let mut inner = Vec::new();
+                    for q in p.into_inner() {
+                        if q.as_rule() == Rule::COMMENT {
+                            self.comment(&q);
+                        } else {
+                            inner.push(q);
+                        }
+                    }
+                    let mut inner = inner.into_iter();
+                    let Some(word) = inner.next() else { continue };
+                    let word_span = span(&word, self.at);
+                    parts.push(match word.as_rule() {
+                        Rule::kw_required => VarPart::Required(word_span),
+                        Rule::kw_optional => VarPart::Optional(word_span),
+                        _ => {
+                            let value = self.value(inner.next().as_ref(), at);
+                            if example {
+                                VarPart::Example(word_span, value)
+                            } else {
+                                VarPart::Default(word_span, value)
+                            }
+                        }
+                    });
+                }
+                _ => {
+                    self.unhandled::<()>(&p);
+                }
+            }
+        }
+        Var {
+            kind: kind.unwrap_or_else(|| CaptureType {
+                name: missing(sp),
+                args: None,
+                span: Span::new(sp.start, sp.start),
+            }),
+            id: id.unwrap_or_else(|| missing(sp)),
+            parts,
+            span: sp,
+        }
     }
 
     fn party(&mut self, pair: Pair<'_, Rule>, kind: PartyKind) -> Party {
         let sp = span(&pair, self.at);
-        let mut kids = self.children(pair).into_iter();
+        let mut kids = self.children(pair).into_iter().peekable();
         let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
+        let extends = kids.next_if(|p| p.as_rule() == Rule::extends).and_then(|p| {
+            let mut base = None;
+            for q in p.into_inner() {
+                match q.as_rule() {
+                    Rule::COMMENT => self.comment(&q),
+                    Rule::base_id => base = Some(ident(&q, self.at)),
+                    _ => {}
+                }
+            }
+            base
+        });
         let items = self.items(kids, Self::party_item);
         Party {
             kind,
             id,
+            extends,
             items,
             span: sp,
         }
@@ -395,14 +484,29 @@ impl Lower<'_> {
 
     fn signal(&mut self, pair: Pair<'_, Rule>) -> Signal {
         let sp = span(&pair, self.at);
-        let kids = self.children(pair);
-        let id = kids.first().map_or_else(|| missing(sp), |p| self.decl(p));
-        let description = kids.get(1).map(|p| self.text(p));
+        let open = pair.clone().into_inner().find(|p| p.as_rule() == Rule::lbrace);
+        let body = open.map(|p| Span::new(span(&p, self.at).start, sp.end));
+        let mut kids = self.children(pair).into_iter().peekable();
+        let id = kids.next().map_or_else(|| missing(sp), |p| self.decl(&p));
+        let description = kids
+            .next_if(|p| matches!(p.as_rule(), Rule::line_string | Rule::block_string))
+            .map(|p| self.text(&p));
+        let items = self.items(kids, Self::signal_item);
         Signal {
             id,
             description,
+            items,
+            body,
             span: sp,
         }
+    }
+
+    fn signal_item(&mut self, p: Pair<'_, Rule>) -> Option<SignalItem> {
+        Some(match p.as_rule() {
+            Rule::lint_attr => SignalItem::Lint(self.lint(p)),
+            Rule::field => SignalItem::Field(self.field(p)),
+            _ => return self.unhandled(&p),
+        })
     }
 
     fn flow(&mut self, pair: Pair<'_, Rule>) -> Flow {

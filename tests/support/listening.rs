@@ -134,8 +134,8 @@ pub fn spec() -> ir::Spec {
     spec.transfers = vec![Transfer {
         id: "sales".to_owned(),
         title: Some("销售顾问".to_owned()),
-        say: "好的，我这就为您转接销售顾问，请稍候😀。".to_owned(),
-        to: Some("queue:renewal_sales".to_owned()),
+        say: "好的，我这就为您转接销售顾问，请稍候😀。".into(),
+        to: Some("queue:renewal_sales".into()),
         fallback: end(&spec, "declined"),
         requires: vec![2],
     }];

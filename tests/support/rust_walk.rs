@@ -354,19 +354,20 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
         fn raw(&mut self, text: &str) {
             self.0.extend_from_slice(text.as_bytes());
         }
-        fn s(&mut self, tag: &str, v: &str) {
+        fn s(&mut self, tag: &str, v: &(impl std::fmt::Display + ?Sized)) {
+            let v = v.to_string();
             self.raw(&format!("{tag} {}:{v}\n", v.len()));
         }
-        fn opt(&mut self, tag: &str, v: Option<&String>) {
+        fn opt(&mut self, tag: &str, v: Option<&impl std::fmt::Display>) {
             match v {
                 Some(v) => self.s(tag, v),
                 None => self.raw(&format!("{tag} -\n")),
             }
         }
-        fn list<S: AsRef<str>>(&mut self, tag: &str, v: &[S]) {
+        fn list<S: std::fmt::Display>(&mut self, tag: &str, v: &[S]) {
             self.raw(&format!("{tag} [{}]\n", v.len()));
             for x in v {
-                self.s(tag, x.as_ref());
+                self.s(tag, x);
             }
         }
         fn tr(&mut self, spec: &ir::Spec, tag: &str, t: Option<Target>) {
@@ -414,7 +415,7 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
         }
         spec.faq
             .iter()
-            .find(|qa| qa.questions.iter().any(|x| key(x) == k))
+            .find(|qa| qa.questions.iter().any(|x| key(&x.to_string()) == k))
             .map(|qa| &qa.id)
     };
     let capture_ids = |list: &[usize]| list.iter().map(|&c| spec.captures[c].id.clone()).collect::<Vec<_>>();
@@ -431,14 +432,18 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
     o.s("first speaker", spec.first_speaker.as_str());
     o.raw(&format!("silence timeout {}\n", spec.silence_timeout));
     o.party("caller", &spec.caller);
-    o.party("callee", &spec.callee);
+    o.party("callee", spec.callee().expect("a callee"));
     for p in ["primary", "secondary", "latent"] {
         o.s("priority", p);
     }
     for c in &spec.concerns {
         o.s("concern", &c.id);
-        o.s("concern", c.priority.as_str());
-        o.s("concern", &c.text);
+        // The first callee's stance (the Rust target's `CONCERNS`).
+        let stance = spec
+            .callee()
+            .and_then(|p| p.concerns.iter().find(|s| spec.concerns[s.concern].id == c.id));
+        o.s("concern", stance.map_or("secondary", |s| s.priority.as_str()));
+        o.s("concern", &stance.map(|s| s.text.to_string()).unwrap_or_default());
         o.list(
             "concern",
             &c.steps.iter().map(|&i| &spec.steps[i].id).collect::<Vec<_>>(),
@@ -535,11 +540,11 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
             &qa.covers.iter().map(|&c| &spec.concerns[c].id).collect::<Vec<_>>(),
         );
         for q in &qa.questions {
-            o.opt("find", find(q));
+            o.opt("find", find(&q.to_string()));
             o.opt("find padded", find(&format!(" \t{q}\r\n")));
         }
     }
-    o.opt("find nothing", None);
+    o.opt("find nothing", None::<&String>);
     for e in &spec.ends {
         o.s("end", &e.id);
         o.opt("end", e.caller.as_ref());

@@ -761,7 +761,7 @@ fn statement_words(block: Block, extra: &[&'static str], written: &[&str]) -> Ve
             continue;
         }
         let kind = match w.kind {
-            WordKind::Keyword => ItemKind::Keyword,
+            WordKind::Keyword | WordKind::Contextual => ItemKind::Keyword,
             WordKind::Field => ItemKind::Field,
         };
         let mut item = Item::new(w.word, kind);
@@ -830,27 +830,29 @@ fn type_snippet(word: &str) -> Option<&'static str> {
     match word {
         "integer" => Some("integer(${1:1}..${2:100})"),
         "one_of" => Some("one_of(${1:a}, ${2:b})"),
+        "money" => Some("money(${1:CNY})"),
         _ => None,
     }
 }
 
 fn capture_types() -> Vec<Item> {
-    lang::CAPTURE_TYPES
+    crate::ir::value::TYPES
         .iter()
         .map(|&(w, what)| {
             let snippet = type_snippet(w);
-            // `integer` alone is unbounded; `one_of` needs its words.
+            // `integer` alone is unbounded; `one_of` needs its words, `money` its currency.
             let label = if snippet.is_some() {
                 format!("{w}(…)")
             } else {
                 w.to_owned()
             };
             let mut item = Item::new(label, ItemKind::Type).detail(Some(cut(what, 60)));
-            item.doc = Some(format!("capture type `{w}`: {what}."));
+            item.doc = Some(format!("type `{w}`: {what}."));
             item.snippet = snippet;
             item.insert = match w {
                 "integer" => Some("integer".to_owned()),
                 "one_of" => Some("one_of(".to_owned()),
+                "money" => Some("money(".to_owned()),
                 _ => None,
             };
             item
@@ -1247,13 +1249,26 @@ mod tests {
         assert_eq!(c.context, Context::CaptureType);
         assert_eq!(
             labels(&c),
-            ["text", "email", "phone", "date", "yes_no", "integer(…)", "one_of(…)"]
+            [
+                "text",
+                "number",
+                "integer(…)",
+                "percent",
+                "money(…)",
+                "date",
+                "time",
+                "phone",
+                "email",
+                "yes_no",
+                "one_of(…)"
+            ]
         );
-        let int = &c.items[5];
+        let int = &c.items[2];
         assert_eq!(int.snippet, Some("integer(${1:1}..${2:100})"));
         assert_eq!(int.insert.as_deref(), Some("integer"));
-        assert_eq!(c.items[6].snippet, Some("one_of(${1:a}, ${2:b})"));
-        assert!(c.items[1].doc.as_deref().is_some_and(|d| d.contains("e-mail")));
+        assert_eq!(c.items[10].snippet, Some("one_of(${1:a}, ${2:b})"));
+        assert_eq!(c.items[4].snippet, Some("money(${1:CNY})"));
+        assert!(c.items[8].doc.as_deref().is_some_and(|d| d.contains("e-mail")));
         let c = listen_with("capture 邮箱 email", "capture 邮箱 em|");
         assert_eq!(c.context, Context::CaptureType);
         // After the type (with or without arguments): `optional`.

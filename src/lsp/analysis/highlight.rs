@@ -48,7 +48,7 @@ pub enum TokenType {
     Method,
     /// A signal, and a built-in telephony event (with `defaultLibrary`).
     Event,
-    /// A capture.
+    /// A capture; a per-call variable.
     Variable,
     /// A field name, a `knows`/`background` label, a placeholder.
     Property,
@@ -160,6 +160,7 @@ fn of_kind(kind: Kind) -> (TokenType, u32) {
         Kind::Capture => (TokenType::Variable, 0),
         Kind::Transfer => (TokenType::Struct, 0),
         Kind::Knows | Kind::Background | Kind::Field(_) => (TokenType::Property, 0),
+        Kind::Var => (TokenType::Variable, 0),
         Kind::Lint => (TokenType::Macro, 0),
     }
 }
@@ -303,7 +304,7 @@ fn word_kind(text: &str, p0: Option<&str>, p1: Option<&str>, in_one_of: bool) ->
         return value;
     }
     if p1 == Some("capture") && p0.is_some() {
-        let known = lang::CAPTURE_TYPES.iter().any(|(w, _)| *w == text);
+        let known = crate::ir::value::TYPES.iter().any(|(w, _)| *w == text);
         return Some((TokenType::Type, if known { DEFAULT_LIBRARY } else { 0 }));
     }
     if p0 == Some("gender") && lang::GENDERS.contains(&text) {
@@ -320,7 +321,7 @@ fn word_kind(text: &str, p0: Option<&str>, p1: Option<&str>, in_one_of: bool) ->
         return Some((TokenType::Macro, 0));
     }
     match lang::word(text)?.kind {
-        WordKind::Keyword => Some((TokenType::Keyword, 0)),
+        WordKind::Keyword | WordKind::Contextual => Some((TokenType::Keyword, 0)),
         WordKind::Field => Some((TokenType::Property, 0)),
     }
 }

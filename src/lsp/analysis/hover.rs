@@ -78,7 +78,7 @@ fn keyword_at(source: &str, offset: usize) -> Option<Hover> {
     }
     if word(p1) == Some("capture")
         && word(p0).is_some()
-        && let Some((_, what)) = lang::CAPTURE_TYPES.iter().find(|(w, _)| *w == text)
+        && let Some((_, what)) = crate::ir::value::TYPES.iter().find(|(w, _)| *w == text)
     {
         return Some(Hover {
             span: t.span,
@@ -87,7 +87,7 @@ fn keyword_at(source: &str, offset: usize) -> Option<Hover> {
     }
     let w = lang::word(text)?;
     let kind = match w.kind {
-        lang::WordKind::Keyword => "keyword",
+        lang::WordKind::Keyword | lang::WordKind::Contextual => "keyword",
         lang::WordKind::Field => "field",
     };
     Some(Hover {
@@ -191,13 +191,21 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             let party = if kind == Kind::Caller {
                 &spec.caller
             } else {
-                &spec.callee
+                spec.callees.get(item)?
             };
-            let _ = write!(out, "**{}** `{name}` — {}", kind.name(), escape(&party.name));
+            let _ = write!(
+                out,
+                "**{}** `{name}` — {}",
+                kind.name(),
+                escape(&party.name.to_string())
+            );
+            if let Some(base) = party.extends.and_then(|b| spec.callees.get(b)) {
+                let _ = write!(out, " · extends `{}`", base.id);
+            }
             let facts: Vec<String> = [&party.role, &party.org]
                 .into_iter()
                 .flatten()
-                .map(|s| escape(s))
+                .map(|s| escape(&s.to_string()))
                 .chain(party.gender.clone())
                 .chain(party.age.map(|a| a.to_string()))
                 .collect();
@@ -210,12 +218,12 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
         }
         Kind::Concern => {
             let c = spec.concerns.get(item)?;
-            let _ = write!(
-                out,
-                "**concern** `{name}` · {}\n\n{}",
-                c.priority.as_str(),
-                quote(&c.text)
-            );
+            let _ = write!(out, "**concern** `{name}`");
+            for p in &spec.callees {
+                if let Some(st) = p.concerns.iter().find(|st| st.concern == item) {
+                    let _ = write!(out, "\n\n`{}` · {}\n{}", p.id, st.priority.as_str(), quote(&st.text));
+                }
+            }
             let by: Vec<String> = c
                 .steps
                 .iter()
@@ -298,7 +306,7 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             let questions: Vec<String> = qa
                 .questions
                 .iter()
-                .map(|q| format!("Q: {}", escape(&cut(q, MAX_TEXT))))
+                .map(|q| format!("Q: {}", escape(&cut(&q.to_string(), MAX_TEXT))))
                 .collect();
             if !questions.is_empty() {
                 let _ = write!(out, "\n\n{}", bullets(&questions));
@@ -322,7 +330,8 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             let (root, entries) = if kind == Kind::Knows {
                 ("knows", &spec.caller.knows)
             } else {
-                ("background", &spec.callee.background)
+                // Not yet (issue 12): the callee the label is written in.
+                ("background", &spec.callee()?.background)
             };
             let (_, value) = entries.get(item)?;
             let _ = write!(out, "`{{{root}.{name}}}`\n\n{}", quote(value));
@@ -330,17 +339,40 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
         Kind::Field(party) => {
             let p = match party {
                 PartyKind::Caller => &spec.caller,
-                PartyKind::Callee => &spec.callee,
+                PartyKind::Callee => spec.callee()?,
             };
             let value = match *PLACEHOLDER_FIELDS.get(item)? {
-                "name" => Some(p.name.clone()),
+                "name" => Some(p.name.to_string()),
                 "gender" => p.gender.clone(),
                 "age" => p.age.map(|a| a.to_string()),
-                "org" => p.org.clone(),
-                "role" => p.role.clone(),
+                "org" => p.org.as_ref().map(ToString::to_string),
+                "role" => p.role.as_ref().map(ToString::to_string),
                 _ => None,
             }?;
             let _ = write!(out, "`{{{name}}}`\n\n{}", quote(&value));
+        }
+        Kind::Var => {
+            let v = spec.vars.get(item)?;
+            let _ = write!(out, "**variable** `{{var.{name}}}` · `{}`", v.kind.written());
+            let mut facts = vec![match &v.need {
+                ir::Need::Required => "required: every call gives it".to_owned(),
+                ir::Need::Optional => "optional: a call may leave it out".to_owned(),
+                ir::Need::Default(d) => format!("default `{}`", escape(d)),
+            }];
+            if let Some(e) = &v.example {
+                let said = v
+                    .kind
+                    .parse(e)
+                    .map_or_else(|_| e.clone(), |x| x.spoken(spec.language()));
+                facts.push(format!("example `{}` (said \"{}\")", escape(e), escape(&said)));
+            }
+            if v.pii {
+                facts.push("personal data (pii)".to_owned());
+            }
+            if let Some(d) = &v.description {
+                let _ = write!(out, "\n\n{}", quote(d));
+            }
+            let _ = write!(out, "\n\n{}", bullets(&facts));
         }
         Kind::Capture => {
             let c = spec.captures.get(item)?;
@@ -364,9 +396,9 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             let _ = write!(out, "\n\n{}", quote(&t.say));
             let mut facts = vec![format!(
                 "to {}",
-                t.to.as_deref().map_or_else(
+                t.to.as_ref().map_or_else(
                     || "the deployment's destination".to_owned(),
-                    |to| format!("`{}`", escape(to))
+                    |to| format!("`{}`", escape(&to.to_string()))
                 )
             )];
             facts.push(format!("if it fails → {}", target(spec, t.fallback)));
@@ -406,8 +438,9 @@ fn bullets(items: &[String]) -> String {
 }
 
 /// Text as a Markdown block quote, cut when long.
-fn quote(text: &str) -> String {
-    let text = cut(text, MAX_TEXT);
+fn quote(text: &(impl std::fmt::Display + ?Sized)) -> String {
+    let text = text.to_string();
+    let text = cut(&text, MAX_TEXT);
     if text.trim().is_empty() {
         return "> *(empty)*".to_owned();
     }

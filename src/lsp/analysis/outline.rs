@@ -37,6 +37,8 @@ pub enum NodeKind {
     Capture,
     /// A transfer, in `end`.
     Transfer,
+    /// A per-call variable, in `vars`.
+    Var,
 }
 
 /// One node of the outline.
@@ -146,6 +148,16 @@ pub fn outline(file: &ast::File) -> Node {
                         ),
                         EndItem::Field(_) | EndItem::Lint(_) => {}
                     }
+                }
+                root.children.push(group);
+            }
+            CallItem::Vars(v) => {
+                let mut group = Node::new("vars", NodeKind::Group, v.span, v.keyword);
+                for var in v.vars() {
+                    let detail = capture_type(&var.kind);
+                    group
+                        .children
+                        .push(Node::new(&var.id.name, NodeKind::Var, var.span, var.id.span).detail(Some(detail)));
                 }
                 root.children.push(group);
             }
