@@ -185,7 +185,7 @@ pub(super) fn check(core: &mut Core<'_>, reader: impl Read, sink: &mut dyn Sink)
         } else if record.len() != columns {
             core.row_has_problems();
             if core.tally(Code::E0407) {
-                shown.push(wrong_width(raw, start, record.len(), columns));
+                shown.push(wrong_width(raw, start, &record, columns));
             }
         } else {
             let cells = |v: usize| {
@@ -319,10 +319,16 @@ fn read_header<R: Read>(
             None => {
                 header.var_of.push(None);
                 unknown.push((c, name.to_owned()));
-                if core.tally(Code::E0402) {
-                    shown.push(super::unknown_column(name, span, core.vars, "column", false));
-                }
             }
+        }
+    }
+    // Unknown columns once every column is known, so that a did-you-mean
+    // does not offer a name the header has already.
+    let taken: Vec<bool> = header.column_of.iter().map(Option::is_some).collect();
+    for (c, name) in &unknown {
+        if core.tally(Code::E0402) {
+            let span = spans.get(*c).copied().unwrap_or(row);
+            shown.push(super::unknown_column(name, span, core.vars, &taken, "column", false));
         }
     }
     for (v, var) in core.vars.iter().enumerate() {
@@ -372,8 +378,18 @@ fn read_header<R: Read>(
     Ok(Some(header))
 }
 
-/// E0407 for a record with `got` fields where the header has `want`.
-fn wrong_width(raw: &[u8], start: u64, got: usize, want: usize) -> Diagnostic {
+/// E0407 for a record whose number of fields is not the header's `want`.
+fn wrong_width(raw: &[u8], start: u64, record: &::csv::StringRecord, want: usize) -> Diagnostic {
+    let got = record.len();
+    let mut read: Vec<String> = record
+        .iter()
+        .take(8)
+        .map(|c| format!("`{}`", super::one_line(c)))
+        .collect();
+    if got > 8 {
+        read.push(format!("{} more", got - 8));
+    }
+    let read = format!("the row was read as {}", read.join(" | "));
     let spans = field_spans(raw, start);
     let row = row_span(raw, start);
     let cells = |n: usize| format!("{n} cell{}", if n == 1 { "" } else { "s" });
@@ -384,13 +400,14 @@ fn wrong_width(raw: &[u8], start: u64, got: usize, want: usize) -> Diagnostic {
             .map_or(row, |s| Span::new(s.start, spans.last().map_or(s.end, |l| l.end)));
         Diagnostic::new(Code::E0407, extra, message)
             .label(format!("{} past the last column", cells(got - want)))
+            .note(read)
             .note("the row was not checked further")
             .help("a cell that holds a comma must be quoted: `\"Room 5, Building 2\"`; or remove the extra cells")
     } else {
         let last = spans.last().map_or(row, |s| Span::new(s.end, s.end));
         Diagnostic::new(Code::E0407, last, message)
             .label(format!("the row ends after {}", cells(got)))
-            .with_secondary(row, "this row")
+            .note(read)
             .note("the row was not checked further")
             .help("give every column a cell, an empty one for an absent value (`,,`)")
     }

@@ -220,6 +220,8 @@ fn check_object(
         }
     };
     let mut cells: Vec<Option<Cell<'_>>> = vec![None; core.vars.len()];
+    let mut unknown: Vec<(&Cow<'_, str>, Span)> = Vec::new();
+    let mut key_spans: Vec<Span> = vec![Span::default(); core.vars.len()];
     let mut problem = false;
     for (key, raw) in &object.0 {
         let value = raw.get();
@@ -235,12 +237,7 @@ fn check_object(
             let fresh = unknown_keys.len() < MAX_UNKNOWN_KEYS && unknown_keys.insert(key.0.clone().into_owned());
             if fresh {
                 problem = true;
-                if core.tally(Code::E0402) {
-                    shown.push(
-                        super::unknown_column(&key.0, key_span, core.vars, "key", true)
-                            .note("each unknown key is reported once, at the first line that has it"),
-                    );
-                }
+                unknown.push((&key.0, key_span));
             }
             continue;
         };
@@ -254,6 +251,7 @@ fn check_object(
                         format!("the key `{}` is given twice", super::one_line(&key.0)),
                     )
                     .label("given again here")
+                    .with_secondary(key_spans[v], "first given here")
                     .note("callc would not know which value to use; JSON parsers differ (most keep the last)")
                     .help("remove one of the two"),
                 );
@@ -273,6 +271,18 @@ fn check_object(
             _ => (Cow::Borrowed(value), Kind::Scalar),
         };
         cells[v] = Some(Cell { text, kind, place });
+        key_spans[v] = key_span;
+    }
+    // Unknown keys once the line's keys are known, so that a did-you-mean
+    // does not offer a key the line has already.
+    let taken: Vec<bool> = cells.iter().map(Option::is_some).collect();
+    for (key, span) in unknown {
+        if core.tally(Code::E0402) {
+            shown.push(
+                super::unknown_column(key, span, core.vars, &taken, "key", true)
+                    .note("each unknown key is reported once, at the first line that has it"),
+            );
+        }
     }
     let problems = core.check_values(|i| cells.get(i).cloned().flatten(), line, true);
     if problem && problems.is_empty() {
@@ -326,7 +336,6 @@ fn not_an_object(text: &str, e: &serde_json::Error, line: Span) -> Diagnostic {
         format!("this line is not valid JSON: {message}"),
     )
     .label("here")
-    .with_secondary(line, "this line")
     .note("the row was not checked")
     .help("write each call as one JSON object on one line: `{\"customer_name\": \"张强\"}`")
 }

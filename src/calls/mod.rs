@@ -523,15 +523,25 @@ impl<'v> Core<'v> {
                     head.to_owned()
                 };
                 let mut d = Diagnostic::new(Code::E0404, span, message).label(label);
-                if !tail.is_empty() {
-                    d = d.note(tail);
+                // A date written right but not on the calendar says why;
+                // otherwise the type says what it expects.
+                match (&var.kind, calendar_note(value)) {
+                    (ValueType::Date, Some(why)) => d = d.note(why),
+                    _ if !tail.is_empty() => d = d.note(tail),
+                    _ => {}
                 }
-                d.help(format!("write {}", what_value(var)))
+                if let ValueType::Integer { min, max } = var.kind {
+                    d = d.help(format!("`{}` takes {}", var.id, whole_numbers(min, max)));
+                } else if let Some(sample) = var.sample().filter(|s| !tail.contains(&format!("`{s}`"))) {
+                    d = d.help(format!("write it as the spec's example is written: `{sample}`"));
+                }
+                d
             }
             Problem::Compound { var, what, .. } => {
                 let var = &self.vars[*var];
                 Diagnostic::new(Code::E0404, span, format!("a JSON {what} is not a value of `{}`", var.id))
                     .label(format!("`{}` is {}", var.id, a_type(&var.kind)))
+                    .note("a value is a JSON string, number or boolean")
                     .help(format!("write {}", what_value(var)))
             }
             Problem::Duplicate { line } => {
@@ -561,6 +571,42 @@ fn one_line(value: &str) -> String {
         }
     }
     out
+}
+
+/// Why `value`, written `YYYY-MM-DD`, is not a calendar date ("2026-02
+/// has 28 days"); `None` when it is not written so.
+fn calendar_note(value: &str) -> Option<String> {
+    let b = value.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = value.get(r)?;
+        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if !(1..=12).contains(&month) {
+        return Some(format!("a year has 12 months; `{month:02}` is not one"));
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (day == 0 || day > days).then(|| format!("{year}-{month:02} has {days} days"))
+}
+
+/// Whole numbers within optional bounds, in words: "a whole number from 1
+/// to 500".
+fn whole_numbers(min: Option<i64>, max: Option<i64>) -> String {
+    match (min, max) {
+        (Some(lo), Some(hi)) => format!("a whole number from {lo} to {hi}"),
+        (Some(lo), None) => format!("a whole number of at least {lo}"),
+        (None, Some(hi)) => format!("a whole number of at most {hi}"),
+        (None, None) => "a whole number".to_owned(),
+    }
 }
 
 /// What a value of the variable looks like: "text, such as `张强`".
@@ -635,7 +681,9 @@ fn closest_var<'v>(name: &str, vars: &'v [Var]) -> Option<&'v str> {
 
 /// E0402 for an unknown column (or key) `name` at `span`; `quoted` makes the
 /// fix a JSON string.
-fn unknown_column(name: &str, span: Span, vars: &[Var], what: &str, quoted: bool) -> Diagnostic {
+/// `taken[v]` says whether variable `v` already has its column (or key):
+/// a did-you-mean that names it does not offer a rename.
+fn unknown_column(name: &str, span: Span, vars: &[Var], taken: &[bool], what: &str, quoted: bool) -> Diagnostic {
     if name.trim().is_empty() {
         return Diagnostic::new(Code::E0402, span, format!("a {what} with no name"))
             .label("no variable is called this")
@@ -648,22 +696,27 @@ fn unknown_column(name: &str, span: Span, vars: &[Var], what: &str, quoted: bool
             .note("the spec declares no per-call variables (`vars { … }`)")
             .help(format!("remove the {what}, or declare a variable for it in the spec"));
     }
-    match closest_var(name, vars) {
-        Some(id) => {
+    let near = closest_var(name, vars).and_then(|id| Some((id, vars.iter().position(|v| v.id == id)?)));
+    match near {
+        Some((id, v)) if taken.get(v).copied().unwrap_or(false) => d
+            .note(format!("it is close to `{id}`, which the list has already"))
+            .help(format!("remove this {what}, or merge it into `{id}`")),
+        Some((id, _)) => {
             let replacement = if quoted { format!("\"{id}\"") } else { id.to_owned() };
-            d = d.help(format!("did you mean `{id}`?")).fix(span, replacement);
+            d.help(format!("did you mean `{id}`?")).fix(span, replacement)
         }
         None => {
-            let ids: Vec<String> = vars.iter().take(12).map(|v| format!("`{}`", v.id)).collect();
-            d = d
-                .note(format!(
-                    "the variables are {}",
-                    or_list(&ids).replacen(" or ", " and ", 1)
-                ))
-                .help(format!("remove the {what}, or declare a variable for it in the spec"));
+            let mut ids: Vec<String> = vars.iter().take(12).map(|v| format!("`{}`", v.id)).collect();
+            if vars.len() > 12 {
+                ids.push(format!("{} more", vars.len() - 12));
+            }
+            d = d.note(format!(
+                "the variables are {}",
+                or_list(&ids).replacen(" or ", " and ", 1)
+            ));
+            d.help(format!("remove the {what}, or declare a variable for it in the spec"))
         }
     }
-    d
 }
 
 #[cfg(test)]

@@ -64,6 +64,19 @@ fn described(found: &[Finding]) -> Vec<String> {
 const HEADER: &str = "customer_name,contract_end,discount,fee,tier,callback\n";
 
 #[test]
+fn a_date_off_the_calendar_says_why() {
+    assert_eq!(calendar_note("2028-02-30").as_deref(), Some("2028-02 has 29 days"));
+    assert_eq!(calendar_note("2026-04-31").as_deref(), Some("2026-04 has 30 days"));
+    assert_eq!(
+        calendar_note("2026-13-01").as_deref(),
+        Some("a year has 12 months; `13` is not one")
+    );
+    assert_eq!(calendar_note("2026-12-00").as_deref(), Some("2026-12 has 31 days"));
+    assert_eq!(calendar_note("2026/12/31"), None);
+    assert_eq!(calendar_note("2026-1२-31"), None);
+}
+
+#[test]
 fn a_clean_list_has_no_findings() {
     let list = format!("{HEADER}张强,2026-12-31,8,\"1,299\",premium,+8613800138000\n李娜,2027-01-15,,,,\n");
     let (found, summary) = run(ListFormat::Csv, &list);
@@ -108,7 +121,8 @@ fn messages_say_what_is_wrong_and_how_to_fix_it() {
     let ds = &found[0].diagnostics;
     assert_eq!(ds[0].message, "`2026-02-30` is not a date");
     assert_eq!(ds[0].label, "`contract_end` is a `date`");
-    assert_eq!(ds[0].help.as_deref(), Some("write a `date`, such as `2026-12-31`"));
+    assert_eq!(ds[0].notes, ["2026-02 has 28 days"]);
+    assert_eq!(ds[0].help, None, "the note says how to write it");
     assert_eq!(ds[1].code, Code::E0405);
     assert_eq!(ds[1].help.as_deref(), Some("did you mean `premium`?"));
     assert_eq!(ds[1].fix.as_ref().map(|f| f.replacement.as_str()), Some("premium"));
@@ -309,8 +323,13 @@ fn jsonl_problems_point_at_keys_values_and_lines() {
     );
     let gold = &found[1].diagnostics[2];
     assert_eq!(gold.fix.as_ref().unwrap().replacement, "\"premium\"");
+    // The line has `customer_name` already: no rename is offered.
     let typo = &found[0].diagnostics[0];
-    assert_eq!(typo.fix.as_ref().unwrap().replacement, "\"customer_name\"");
+    assert_eq!(typo.fix, None);
+    assert_eq!(
+        typo.notes[0],
+        "it is close to `customer_name`, which the list has already"
+    );
     assert_eq!(
         found[4].diagnostics[0].message,
         "the key `customer_name` is given twice"
