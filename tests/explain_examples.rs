@@ -57,8 +57,7 @@ fn every_explanation_has_an_example_that_raises_exactly_its_code() {
         }
         let fixed: Vec<&String> = blocks
             .iter()
-            // A call list code's spec is checked with its list (tests/check_calls.rs).
-            .filter(|(info, _)| info == "call ok" && !is_call_list_code(*code))
+            .filter(|(info, _)| info == "call ok")
             .map(|(_, b)| b)
             .collect();
         assert!(

@@ -119,10 +119,11 @@ pub(super) fn run(args: &Args<'_>, matches: Option<&ArgMatches>) -> ExitCode {
 /// The progress line: rows, rows a second, bytes read (of how many).
 fn progress_bar(size: Option<u64>) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(size, ProgressDrawTarget::stderr_with_hz(10));
+    // Short enough for an 80-column terminal: a line that wraps is redrawn badly.
     let template = if size.is_some() {
-        "{spinner} checking: {msg}, {bytes} of {total_bytes} read ({bytes_per_sec})"
+        "{spinner} {msg} · {bytes} of {total_bytes}"
     } else {
-        "{spinner} checking: {msg}, {bytes} read ({bytes_per_sec})"
+        "{spinner} {msg} · {bytes} read"
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
@@ -171,8 +172,8 @@ impl<O: Write, E: Write> Sink for Printer<'_, O, E> {
                 clippy::cast_sign_loss
             )]
             let per_sec = if secs > 0.0 { (p.rows as f64 / secs) as u64 } else { 0 };
-            bar.set_message(format!("{} rows ({}/s)", grouped(p.rows), grouped(per_sec)));
             bar.set_position(p.bytes);
+            bar.set_message(format!("{} rows, {}/s", grouped(p.rows), grouped(per_sec)));
         }
     }
 }
