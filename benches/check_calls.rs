@@ -18,7 +18,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Duration;
 
 use callc::calls::{self, ListFormat, Options};
-use callc::ir::{Need, ValueType, Var};
+use callc::check::LintLevels;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 #[path = "support/call_list.rs"]
@@ -26,30 +26,11 @@ mod call_list;
 
 const ROWS: usize = 1_000_000;
 
-/// The variables of `call_list::SPEC_VARS`, built directly (the bench
-/// measures the list, not the spec).
-fn vars() -> Vec<Var> {
-    let var = |id: &str, kind, need| Var {
-        id: id.to_owned(),
-        kind,
-        need,
-        example: None,
-        pii: false,
-        description: None,
-    };
-    vec![
-        var("customer_name", ValueType::Text, Need::Required),
-        var("contract_end", ValueType::Date, Need::Required),
-        var("discount", ValueType::Percent, Need::Default("8".into())),
-        var("fee", ValueType::Money { currency: "CNY".into() }, Need::Optional),
-        var(
-            "tier",
-            ValueType::OneOf(vec!["standard".into(), "premium".into()]),
-            Need::Default("standard".into()),
-        ),
-        var("callback", ValueType::Phone, Need::Required),
-        var("email", ValueType::Email, Need::Optional),
-    ]
+/// The variables of `call_list::SPEC`.
+fn vars() -> Vec<callc::ir::Var> {
+    let compiled = callc::compile("campaign.call", call_list::SPEC.as_bytes(), &LintLevels::default());
+    assert!(compiled.diagnostics.is_empty(), "{:#?}", compiled.diagnostics);
+    compiled.spec.unwrap().vars
 }
 
 fn bench(c: &mut Criterion) {

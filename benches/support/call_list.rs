@@ -7,21 +7,38 @@
 
 use std::fmt::Write as _;
 
-/// The header row, in the order of [`SPEC_VARS`].
+/// The header row, in the order of the spec's variables.
 pub const HEADER: &str = "customer_name,contract_end,discount,fee,tier,callback,email\n";
 
-/// The `vars` block the list fills.
-#[allow(dead_code)]
-pub const SPEC_VARS: &str = "  vars {
-    customer_name text                      required example \"张强\"
-    contract_end  date                      required example \"2026-12-31\"
+/// The spec whose variables the list fills (every variable said once).
+pub const SPEC: &str = r#"call renewal_campaign {
+  locale "zh-CN"
+  caller li_ming { name "李明" }
+  callee customer { name "客户" }
+
+  vars {
+    customer_name text                      required example "张强"
+    contract_end  date                      required example "2026-12-31"
     discount      percent                   default 8
     fee           money(CNY)                optional
     tier          one_of(standard, premium) default standard
-    callback      phone                     required example \"+8613800138000\"
+    callback      phone                     required example "+8613800138000"
     email         email                     optional pii
   }
-";
+
+  flow {
+    on voicemail -> end
+    step greet "开场" {
+      say "您好，请问是{var.customer_name}吗？您的{var.tier}合同{var.contract_end}到期。"
+      say "续约可享{var.discount}优惠，年费{var.fee}。资料会发到{var.email}，回电请拨{var.callback}。"
+    }
+  }
+
+  end {
+    closing "感谢您抽空沟通，再见！"
+  }
+}
+"#;
 
 const SURNAMES: &[&str] = &[
     "张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "欧阳", "司马",
