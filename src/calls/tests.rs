@@ -353,3 +353,21 @@ fn every_kind_of_problem_is_counted_in_the_summary() {
     assert_eq!(summary.counts, [(Code::E0402, 1), (Code::E0403, 2), (Code::E0406, 1)]);
     assert_eq!(summary.problems(), 4);
 }
+
+#[test]
+fn a_jsonl_line_too_long_is_reported_and_the_next_lines_checked() {
+    let mut list = String::from("{\"customer_name\": \"");
+    list.push_str(&"张".repeat(MAX_RECORD_BYTES / 3 + 10));
+    list.push_str("\", \"contract_end\": \"2026-12-31\"}\n");
+    list.push_str("{\"customer_name\": \"李娜\", \"contract_end\": \"2026-12-32\"}\n");
+    let (found, summary) = run(ListFormat::Jsonl, &list);
+    assert_eq!(
+        described(&found),
+        ["E0407 1:1 \"\"", "E0404 2:41 \"\\\"2026-12-32\\\"\""]
+    );
+    assert_eq!(summary.rows, 2);
+    assert!(!summary.stopped);
+    // The finding shows the line's start, not 4 MiB of it.
+    assert!(found[0].file.text.len() <= 200, "{}", found[0].file.text.len());
+    assert_eq!(summary.bytes, list.len() as u64);
+}
