@@ -12,6 +12,7 @@ pub mod hover;
 pub mod outline;
 pub mod rename;
 pub mod tokens;
+pub mod vars;
 
 use crate::Compiled;
 use crate::check::{LintLevels, Symbols};
