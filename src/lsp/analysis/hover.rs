@@ -23,6 +23,9 @@ use crate::lang;
 /// The longest text shown in full in a hover, in characters.
 const MAX_TEXT: usize = 400;
 
+/// The most example utterances a signal's hover lists.
+const MAX_EXAMPLES: usize = 5;
+
 /// The span hovered and what to show, in Markdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
@@ -316,6 +319,19 @@ fn describe(at: &At<'_>, kind: Kind, item: usize, name: &str) -> Option<String> 
             let _ = write!(out, "**signal** `{name}`");
             if let Some(d) = &s.description {
                 let _ = write!(out, "\n\n{}", quote(&said(d)));
+            }
+            // What the callee might say: at most a few, one line each.
+            if !s.examples.is_empty() {
+                let mut said: Vec<String> = s
+                    .examples
+                    .iter()
+                    .take(MAX_EXAMPLES)
+                    .map(|e| format!("“{}”", escape(&cut(e, 80))))
+                    .collect();
+                if s.examples.len() > MAX_EXAMPLES {
+                    said.push(format!("and {} more", s.examples.len() - MAX_EXAMPLES));
+                }
+                let _ = write!(out, "\n\nexamples:\n{}", bullets(&said));
             }
             let uses = uses(spec, ir::On::Signal(item));
             if !uses.is_empty() {
@@ -1018,6 +1034,24 @@ mod tests {
         // A line that names a variable shows it as written.
         let h = many_hover("报价 covers", 0);
         assert!(h.contains("> 享{var.优惠}优惠"), "{h}");
+    }
+
+    #[test]
+    fn a_signal_shows_its_examples() {
+        let h = many_hover("忙 \"", 0);
+        assert_eq!(
+            h,
+            "**signal** `忙`\n\n> 张强说忙😀\n\nexamples:\n- “我现在很忙，发邮箱吧”\n- “在开会😀”\n\n- at every step → \
+             `end(拒绝)`"
+        );
+        let many = (0..7).fold(String::new(), |mut s, i| {
+            let _ = write!(s, "example \"第{i}句\" ");
+            s
+        });
+        let src = MANY.replace("example \"在开会😀\"", &many);
+        let a = Analysis::new("t.call", &src);
+        let h = hover(&a, src.find("忙 \"").expect("signal")).expect("hover").markdown;
+        assert!(h.contains("- “第3句”\n- and 3 more"), "{h}");
     }
 
     #[test]
