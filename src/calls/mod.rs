@@ -275,6 +275,8 @@ pub(crate) struct Core<'v> {
     pub stopped: bool,
     /// Row hash → the line the row starts on.
     seen: HashMap<u64, u64, BuildHasherDefault<Identity>>,
+    /// The bytes of the current row's values, for its hash (kept to reuse).
+    key: Vec<u8>,
 }
 
 impl<'v> Core<'v> {
@@ -290,6 +292,7 @@ impl<'v> Core<'v> {
             bytes: 0,
             stopped: false,
             seen: HashMap::default(),
+            key: Vec::with_capacity(256),
         }
     }
 
@@ -365,14 +368,16 @@ impl<'v> Core<'v> {
     ) -> Vec<Problem> {
         let mut problems = Vec::new();
         let mut any = false;
-        let mut hash = std::hash::DefaultHasher::new();
+        // The row's values, each ended by a byte UTF-8 never holds, hashed
+        // at once (a write per value costs SipHash its buffering each time).
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
         for (i, var) in self.vars.iter().enumerate() {
             let cell = cells(i);
             let cell = cell.as_ref();
-            let text = cell.map_or("", |c| c.text.trim());
-            hash.write(text.as_bytes());
-            // A byte that UTF-8 never holds ends each value.
-            hash.write_u8(if cell.is_some_and(|c| c.kind != Kind::Null) {
+            let text = cell.map_or("", |c| trimmed(&c.text));
+            key.extend_from_slice(text.as_bytes());
+            key.push(if cell.is_some_and(|c| c.kind != Kind::Null) {
                 0xFF
             } else {
                 0xFE
@@ -440,6 +445,9 @@ impl<'v> Core<'v> {
                 }
             }
         }
+        let mut hash = std::hash::DefaultHasher::new();
+        hash.write(&key);
+        self.key = key;
         let earlier = match self.seen.entry(hash.finish()) {
             std::collections::hash_map::Entry::Occupied(earlier) => Some(*earlier.get()),
             std::collections::hash_map::Entry::Vacant(v) => {
@@ -551,6 +559,17 @@ impl<'v> Core<'v> {
                     .help(format!("remove this row, or the one at line {line}"))
             }
         }
+    }
+}
+
+/// `s` without white space around it, as `str::trim`, without walking a
+/// value that has none (most: a CJK name is decoded char by char by `trim`).
+fn trimmed(s: &str) -> &str {
+    let edge = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    if edge(s.chars().next()) || edge(s.chars().next_back()) {
+        s.trim()
+    } else {
+        s
     }
 }
 
