@@ -342,9 +342,15 @@ impl<'v> Core<'v> {
     }
 
     /// A window of the file holding one record, read as `raw` from byte
-    /// `start` on 1-based line `line`.
+    /// `start` on 1-based line `line`. A byte that is not UTF-8 becomes
+    /// SUB (U+001A, shown as `␚`), one byte for one byte, so that every
+    /// span of the record stays where it was (U+FFFD would take three).
     pub fn window(&self, raw: &[u8], start: u64, line: u64) -> SourceFile {
-        let text = String::from_utf8_lossy(raw).into_owned();
+        let mut text = String::with_capacity(raw.len());
+        for chunk in raw.utf8_chunks() {
+            text.push_str(chunk.valid());
+            text.extend(std::iter::repeat_n('\u{1A}', chunk.invalid().len()));
+        }
         SourceFile::window(
             self.name.clone(),
             text,
@@ -675,13 +681,15 @@ fn row_span(raw: &[u8], start: u64) -> Span {
 }
 
 /// An E0002 for a record that is not UTF-8: the span of the first bad
-/// sequence (the lossy window holds U+FFFD there).
+/// sequence (the window holds a SUB for each of its bytes).
 fn not_utf8(raw: &[u8], start: u64) -> Diagnostic {
-    let at = std::str::from_utf8(raw).err().map_or(0, |e| e.valid_up_to());
+    let (at, len) = std::str::from_utf8(raw).err().map_or((0, 1), |e| {
+        (e.valid_up_to(), e.error_len().unwrap_or(raw.len() - e.valid_up_to()))
+    });
     let from = to_usize(start) + at;
     Diagnostic::new(
         Code::E0002,
-        Span::new(from, from + '\u{FFFD}'.len_utf8()),
+        Span::new(from, from + len.max(1)),
         "this row is not valid UTF-8",
     )
     .label("this byte sequence is not UTF-8")
