@@ -714,7 +714,12 @@ fn unknown_column(name: &str, span: Span, vars: &[Var], taken: &[bool], what: &s
     if name.trim().is_empty() {
         return Diagnostic::new(Code::E0402, span, format!("a {what} with no name"))
             .label("no variable is called this")
-            .help(format!("remove the {what}, or name it after a variable of the spec"));
+            .help(if quoted {
+                "remove the key, or name it after a variable of the spec".to_owned()
+            } else {
+                "remove the column (a comma at the end of the header row makes one), or name it after a variable of the spec"
+                    .to_owned()
+            });
     }
     let mut d = Diagnostic::new(Code::E0402, span, format!("unknown {what} `{}`", one_line(name.trim())))
         .label("no variable of the spec is called this");
