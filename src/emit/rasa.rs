@@ -1857,10 +1857,7 @@ fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples
         responses.push((names.name(Name::Wait), say(&ir::Text::default())));
     }
     for &t in &transfers {
-        responses.push((
-            names.name(Name::TransferLine(t)),
-            say(&spec.transfers[t].say),
-        ));
+        responses.push((names.name(Name::TransferLine(t)), say(&spec.transfers[t].say)));
     }
     for (q, qa) in spec.faq.iter().enumerate() {
         responses.push((names.name(Name::Answer(q)), say(&qa.answer)));
@@ -1901,9 +1898,10 @@ fn var_slots(spec: &ir::Spec, names: &Names) -> Vec<(String, Slot)> {
             ir::Need::Required | ir::Need::Optional => None,
         };
         let (kind, values) = match &var.kind {
-            ir::ValueType::Number | ir::ValueType::Integer { .. } | ir::ValueType::Percent | ir::ValueType::Money { .. } => {
-                ("float", Vec::new())
-            }
+            ir::ValueType::Number
+            | ir::ValueType::Integer { .. }
+            | ir::ValueType::Percent
+            | ir::ValueType::Money { .. } => ("float", Vec::new()),
             ir::ValueType::YesNo => ("bool", Vec::new()),
             ir::ValueType::OneOf(words) => ("categorical", words.clone()),
             ir::ValueType::Text
