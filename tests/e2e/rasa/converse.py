@@ -793,7 +793,7 @@ async def check_project(project: Path, spec_json: Path, totals: collections.Coun
         f"{checks['faq']} FAQ answers, {checks['retry_spent']} retries spent, {checks['transfer']} transfers, "
         f"{checks['capture_filled']} captures filled, {checks['capture_asked_again']} asked again, "
         f"{checks['capture_rejected']} rejected, {checks['silence']} silences, "
-        f"{checks['voicemail_at_start']} voicemail at the start"
+        f"{checks['voicemail_at_start']} voicemail at the start, {checks['variable slots']} variable slots"
     )
     totals.update(checks)
     return problems
