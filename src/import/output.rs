@@ -195,7 +195,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             .find(|c| c.written == id)
             .map(|c| c.id.clone())
     };
-    let (var_rows, var_ids, bad_vars) = vars(doc, &mut taken);
+    let (var_rows, var_ids, bad_vars) = vars(doc);
     let vars_of = &var_ids;
     let [(caller_name, caller_from), (callee_name, callee_from)] = names(doc);
     let caller_id = claim(&transliterate(&decode(&caller_name)), &mut taken);
@@ -904,6 +904,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             .iter()
             .chain(&bad_notes)
             .chain(&rejected)
+            .chain(&bad_vars)
             .map(unplaced_diagnostic),
     );
     fmt::print(&built)
@@ -922,8 +923,7 @@ struct VarRow {
 
 /// The variables' table read: its rows (none without a table), the ids
 /// the texts' `{{id}}` name, and the rows that are no variable (W0302).
-fn vars(doc: &Doc, taken: &mut Taken) -> (Vec<VarRow>, VarIds, Vec<Unplaced>) {
-    let _ = taken;
+fn vars(doc: &Doc) -> (Vec<VarRow>, VarIds, Vec<Unplaced>) {
     let (mut rows, mut ids, mut bad) = (Vec::new(), VarIds::default(), Vec::new());
     for v in &doc.vars {
         let id = decode(&v.id);

@@ -164,8 +164,8 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
         callees: Vec::new(),
         unplaced,
     };
-    for (h, body) in &vars_sections {
-        read_vars(&mut doc, *h, body);
+    for (_, body) in &vars_sections {
+        read_vars(&mut doc, body);
     }
     for (i, p) in parties.iter().enumerate() {
         if let Some(l) = p {
@@ -228,11 +228,10 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
 /// columns (variable, type, whether a call gives it, example, personal
 /// data, description); the header row and its `---` line are skipped. A
 /// line that is no row of six cells is not imported (W0302).
-fn read_vars(doc: &mut Doc, heading: Line<'_>, body: &[Line<'_>]) {
+fn read_vars(doc: &mut Doc, body: &[Line<'_>]) {
     let mut rows = body.iter().filter(|l| !l.is_blank()).peekable();
     // The note under the heading is the layout's own.
     while rows.next_if(|l| !l.trim().text.starts_with('|')).is_some() {}
-    let _ = heading;
     for (n, line) in rows.enumerate() {
         let t = line.trim();
         let cells = table_cells(t.text);
