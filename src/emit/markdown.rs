@@ -869,9 +869,7 @@ fn escape_line(line: &str, marks: &[bool], place: Place, out: &mut String) {
     for (k, &c) in chars.iter().enumerate() {
         let prev = k.checked_sub(1).map(|p| chars[p]);
         let next = chars.get(k + 1).copied();
-        if markup(k) {
-            out.push(c);
-        } else if c == '\t' && k != 0 && k != last {
+        if markup(k) || (c == '\t' && k != 0 && k != last) {
             out.push(c);
         } else if c.is_control()
             || crate::syntax::is_bidi_control(c)

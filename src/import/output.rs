@@ -5,6 +5,7 @@
 //! in `callc fmt`'s layout.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use crate::ast::{
     self, Branch, Call, CallItem, Concern, EndBlock, EndItem, Entries, EntriesItem, Faq, FaqItem, Field, Flow,
@@ -102,8 +103,8 @@ impl VarIds {
             if c == '\\' {
                 // An escape: the backslash and what it escapes stay literal.
                 let n = rest[1..].chars().next().map_or(0, char::len_utf8);
-                lit.push_str(&rest[..1 + n]);
-                rest = &rest[1 + n..];
+                lit.push_str(&rest[..=n]);
+                rest = &rest[n + 1..];
                 continue;
             }
             if let Some(inner) = rest.strip_prefix("{{")
@@ -116,7 +117,7 @@ impl VarIds {
                     parts.push(ast::TextPart::Literal(String::new()));
                 }
                 let path = format!("var.{}", &inner[..end]);
-                shown.push_str(&format!("{{{path}}}"));
+                let _ = write!(shown, "{{{path}}}");
                 parts.push(ast::TextPart::Placeholder(ast::Placeholder { path, span: at }));
                 rest = &inner[end + 2..];
                 continue;
