@@ -103,6 +103,10 @@ enum Command {
         /// Where to write (standard output when absent). Written atomically.
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Fill every per-call variable with its `example` (else its `default`),
+        /// said for the spec's locale, instead of keeping it a runtime variable.
+        #[arg(long)]
+        preview: bool,
         #[command(flatten)]
         options: CheckOptions,
     },
@@ -178,8 +182,9 @@ pub fn main() -> ExitCode {
             file,
             target,
             output,
+            preview,
             options,
-        } => run_build(&file, target, output.as_deref(), &options, sub),
+        } => run_build(&file, target, output.as_deref(), preview, &options, sub),
         Command::Graph {
             file,
             to,
@@ -412,6 +417,7 @@ fn run_build(
     path: &Path,
     target: emit::Target,
     output: Option<&Path>,
+    preview: bool,
     options: &CheckOptions,
     matches: Option<&ArgMatches>,
 ) -> ExitCode {
@@ -423,7 +429,13 @@ fn run_build(
         output,
         options,
         matches,
-        |spec| emit::try_emit(target, spec),
+        |spec| {
+            if preview {
+                emit::try_emit(target, &spec.preview())
+            } else {
+                emit::try_emit(target, spec)
+            }
+        },
         target.is_directory(),
     )
 }
