@@ -236,7 +236,11 @@ fn check_calm_rules(project: &Project) {
             assert_eq!(kinds.len(), 1, "{flow_id}/{id}: step kinds {kinds:?}");
             if let Some(action) = step["action"].as_str() {
                 assert!(
-                    responses.contains_key(action) || ["action_hangup", "action_handoff_metric"].contains(&action),
+                    responses.contains_key(action)
+                        || ["action_hangup", "action_handoff_metric"].contains(&action)
+                        || domain["actions"]
+                            .as_array()
+                            .is_some_and(|a| a.iter().any(|x| x == action)),
                     "{flow_id}/{id}: action {action} is not in the domain"
                 );
             }
@@ -268,7 +272,9 @@ fn check_calm_rules(project: &Project) {
                         let kind = slots[slot]["type"].as_str().unwrap();
                         match (kind, value) {
                             (_, Value::Null) => assert!(
-                                slot.starts_with("cap_") || slot == "transfer" || slot == "callee_signal",
+                                // (`transfer_to` until `action_transfer_to` fills in a destination with variables)
+                                slot.starts_with("cap_")
+                                    || ["transfer", "transfer_to", "callee_signal"].contains(&slot.as_str()),
                                 "{flow_id}/{id}: empties {slot}"
                             ),
                             ("categorical", Value::String(_)) => {
@@ -778,15 +784,28 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         }
         let transfer = &spec.transfers[t];
         let k = index[id.as_str()];
-        let destination = transfer
-            .to
-            .as_ref()
-            .map_or_else(|| names.name(Name::TransferPlaceholder(t)), ToString::to_string);
         assert_eq!(
             steps[k]["set_slots"][0]["transfer"],
             names.name(Name::TransferValue(t)).as_str()
         );
-        assert_eq!(steps[k]["set_slots"][1]["transfer_to"], destination.as_str());
+        // A destination naming a variable is set by the project's `action_transfer_to`.
+        let k = match transfer.to.as_ref().map(|to| to.as_lit()) {
+            Some(Some(lit)) => {
+                assert_eq!(steps[k]["set_slots"][1]["transfer_to"], lit);
+                k
+            }
+            None => {
+                let placeholder = names.name(Name::TransferPlaceholder(t));
+                assert_eq!(steps[k]["set_slots"][1]["transfer_to"], placeholder.as_str());
+                k
+            }
+            Some(None) => {
+                assert_eq!(steps[k]["set_slots"][1]["transfer_to"], Value::Null);
+                assert_eq!(steps[k + 1]["id"], names.name(Name::TransferToId(t)).as_str());
+                assert_eq!(steps[k + 1]["action"], "action_transfer_to");
+                k + 1
+            }
+        };
         assert_eq!(steps[k + 1]["action"], names.name(Name::TransferLine(t)).as_str());
         assert_eq!(says(Name::TransferLine(t)), spec_says(&transfer.say, &said_values));
         assert_eq!(steps[k + 2]["link"], "pattern_human_handoff");
@@ -1840,7 +1859,10 @@ fn variables_are_slots_filled_at_session_start() {
         serde_json::json!({"action_endpoint": {"actions_module": "actions"}})
     );
     let domain = project.domain();
-    assert_eq!(domain["actions"], serde_json::json!(["action_session_start"]));
+    assert_eq!(
+        domain["actions"],
+        serde_json::json!(["action_session_start", "action_transfer_to"])
+    );
     let slots = domain["slots"].as_object().unwrap();
     let slot = |name: &str| slots.get(name).unwrap_or_else(|| panic!("no slot {name}"));
     // `客户` is `ke_hu` in pinyin; each type gets the slot type that holds it.
@@ -1900,6 +1922,10 @@ fn variables_are_slots_filled_at_session_start() {
         serde_json::json!({"kind": "integer", "min": 1, "max": 500})
     );
     assert_eq!(vars["vars"][7]["pii"], true);
+    assert_eq!(
+        vars["transfers"],
+        serde_json::json!([{"transfer": "sales", "to": [{"text": "tel:"}, {"said": "said_agent"}]}])
+    );
 }
 
 /// A response naming a variable is a Jinja template that says the literal

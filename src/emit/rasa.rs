@@ -152,7 +152,7 @@ const _: fn(&ir::Retry, &ir::Capture, &ir::Transfer) = |
         id: _,       // `TRANSFER_<id>`, a value of slot `transfer`
         title: _,    // not part of a bot (the deployment reads `transfer_to`)
         say: _,      // response `utter_transfer_<id>`
-        to: _,       // the value of slot `transfer_to` (else `transfer_<id>`)
+        to: _,       // the value of slot `transfer_to` (else `transfer_<id>`; with variables, set by `action_transfer_to`)
         fallback: _, // where `RETURN` sends the call when the handoff comes back
         requires: _, // not part of a bot: checked by callc (W0215)
     },
@@ -268,6 +268,25 @@ fn session_start_files(spec: &ir::Spec, names: &Names, header: &str) -> Vec<Outp
                 said: names.name(Name::SaidSlot(v)),
             })
             .collect(),
+        transfers: spec
+            .transfers
+            .iter()
+            .enumerate()
+            .filter_map(|(t, x)| {
+                let to = x.to.as_ref().filter(|to| !to.is_lit())?;
+                Some(TransferEntry {
+                    transfer: names.name(Name::TransferValue(t)),
+                    to: to
+                        .pieces()
+                        .iter()
+                        .map(|p| match p {
+                            ir::Piece::Lit(s) => ToPiece::Text(s.clone()),
+                            ir::Piece::Var(v) => ToPiece::Said(names.name(Name::SaidSlot(v.index))),
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
     };
     let json = serde_json::to_string_pretty(&vars).unwrap_or_default();
     vec![
@@ -317,6 +336,24 @@ struct VarsFile {
     /// `zh` or `en`: how values are said.
     language: &'static str,
     vars: Vec<VarEntry>,
+    /// The destinations that name variables, by the value of slot `transfer`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    transfers: Vec<TransferEntry>,
+}
+
+/// A destination naming variables: its literal text and the `said_` slots
+/// of its variables, in order.
+#[derive(Serialize)]
+struct TransferEntry {
+    transfer: String,
+    to: Vec<ToPiece>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+enum ToPiece {
+    Text(String),
+    Said(String),
 }
 
 #[derive(Serialize)]
@@ -693,6 +730,9 @@ pub enum Name {
     EndId(usize),
     /// The id of the first flow step of transfer `transfer`: `TRANSFER_<transfer>`.
     TransferId(usize),
+    /// The id of the flow step filling in the destination of transfer
+    /// `transfer`, which names a per-call variable: `TRANSFER_<transfer>_TO`.
+    TransferToId(usize),
     /// The id of the flow step saying the line of transfer `transfer`: `TRANSFER_<transfer>_SAY`.
     TransferSayId(usize),
     /// The id of the flow step handing transfer `transfer` over: `TRANSFER_<transfer>_HANDOFF`.
@@ -849,6 +889,7 @@ impl Names {
             }
             Name::EndId(e) => format!("END_{}", self.ends.get(&self.end_ids[e])),
             Name::TransferId(t) => format!("TRANSFER_{}", transfer(t)),
+            Name::TransferToId(t) => format!("TRANSFER_{}_TO", transfer(t)),
             Name::TransferSayId(t) => format!("TRANSFER_{}_SAY", transfer(t)),
             Name::TransferHandoffId(t) => format!("TRANSFER_{}_HANDOFF", transfer(t)),
             Name::TransferFailedId(t) => format!("TRANSFER_{}_FAILED", transfer(t)),
@@ -1547,10 +1588,14 @@ impl CallFlow {
         }
         for &t in transfers {
             let transfer = &spec.transfers[t];
-            let to = transfer
-                .to
-                .as_ref()
-                .map_or_else(|| names.name(Name::TransferPlaceholder(t)), ToString::to_string);
+            // A destination naming a per-call variable is filled in by `action_transfer_to`
+            // (a flow's `set_slots` takes fixed values only).
+            let to = match &transfer.to {
+                None => SlotValue::Text(names.name(Name::TransferPlaceholder(t))),
+                Some(to) => to
+                    .as_lit()
+                    .map_or(SlotValue::Null, |lit| SlotValue::Text(lit.to_owned())),
+            };
             steps.push(Step {
                 id: Some(names.name(Name::TransferId(t))),
                 set_slots: Some(vec![
@@ -1558,10 +1603,17 @@ impl CallFlow {
                         names.name(Name::TransferSlot),
                         SlotValue::Text(names.name(Name::TransferValue(t))),
                     )]),
-                    Ordered(vec![(names.name(Name::TransferToSlot), SlotValue::Text(to))]),
+                    Ordered(vec![(names.name(Name::TransferToSlot), to)]),
                 ]),
                 ..Step::default()
             });
+            if transfer.to.as_ref().is_some_and(|to| !to.is_lit()) {
+                steps.push(Step {
+                    id: Some(names.name(Name::TransferToId(t))),
+                    action: Some(TRANSFER_TO.to_owned()),
+                    ..Step::default()
+                });
+            }
             steps.push(Step {
                 id: Some(names.name(Name::TransferSayId(t))),
                 action: Some(names.name(Name::TransferLine(t))),
@@ -1869,10 +1921,18 @@ fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples
             .filter(|&q| !examples[q].is_empty())
             .map(|q| names.name(Name::Intent(q)))
             .collect(),
-        actions: if spec.vars.is_empty() {
-            Vec::new()
-        } else {
-            vec![SESSION_START.to_owned()]
+        actions: {
+            let mut actions = Vec::new();
+            if !spec.vars.is_empty() {
+                actions.push(SESSION_START.to_owned());
+            }
+            if transfers
+                .iter()
+                .any(|&t| spec.transfers[t].to.as_ref().is_some_and(|to| !to.is_lit()))
+            {
+                actions.push(TRANSFER_TO.to_owned());
+            }
+            actions
         },
         slots: Ordered(slots),
         responses: Ordered(responses),
@@ -1882,6 +1942,11 @@ fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples
 /// Rasa's action that starts a session, which `actions/session_start.py`
 /// overrides to fill the slots of the per-call variables.
 const SESSION_START: &str = "action_session_start";
+
+/// The project's action that sets `transfer_to` to the destination of the
+/// transfer in slot `transfer`, with the call's variables in it
+/// (`actions/session_start.py`).
+const TRANSFER_TO: &str = "action_transfer_to";
 
 /// The slots of the per-call variables, two each, set only by
 /// `action_session_start` (`controlled`): `var_<id>`, the value (typed:

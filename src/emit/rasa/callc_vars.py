@@ -287,3 +287,12 @@ def read(metadata: Any) -> tuple[dict[str, Any], list[str]]:
         slots[var["slot"]] = None if value is None else slot_value(value)
         slots[var["said"]] = "" if value is None else spoken(value, language)
     return slots, problems
+
+
+def destination(transfer: Any, slot: Any) -> str | None:
+    """The destination of a transfer that names variables (`transfers` in
+    vars.json), each variable as its `said_` slot (`slot(name)`) holds it."""
+    for t in SPEC.get("transfers", []):
+        if t["transfer"] == transfer:
+            return "".join(p["text"] if "text" in p else (slot(p["said"]) or "") for p in t["to"])
+    return None

@@ -224,6 +224,8 @@ class Spec:
         self.closing = say(self.closing)
         for t in self.transfers.values():
             t["say"] = say(t["say"])
+            if t.get("to") is not None:
+                t["to"] = str(say(t["to"]))
         for qa in self.faq:
             qa["answer"] = say(qa["answer"])
 
@@ -567,8 +569,17 @@ def action_endpoints(project: Path, variables):
     endpoints = AvailableEndpoints.read_endpoints(str(project / "endpoints.yml"))
     if endpoints.action is None or endpoints.action.actions_module != "actions":
         raise SpecError("endpoints.yml does not run the package `actions`")
+    from rasa_sdk import Action
+
     executor = DirectCustomActionExecutor._create_action_executor()
-    executor.register_action(package.ActionSessionStart)
+    actions = [
+        a for a in vars(package).values()
+        if isinstance(a, type) and issubclass(a, Action) and a.__module__ == package.__name__
+    ]
+    if not actions:
+        raise SpecError(f"{project}/actions/session_start.py defines no action")
+    for action in actions:
+        executor.register_action(action)
     DirectCustomActionExecutor._actions_module_registered = True
     return endpoints
 
