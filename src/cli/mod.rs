@@ -12,6 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod check_calls;
 mod input;
 mod output;
 
@@ -89,6 +90,23 @@ enum Command {
         /// Files or directories.
         #[arg(required = true, value_name = "FILE|DIR")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        options: CheckOptions,
+    },
+    /// Check a call list (CSV or JSON Lines, one call a row) against a spec's per-call variables.
+    CheckCalls {
+        /// The spec whose `vars` the list fills (`-` reads standard input).
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// The call list: `.csv` (with a header row), `.jsonl` or `.ndjson` (`-` reads standard input).
+        #[arg(value_name = "LIST")]
+        list: PathBuf,
+        /// The list's format, when its name does not say it.
+        #[arg(long = "list-format", value_enum, value_name = "FORMAT")]
+        list_format: Option<crate::calls::ListFormat>,
+        /// How many diagnostics of each code to show; the rest are counted in the summary.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        max: usize,
         #[command(flatten)]
         options: CheckOptions,
     },
@@ -178,6 +196,22 @@ pub fn main() -> ExitCode {
     let sub = matches.subcommand().map(|(_, m)| m);
     match cli.command {
         Command::Check { paths, options } => run_check(&paths, &options, sub),
+        Command::CheckCalls {
+            spec,
+            list,
+            list_format,
+            max,
+            options,
+        } => check_calls::run(
+            &check_calls::Args {
+                spec: &spec,
+                list: &list,
+                list_format,
+                max,
+                options: &options,
+            },
+            sub,
+        ),
         Command::Build {
             file,
             target,
