@@ -111,16 +111,17 @@ def sample_metadata(module, optional: bool = True) -> dict:
     }
 
 
-def filled(text, module, slots: dict):
-    """A text of the JSON target (each variable written `{{id}}`) as the call says it."""
-    if text is None or module is None:
-        return text
-    out, named = text, False
-    for v in module.SPEC["vars"]:
-        mark = "{{" + v["id"] + "}}"
-        if mark in out:
-            out, named = out.replace(mark, slots[v["said"]]), True
-    return Exact(out) if named else text
+def said_text(text: dict | None, said: dict[str, str]):
+    """A text of the JSON target (format 4) as the call says it: its `text`, or with
+    `parts`, each literal as it is and each per-call variable as the call's value is said
+    (`said`, by the variable's id: what the project's `said_` slot holds). A text naming
+    a variable is `Exact` (a Jinja response, said byte for byte)."""
+    if text is None:
+        return None
+    if "parts" not in text:
+        return text["text"]
+    out = "".join(p["text"] if "text" in p else said[p["var"]] for p in text["parts"])
+    return Exact(out) if any("var" in p for p in text["parts"]) else out
 
 
 @dataclass(frozen=True)
@@ -162,21 +163,6 @@ class Outcome:
     events: list[tuple] = field(default_factory=list)
 
 
-def wording(data: dict, text: dict | None) -> str | None:
-    """A text of the JSON target (format 4) as said: its `text`, or with `parts`, each
-    literal as it is and each per-call variable as its example is said (else its default,
-    else nothing: an optional variable left out), as a preview of the call says it."""
-    if text is None:
-        return None
-    if "parts" not in text:
-        return text["text"]
-    values = {}
-    for var in data["vars"]:
-        value = var["example"] or var["default"]
-        values[var["id"]] = value["spoken"] if value else ""
-    return "".join(p["text"] if "text" in p else values[p["var"]] for p in text["parts"])
-
-
 def key_of(on: dict) -> tuple:
     if "signal" in on:
         return ("signal", on["signal"])
@@ -192,16 +178,25 @@ class Spec:
         version = data.get("format_version")
         if version != FORMAT_VERSION:
             raise SpecError(f"format_version is {version!r}; this script reads {FORMAT_VERSION}")
-        # What is said, as strings (format 4 marks the variables of each text).
+        # What is said, as strings (format 4 marks the variables of each text), with
+        # the values of this call's variables: as the project's own reader says them
+        # (`actions/callc_vars.py`, tests/target_rasa.rs checks it says them as callc).
+        self.var_slots, self.var_problems, said = {}, [], {}
+        if variables is not None:
+            self.var_slots, self.var_problems = variables.read(metadata or {})
+            said = {v["id"]: self.var_slots[v["said"]] for v in variables.SPEC["vars"]}
+        elif data.get("vars"):
+            raise SpecError("the spec has per-call variables but the project has no actions/callc_vars.py")
         for step in data["flow"]["steps"]:
-            step["say"] = [wording(data, t) for t in step["say"]]
+            step["say"] = [said_text(t, said) for t in step["say"]]
         for transfer in data["end"]["transfers"]:
-            transfer["say"] = wording(data, transfer["say"])
-            transfer["to"] = wording(data, transfer.get("to"))
+            transfer["say"] = said_text(transfer["say"], said)
+            to = said_text(transfer.get("to"), said)
+            transfer["to"] = None if to is None else str(to)
         for qa in data["faq"]:
-            qa["answer"] = wording(data, qa["answer"])
-        data["opening"] = wording(data, data.get("opening"))
-        data["end"]["closing"] = wording(data, data["end"]["closing"])
+            qa["answer"] = said_text(qa["answer"], said)
+        data["opening"] = said_text(data.get("opening"), said)
+        data["end"]["closing"] = said_text(data["end"]["closing"], said)
         self.data = data
         flow = data["flow"]
         self.order = [s["id"] for s in flow["steps"]]
@@ -235,24 +230,6 @@ class Spec:
         # Where a capture is kept: `cap_*` slots, in the order of the captures the flow runs.
         self.cap_slots = [name for name in slots if name.startswith("cap_")]
         self.silence_heard = "silence" in self.events_heard
-        self.fill(variables, metadata)
-
-    def fill(self, variables, metadata: dict | None) -> None:
-        """Puts the values of a call's variables into every text said (no-op without variables)."""
-        if variables is None:
-            return
-        self.var_slots, self.var_problems = variables.read(metadata or {})
-        say = lambda t: filled(t, variables, self.var_slots)  # noqa: E731
-        for step in self.steps.values():
-            step["say"] = [say(t) for t in step["say"]]
-        self.opening = say(self.opening)
-        self.closing = say(self.closing)
-        for t in self.transfers.values():
-            t["say"] = say(t["say"])
-            if t.get("to") is not None:
-                t["to"] = str(say(t["to"]))
-        for qa in self.faq:
-            qa["answer"] = say(qa["answer"])
 
     # --- the rules of the call -------------------------------------------------------
     def branches(self, step: dict) -> list[tuple[tuple, dict]]:
