@@ -2106,6 +2106,8 @@ fn the_python_of_the_session_start_reads_and_says_values_as_callc() {
         "是",
         "否",
         "不",
+        "对的",
+        "不对",
         "true",
         "0",
         "n",

@@ -31,8 +31,8 @@ SYMBOLS = {
     "GBP": ("£",),
     "JPY": ("¥", "円"),
 }
-YES = ("yes", "y", "true", "1", "是", "是的", "对")
-NO = ("no", "n", "false", "0", "否", "不是", "不")
+YES = ("yes", "y", "true", "1", "是", "是的", "对", "对的")
+NO = ("no", "n", "false", "0", "否", "不是", "不", "不对")
 
 SPEC: dict[str, Any] = json.loads(Path(__file__).with_name("vars.json").read_text(encoding="utf-8"))
 
@@ -133,10 +133,10 @@ def parse(kind: dict[str, Any], text: str) -> tuple:
             raise ValueError("not a number")
         return ("number", n)
     if word == "integer":
-        s = t[1:] if t.startswith("+") else t
-        if not re.fullmatch(r"[+-]?[0-9]+", s) or not -(2**63) <= int(s) < 2**63:
+        # As a 64-bit integer reads: an optional sign, then ASCII digits.
+        if not re.fullmatch(r"[+-]?[0-9]+", t) or not -(2**63) <= int(t) < 2**63:
             raise ValueError("not a whole number")
-        n = int(s)
+        n = int(t)
         if kind.get("min") is not None and n < kind["min"]:
             raise ValueError(f"{n} is less than {kind['min']}, the least allowed")
         if kind.get("max") is not None and n > kind["max"]:
