@@ -297,6 +297,7 @@ fn the_bounds_are_kept_and_said() {
         &Rules {
             events: Events::NONE,
             transfers_end: true,
+            retries: true,
         },
         |_| false,
     );
@@ -311,6 +312,7 @@ fn the_search_finds_the_shortest_path_that_avoids_steps() {
     let rules = Rules {
         events: Events::NONE,
         transfers_end: false,
+        retries: true,
     };
     let reach = paths::search(spec, &rules, |i| spec.steps[i].covers.contains(&terms));
     let shown: Vec<String> = reach
@@ -354,6 +356,7 @@ fn the_search_agrees_with_the_enumeration() {
         let rules = Rules {
             events: Events::NONE,
             transfers_end: true,
+            retries: true,
         };
         // Avoid each step in turn, and each concern's covering steps.
         let mut avoid_sets: Vec<Vec<usize>> = (0..spec.steps.len()).map(|i| vec![i]).collect();
@@ -399,4 +402,60 @@ fn cjk_emoji_and_crlf_specs_have_their_paths_in_their_own_words() {
         found.paths[1].describe(spec, "张强😀", 4),
         "if 张强😀 gives `忙` at `开场`, the call ends (`改天`)"
     );
+}
+
+/// A move at any reachable step, composed with the shortest way to the
+/// step and the shortest way on (as the covering scenario sets do, with
+/// the search not taking retries), is a walk of the flow; and `moves_at` offers exactly the moves the
+/// enumeration takes there.
+#[test]
+fn moves_compose_into_walks() {
+    for name in SPECS {
+        let c = compiled(name, &read(name));
+        let spec = spec_of(&c);
+        let rules = Rules {
+            events: Events::SIMULATED,
+            transfers_end: true,
+            retries: false,
+        };
+        let reach = paths::search(spec, &rules, |_| false);
+        let found = paths::enumerate(spec, &Limits::default());
+        for i in 0..spec.steps.len() {
+            let Some((start, prefix)) = reach.route_to_step(i) else {
+                continue;
+            };
+            let moves = paths::moves_at(spec, i, Events::SIMULATED);
+            if found.complete() {
+                let taken: std::collections::HashSet<Move> = found
+                    .paths
+                    .iter()
+                    .flat_map(|p| &p.hops)
+                    .filter(|h| h.at == At::Step(i))
+                    .map(|h| h.by)
+                    .collect();
+                let offered: std::collections::HashSet<Move> = moves.iter().map(|(m, _)| *m).collect();
+                assert!(taken.is_subset(&offered), "{name}: {}", spec.steps[i].id);
+            }
+            for (by, target) in moves {
+                if by == Move::RetriesSpent {
+                    continue; // takes a loop the search does not show
+                }
+                let mut hops = prefix.clone();
+                hops.push(paths::Hop { at: At::Step(i), by });
+                let outcome = match target {
+                    Target::End(c) => Outcome::End(c),
+                    Target::Transfer(k) => Outcome::Transfer(k),
+                    Target::Step(j) => {
+                        let on = paths::search_from(spec, &rules, j, |_| false);
+                        let rest = on.path_to(on.outcomes()[0]).unwrap();
+                        assert_eq!(rest.hops[0].at, At::Step(j));
+                        hops.extend(rest.hops);
+                        rest.outcome
+                    }
+                };
+                let p = Path { start, hops, outcome };
+                replay(spec, &p, u8::MAX);
+            }
+        }
+    }
 }

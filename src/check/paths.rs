@@ -13,8 +13,10 @@
 //! `voicemail`, `no_answer` and `hangup` are not followed (nobody is there
 //! to address), nor `silence` (a callee who says nothing raises nothing);
 //! a transfer that succeeds is not an outcome here (a person takes the
-//! call on and can answer), its fallback is followed. A concern no step or
-//! FAQ entry covers at all is W0203's, not reported again; nothing is
+//! call on and can answer), its fallback is followed. A step's `retry`
+//! target counts as reached once the step runs, as for the other flow
+//! checks. A concern no step or FAQ entry covers at all is W0203's, not
+//! reported again; nothing is
 //! reported while a step's `covers` names an unknown concern (E0102).
 //!
 //! Reported once per concern and place of definition: a callee that
@@ -71,6 +73,7 @@ pub(crate) fn lint(spec: &Spec, spans: &Spans<'_>, diags: &mut super::diags::Dia
     let rules = Rules {
         events: Events::NONE,
         transfers_end: false,
+        retries: true,
     };
     for (c, concern) in spec.concerns.iter().enumerate() {
         if primary_for[c].is_empty() || (concern.steps.is_empty() && concern.faq.is_empty()) {

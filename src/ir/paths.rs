@@ -701,6 +701,11 @@ pub struct Rules {
     /// fallback is followed: the call is handed to a person who carries
     /// it on).
     pub transfers_end: bool,
+    /// Whether a step's `retry` target is an edge. The search takes it
+    /// right after the step's first run (as the flow graph does), without
+    /// the loop that spends the retries: right for "can the call get
+    /// there", not for a path a simulator must follow.
+    pub retries: bool,
 }
 
 /// The edge a search entered a node by.
@@ -798,6 +803,23 @@ impl Reach {
             Outcome::End(c) => self.at.node(Target::End(c)),
             Outcome::Transfer(k) => self.at.node(Target::Transfer(k)),
         };
+        let (start, hops) = self.walk_back(target)?;
+        Some(Path {
+            start,
+            hops,
+            outcome: o,
+        })
+    }
+
+    /// The shortest way found to step `i`: the global branch taken at the
+    /// start, if any, and the moves that lead there (the last one enters
+    /// the step).
+    #[must_use]
+    pub fn route_to_step(&self, i: usize) -> Option<(Option<usize>, Vec<Hop>)> {
+        (i < self.at.steps).then(|| self.walk_back(i)).flatten()
+    }
+
+    fn walk_back(&self, target: usize) -> Option<(Option<usize>, Vec<Hop>)> {
         if self.parent.get(target)?.1 == Via::Unseen {
             return None;
         }
@@ -821,12 +843,43 @@ impl Reach {
             v = from;
         }
         hops.reverse();
-        Some(Path {
-            start,
-            hops,
-            outcome: o,
-        })
+        Some((start, hops))
     }
+}
+
+/// Every move that can leave step `i`, with where it leads: the
+/// successor, the step's own branches, the global branches in force there
+/// (those `events` follows), asking again for a withheld capture (when a
+/// `retry` bounds it) and the retries spent. O(own + global branches).
+#[must_use]
+pub fn moves_at(spec: &Spec, i: usize, events: Events) -> Vec<(Move, Target)> {
+    let step = &spec.steps[i];
+    let mut out = vec![(if step.waits { Move::Next } else { Move::Continue }, step.next)];
+    for (k, b) in step.branches.iter().enumerate() {
+        if events.follows(b.on) {
+            out.push((Move::Own(k), b.target));
+        }
+    }
+    for (g, b) in spec.global_branches.iter().enumerate() {
+        let in_force = !b.is_at_start()
+            && (step.waits || b.on == On::Event(Event::Hangup))
+            && step.overrides.binary_search(&g).is_err();
+        if in_force && events.follows(b.on) {
+            out.push((Move::Global(g), b.target));
+        }
+    }
+    if let Some(r) = step.retry {
+        if step.waits
+            && step
+                .captures
+                .iter()
+                .any(|&c| spec.captures.get(c).is_some_and(|cap| !cap.optional))
+        {
+            out.push((Move::AskAgain, Target::Step(i)));
+        }
+        out.push((Move::RetriesSpent, r.then));
+    }
+    out
 }
 
 /// The global branches a search can still take, each once: `list` holds
@@ -900,6 +953,18 @@ impl Untaken {
 /// + global branches + transfers).
 #[must_use]
 pub fn search(spec: &Spec, rules: &Rules, avoid: impl Fn(usize) -> bool) -> Reach {
+    search_inner(spec, *rules, None, avoid)
+}
+
+/// [`search`] from step `from` instead of the start of the call (the
+/// paths it gives start there: no event at the start, the first hop at
+/// `from`).
+#[must_use]
+pub fn search_from(spec: &Spec, rules: &Rules, from: usize, avoid: impl Fn(usize) -> bool) -> Reach {
+    search_inner(spec, *rules, Some(from), avoid)
+}
+
+fn search_inner(spec: &Spec, rules: Rules, from: Option<usize>, avoid: impl Fn(usize) -> bool) -> Reach {
     let at = Layout {
         steps: spec.steps.len(),
         transfers: spec.transfers.len(),
@@ -930,12 +995,16 @@ pub fn search(spec: &Spec, rules: &Rules, avoid: impl Fn(usize) -> bool) -> Reac
         next += 1;
         edges.clear();
         if v == start {
-            if !spec.steps.is_empty() {
-                edges.push((Target::Step(0), Via::Begin));
-            }
-            for (g, b) in spec.global_branches.iter().enumerate() {
-                if b.is_at_start() && events.follows(b.on) {
-                    edges.push((b.target, Via::Start(g)));
+            if let Some(i) = from {
+                edges.push((Target::Step(i), Via::Begin));
+            } else {
+                if !spec.steps.is_empty() {
+                    edges.push((Target::Step(0), Via::Begin));
+                }
+                for (g, b) in spec.global_branches.iter().enumerate() {
+                    if b.is_at_start() && events.follows(b.on) {
+                        edges.push((b.target, Via::Start(g)));
+                    }
                 }
             }
         } else if v < at.steps {
@@ -947,7 +1016,9 @@ pub fn search(spec: &Spec, rules: &Rules, avoid: impl Fn(usize) -> bool) -> Reac
                     edges.push((b.target, Via::Move(Move::Own(k))));
                 }
             }
-            if let Some(r) = step.retry {
+            if let Some(r) = step.retry
+                && rules.retries
+            {
                 edges.push((r.then, Via::Move(Move::RetriesSpent)));
             }
             if step.waits {
