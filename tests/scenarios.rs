@@ -16,6 +16,10 @@ use callc::check::LintLevels;
 use callc::emit::scenarios::{self, Action, Moment, Options, Priority, ScenarioSet, SelectionKind, Start};
 use callc::ir::paths::{self, Events, Rules};
 
+#[path = "../benches/support/generate.rs"]
+#[allow(dead_code)]
+mod generate;
+
 const THREE: &str = "tests/fixtures/scenarios/three_callees.call";
 
 fn compiled(path: &str) -> callc::Compiled {
@@ -377,4 +381,51 @@ fn a_spec_with_an_error_writes_nothing() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("E0102") && err.contains("nothing was written"), "{err}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+}
+
+#[test]
+fn a_large_flow_gives_a_bounded_covering_set() {
+    // 2,000 steps and 20,000 global branches: far too many paths to list.
+    let text = generate::listening(2_000, 20_000);
+    let c = callc::compile("big.call", text.as_bytes(), &LintLevels::default());
+    let spec = c.spec_if_ok().unwrap();
+    let t = std::time::Instant::now();
+    let set = scenarios::model(spec, &Options::default());
+    let took = t.elapsed();
+    assert_eq!(set.selection.kind, SelectionKind::Covering);
+    let moves: usize = set
+        .scenarios
+        .iter()
+        .filter(|s| s.callee == "zhang_qiang")
+        .map(|s| s.moments.len())
+        .sum();
+    // Moments are the moves plus a transfer's success: within the bound.
+    assert!(moves <= scenarios::MAX_MOVES + set.scenarios.len(), "{moves}");
+    // Every outcome the flow can reach is aimed at.
+    let reach = paths::search(
+        spec,
+        &Rules {
+            events: Events::SIMULATED,
+            transfers_end: true,
+            retries: false,
+        },
+        |_| false,
+    );
+    let outcomes: BTreeSet<String> = reach
+        .outcomes()
+        .into_iter()
+        .map(|o| paths::outcome_target(spec, o))
+        .collect();
+    let aimed: BTreeSet<String> = set
+        .scenarios
+        .iter()
+        .map(|s| match &s.success.outcome {
+            scenarios::OutcomeModel::End { condition: Some(c), .. } => format!("end({c})"),
+            scenarios::OutcomeModel::End { condition: None, .. } => "end".to_owned(),
+            scenarios::OutcomeModel::Transfer { transfer, .. } => format!("transfer({transfer})"),
+        })
+        .collect();
+    assert!(outcomes.is_subset(&aimed), "{outcomes:?} {aimed:?}");
+    // Generous: the bench measures; this only catches a runaway.
+    assert!(took.as_secs() < 60, "{took:?}");
 }

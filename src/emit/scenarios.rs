@@ -18,6 +18,8 @@
 //! did, then the shortest path to each outcome the listed ones missed.
 //! `selection` says which, and why.
 
+use std::fmt::Write as _;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -412,6 +414,10 @@ pub enum OutcomeModel {
     },
 }
 
+/// The most moves (hops) all the paths of a set may have together: the
+/// set repeats each path per callee, with the step's lines at each move.
+pub const MAX_MOVES: usize = 100_000;
+
 /// The paths the scenarios follow, and the selection that says so.
 fn choose(spec: &Spec, options: &Options) -> (Vec<Path>, Selection) {
     let limits = Limits {
@@ -429,35 +435,35 @@ fn choose(spec: &Spec, options: &Options) -> (Vec<Path>, Selection) {
     .into_iter()
     .filter_map(|(on, e)| on.then_some(e))
     .collect();
-    let Some(bound) = found.cut else {
-        let n = found.paths.len();
-        return (
-            found.paths,
-            Selection {
-                kind: SelectionKind::EveryPath,
-                paths: n,
-                reason: None,
-                events,
-                max_visits: limits.max_visits,
-            },
-        );
+    let moves: usize = found.paths.iter().map(|p| p.hops.len()).sum();
+    let mut reason = match found.cut {
+        None if moves <= MAX_MOVES => {
+            let n = found.paths.len();
+            return (
+                found.paths,
+                Selection {
+                    kind: SelectionKind::EveryPath,
+                    paths: n,
+                    reason: None,
+                    events,
+                    max_visits: limits.max_visits,
+                },
+            );
+        }
+        None => format!("the paths take {moves} moves in all, more than {MAX_MOVES}"),
+        Some(Bound::Paths(n)) => format!("the flow has more than {n} paths"),
+        Some(Bound::Work(n)) => format!("listing the flow's paths took more than {n} units of work"),
     };
     // A covering set: each listed path that adds a move at a step or an
     // outcome, then the shortest path to each outcome still missing.
-    let mut seen_moves = std::collections::HashSet::new();
-    let mut seen_outcomes = std::collections::HashSet::new();
-    let mut chosen = Vec::new();
+    let mut set = Covering::default();
     let mut listed = found.paths;
     // Shorter paths first: each move is shown on the simplest path found.
     listed.sort_by_key(|p| p.hops.len());
     for p in listed {
-        let new_outcome = seen_outcomes.insert(p.outcome);
-        let mut new_move = false;
-        for h in &p.hops {
-            new_move |= seen_moves.insert((h.at, h.by));
-        }
-        if new_outcome || new_move {
-            chosen.push(p);
+        let adds = !set.outcomes.contains(&p.outcome) || p.hops.iter().any(|h| !set.moves.contains(&(h.at, h.by)));
+        if adds {
+            set.add(p);
         }
     }
     let reach = paths::search(
@@ -470,25 +476,23 @@ fn choose(spec: &Spec, options: &Options) -> (Vec<Path>, Selection) {
         |_| false,
     );
     for o in reach.outcomes() {
-        if !seen_outcomes.contains(&o)
+        if !set.outcomes.contains(&o)
             && let Some(p) = reach.path_to(o)
         {
-            seen_outcomes.insert(o);
-            chosen.push(p);
+            set.add(p);
         }
     }
-    let mut reason = match bound {
-        Bound::Paths(n) => format!("the flow has more than {n} paths"),
-        Bound::Work(n) => format!("listing the flow's paths took more than {n} units of work"),
-    };
     // Every move at every step the listed paths missed: the shortest way
     // to the step, the move, then the shortest way on to an outcome.
-    if options.max_paths > 0 && !fill_moves(spec, options, &reach, &mut seen_moves, &mut chosen) {
+    if options.max_paths > 0 && !fill_moves(spec, options, &reach, &mut set) {
         reason.push_str("; not every move at every step is shown (too many)");
     }
-    let n = chosen.len();
+    if set.full {
+        let _ = write!(reason, "; paths were left out past {MAX_MOVES} moves in all");
+    }
+    let n = set.paths.len();
     (
-        chosen,
+        set.paths,
         Selection {
             kind: SelectionKind::Covering,
             paths: n,
@@ -499,16 +503,37 @@ fn choose(spec: &Spec, options: &Options) -> (Vec<Path>, Selection) {
     )
 }
 
+/// A covering set being built: its paths, the moves and outcomes they
+/// take, and whether a path was left out for [`MAX_MOVES`].
+#[derive(Default)]
+struct Covering {
+    paths: Vec<Path>,
+    moves: std::collections::HashSet<(At, Move)>,
+    outcomes: std::collections::HashSet<Outcome>,
+    total: usize,
+    full: bool,
+}
+
+impl Covering {
+    /// Adds a path unless the set's moves would pass [`MAX_MOVES`].
+    fn add(&mut self, p: Path) {
+        if self.total + p.hops.len() > MAX_MOVES {
+            self.full = true;
+            return;
+        }
+        self.total += p.hops.len();
+        self.outcomes.insert(p.outcome);
+        for h in &p.hops {
+            self.moves.insert((h.at, h.by));
+        }
+        self.paths.push(p);
+    }
+}
+
 /// Adds a path for each move at each reachable step that no path of
 /// `chosen` takes (see [`choose`]); `false` when it stopped at its bound
 /// (as many added paths as `max_paths`, or a million moves looked at).
-fn fill_moves(
-    spec: &Spec,
-    options: &Options,
-    reach: &paths::Reach,
-    seen: &mut std::collections::HashSet<(At, Move)>,
-    chosen: &mut Vec<Path>,
-) -> bool {
+fn fill_moves(spec: &Spec, options: &Options, reach: &paths::Reach, set: &mut Covering) -> bool {
     const MAX_MOVES: usize = 1_000_000;
     let rules = Rules {
         events: options.events,
@@ -528,7 +553,7 @@ fn fill_moves(
         for (by, target) in moves {
             // Spending the retries takes a loop the search does not show:
             // only the enumerated paths show it.
-            if by == Move::RetriesSpent || seen.contains(&(At::Step(i), by)) {
+            if by == Move::RetriesSpent || set.moves.contains(&(At::Step(i), by)) {
                 continue;
             }
             if added >= options.max_paths {
@@ -548,10 +573,10 @@ fn fill_moves(
                     rest.outcome
                 }
             };
-            for h in &hops {
-                seen.insert((h.at, h.by));
+            set.add(Path { start, hops, outcome });
+            if set.full {
+                return true;
             }
-            chosen.push(Path { start, hops, outcome });
             added += 1;
         }
     }
