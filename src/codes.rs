@@ -118,6 +118,7 @@ codes! {
     W0217, Some("voicemail_waits"), Warn, "a step reached from `voicemail` waits for a reply";
     W0218, Some("unused_var"), Warn, "a per-call variable that no text uses";
     W0219, Some("missing_example"), Warn, "a required per-call variable with no example";
+    W0220, Some("uncovered_on_path"), Warn, "a path on which no step addresses a callee's primary concern";
     E0301, None, Deny, "the Markdown is not a call spec in the reference layout";
     W0302, Some("unplaced_markdown"), Warn, "Markdown text the importer could not place";
     W0303, Some("covers_not_imported"), Warn, "Markdown cannot say which steps cover which concerns";

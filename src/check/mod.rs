@@ -20,6 +20,7 @@ mod gather;
 mod levels;
 mod lints;
 mod listen;
+mod paths;
 mod render;
 mod resolve;
 pub mod symbols;
@@ -154,6 +155,7 @@ pub fn check_with(file: &ast::File, cli: &LintLevels, parsed: Vec<Diagnostic>) -
     };
     flow::lint(&spec, &spans, &mut cx.diags);
     listen::lint(&spec, &spans, &mut cx.diags);
+    paths::lint(&spec, &spans, &mut cx.diags);
     let (diagnostics, omitted) = cx.diags.finish();
     let mut symbols = cx.symbols;
     symbols.finish();

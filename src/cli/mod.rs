@@ -15,6 +15,7 @@ use std::process::ExitCode;
 mod check_calls;
 mod input;
 mod output;
+mod scenarios;
 
 use output::{FileId, Sink};
 
@@ -172,8 +173,38 @@ enum Command {
         /// The code or lint name.
         code: Option<String>,
     },
-    /// Print the JSON Schema of `build --target json` output.
-    Schema,
+    /// Write a spec's scenario set as JSON: each callee played against each path of the flow (docs/scenarios.md).
+    Scenarios {
+        /// The spec (`-` reads standard input).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Where to write (standard output when absent). Written atomically.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// List every path up to this many; past it, a set that covers every move and outcome (0: one path per outcome).
+        #[arg(long, value_name = "N", default_value_t = emit::scenarios::DEFAULT_MAX_PATHS)]
+        max_paths: usize,
+        /// Also follow the branches on `hangup` and `no_answer` (by default only `voicemail` and `silence`).
+        #[arg(long)]
+        all_events: bool,
+        #[command(flatten)]
+        options: CheckOptions,
+    },
+    /// Print a JSON Schema: of `build --target json` output (`spec`, the default) or of `callc scenarios` output.
+    Schema {
+        /// Which output.
+        #[arg(value_enum, default_value_t = SchemaOf::Spec)]
+        of: SchemaOf,
+    },
+}
+
+/// The outputs `callc schema` describes.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum SchemaOf {
+    /// `callc build --target json`.
+    Spec,
+    /// `callc scenarios`.
+    Scenarios,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -232,8 +263,21 @@ pub fn main() -> ExitCode {
             Err(e) => tool_error(&format!("language server: {e}")),
         },
         Command::Explain { code } => run_explain(code.as_deref()),
-        Command::Schema => {
-            print!("{}", emit::json::schema());
+        Command::Scenarios {
+            file,
+            output,
+            max_paths,
+            all_events,
+            options,
+        } => scenarios::run(&file, output.as_deref(), max_paths, all_events, &options, sub),
+        Command::Schema { of } => {
+            print!(
+                "{}",
+                match of {
+                    SchemaOf::Spec => emit::json::schema(),
+                    SchemaOf::Scenarios => emit::scenarios::schema(),
+                }
+            );
             ExitCode::SUCCESS
         }
     }

@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod rasa;
 pub mod rust;
+pub mod scenarios;
 
 use std::path::PathBuf;
 

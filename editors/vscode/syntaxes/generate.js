@@ -42,11 +42,11 @@ const LINTS = [
   "duplicate_question", "empty_text", "silent_step", "unknown_lint", "unplaced_markdown",
   "covers_not_imported", "invisible_character", "confusable_id", "unhandled_voicemail",
   "unreached_outcome", "unnamed_end", "missing_capture", "unbounded_retry", "voicemail_waits", "unused_var",
-  "missing_example", "warnings",
+  "missing_example", "uncovered_on_path", "warnings",
 ];
 const LINT_CODES = [
   "W0201", "W0202", "W0203", "W0204", "W0205", "W0206", "W0207", "W0208", "W0209", "W0210", "W0211",
-  "W0212", "W0213", "W0214", "W0215", "W0216", "W0217", "W0218", "W0219", "W0302", "W0303",
+  "W0212", "W0213", "W0214", "W0215", "W0216", "W0217", "W0218", "W0219", "W0220", "W0302", "W0303",
 ];
 const PRIORITIES = WORDS.priorities;
 const GENDERS = WORDS.genders;
