@@ -21,6 +21,9 @@ use callc::codes::Code;
 #[path = "support/markdown.rs"]
 mod fenced;
 
+#[path = "adversarial/calls.rs"]
+mod adversarial;
+
 const SPEC: &str = "tests/fixtures/calls/campaign.call";
 const DIR: &str = "tests/fixtures/calls";
 
@@ -377,4 +380,83 @@ fn the_call_list_explanations_examples_raise_exactly_their_code() {
         assert!(lists > 0, "{code:?}: no ```csv or ```jsonl example");
     }
     assert_eq!(pages, 7);
+}
+
+/// Pieces a hostile call list is made of: the header's names (right and
+/// misspelt), every kind of value, good and bad, and what breaks readers —
+/// quotes, commas, CR, LF, a BOM, braces, `null`, CJK, emoji, a lone
+/// continuation byte, a bidi control.
+const PIECES: &[&[u8]] = &[
+    b"customer_name",
+    b"contract_end",
+    b"discount",
+    b"fee",
+    b"tier",
+    b"seats",
+    b"callback",
+    b"custmer_name",
+    b",",
+    b"\"",
+    b"\"\"",
+    b"\r\n",
+    b"\n",
+    b"\r",
+    b" ",
+    b"\xEF\xBB\xBF",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b":",
+    b"null",
+    b"true",
+    b"2026-12-31",
+    b"2026-02-30",
+    b"8.5%",
+    b"\xC2\xA51,299",
+    b"12.345",
+    b"premium",
+    b"Premium",
+    b"600",
+    b"+8613800138000",
+    b"138 0013",
+    "张强".as_bytes(),
+    "🍀".as_bytes(),
+    b"\x80",
+    b"\xE5",
+    "\u{202E}".as_bytes(),
+    b"\\",
+    b"\\u00e4",
+    b"\t",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::with_cases(512)
+    })]
+
+    /// Any list, in both formats: no panic, every span inside its record
+    /// and on character boundaries, every renderer works, `--max` holds.
+    #[test]
+    fn any_list_keeps_the_invariants(picks in proptest::collection::vec(0..PIECES.len(), 0..120)) {
+        let bytes: Vec<u8> = picks.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
+        adversarial::run(&bytes, vars());
+    }
+}
+
+/// The campaign's variables, compiled once.
+fn vars() -> &'static [callc::ir::Var] {
+    static VARS: std::sync::OnceLock<Vec<callc::ir::Var>> = std::sync::OnceLock::new();
+    VARS.get_or_init(adversarial::vars)
+}
+
+#[test]
+fn a_list_in_the_shape_of_the_fixtures_keeps_the_invariants() {
+    for entry in std::fs::read_dir(DIR).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv" || e == "jsonl") {
+            adversarial::run(&std::fs::read(&path).unwrap(), vars());
+        }
+    }
 }

@@ -155,22 +155,21 @@ pub(super) fn check(core: &mut Core<'_>, reader: impl Read, sink: &mut dyn Sink)
     };
     let columns = header.var_of.len();
     let mut next = rdr.position().clone();
-    // Rows are read as text: the csv crate validates a record's UTF-8 once.
-    let mut record = ::csv::StringRecord::new();
     loop {
-        let utf8 = match rdr.read_record(&mut record) {
-            Ok(true) => true,
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
             Ok(false) => break,
-            Err(e) if matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) => false,
             Err(e) => return stop(core, e, &next, rdr.get_ref(), sink),
-        };
-        let (start, line) = if utf8 {
-            record
-                .position()
-                .map_or((next.byte(), next.line()), |p| (p.byte(), p.line()))
-        } else {
-            (next.byte(), next.line())
-        };
+        }
+        // A record's cells are validated as UTF-8 at once (SIMD), then each
+        // is a slice of that text: a cell boundary inside a character would
+        // make the slice fail, and the record count as not UTF-8.
+        let text = simdutf8::basic::from_utf8(record.as_slice()).ok();
+        let cell_text = |i: usize| text.and_then(|t| t.get(record.range(i)?));
+        let utf8 = text.is_some() && (0..record.len()).all(|i| cell_text(i).is_some());
+        let (start, line) = record
+            .position()
+            .map_or((next.byte(), next.line()), |p| (p.byte(), p.line()));
         next = rdr.position().clone();
         let end = next.byte();
         core.rows += 1;
@@ -185,13 +184,14 @@ pub(super) fn check(core: &mut Core<'_>, reader: impl Read, sink: &mut dyn Sink)
         } else if record.len() != columns {
             core.row_has_problems();
             if core.tally(Code::E0407) {
-                shown.push(wrong_width(raw, start, &record, columns));
+                let read: Vec<&str> = (0..record.len().min(8)).filter_map(cell_text).collect();
+                shown.push(wrong_width(raw, start, &read, record.len(), columns));
             }
         } else {
             let cells = |v: usize| {
                 let c = header.column_of[v]?;
                 Some(Cell {
-                    text: Cow::Borrowed(record.get(c)?),
+                    text: Cow::Borrowed(cell_text(c)?),
                     kind: Kind::Text,
                     place: Place::Column(c),
                 })
@@ -379,9 +379,8 @@ fn read_header<R: Read>(
 }
 
 /// E0407 for a record whose number of fields is not the header's `want`.
-fn wrong_width(raw: &[u8], start: u64, record: &::csv::StringRecord, want: usize) -> Diagnostic {
-    let got = record.len();
-    let mut read: Vec<String> = record
+fn wrong_width(raw: &[u8], start: u64, cells: &[&str], got: usize, want: usize) -> Diagnostic {
+    let mut read: Vec<String> = cells
         .iter()
         .take(8)
         .map(|c| format!("`{}`", super::one_line(c)))

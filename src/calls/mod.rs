@@ -275,6 +275,8 @@ pub(crate) struct Core<'v> {
     pub stopped: bool,
     /// Row hash → the line the row starts on.
     seen: HashMap<u64, u64, BuildHasherDefault<Identity>>,
+    /// The bytes of the current row's values, for its hash (kept to reuse).
+    key: Vec<u8>,
 }
 
 impl<'v> Core<'v> {
@@ -290,6 +292,7 @@ impl<'v> Core<'v> {
             bytes: 0,
             stopped: false,
             seen: HashMap::default(),
+            key: Vec::with_capacity(256),
         }
     }
 
@@ -339,9 +342,15 @@ impl<'v> Core<'v> {
     }
 
     /// A window of the file holding one record, read as `raw` from byte
-    /// `start` on 1-based line `line`.
+    /// `start` on 1-based line `line`. A byte that is not UTF-8 becomes
+    /// SUB (U+001A, shown as `␚`), one byte for one byte, so that every
+    /// span of the record stays where it was (U+FFFD would take three).
     pub fn window(&self, raw: &[u8], start: u64, line: u64) -> SourceFile {
-        let text = String::from_utf8_lossy(raw).into_owned();
+        let mut text = String::with_capacity(raw.len());
+        for chunk in raw.utf8_chunks() {
+            text.push_str(chunk.valid());
+            text.extend(std::iter::repeat_n('\u{1A}', chunk.invalid().len()));
+        }
         SourceFile::window(
             self.name.clone(),
             text,
@@ -365,14 +374,16 @@ impl<'v> Core<'v> {
     ) -> Vec<Problem> {
         let mut problems = Vec::new();
         let mut any = false;
-        let mut hash = std::hash::DefaultHasher::new();
+        // The row's values, each ended by a byte UTF-8 never holds, hashed
+        // at once (a write per value costs SipHash its buffering each time).
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
         for (i, var) in self.vars.iter().enumerate() {
             let cell = cells(i);
             let cell = cell.as_ref();
-            let text = cell.map_or("", |c| c.text.trim());
-            hash.write(text.as_bytes());
-            // A byte that UTF-8 never holds ends each value.
-            hash.write_u8(if cell.is_some_and(|c| c.kind != Kind::Null) {
+            let text = cell.map_or("", |c| trimmed(&c.text));
+            key.extend_from_slice(text.as_bytes());
+            key.push(if cell.is_some_and(|c| c.kind != Kind::Null) {
                 0xFF
             } else {
                 0xFE
@@ -440,6 +451,9 @@ impl<'v> Core<'v> {
                 }
             }
         }
+        let mut hash = std::hash::DefaultHasher::new();
+        hash.write(&key);
+        self.key = key;
         let earlier = match self.seen.entry(hash.finish()) {
             std::collections::hash_map::Entry::Occupied(earlier) => Some(*earlier.get()),
             std::collections::hash_map::Entry::Vacant(v) => {
@@ -554,6 +568,17 @@ impl<'v> Core<'v> {
     }
 }
 
+/// `s` without white space around it, as `str::trim`, without walking a
+/// value that has none (most: a CJK name is decoded char by char by `trim`).
+fn trimmed(s: &str) -> &str {
+    let edge = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    if edge(s.chars().next()) || edge(s.chars().next_back()) {
+        s.trim()
+    } else {
+        s
+    }
+}
+
 /// A value as a message quotes it: on one line (line breaks and tabs
 /// written `\n`, `\r`, `\t`), at most 60 characters.
 fn one_line(value: &str) -> String {
@@ -656,13 +681,15 @@ fn row_span(raw: &[u8], start: u64) -> Span {
 }
 
 /// An E0002 for a record that is not UTF-8: the span of the first bad
-/// sequence (the lossy window holds U+FFFD there).
+/// sequence (the window holds a SUB for each of its bytes).
 fn not_utf8(raw: &[u8], start: u64) -> Diagnostic {
-    let at = std::str::from_utf8(raw).err().map_or(0, |e| e.valid_up_to());
+    let (at, len) = std::str::from_utf8(raw).err().map_or((0, 1), |e| {
+        (e.valid_up_to(), e.error_len().unwrap_or(raw.len() - e.valid_up_to()))
+    });
     let from = to_usize(start) + at;
     Diagnostic::new(
         Code::E0002,
-        Span::new(from, from + '\u{FFFD}'.len_utf8()),
+        Span::new(from, from + len.max(1)),
         "this row is not valid UTF-8",
     )
     .label("this byte sequence is not UTF-8")
@@ -687,7 +714,12 @@ fn unknown_column(name: &str, span: Span, vars: &[Var], taken: &[bool], what: &s
     if name.trim().is_empty() {
         return Diagnostic::new(Code::E0402, span, format!("a {what} with no name"))
             .label("no variable is called this")
-            .help(format!("remove the {what}, or name it after a variable of the spec"));
+            .help(if quoted {
+                "remove the key, or name it after a variable of the spec".to_owned()
+            } else {
+                "remove the column (a comma at the end of the header row makes one), or name it after a variable of the spec"
+                    .to_owned()
+            });
     }
     let mut d = Diagnostic::new(Code::E0402, span, format!("unknown {what} `{}`", one_line(name.trim())))
         .label("no variable of the spec is called this");
