@@ -287,6 +287,7 @@ fn every_spec_gives_a_valid_deterministic_set() {
         "specs/taishan_renewal.call",
         "specs/zh_renewal_followup.call",
         "specs/en_dental_reminder.call",
+        "specs/zh_renewal_campaign.call",
         "tests/fixtures/every_word.call",
     ] {
         let a = emit(name);
@@ -428,4 +429,28 @@ fn a_large_flow_gives_a_bounded_covering_set() {
     assert!(outcomes.is_subset(&aimed), "{outcomes:?} {aimed:?}");
     // Generous: the bench measures; this only catches a runaway.
     assert!(took.as_secs() < 60, "{took:?}");
+}
+
+/// The campaign example in specs/: three callees (two extend the first),
+/// each played against every path of the flow.
+#[test]
+fn the_campaign_example_plays_every_callee_against_every_path() {
+    const CAMPAIGN: &str = "specs/zh_renewal_campaign.call";
+    let text = emit(CAMPAIGN);
+    assert_valid(CAMPAIGN, &text);
+    let set: ScenarioSet = serde_json::from_str(&text).unwrap();
+    let c = compiled(CAMPAIGN);
+    let all = paths::enumerate(c.spec_if_ok().unwrap(), &paths::Limits::default());
+    assert!(all.complete());
+    assert_eq!(set.selection.kind, SelectionKind::EveryPath);
+    assert_eq!(set.scenarios.len(), 3 * all.paths.len());
+    for callee in ["busy_buyer", "price_watcher", "refuser"] {
+        let mine: BTreeSet<&str> = set
+            .scenarios
+            .iter()
+            .filter(|s| s.callee == callee)
+            .map(|s| s.path.as_str())
+            .collect();
+        assert_eq!(mine.len(), all.paths.len(), "{callee}");
+    }
 }

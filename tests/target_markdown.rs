@@ -79,7 +79,10 @@ fn the_reference_spec_has_the_seed_sections_in_the_seed_order() {
 
 #[test]
 fn the_reference_steps_keep_the_seed_layout_and_gain_flow_notes() {
-    let out = build("specs/taishan_renewal.call");
+    // The customer's facts are per-call variables: the preview says the seed's.
+    let path = "specs/taishan_renewal.call";
+    let spec = spec_of(path, &std::fs::read_to_string(path).unwrap()).preview();
+    let out = emit::emit(emit::Target::Markdown, &spec).remove(0).contents;
     assert!(out.contains("1. 开场问候及身份确认  \n   “您好，请问是泰山公司的张强吗？我是长江公司的李明。”\n"));
     assert!(out.contains("10. 总结并建立后续沟通  \n    “感谢沟通，"));
     // Global branches come once, before the steps; a step's own branches in the step.
@@ -91,7 +94,9 @@ fn the_reference_steps_keep_the_seed_layout_and_gain_flow_notes() {
         out.contains("   （如张强表示时间紧，要求资料发邮箱 → 结束通话：张强要求完整资料发邮箱，转为内部分析）  \n")
     );
     assert!(out.contains("- 问：优惠条款及价格明细能否直接发我？有合同模板吗？  \n  答：可以，"));
-    assert!(out.starts_with("# 老客户回馈活动 · 泰山公司续约跟进\n\n## 电话拨打方\n"));
+    // The variables' table comes first, then the prompts.
+    assert!(out.starts_with("# 老客户回馈活动 · 泰山公司续约跟进\n\n## 每通电话的变量\n"));
+    assert!(out.contains("\n\n## 电话拨打方\n"));
 }
 
 #[test]
@@ -473,7 +478,9 @@ fn variables_are_a_table_and_each_callee_a_prompt() {
 /// One callee: the prompt is headed as before, with no id.
 #[test]
 fn a_single_callee_keeps_the_plain_heading() {
+    let out = build("specs/zh_broadband_retention.call");
+    assert_eq!(out.matches("\n## 电话接听方\n").count(), 1);
+    assert!(!out.contains("## 每通电话的变量"), "no variables, no table");
     let out = build("specs/taishan_renewal.call");
     assert_eq!(out.matches("\n## 电话接听方\n").count(), 1);
-    assert!(!out.contains("## 每通电话的变量"));
 }

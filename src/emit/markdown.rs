@@ -395,7 +395,10 @@ fn role(out: &mut String, p: &ir::Party, l: &Layout) {
     ];
     let mut any = false;
     for ((label, value), t) in l.identity.iter().zip(fields).zip(texts) {
-        if let Some(v) = value.filter(|v| !mentions(persona, v)) {
+        // A field that names a variable is always written: the persona
+        // naming the same `{{id}}` does not say which field it is.
+        let variable = t.is_some_and(|t| !t.is_lit());
+        if let Some(v) = value.filter(|v| variable || !mentions(persona, v)) {
             let written = t.map_or_else(|| line_text(v), prose_line);
             let _ = writeln!(out, "- {label}{}{written}", l.colon);
             any = true;
