@@ -122,6 +122,13 @@ codes! {
     E0301, None, Deny, "the Markdown is not a call spec in the reference layout";
     W0302, Some("unplaced_markdown"), Warn, "Markdown text the importer could not place";
     W0303, Some("covers_not_imported"), Warn, "Markdown cannot say which steps cover which concerns";
+    E0401, None, Deny, "a required variable has no column in the call list";
+    E0402, None, Deny, "a column or key of the call list that no variable declares";
+    E0403, None, Deny, "a call in the list without a value its spec requires";
+    E0404, None, Deny, "a value of the call list that is not of its variable's type";
+    E0405, None, Deny, "a value of the call list outside its variable's `one_of` set";
+    E0406, None, Deny, "a row of the call list that repeats an earlier row";
+    E0407, None, Deny, "a row of the call list that its format cannot read";
 }
 
 impl Code {

@@ -11,6 +11,7 @@
 extern crate alloc;
 
 pub mod ast;
+pub mod calls;
 pub mod check;
 pub mod codes;
 pub mod diagnostic;

@@ -74,8 +74,8 @@ impl<'a> Excerpt<'a> {
                     .map(|s| s.end.min(s.start + MAX_LABEL))
                     .max()
                     .unwrap_or(lo);
-                from = floor(file, lo.saturating_sub(CONTEXT).max(range.start));
-                to = ceil(file, (hi + CONTEXT).min(range.end));
+                from = file.floor_char_boundary(lo.saturating_sub(CONTEXT).max(range.start));
+                to = file.ceil_char_boundary((hi + CONTEXT).min(range.end));
             }
             if !text.is_empty() {
                 text.push('\n');
@@ -83,7 +83,7 @@ impl<'a> Excerpt<'a> {
             let ex_start = text.len();
             let prefix = if from > range.start { "…" } else { "" };
             text.push_str(prefix);
-            let shifts = push_visible(&mut text, &file.text[from..to], from);
+            let shifts = push_visible(&mut text, file.slice(from..to), from);
             if to < range.end {
                 text.push('…');
             }
@@ -185,17 +185,6 @@ pub fn visible(text: &str) -> String {
         }
     }
     out
-}
-
-fn floor(file: &SourceFile, mut i: usize) -> usize {
-    while !file.text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil(file: &SourceFile, i: usize) -> usize {
-    ceil_str(&file.text, i)
 }
 
 fn floor_str(s: &str, mut i: usize) -> usize {

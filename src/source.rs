@@ -61,13 +61,30 @@ pub struct Position {
     pub column_utf16: usize,
 }
 
-/// One source file: its name as the user gave it and its text.
+/// Where a [`SourceFile`]'s text starts in the file it comes from: at the
+/// start (a whole file), or, for a window (one record of a call list that is
+/// read as a stream, see [`SourceFile::window`]), at the start of a line
+/// further down.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The byte offset in the file of the text's first byte.
+    pub byte: usize,
+    /// The 0-based line of the file the text's first line is.
+    pub line: usize,
+}
+
+/// One source file, or a window of one: its name as the user gave it and
+/// its text.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as given on the command line (or a label such as `<stdin>`).
     pub name: String,
     /// The text. Invalid UTF-8 has been replaced by U+FFFD, see [`decode`].
+    /// For a window, only the window's lines (see [`SourceFile::origin`]).
     pub text: String,
+    /// Where `text` starts in the file: byte offsets and lines given to and
+    /// returned by the methods are the file's, not the text's.
+    origin: Origin,
     /// Built on the first position asked for: a clean file never needs one,
     /// and building it costs as much as parsing a text-heavy Chinese file.
     index: std::sync::OnceLock<LineIndex>,
@@ -93,12 +110,71 @@ impl SourceFile {
     /// A file from text that is already UTF-8.
     #[must_use]
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::window(name, text, Origin::default())
+    }
+
+    /// A window of a file: `text` holds whole lines of it, the first of
+    /// which starts at `origin`. Spans and positions stay those of the
+    /// whole file, so a diagnostic about line 700,001 of a call list is
+    /// rendered from that one record without the file being kept in memory.
+    /// Columns on the window's first line count from `origin.byte`, which
+    /// must be the start of a line (or the first byte after a BOM).
+    #[must_use]
+    pub fn window(name: impl Into<String>, text: impl Into<String>, origin: Origin) -> Self {
         Self {
             name: name.into(),
             text: text.into(),
+            origin,
             index: std::sync::OnceLock::new(),
             long_lines: std::sync::Mutex::default(),
         }
+    }
+
+    /// Where the text starts in the file (the start, except for a window).
+    #[must_use]
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    /// The file's byte offset `byte` as an offset into `text` (clamped to it).
+    fn local(&self, byte: usize) -> usize {
+        byte.saturating_sub(self.origin.byte).min(self.text.len())
+    }
+
+    /// The text of the file's byte range `range` (clamped to the text and
+    /// moved out to character boundaries).
+    #[must_use]
+    pub fn slice(&self, range: std::ops::Range<usize>) -> &str {
+        let (mut start, mut end) = (self.local(range.start), self.local(range.end));
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        &self.text[start..end.max(start)]
+    }
+
+    /// The file's byte offset `byte` moved back to a character boundary of
+    /// the text (clamped to the text).
+    #[must_use]
+    pub fn floor_char_boundary(&self, byte: usize) -> usize {
+        let mut i = self.local(byte);
+        while !self.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i + self.origin.byte
+    }
+
+    /// The file's byte offset `byte` moved forward to a character boundary
+    /// of the text (clamped to the text).
+    #[must_use]
+    pub fn ceil_char_boundary(&self, byte: usize) -> usize {
+        let mut i = self.local(byte);
+        while !self.text.is_char_boundary(i) {
+            i += 1;
+        }
+        i + self.origin.byte
     }
 
     fn index(&self) -> &LineIndex {
@@ -109,6 +185,14 @@ impl SourceFile {
     /// character boundary).
     #[must_use]
     pub fn position(&self, byte: usize) -> Position {
+        let mut p = self.local_position(self.local(byte));
+        p.byte += self.origin.byte;
+        p.line += self.origin.line;
+        p
+    }
+
+    /// [`SourceFile::position`] of an offset into `text`.
+    fn local_position(&self, byte: usize) -> Position {
         let mut byte = byte.min(self.text.len());
         while !self.text.is_char_boundary(byte) {
             byte -= 1;
@@ -162,16 +246,18 @@ impl SourceFile {
         k.checked_sub(1).map(|k| points[k])
     }
 
-    /// The byte range of the 0-based line `line` (without its line break).
+    /// The byte range of the 0-based line `line` (without its line break);
+    /// `None` for a line the text does not hold.
     #[must_use]
     pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let line = line.checked_sub(self.origin.line)?;
         let r = self.index().line(u32::try_from(line).ok()?)?;
         let (start, mut end) = (usize::from(r.start()), usize::from(r.end()));
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
         }
-        Some(start..end)
+        Some(start + self.origin.byte..end + self.origin.byte)
     }
 }
 
@@ -251,6 +337,25 @@ mod tests {
         assert_eq!((p.line, p.column, p.column_utf16), (2, 4, 5));
         assert_eq!(f.line_range(0), Some(0..2));
         assert_eq!(f.line_range(1), Some(4..15));
+    }
+
+    #[test]
+    fn a_window_reports_the_positions_of_the_whole_file() {
+        // Lines 700,001 and 700,002 of a list, from byte 90,000,000 on.
+        let origin = Origin {
+            byte: 90_000_000,
+            line: 700_000,
+        };
+        let f = SourceFile::window("list.csv", "\"张\r\n强\",2026-13-01\r\n", origin);
+        let p = f.position(90_000_000 + 8 + 3);
+        assert_eq!((p.byte, p.line, p.column, p.column_utf16), (90_000_011, 700_002, 4, 4));
+        assert_eq!(f.line_range(700_001), Some(90_000_006..90_000_021));
+        assert_eq!(f.line_range(0), None);
+        assert_eq!(f.slice(90_000_011..90_000_021), "2026-13-01");
+        // Offsets outside the window are clamped to it.
+        assert_eq!(f.position(5).line, 700_001);
+        assert_eq!(f.floor_char_boundary(90_000_002), 90_000_001);
+        assert_eq!(f.ceil_char_boundary(90_000_002), 90_000_004);
     }
 
     #[test]

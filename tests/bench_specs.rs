@@ -8,6 +8,9 @@
 #[path = "../benches/support/generate.rs"]
 mod generate;
 
+#[path = "../benches/support/call_list.rs"]
+mod call_list;
+
 use generate::{Shape, listening, spec};
 
 #[test]
@@ -41,4 +44,27 @@ fn the_listening_spec_checks_clean() {
             &c.diagnostics[..c.diagnostics.len().min(3)]
         );
     }
+}
+
+#[test]
+fn the_generated_call_list_checks_clean_against_its_spec() {
+    let c = callc::compile(
+        "campaign.call",
+        call_list::SPEC.as_bytes(),
+        &callc::check::LintLevels::default(),
+    );
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+    let vars = &c.spec.unwrap().vars;
+    let options = callc::calls::Options {
+        format: callc::calls::ListFormat::Csv,
+        name: "calls.csv".to_owned(),
+        max_per_code: 5,
+    };
+    let list = call_list::csv(20_000, None);
+    let (found, summary) = callc::calls::check_bytes(list.as_bytes(), vars, &options);
+    assert_eq!((summary.rows, summary.problems()), (20_000, 0), "{found:#?}");
+    // Every hundredth row has a bad date, and nothing else is wrong.
+    let list = call_list::csv(20_000, Some(100));
+    let (_, summary) = callc::calls::check_bytes(list.as_bytes(), vars, &options);
+    assert_eq!(summary.counts, [(callc::codes::Code::E0404, 200)]);
 }

@@ -360,3 +360,22 @@ fn standard_input_is_read_with_a_dash() {
 fn fixtures_are_where_the_tests_expect_them() {
     assert!(Path::new(MANY).exists() && Path::new(WARN_ONLY).exists() && Path::new(ERROR).exists());
 }
+
+#[test]
+fn build_preview_fills_variables_with_their_examples_said_for_the_locale() {
+    const SPEC: &str = "tests/fixtures/cli/preview.call";
+    let o = run(&["build", SPEC, "--target", "markdown", "--preview"]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("张强😀您好，合同12月31日到期，提前续约享8%优惠，年费1,299.00元。"),
+        "{out}"
+    );
+    // A variable with neither an example nor a default stays a variable.
+    assert!(out.contains("如需回电请拨{{callback}}，再见！"), "{out}");
+    // Without `--preview`, every variable is the runtime's.
+    let o = run(&["build", SPEC, "--target", "markdown"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("{{customer_name}}您好，合同{{contract_end}}到期"), "{out}");
+    assert!(!out.contains("张强"), "{out}");
+}

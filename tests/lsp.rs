@@ -1543,6 +1543,8 @@ fn no_offset_in_any_fixture_breaks_the_analysis() {
     texts.push(clean());
     texts.push(LISTEN.to_owned());
     texts.extend(LISTEN.char_indices().step_by(11).map(|(i, _)| LISTEN[..i].to_owned()));
+    texts.push(MANY.to_owned());
+    texts.extend(MANY.char_indices().step_by(13).map(|(i, _)| MANY[..i].to_owned()));
     let cut: Vec<String> = clean()
         .char_indices()
         .step_by(7)
@@ -1593,4 +1595,409 @@ fn diagnostics_arrive_while_requests_keep_coming() {
     );
     assert_eq!(c.diagnostics(URI)[0]["code"], "E0102");
     c.shutdown();
+}
+
+/// Per-call variables (every need, a `money`, a `one_of`, `pii`), three
+/// callees (one extending another, which a third extends) and a signal
+/// with examples, with Chinese ids and emoji before the positions involved.
+/// It checks clean.
+const MANY: &str = r#"call 续约 {
+  locale "zh-CN"
+  caller 李明 { name "李明" org "长江公司" }
+  callee 张强 {
+    name "{var.客户}"
+    concern 条款 primary "条款是否有书面明细😀"
+    concern 价格 secondary "价格是否透明"
+  }
+  callee 忙碌 extends 张强 {
+    behavior "时间紧😀"
+    concern 价格 latent "价格之后再看"
+  }
+  callee 比价 extends 忙碌 { concern 价格 primary "只关心最终价格" }
+  signal 忙 "张强说忙😀" {
+    example "我现在很忙，发邮箱吧"
+    example "在开会😀"
+  }
+  vars {
+    客户   text               required example "张强" "客户姓名😀"
+    到期日 date               required example "2026-12-31"
+    优惠   percent            default 8
+    费用   money(CNY)         optional example "1299.00"
+    套餐   one_of(标准, 高级) default 标准
+    回拨   phone              optional pii
+  }
+  flow {
+    on voicemail -> end(拒绝)
+    on 忙 -> end(拒绝)
+    step 开场 "问候😀" covers 条款 { say "{callee.name}您好😀，合同{var.到期日}到期。" next 报价 }
+    step 报价 covers 价格 { say "享{var.优惠}优惠，{var.套餐}{var.费用}，回拨{var.回拨}" -> end(同意) }
+  }
+  end {
+    when 同意 "同意" callee "同意了"
+    when 拒绝 "拒绝" callee "拒绝了"
+    closing "再见，{var.客户}"
+  }
+}
+"#;
+
+#[test]
+fn the_many_spec_checks_clean() {
+    let c = callc::compile("t.call", MANY.as_bytes(), &LintLevels::default());
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+}
+
+#[test]
+fn variables_and_callees_are_navigated() {
+    for enc_caps in [json!({}), json!({"positionEncodings": ["utf-8", "utf-16"]})] {
+        let mut c = Client::with_capabilities(json!({"general": enc_caps}));
+        assert_eq!(c.open(MANY), Vec::<Value>::new());
+        // (name, its definition, every place it is written: needle, nth, characters into it)
+        for (name, def, places) in [
+            (
+                "客户",
+                ("客户   text", 0, 0),
+                vec![("客户   text", 0, 0), ("{var.客户}", 0, 5), ("{var.客户}", 1, 5)],
+            ),
+            (
+                "到期日",
+                ("到期日 date", 0, 0),
+                vec![("到期日 date", 0, 0), ("{var.到期日}", 0, 5)],
+            ),
+            (
+                "张强",
+                ("callee 张强", 0, 7),
+                vec![("callee 张强", 0, 7), ("extends 张强", 0, 8)],
+            ),
+            (
+                "忙碌",
+                ("callee 忙碌", 0, 7),
+                vec![("callee 忙碌", 0, 7), ("extends 忙碌", 0, 8)],
+            ),
+        ] {
+            let def = c.pos(MANY, def.0, def.1, def.2);
+            for &(needle, nth, delta) in &places {
+                // From the name, and for a placeholder from its brace too.
+                let mut from = vec![c.pos(MANY, needle, nth, delta)];
+                if needle.starts_with('{') {
+                    from.push(c.pos(MANY, needle, nth, 0));
+                }
+                for position in from {
+                    let at = json!({"textDocument": {"uri": URI}, "position": position});
+                    let d = c.result("textDocument/definition", at.clone());
+                    assert_eq!(d["range"]["start"], def, "{needle}");
+                    assert_eq!(c.slice(MANY, &d["range"]), name);
+                    let mut with = at.clone();
+                    with["context"] = json!({"includeDeclaration": true});
+                    let refs = c.result("textDocument/references", with);
+                    let refs = refs.as_array().unwrap();
+                    assert_eq!(refs.len(), places.len(), "{needle}: {refs:#?}");
+                    assert!(refs.iter().all(|r| c.slice(MANY, &r["range"]) == name));
+                    let h = c.result("textDocument/documentHighlight", at);
+                    let kinds: Vec<i64> = h
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|h| h["kind"].as_i64().unwrap())
+                        .collect();
+                    assert_eq!(kinds.iter().filter(|k| **k == 3).count(), 1, "one definition, a write");
+                    assert_eq!(kinds.len(), places.len());
+                }
+            }
+        }
+        c.shutdown();
+    }
+}
+
+#[test]
+fn hover_explains_variables_callees_and_their_words() {
+    let mut c = Client::start();
+    c.open(MANY);
+    let mut hover = |needle: &str, delta: usize| -> (String, String) {
+        let at = json!({"textDocument": {"uri": URI}, "position": c.pos(MANY, needle, 0, delta)});
+        let h = c.result("textDocument/hover", at);
+        (
+            h["contents"]["value"].as_str().unwrap_or_default().to_owned(),
+            c.slice(MANY, &h["range"]).to_owned(),
+        )
+    };
+    let (h, covered) = hover("{var.到期日}", 6);
+    assert_eq!(covered, "{var.到期日}");
+    assert_eq!(
+        h,
+        "**variable** `{var.到期日}` · `date`\n\n- required: every call gives it\n- example `2026-12-31` (said \
+         “12月31日”)\n- used once, in step `开场`"
+    );
+    let (h, covered) = hover("优惠   percent", 0);
+    assert_eq!(covered, "优惠");
+    assert!(h.contains("- default `8` (said “8%”)"), "{h}");
+    let (h, _) = hover("回拨   phone", 0);
+    assert!(h.contains("personal data (`pii`)"), "{h}");
+    let (h, _) = hover("比价 extends", 0);
+    assert!(h.contains("- extends `忙碌` → `张强`"), "{h}");
+    assert!(h.contains("- `价格` · primary — 只关心最终价格"), "{h}");
+    assert!(
+        h.contains("- `条款` · primary — 条款是否有书面明细😀 (from `张强`)"),
+        "{h}"
+    );
+    let (h, covered) = hover("money(CNY)", 0);
+    assert_eq!(
+        (h.as_str(), covered.as_str()),
+        ("**type** `money`\n\nan amount in one currency, `money(CNY)`", "money")
+    );
+    let (h, _) = hover("example \"张强\"", 0);
+    assert!(h.starts_with("keyword `example`") && h.contains("previews"), "{h}");
+    let (h, _) = hover("extends 张强", 0);
+    assert!(h.starts_with("keyword `extends`"), "{h}");
+    let (h, _) = hover("价格 latent", 0);
+    assert!(h.contains("`忙碌` · latent\n> 价格之后再看"), "{h}");
+    c.shutdown();
+}
+
+#[test]
+fn completion_knows_variables_callees_and_signal_examples() {
+    let mut c = Client::with_capabilities(
+        json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true}}}}),
+    );
+    c.open(MANY);
+    let mut version = 1;
+    let mut complete =
+        |c: &mut Client, old: &str, new: &str, needle: &str, delta: usize, trigger: Option<&str>| -> Value {
+            assert!(MANY.contains(old), "{old}");
+            let text = MANY.replacen(old, new, 1);
+            version += 1;
+            c.change(version, json!([{"text": text}]));
+            let mut params = json!({"textDocument": {"uri": URI}, "position": c.pos(&text, needle, 0, delta)});
+            if let Some(t) = trigger {
+                params["context"] = json!({"triggerKind": 2, "triggerCharacter": t});
+            }
+            c.result("textDocument/completion", params)
+        };
+    // `{var.` in a line, after Chinese and an emoji: the variables, closing the `}`.
+    let items = complete(&mut c, "回拨{var.回拨}", "回拨{var.", "{var.\"", 5, Some("."));
+    assert_eq!(
+        labels(&items),
+        ["var.客户", "var.到期日", "var.优惠", "var.费用", "var.套餐", "var.回拨"]
+    );
+    assert_eq!(items[1]["detail"], "date · example 2026-12-31");
+    assert_eq!(items[1]["kind"], 6, "a variable");
+    assert_eq!(items[1]["textEdit"]["newText"], "var.到期日}");
+    let text = MANY.replacen("回拨{var.回拨}", "回拨{var.", 1);
+    assert_eq!(c.slice(&text, &items[1]["textEdit"]["range"]), "var.");
+    // A variable's id, then its type (`money(…)` as a snippet), then the words of its line.
+    let items = complete(&mut c, "回拨   phone", "回拨   ", "回拨   ", 5, Some(" "));
+    let money = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "money(…)")
+        .unwrap();
+    assert_eq!(
+        (money["insertTextFormat"].clone(), money["textEdit"]["newText"].clone()),
+        (json!(2), json!("money(${1:CNY})"))
+    );
+    let items = complete(
+        &mut c,
+        "required example \"张强\"",
+        "required ",
+        "required  \"",
+        9,
+        None,
+    );
+    assert_eq!(labels(&items), ["example", "pii"]);
+    assert_eq!(items[0]["textEdit"]["newText"], "example \"$0\"");
+    // A space after the type does not pop the list up: the line is complete.
+    let items = complete(
+        &mut c,
+        "回拨   phone              optional pii",
+        "回拨 phone ",
+        "phone \n",
+        6,
+        Some(" "),
+    );
+    assert_eq!(items, Value::Null);
+    let items = complete(&mut c, "default 标准", "default ", "default \n", 8, Some(" "));
+    assert_eq!(labels(&items), ["标准", "高级"]);
+    // `extends `: the callees it may extend; in a signal's braces, `example`.
+    let items = complete(&mut c, "忙碌 extends 张强", "忙碌 extends ", "extends  {", 8, Some(" "));
+    assert_eq!(labels(&items), ["张强"]);
+    assert_eq!(items[0]["kind"], 7, "a class");
+    assert_eq!(items[0]["detail"], "{var.客户}");
+    let items = complete(
+        &mut c,
+        "    example \"在开会😀\"\n",
+        "    example \"在开会😀\"\n    \n",
+        "    \n  }\n  vars",
+        4,
+        None,
+    );
+    assert_eq!(labels(&items)[0], "example");
+    c.shutdown();
+}
+
+#[test]
+fn rename_follows_variables_and_callees() {
+    let mut c = Client::start();
+    c.open(MANY);
+    let mut params = json!({"textDocument": {"uri": URI}, "position": c.pos(MANY, "{var.客户}", 1, 6)});
+    let prepared = c.result("textDocument/prepareRename", params.clone());
+    assert_eq!(prepared["placeholder"], "客户");
+    assert_eq!(c.slice(MANY, &prepared["range"]), "客户");
+    params["newName"] = json!("customer_name");
+    let edits = c.result("textDocument/rename", params)["changes"][URI]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        c.apply(MANY, &edits),
+        MANY.replace("客户   text", "customer_name   text")
+            .replace("{var.客户}", "{var.customer_name}")
+    );
+    let mut params = c.at(MANY, "回拨   phone", 0);
+    params["newName"] = json!("pii");
+    let (code, msg) = c.error("textDocument/rename", params);
+    assert_eq!(code, -32803);
+    assert!(msg.contains("a word of a variable's line"), "{msg}");
+    let mut params = json!({"textDocument": {"uri": URI}, "position": c.pos(MANY, "extends 张强", 0, 8)});
+    params["newName"] = json!("zhang");
+    let edits = c.result("textDocument/rename", params)["changes"][URI]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        c.apply(MANY, &edits),
+        MANY.replace("callee 张强", "callee zhang")
+            .replace("extends 张强", "extends zhang")
+    );
+    let (_, msg) = c.error("textDocument/prepareRename", c.at(MANY, "extends 张强", 0));
+    assert!(msg.contains("`extends` is a keyword here"), "{msg}");
+    c.shutdown();
+}
+
+#[test]
+fn the_outline_holds_variables_and_every_callee() {
+    let mut c = Client::start();
+    c.open(MANY);
+    let s = c.result("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}}));
+    let top = s[0]["children"].as_array().unwrap();
+    let named: Vec<(&str, &str)> = top
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["detail"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        named[1..6],
+        [
+            ("张强", "callee · {var.客户}"),
+            ("忙碌", "callee extends 张强"),
+            ("比价", "callee extends 忙碌"),
+            ("忙", "张强说忙😀 (2 examples)"),
+            ("vars", ""),
+        ]
+    );
+    let vars = &top[5];
+    assert_eq!(vars["children"].as_array().unwrap().len(), 6);
+    assert_eq!(vars["children"][2]["kind"], 13, "a variable");
+    assert_eq!(vars["children"][2]["detail"], "percent · default 8");
+    assert_eq!(c.slice(MANY, &vars["children"][2]["selectionRange"]), "优惠");
+    c.shutdown();
+}
+
+#[test]
+fn the_fixes_of_variables_and_callees_are_quick_fixes() {
+    let mut c = Client::start();
+    c.open(MANY);
+    for (version, (old, new, title)) in [
+        (
+            "到期日 date               required example \"2026-12-31\"",
+            "到期日 date               required",
+            "Insert `example \"2026-12-31\"`",
+        ),
+        (
+            "{var.到期日}",
+            "{var.到其日}",
+            "Replace `{var.到其日}` with `{var.到期日}`",
+        ),
+        ("extends 张强", "extends 张墙", "Replace `张墙` with `张强`"),
+        ("优惠   percent", "优惠   pct", "Replace `pct` with `percent`"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = MANY.replacen(old, new, 1);
+        c.change(i32::try_from(version).unwrap() + 2, json!([{"text": text}]));
+        let diags = c.diagnostics(URI);
+        let with_fix: Vec<&Value> = diags.iter().filter(|d| !d["data"]["fix"].is_null()).collect();
+        assert_eq!(with_fix.len(), 1, "{new}: {diags:#?}");
+        let params = json!({"textDocument": {"uri": URI}, "range": with_fix[0]["range"], "context": {"diagnostics": [with_fix[0]]}});
+        let actions = c.result("textDocument/codeAction", params);
+        assert_eq!(actions[0]["title"], title, "{new}");
+        assert_eq!(actions[0]["kind"], "quickfix");
+        let fixed = c.apply(&text, actions[0]["edit"]["changes"][URI].as_array().unwrap());
+        let check = callc::compile("t.call", fixed.as_bytes(), &LintLevels::default());
+        assert!(check.diagnostics.is_empty(), "{new}: {:#?}", check.diagnostics);
+        if version > 0 {
+            assert_eq!(fixed, MANY, "{new}");
+        }
+    }
+    // An unused variable is shown faded.
+    let text = MANY.replacen("回拨{var.回拨}", "", 1);
+    c.change(10, json!([{"text": text}]));
+    let diags = c.diagnostics(URI);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (diags[0]["code"].clone(), diags[0]["tags"].clone()),
+        (json!("W0218"), json!([1]))
+    );
+    assert_eq!(c.slice(&text, &diags[0]["range"]), "回拨");
+    c.shutdown();
+}
+
+#[test]
+fn semantic_tokens_colour_variable_lines_and_callees() {
+    for enc_caps in [json!({}), json!({"positionEncodings": ["utf-8", "utf-16"]})] {
+        let mut c = Client::with_capabilities(json!({"general": enc_caps}));
+        let types: Vec<String> = c.init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(c.open(MANY), Vec::<Value>::new());
+        let tokens = decode(
+            &c.result(
+                "textDocument/semanticTokens/full",
+                json!({"textDocument": {"uri": URI}}),
+            )["data"],
+        );
+        for (needle, nth, kind, modifiers, covered) in [
+            ("客户   text", 0, "variable", 1, "客户"),
+            ("text ", 0, "type", 2, "text"),
+            ("required", 0, "keyword", 0, "required"),
+            ("example \"张强\"", 0, "keyword", 0, "example"),
+            ("example \"我", 0, "property", 0, "example"),
+            ("CNY", 0, "enumMember", 0, "CNY"),
+            ("pii", 0, "keyword", 0, "pii"),
+            ("{var.到期日}", 0, "variable", 0, "{var.到期日}"),
+            ("extends", 0, "keyword", 0, "extends"),
+            ("张强 {", 1, "class", 0, "张强"),
+            ("忙碌 extends", 0, "class", 1, "忙碌"),
+        ] {
+            let p = c.pos(MANY, needle, nth, 0);
+            let (line, col) = (p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap());
+            let t = tokens
+                .iter()
+                .find(|t| t.0 == line && t.1 == col)
+                .unwrap_or_else(|| panic!("no token at {needle}"));
+            let end = json!({"line": t.0, "character": t.1 + t.2});
+            assert_eq!(
+                (
+                    types[usize::try_from(t.3).unwrap()].as_str(),
+                    t.4,
+                    c.slice(MANY, &json!({"start": p, "end": end}))
+                ),
+                (kind, modifiers, covered),
+                "{needle}"
+            );
+        }
+        c.shutdown();
+    }
 }

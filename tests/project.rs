@@ -87,6 +87,7 @@ fn every_code_has_an_explanation_file_and_a_fixture() {
     };
     let fixtures = names("tests/fixtures/check");
     let import_fixtures = names("tests/fixtures/import");
+    let list_fixtures = names("tests/fixtures/calls");
     for code in Code::ALL {
         let path = format!("docs/errors/{}.md", code.as_str());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), code.explanation(), "{path}");
@@ -98,6 +99,14 @@ fn every_code_has_an_explanation_file_and_a_fixture() {
                     .iter()
                     .any(|f| f.starts_with(&format!("{}_", code.as_str()))),
                 "no fixture in tests/fixtures/import/ for {code:?}"
+            );
+        } else if code.as_str()[1..].starts_with("04") {
+            // The call list codes (04xx) have lists, tests/fixtures/calls/CODE_*.csv or .jsonl.
+            assert!(
+                list_fixtures
+                    .iter()
+                    .any(|f| f.starts_with(&format!("{}_", code.as_str()))),
+                "no fixture in tests/fixtures/calls/ for {code:?}"
             );
         } else if !matches!(code, Code::E0002 | Code::E0003) {
             assert!(

@@ -616,25 +616,25 @@ proptest! {
         let json = emit::json::emit(c.spec.as_ref().unwrap());
         let back: CallSpec = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back.title.as_deref(), Some(g.title.0.as_str()));
-        prop_assert_eq!(&back.caller.name, &g.caller_name.0);
-        let knows: Vec<&str> = back.caller.knows.iter().map(|e| e.value.as_str()).collect();
+        prop_assert_eq!(&back.caller.name.text, &g.caller_name.0);
+        let knows: Vec<&str> = back.caller.knows.iter().map(|e| e.value.text.as_str()).collect();
         prop_assert_eq!(knows, g.knows.iter().map(|k| k.0.as_str()).collect::<Vec<_>>());
-        prop_assert_eq!(&back.callee.concerns[0].text, &g.concern.0);
-        prop_assert_eq!(back.signals[0].description.as_deref(), Some(g.signal.0.as_str()));
-        prop_assert_eq!(back.opening.as_deref(), Some(g.opening.0.as_str()));
+        prop_assert_eq!(&back.callees[0].concerns[0].text.text, &g.concern.0);
+        prop_assert_eq!(back.signals[0].description.as_ref().map(|t| t.text.as_str()), Some(g.signal.0.as_str()));
+        prop_assert_eq!(back.opening.as_ref().map(|t| t.text.as_str()), Some(g.opening.0.as_str()));
         prop_assert_eq!(back.flow.steps.len(), g.steps.len());
         for (step, (title, says)) in back.flow.steps.iter().zip(&g.steps) {
             prop_assert_eq!(step.title.as_deref(), Some(title.0.as_str()));
-            prop_assert_eq!(&step.say, &says.iter().map(|s| s.0.clone()).collect::<Vec<_>>());
+            prop_assert_eq!(&texts(&step.say), &says.iter().map(|s| s.0.clone()).collect::<Vec<_>>());
         }
         for (qa, (questions, answer)) in back.faq.iter().zip(&g.faq) {
-            prop_assert_eq!(&qa.questions, &questions.iter().map(|q| q.0.clone()).collect::<Vec<_>>());
-            prop_assert_eq!(&qa.answer, &answer.0);
+            prop_assert_eq!(&texts(&qa.questions), &questions.iter().map(|q| q.0.clone()).collect::<Vec<_>>());
+            prop_assert_eq!(&qa.answer.text, &answer.0);
         }
         let when = &back.end.conditions[0];
-        prop_assert_eq!(when.caller.as_deref(), Some(g.when.0.0.as_str()));
-        prop_assert_eq!(when.callee.as_deref(), Some(g.when.1.0.as_str()));
-        prop_assert_eq!(&back.end.closing, &g.closing.0);
+        prop_assert_eq!(when.caller.as_ref().map(|t| t.text.as_str()), Some(g.when.0.0.as_str()));
+        prop_assert_eq!(when.callee.as_ref().map(|t| t.text.as_str()), Some(g.when.1.0.as_str()));
+        prop_assert_eq!(&back.end.closing.text, &g.closing.0);
     }
 
     /// Every line the agent says comes back exactly from the Rasa domain's
@@ -690,6 +690,11 @@ proptest! {
             prop_assert!(literals.0.contains(text), "{text:?} is not a string literal of the Rust output");
         }
     }
+}
+
+/// The `text` of each JSON text (none of the generated specs names a variable).
+fn texts(v: &[callc::emit::json::Text]) -> Vec<String> {
+    v.iter().map(|t| t.text.clone()).collect()
 }
 
 /// The values of every string literal in a Rust file.
@@ -777,10 +782,16 @@ fn a_fixed_adversarial_spec_round_trips() {
     let c = compile(&source);
     let json = emit::json::emit(c.spec.as_ref().unwrap());
     let back: CallSpec = serde_json::from_str(&json).unwrap();
-    assert_eq!(back.caller.knows[0].value, " lead\n\ttab\r\n\nlast ");
-    assert_eq!(back.flow.steps[0].say, ["a\\b{c}", "\n", "", "\u{3000}", "x\n\u{2028}"]);
-    assert_eq!(back.end.conditions[0].caller.as_deref(), Some("\"\"\""));
-    assert_eq!(back.caller.name, "李\u{202E}明");
+    assert_eq!(back.caller.knows[0].value.text, " lead\n\ttab\r\n\nlast ");
+    assert_eq!(
+        texts(&back.flow.steps[0].say),
+        ["a\\b{c}", "\n", "", "\u{3000}", "x\n\u{2028}"]
+    );
+    assert_eq!(
+        back.end.conditions[0].caller.as_ref().map(|t| t.text.as_str()),
+        Some("\"\"\"")
+    );
+    assert_eq!(back.caller.name.text, "李\u{202E}明");
 }
 
 // ---------------------------------------------------------------------------
@@ -1011,25 +1022,25 @@ proptest! {
         prop_assert!(errors.is_empty(), "{errors:#?}\n{md}\n{call}");
         let back: CallSpec = serde_json::from_str(&emit::json::emit(again.spec.as_ref().unwrap())).unwrap();
         prop_assert_eq!(back.title.as_deref(), Some(g.title.0.as_str()), "{}", md);
-        prop_assert_eq!(&back.caller.name, &g.caller_name.0, "{}", md);
-        let knows: Vec<&str> = back.caller.knows.iter().map(|e| e.value.as_str()).collect();
+        prop_assert_eq!(&back.caller.name.text, &g.caller_name.0, "{}", md);
+        let knows: Vec<&str> = back.caller.knows.iter().map(|e| e.value.text.as_str()).collect();
         prop_assert_eq!(knows, g.knows.iter().map(|k| k.0.as_str()).collect::<Vec<_>>(), "{}", md);
-        prop_assert_eq!(&back.callee.concerns[0].text, &g.concern.0, "{}", md);
-        prop_assert_eq!(back.opening.as_deref(), Some(g.opening.0.as_str()), "{}", md);
+        prop_assert_eq!(&back.callees[0].concerns[0].text.text, &g.concern.0, "{}", md);
+        prop_assert_eq!(back.opening.as_ref().map(|t| t.text.as_str()), Some(g.opening.0.as_str()), "{}", md);
         prop_assert_eq!(back.flow.steps.len(), g.steps.len(), "{}", md);
         for (step, (title, says)) in back.flow.steps.iter().zip(&g.steps) {
             prop_assert_eq!(step.title.as_deref(), Some(title.0.as_str()), "{}", md);
-            prop_assert_eq!(&step.say, &says.iter().map(|s| s.0.clone()).collect::<Vec<_>>(), "{}", md);
+            prop_assert_eq!(&texts(&step.say), &says.iter().map(|s| s.0.clone()).collect::<Vec<_>>(), "{}", md);
         }
         prop_assert_eq!(back.faq.len(), g.faq.len(), "{}", md);
         for (qa, (questions, answer)) in back.faq.iter().zip(&g.faq) {
-            prop_assert_eq!(&qa.questions, &questions.iter().map(|q| q.0.clone()).collect::<Vec<_>>(), "{}", md);
-            prop_assert_eq!(&qa.answer, &answer.0, "{}", md);
+            prop_assert_eq!(&texts(&qa.questions), &questions.iter().map(|q| q.0.clone()).collect::<Vec<_>>(), "{}", md);
+            prop_assert_eq!(&qa.answer.text, &answer.0, "{}", md);
         }
         let when = &back.end.conditions[0];
-        prop_assert_eq!(when.caller.as_deref(), Some(g.when.0.0.as_str()), "{}", md);
-        prop_assert_eq!(when.callee.as_deref(), Some(g.when.1.0.as_str()), "{}", md);
-        prop_assert_eq!(&back.end.closing, &g.closing.0, "{}", md);
+        prop_assert_eq!(when.caller.as_ref().map(|t| t.text.as_str()), Some(g.when.0.0.as_str()), "{}", md);
+        prop_assert_eq!(when.callee.as_ref().map(|t| t.text.as_str()), Some(g.when.1.0.as_str()), "{}", md);
+        prop_assert_eq!(&back.end.closing.text, &g.closing.0, "{}", md);
         // What makes the call listen means the same after the round trip.
         prop_assert_eq!(listening(again.spec.as_ref().unwrap()), listening(spec), "{}\n{}", md, call);
     }

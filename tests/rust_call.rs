@@ -299,7 +299,7 @@ parse consent 不 => ok yes_no false @ intro #1
 parse consent 不是。 => ok yes_no false @ intro #1
 parse consent No => ok yes_no false @ intro #1
 parse consent 也许 => error NotYesNo @ intro #1
-parse consent y => error NotYesNo @ intro #1
+parse consent y => ok yes_no true @ intro #1
 parse seats 1 => ok integer 1 @ intro #1
 parse seats 500 => ok integer 500 @ intro #1
 parse seats +42 => ok integer 42 @ intro #1
@@ -426,4 +426,225 @@ fn every_outcome_of_every_spec_is_reached_by_a_walk() {
             });
         }
     });
+}
+
+// ---- per-call variables ----
+
+/// The fixture with variables of every type, three callees and signal examples.
+const MANY: &str = "tests/fixtures/targets/many_customers.call";
+
+/// An English spec whose variables are said the English way.
+const EN_VARS: &str = "call en_vars {
+  locale \"en-US\"
+  caller a { name \"Sam\" }
+  callee b { name \"{var.name}\" }
+  vars {
+    name  text       required example \"María 😀\"
+    day   date       required example \"2026-12-31\"
+    at    time       optional example \"00:05\"
+    usd   money(USD) optional example \"$1,299\"
+    eur   money(EUR) optional
+    cny   money(CNY) optional
+    gbp   money(GBP) optional
+    chf   money(CHF) optional
+    seats integer    optional example 12000
+    ok    yes_no     default  yes
+    pct   percent    optional example \"8.5%\"
+    rate  number     optional
+  }
+  flow {
+    step s {
+      say \"Hi {callee.name}, see you on {var.day} at {var.at}: {var.usd} {var.eur} {var.cny} {var.gbp} {var.chf}, {var.seats} seats, {var.ok}, {var.pct}, {var.rate}.\"
+    }
+  }
+  end { closing \"Bye, {var.name}!\" }
+}
+";
+
+#[test]
+fn a_call_is_said_with_its_own_values() {
+    let spec = checked("many_customers.call", &std::fs::read(MANY).unwrap());
+    let walker = Walker::build("many_customers", &source(&spec));
+    let rows = "customer_name=王芳😀|contract_end=2027-02-28|fee=¥1,299|seats=12|call_window=14:00|rate=+007.50|vip=是|tier=premium|mailbox=wang@例子.中国|callback=+8613800138000
+customer_name=张强|contract_end=2026-12-31
+customer_name= 张强 |contract_end= 2026-12-31 |discount=|fee=  |unknown=x
+customer_name=李\\r\\n四👨\u{200D}👩|contract_end=2028-02-29|discount=8.5%|call_window=9:05|fee=RMB 12,000.5|vip=对的
+customer_name=张强|contract_end=2026-02-30
+contract_end=2026-12-31
+customer_name=  |contract_end=2026-12-31
+customer_name=张强|contract_end=2026-12-31|seats=501
+customer_name=张强|contract_end=2026-12-31|tier=gold
+customer_name=张强|contract_end=2026-12-31|rate=1e5|seats=0
+customer_name=张强|contract_end=2026-12-31|rate=1e5
+";
+    let got = walker.vars(rows);
+    assert_same("vars", &got, &rust_walk::expected_vars(&spec, rows));
+    // What the model says, stated directly: the values said the Chinese way,
+    // an optional value left out said as nothing, defaults applied.
+    for want in [
+        "您好，王芳😀。合同2月28日到期，续约享8%优惠。\n",
+        "年费1,299.00元，12个席位，费率7.50，14点前回复即可。\n",
+        "合同发到wang@例子.中国吗？\n",
+        "感谢王芳😀的时间，再见👋\n",
+        "您好，张强。合同12月31日到期，续约享8%优惠。\n",
+        "年费，个席位，费率，前回复即可。\n",
+        "续约享8.5%优惠。\n",
+        "年费12,000.50元，个席位，费率，9点5分前回复即可。\n",
+        "李\r\n四👨\u{200D}👩您好，合同2月29日到期，请回电。\n",
+        "error Invalid(ContractEnd, NotDate): `contract_end`: not a date: expected `YYYY-MM-DD`, such as `2026-12-31`\n",
+        "error Missing(CustomerName): `customer_name` is required, and the call gives no value\n",
+        "error Invalid(Seats, OutOfRange)",
+        "error Invalid(Tier, NotAChoice)",
+        "error Invalid(Rate, NotNumber)",
+        "vip = true\n",
+        "tier = standard\n",
+    ] {
+        assert!(got.contains(want), "{want:?} not in\n{got}");
+    }
+    assert_eq!(got.matches("error Missing(CustomerName)").count(), 2, "{got}");
+    // The first problem in the order the variables are declared (`seats` before `rate`).
+    assert_eq!(got.matches("error Invalid(Seats, OutOfRange)").count(), 2, "{got}");
+}
+
+#[test]
+fn an_english_call_says_its_values_the_english_way() {
+    let spec = checked("en_vars.call", EN_VARS.as_bytes());
+    let walker = Walker::build("en_vars", &source(&spec));
+    let rows = "name=María 😀|day=2026-12-31|at=00:05|usd=$1,299|eur=€5|cny=¥12,000|gbp=£0.5|chf=CHF 1000|seats=-12000|ok=no|pct=8|rate=-0.50
+name=Bob|day=2027-01-01|at=12:30|seats=9999
+";
+    let got = walker.vars(rows);
+    assert_same("en vars", &got, &rust_walk::expected_vars(&spec, rows));
+    for want in [
+        "Hi María 😀, see you on December 31 at 12:05 am: $1,299.00 €5.00 ¥12,000.00 £0.50 CHF 1,000.00, -12,000 seats, no, 8%, -0.50.\n",
+        "Hi Bob, see you on January 1 at 12:30 pm:     , 9999 seats, yes, , .\n",
+        "Bye, Bob!\n",
+    ] {
+        assert!(got.contains(want), "{want:?} not in\n{got}");
+    }
+}
+
+/// Texts that probe every rule of every value type.
+const PROBES: &[&str] = &[
+    "",
+    " ",
+    "张强",
+    "😀",
+    "12",
+    "+12",
+    "-5",
+    "+-5",
+    "++5",
+    "007.50",
+    "-0",
+    "12.",
+    ".5",
+    "1e5",
+    "8%",
+    "8.5％",
+    "8 %",
+    "８",
+    "¥1,299",
+    "1,299.00",
+    "12,99",
+    "1.999",
+    "1.",
+    "RMB 12",
+    "12元",
+    "USD 5",
+    "$5",
+    "€5",
+    "£5",
+    "5 CNY",
+    "2026-12-31",
+    "2028-02-29",
+    "2027-02-29",
+    "1900-02-29",
+    "2000-02-29",
+    "0000-01-01",
+    "2026-1-01",
+    "２０２６-01-01",
+    "9:05",
+    "09:30",
+    "24:00",
+    "00:00",
+    "12:00",
+    "23:59",
+    "9:5",
+    "+8613800138000",
+    "+86 138",
+    "+12345",
+    "zhang@taishan.com",
+    "a@b",
+    "张强@泰山.中国",
+    "zh ang@a.cn",
+    "yes",
+    "Y",
+    "TRUE",
+    "1",
+    "0",
+    "是",
+    "是的",
+    "对的",
+    "不对",
+    "否",
+    "不",
+    "也许",
+    "standard",
+    "premium",
+    "Premium",
+    " standard ",
+    "12000",
+    "-12000",
+    "9223372036854775807",
+    "9223372036854775808",
+    "500",
+    "501",
+    "\\t42\\r\\n",
+];
+
+#[test]
+fn variables_read_values_as_the_call_list_check_does() {
+    for (name, spec) in [
+        (
+            "many_customers",
+            checked("many_customers.call", &std::fs::read(MANY).unwrap()),
+        ),
+        ("en_vars", checked("en_vars.call", EN_VARS.as_bytes())),
+    ] {
+        let walker = Walker::build(name, &source(&spec));
+        let lines: String = spec
+            .vars
+            .iter()
+            .flat_map(|v| PROBES.iter().map(move |p| format!("{} {p}\n", v.id)))
+            .collect();
+        let got = walker.values(&lines);
+        assert_same(name, &got, &rust_walk::expected_values(&spec, &lines));
+        assert!(got.contains(" => ok "), "{got}");
+        assert!(got.contains(" => error "), "{got}");
+    }
+}
+
+#[test]
+fn the_new_capture_types_check_their_text() {
+    let spec = checked("many_customers.call", &std::fs::read(MANY).unwrap());
+    let walker = Walker::build("many_customers", &source(&spec));
+    walk(
+        &walker,
+        "captures",
+        "reply other => to offer @ offer #1
+capture budget_cap ¥1,299。 => ok money 1299.00 CNY @ offer #1
+capture budget_cap 1.999 => error NotMoney @ offer #1
+capture rate_seen 8.5%。 => ok percent 8.5 @ offer #1
+capture rate_seen 八 => error NotPercent @ offer #1
+capture best_time 9:05 => ok time 09:05 @ offer #1
+capture best_time 24:00 => error NotTime @ offer #1
+capture growth +007.50 => ok number 7.50 @ offer #1
+capture growth 1e5 => error NotNumber @ offer #1
+capture growth 。 => error Empty @ offer #1
+value budget_cap => money 1299.00 CNY @ offer #1
+reply other => to ask_email @ ask_email #1
+capture growth 1 => error NotAsked @ ask_email #1
+",
+    );
 }

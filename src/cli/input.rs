@@ -120,9 +120,48 @@ pub fn read(path: &Path) -> Result<Input, String> {
     })
 }
 
+/// An input opened to be read as a stream, without bound (a call list).
+pub struct Stream {
+    /// The name to show (see [`display_name`]).
+    pub name: String,
+    /// The bytes.
+    pub reader: Box<dyn Read>,
+    /// Its size, when it is a regular file.
+    pub size: Option<u64>,
+}
+
+/// Opens a file, or standard input for `-`, to be read as a stream.
+///
+/// # Errors
+/// What could not be opened, for people.
+pub fn open(path: &Path) -> Result<Stream, String> {
+    if path.as_os_str() == "-" {
+        return Ok(Stream {
+            name: String::from("<stdin>"),
+            reader: Box::new(io::stdin().lock()),
+            size: None,
+        });
+    }
+    let name = display_name(path);
+    let cannot = |e: io::Error| format!("cannot read `{name}`: {e}");
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(format!("`{name}` is a directory"));
+    }
+    let (reader, size): (Box<dyn Read>, _) = if meta.file_type().is_fifo() {
+        (Box::new(open_fifo(path).map_err(cannot)?), None)
+    } else {
+        (
+            Box::new(File::open(path).map_err(cannot)?),
+            meta.is_file().then_some(meta.len()),
+        )
+    };
+    Ok(Stream { name, reader, size })
+}
+
 /// Opens a FIFO for reading without waiting for a writer, then reads it
 /// like a pipe; with no writer at all, says so.
-fn open_fifo(path: &Path) -> io::Result<impl Read> {
+fn open_fifo(path: &Path) -> io::Result<impl Read + use<>> {
     use rustix::fs::OFlags;
     let f = OpenOptions::new()
         .read(true)

@@ -12,6 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod check_calls;
 mod input;
 mod output;
 mod scenarios;
@@ -93,6 +94,23 @@ enum Command {
         #[command(flatten)]
         options: CheckOptions,
     },
+    /// Check a call list (CSV or JSON Lines, one call a row) against a spec's per-call variables.
+    CheckCalls {
+        /// The spec whose `vars` the list fills (`-` reads standard input).
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// The call list: `.csv` (with a header row), `.jsonl` or `.ndjson` (`-` reads standard input).
+        #[arg(value_name = "LIST")]
+        list: PathBuf,
+        /// The list's format, when its name does not say it.
+        #[arg(long = "list-format", value_enum, value_name = "FORMAT")]
+        list_format: Option<crate::calls::ListFormat>,
+        /// How many diagnostics of each code to show; the rest are counted in the summary.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        max: usize,
+        #[command(flatten)]
+        options: CheckOptions,
+    },
     /// Compile a spec. Nothing is written when it has an error.
     Build {
         /// The spec to compile (`-` reads standard input).
@@ -104,6 +122,10 @@ enum Command {
         /// Where to write (standard output when absent). Written atomically.
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Fill every per-call variable with its `example` (else its `default`),
+        /// said for the spec's locale, instead of keeping it a runtime variable.
+        #[arg(long)]
+        preview: bool,
         #[command(flatten)]
         options: CheckOptions,
     },
@@ -205,12 +227,29 @@ pub fn main() -> ExitCode {
     let sub = matches.subcommand().map(|(_, m)| m);
     match cli.command {
         Command::Check { paths, options } => run_check(&paths, &options, sub),
+        Command::CheckCalls {
+            spec,
+            list,
+            list_format,
+            max,
+            options,
+        } => check_calls::run(
+            &check_calls::Args {
+                spec: &spec,
+                list: &list,
+                list_format,
+                max,
+                options: &options,
+            },
+            sub,
+        ),
         Command::Build {
             file,
             target,
             output,
+            preview,
             options,
-        } => run_build(&file, target, output.as_deref(), &options, sub),
+        } => run_build(&file, target, output.as_deref(), preview, &options, sub),
         Command::Graph {
             file,
             to,
@@ -456,6 +495,7 @@ fn run_build(
     path: &Path,
     target: emit::Target,
     output: Option<&Path>,
+    preview: bool,
     options: &CheckOptions,
     matches: Option<&ArgMatches>,
 ) -> ExitCode {
@@ -467,7 +507,13 @@ fn run_build(
         output,
         options,
         matches,
-        |spec| emit::try_emit(target, spec),
+        |spec| {
+            if preview {
+                emit::try_emit(target, &spec.preview())
+            } else {
+                emit::try_emit(target, spec)
+            }
+        },
         target.is_directory(),
     )
 }

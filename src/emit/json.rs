@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::ir;
 
 /// The version of this format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A compiled call specification.
 #[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
@@ -27,10 +27,18 @@ pub struct CallSpec {
     pub title: Option<String>,
     /// The locale of the spec's text, such as `zh-CN`.
     pub locale: String,
+    /// The per-call variables, in the order declared: the facts that differ
+    /// from one call to the next, filled in by the runtime.
+    pub vars: Vec<Var>,
     /// The party that places the call.
     pub caller: Caller,
-    /// The party that is called (the simulated customer).
-    pub callee: Callee,
+    /// The parties called: each a simulated customer for the same script, in
+    /// the order written (at least one). Each is complete: what it inherits
+    /// (`extends`) is filled in.
+    pub callees: Vec<Callee>,
+    /// Every concern of any callee, by id, in the order first written, with
+    /// what covers it (each callee's stance is in its own `concerns`).
+    pub concerns: Vec<Concern>,
     /// Signals the callee may give that move the flow.
     pub signals: Vec<Signal>,
     /// Who speaks first once the line connects.
@@ -44,13 +52,71 @@ pub struct CallSpec {
     /// default, 7).
     pub silence_timeout_explicit: bool,
     /// The opening line.
-    pub opening: Option<String>,
+    pub opening: Option<Text>,
     /// The flow of steps, with every edge explicit.
     pub flow: Flow,
     /// Answers the caller may give at any point of the call.
     pub faq: Vec<Qa>,
     /// How the call ends.
     pub end: End,
+}
+
+/// A text the caller or a callee says or is told, with its per-call
+/// variables marked.
+///
+/// `text` is the whole text with each variable written `{{id}}` (the
+/// placeholders of Pipecat, Retell and Vapi). `parts` is there exactly when
+/// `text` alone could be misread: when the text names a variable, or when
+/// its own wording holds a brace (`{` or `}`), which a template engine would
+/// take for the start or end of a placeholder. Without `parts`, `text` is
+/// the wording, as it is. With it, `parts` is the text, piece by piece, and
+/// a consumer never has to parse `text`.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// The text, each variable as `{{id}}`.
+    pub text: String,
+    /// The text in pieces: literal text and variables, in order (adjacent
+    /// literal pieces merged). Absent when the text names no variable and
+    /// holds no brace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Vec<Part>", length(min = 1))]
+    pub parts: Option<Vec<Part>>,
+}
+
+/// A piece of a [`Text`].
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq, Clone)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum Part {
+    /// Literal text, said as it is (braces included).
+    Text(String),
+    /// The value of the per-call variable with this id (`vars[]`), said as
+    /// the spec's locale says it.
+    Var(String),
+}
+
+impl Text {
+    /// The text of an IR text (see [`Text`] for when `parts` is written).
+    #[must_use]
+    pub fn of(t: &ir::Text) -> Text {
+        let braces = t
+            .pieces()
+            .iter()
+            .any(|p| matches!(p, ir::Piece::Lit(s) if s.contains(['{', '}'])));
+        let parts = (braces || !t.is_lit()).then(|| {
+            t.pieces()
+                .iter()
+                .map(|p| match p {
+                    ir::Piece::Lit(s) => Part::Text(s.clone()),
+                    ir::Piece::Var(v) => Part::Var(v.id.clone()),
+                })
+                .collect()
+        });
+        Text {
+            text: t.to_string(),
+            parts,
+        }
+    }
 }
 
 /// A labelled fact.
@@ -60,7 +126,59 @@ pub struct Entry {
     /// The label, as written.
     pub label: String,
     /// The value, placeholders substituted.
-    pub value: String,
+    pub value: Text,
+}
+
+/// A per-call variable (`vars` in the spec).
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Var {
+    /// The variable's id: what `{"var": ID}` parts and `{{ID}}` name.
+    pub id: String,
+    /// The type of its values.
+    #[serde(rename = "type")]
+    pub kind: ValueType,
+    /// Whether a call must give it.
+    pub need: Need,
+    /// The value a call that gives none takes: not `null` exactly when
+    /// `need` is `default`.
+    pub default: Option<VarValue>,
+    /// The value previews and simulations use, if the spec gives one.
+    pub example: Option<VarValue>,
+    /// Whether it is personal data, to be masked in logs and transcripts.
+    pub pii: bool,
+    /// What it is, for people and for the runtime's prompt.
+    pub description: Option<String>,
+}
+
+/// Whether a per-call variable must be given.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum Need {
+    /// Every call must give a value.
+    Required,
+    /// A call may leave it out; it is then empty (said as nothing).
+    Optional,
+    /// A call may leave it out; it then takes `default`.
+    Default,
+}
+
+/// A value of a per-call variable given in the spec (its `default` or
+/// `example`).
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VarValue {
+    /// As written in the spec (`"¥1,299"`, `"8%"`).
+    pub written: String,
+    /// In the form a call list and every runtime read: ISO dates
+    /// (`2026-12-31`), `HH:MM` times, `.` decimals without grouping, money
+    /// with two decimals (`1299.00`), percentages without `%`,
+    /// `true`/`false`.
+    pub canonical: String,
+    /// As it is said in a sentence of the spec's locale: what takes the
+    /// place of `{{id}}` (`12月31日` / `December 31`, `8%`, `1,299.00元` /
+    /// `¥1,299.00`, `9点30分` / `9:30 am`, `是` / `yes`).
+    pub spoken: String,
 }
 
 /// The caller.
@@ -70,49 +188,67 @@ pub struct Caller {
     /// The caller's id.
     pub id: String,
     /// Name.
-    pub name: String,
+    pub name: Text,
     /// `male`, `female` or `other`.
     pub gender: Option<String>,
     /// Age in years.
     pub age: Option<u32>,
     /// Organisation.
-    pub org: Option<String>,
+    pub org: Option<Text>,
     /// Role.
-    pub role: Option<String>,
+    pub role: Option<Text>,
     /// Persona prose.
-    pub persona: Option<String>,
+    pub persona: Option<Text>,
     /// The task of the call.
-    pub task: Option<String>,
+    pub task: Option<Text>,
     /// What the caller knows about the callee, in order.
     pub knows: Vec<Entry>,
 }
 
-/// The callee.
+/// A callee: a simulated customer the script is played against.
 #[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Callee {
     /// The callee's id.
     pub id: String,
+    /// The id of the callee this one `extends` (whose fields, background,
+    /// concerns, behaviour and style it inherits: they are filled in here
+    /// already), or `null`.
+    pub extends: Option<String>,
     /// Name.
-    pub name: String,
+    pub name: Text,
     /// `male`, `female` or `other`.
     pub gender: Option<String>,
     /// Age in years.
     pub age: Option<u32>,
     /// Organisation.
-    pub org: Option<String>,
+    pub org: Option<Text>,
     /// Role.
-    pub role: Option<String>,
+    pub role: Option<Text>,
     /// Persona prose.
-    pub persona: Option<String>,
-    /// Background, by label, in order.
+    pub persona: Option<Text>,
+    /// Background, by label, in order (inherited labels first).
     pub background: Vec<Entry>,
-    /// Concerns, in order, with what covers each.
-    pub concerns: Vec<Concern>,
+    /// This callee's concerns and how much each matters to it, in order
+    /// (inherited ones first); what covers each is in the top-level
+    /// `concerns`, by id.
+    pub concerns: Vec<Stance>,
     /// Typical behaviour, one item per line.
-    pub behavior: Vec<String>,
+    pub behavior: Vec<Text>,
     /// Reply style.
     pub style: Style,
+}
+
+/// A callee's view of one concern.
+#[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Stance {
+    /// The concern's id (in the top-level `concerns`).
+    pub id: String,
+    /// How much it matters to this callee.
+    pub priority: Priority,
+    /// What this callee says about it.
+    pub text: Text,
 }
 
 /// Priority of a concern.
@@ -127,16 +263,13 @@ pub enum Priority {
     Latent,
 }
 
-/// A callee concern.
+/// A concern of one callee or several, with what covers it (each callee's
+/// stance on it is in its own `concerns`).
 #[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Concern {
     /// The concern's id.
     pub id: String,
-    /// How much it matters.
-    pub priority: Priority,
-    /// The concern.
-    pub text: String,
     /// Ids of the steps that cover it, in flow order.
     pub covered_by_steps: Vec<String>,
     /// Ids of the FAQ entries that cover it, in FAQ order.
@@ -148,11 +281,11 @@ pub struct Concern {
 #[serde(deny_unknown_fields)]
 pub struct Style {
     /// An instruction about the examples.
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// Lines not to imitate.
-    pub avoid: Vec<String>,
+    pub avoid: Vec<Text>,
     /// Lines to imitate.
-    pub prefer: Vec<String>,
+    pub prefer: Vec<Text>,
 }
 
 /// A signal.
@@ -162,7 +295,10 @@ pub struct Signal {
     /// The signal's id.
     pub id: String,
     /// What it means.
-    pub description: Option<String>,
+    pub description: Option<Text>,
+    /// Things the callee might say that give it, in order (for recognisers
+    /// and simulators); fixed text, never a variable.
+    pub examples: Vec<String>,
 }
 
 /// Where a transition leads.
@@ -260,7 +396,7 @@ pub struct Step {
     /// turn); `false` for a step that says `continue`.
     pub waits: bool,
     /// The lines to say, in order.
-    pub say: Vec<String>,
+    pub say: Vec<Text>,
     /// Ids of the concerns the step covers.
     pub covers: Vec<String>,
     /// What the step asks the callee for, in order.
@@ -295,7 +431,7 @@ pub struct Capture {
     pub id: String,
     /// The type of the value.
     #[serde(rename = "type")]
-    pub kind: CaptureType,
+    pub kind: ValueType,
     /// Whether the call goes on without it; otherwise the step asks again
     /// until the reply gives a valid value.
     pub optional: bool,
@@ -303,10 +439,10 @@ pub struct Capture {
     pub description: String,
 }
 
-/// The type of a captured value.
+/// The type of a captured value or of a per-call variable.
 #[derive(Serialize, Deserialize, JsonSchema, Debug, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum CaptureType {
+pub enum ValueType {
     /// Any text.
     Text,
     /// A decimal number, such as `12.5`.
@@ -349,9 +485,9 @@ pub struct Qa {
     /// The entry's id.
     pub id: String,
     /// The question, in one or more phrasings.
-    pub questions: Vec<String>,
+    pub questions: Vec<Text>,
     /// The answer.
-    pub answer: String,
+    pub answer: Text,
     /// Ids of the concerns the answer covers.
     pub covers: Vec<String>,
 }
@@ -366,7 +502,7 @@ pub struct End {
     pub transfers: Vec<Transfer>,
     /// The closing line (not said after a transfer, `hangup` or
     /// `no_answer`).
-    pub closing: String,
+    pub closing: Text,
 }
 
 /// A hand-over of the call to a person or queue: an outcome beside the end
@@ -379,10 +515,10 @@ pub struct Transfer {
     /// Who takes the call.
     pub title: Option<String>,
     /// The line said before transferring.
-    pub say: String,
-    /// The destination (a number, SIP URI or queue name), or `null`: the
-    /// deployment fills it in.
-    pub to: Option<String>,
+    pub say: Text,
+    /// The destination (a number, SIP URI or queue name; it may be a
+    /// variable), or `null`: the deployment fills it in.
+    pub to: Option<Text>,
     /// Where the call goes if the transfer fails (never a transfer).
     pub fallback: Target,
     /// Ids of the captures that must be made before it.
@@ -396,9 +532,9 @@ pub struct EndCondition {
     /// The condition's id.
     pub id: String,
     /// The caller's wording.
-    pub caller: Option<String>,
+    pub caller: Option<Text>,
     /// The callee's wording.
-    pub callee: Option<String>,
+    pub callee: Option<Text>,
     /// Ids of the captures that must be made before it.
     pub requires: Vec<String>,
 }
@@ -438,6 +574,25 @@ const fn event(e: ir::Event) -> Event {
     }
 }
 
+/// The JSON type of a value type.
+fn value_type(kind: &ir::ValueType) -> ValueType {
+    match kind {
+        ir::ValueType::Text => ValueType::Text,
+        ir::ValueType::Number => ValueType::Number,
+        ir::ValueType::Percent => ValueType::Percent,
+        ir::ValueType::Money { currency } => ValueType::Money {
+            currency: currency.clone(),
+        },
+        ir::ValueType::Time => ValueType::Time,
+        ir::ValueType::Email => ValueType::Email,
+        ir::ValueType::Phone => ValueType::Phone,
+        ir::ValueType::Date => ValueType::Date,
+        ir::ValueType::YesNo => ValueType::YesNo,
+        ir::ValueType::Integer { min, max } => ValueType::Integer { min: *min, max: *max },
+        ir::ValueType::OneOf(values) => ValueType::OneOf { values: values.clone() },
+    }
+}
+
 fn capture(c: &ir::Capture) -> Capture {
     // `step` is the step whose `captures` list holds it.
     let ir::Capture {
@@ -449,31 +604,69 @@ fn capture(c: &ir::Capture) -> Capture {
     } = c;
     Capture {
         id: id.clone(),
-        kind: match kind {
-            ir::ValueType::Text => CaptureType::Text,
-            ir::ValueType::Number => CaptureType::Number,
-            ir::ValueType::Percent => CaptureType::Percent,
-            ir::ValueType::Money { currency } => CaptureType::Money {
-                currency: currency.clone(),
-            },
-            ir::ValueType::Time => CaptureType::Time,
-            ir::ValueType::Email => CaptureType::Email,
-            ir::ValueType::Phone => CaptureType::Phone,
-            ir::ValueType::Date => CaptureType::Date,
-            ir::ValueType::YesNo => CaptureType::YesNo,
-            ir::ValueType::Integer { min, max } => CaptureType::Integer { min: *min, max: *max },
-            ir::ValueType::OneOf(values) => CaptureType::OneOf { values: values.clone() },
-        },
+        kind: value_type(kind),
         optional: *optional,
         description: description.clone(),
     }
+}
+
+fn var(v: &ir::Var, language: ir::Language) -> Var {
+    let ir::Var {
+        id,
+        kind,
+        need,
+        example,
+        pii,
+        description,
+    } = v;
+    // Both are checked against the type (a spec with errors is never
+    // emitted); a value that does not read is kept as written.
+    let value = |written: &str| {
+        let (canonical, spoken) = kind.parse(written).map_or_else(
+            |_| (written.to_owned(), written.to_owned()),
+            |v| (v.canonical(), v.spoken(language)),
+        );
+        VarValue {
+            written: written.to_owned(),
+            canonical,
+            spoken,
+        }
+    };
+    Var {
+        id: id.clone(),
+        kind: value_type(kind),
+        need: match need {
+            ir::Need::Required => Need::Required,
+            ir::Need::Optional => Need::Optional,
+            ir::Need::Default(_) => Need::Default,
+        },
+        default: match need {
+            ir::Need::Default(d) => Some(value(d)),
+            ir::Need::Required | ir::Need::Optional => None,
+        },
+        example: example.as_deref().map(value),
+        pii: *pii,
+        description: description.clone(),
+    }
+}
+
+fn text(t: &ir::Text) -> Text {
+    Text::of(t)
+}
+
+fn opt_text(t: Option<&ir::Text>) -> Option<Text> {
+    t.map(Text::of)
+}
+
+fn texts(v: &[ir::Text]) -> Vec<Text> {
+    v.iter().map(Text::of).collect()
 }
 
 fn entries(list: &[(String, ir::Text)]) -> Vec<Entry> {
     list.iter()
         .map(|(label, value)| Entry {
             label: label.clone(),
-            value: value.to_string(),
+            value: text(value),
         })
         .collect()
 }
@@ -493,7 +686,7 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         callees,
         concerns,
         signals,
-        vars: _, // not yet (issue 12): `vars`
+        vars,
         opening,
         steps,
         global_branches,
@@ -509,35 +702,40 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
     let ids = |list: &[usize], of: &dyn Fn(usize) -> String| list.iter().map(|&i| of(i)).collect::<Vec<_>>();
     let concern_id = |i: usize| concerns[i].id.clone();
     let capture_id = |i: usize| captures[i].id.clone();
+    let language = spec.language();
     CallSpec {
         format_version: FORMAT_VERSION,
         id: id.clone(),
         title: title.clone(),
         locale: locale.clone(),
+        vars: vars.iter().map(|v| var(v, language)).collect(),
         caller: caller_model(caller),
-        // Not yet (issue 12): every callee; the first, with its stances.
-        callee: callee_model(
-            callees.first().unwrap_or(&ir::Party::default()),
-            callees
-                .first()
-                .map(|p| {
-                    p.concerns
-                        .iter()
-                        .map(|st| concern(spec, &concerns[st.concern], st))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
+        callees: callees.iter().map(|p| callee_model(spec, p)).collect(),
+        concerns: concerns
+            .iter()
+            .map(
+                |ir::Concern {
+                     id,
+                     steps: by_steps,
+                     faq: by_faq,
+                 }| Concern {
+                    id: id.clone(),
+                    covered_by_steps: by_steps.iter().map(|&i| steps[i].id.clone()).collect(),
+                    covered_by_faq: by_faq.iter().map(|&i| faq[i].id.clone()).collect(),
+                },
+            )
+            .collect(),
         signals: signals
             .iter()
             .map(
                 |ir::Signal {
                      id,
                      description,
-                     examples: _,
+                     examples,
                  }| Signal {
                     id: id.clone(),
-                    description: description.as_ref().map(ToString::to_string),
+                    description: opt_text(description.as_ref()),
+                    examples: examples.clone(),
                 },
             )
             .collect(),
@@ -547,7 +745,7 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
         },
         silence_timeout: *silence_timeout,
         silence_timeout_explicit: *silence_timeout_explicit,
-        opening: opening.as_ref().map(ToString::to_string),
+        opening: opt_text(opening.as_ref()),
         flow: Flow {
             start: steps.first().map(|s| s.id.clone()),
             start_branches: global_branches
@@ -580,7 +778,7 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                         id: id.clone(),
                         title: title.clone(),
                         waits: *waits,
-                        say: lines.iter().map(ToString::to_string).collect(),
+                        say: texts(lines),
                         covers: ids(covers, &concern_id),
                         captures: asks.iter().map(|&c| capture(&captures[c])).collect(),
                         retry: retry.map(|ir::Retry { max, then }| Retry {
@@ -604,8 +802,8 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                 } = q;
                 Qa {
                     id: id.clone(),
-                    questions: questions.iter().map(ToString::to_string).collect(),
-                    answer: answer.to_string(),
+                    questions: texts(questions),
+                    answer: text(answer),
                     covers: ids(covers, &concern_id),
                 }
             })
@@ -621,8 +819,8 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                          requires,
                      }| EndCondition {
                         id: id.clone(),
-                        caller: caller.as_ref().map(ToString::to_string),
-                        callee: callee.as_ref().map(ToString::to_string),
+                        caller: opt_text(caller.as_ref()),
+                        callee: opt_text(callee.as_ref()),
                         requires: ids(requires, &capture_id),
                     },
                 )
@@ -640,40 +838,28 @@ pub fn model(spec: &ir::Spec) -> CallSpec {
                      }| Transfer {
                         id: id.clone(),
                         title: title.clone(),
-                        say: say.to_string(),
-                        to: to.as_ref().map(ToString::to_string),
+                        say: text(say),
+                        to: opt_text(to.as_ref()),
                         fallback: target(spec, *fallback),
                         requires: ids(requires, &capture_id),
                     },
                 )
                 .collect(),
-            closing: closing.to_string(),
+            closing: text(closing),
         },
     }
 }
 
-fn concern(spec: &ir::Spec, c: &ir::Concern, stance: &ir::Stance) -> Concern {
-    let ir::Concern { id, steps, faq } = c;
-    let ir::Stance {
-        concern: _,
-        priority,
-        text,
-    } = stance;
-    Concern {
-        id: id.clone(),
-        priority: match priority {
-            crate::ast::Priority::Primary => Priority::Primary,
-            crate::ast::Priority::Secondary => Priority::Secondary,
-            crate::ast::Priority::Latent => Priority::Latent,
-        },
-        text: text.to_string(),
-        covered_by_steps: steps.iter().map(|&i| spec.steps[i].id.clone()).collect(),
-        covered_by_faq: faq.iter().map(|&i| spec.faq[i].id.clone()).collect(),
+const fn priority(p: crate::ast::Priority) -> Priority {
+    match p {
+        crate::ast::Priority::Primary => Priority::Primary,
+        crate::ast::Priority::Secondary => Priority::Secondary,
+        crate::ast::Priority::Latent => Priority::Latent,
     }
 }
 
 fn caller_model(p: &ir::Party) -> Caller {
-    // What only the callee has is empty for the caller (the checker reports
+    // What only a callee has is empty for the caller (the checker reports
     // it as misplaced), so it is not part of the caller's model.
     let ir::Party {
         id,
@@ -691,22 +877,21 @@ fn caller_model(p: &ir::Party) -> Caller {
         concerns: _,
         extends: _,
     } = p;
-    let text = |t: &Option<ir::Text>| t.as_ref().map(ToString::to_string);
     Caller {
         id: id.clone(),
-        name: name.to_string(),
+        name: text(name),
         gender: gender.clone(),
         age: *age,
-        org: text(org),
-        role: text(role),
-        persona: text(persona),
-        task: text(task),
+        org: opt_text(org.as_ref()),
+        role: opt_text(role.as_ref()),
+        persona: opt_text(persona.as_ref()),
+        task: opt_text(task.as_ref()),
         knows: entries(knows),
     }
 }
 
-fn callee_model(p: &ir::Party, concerns: Vec<Concern>) -> Callee {
-    // What only the caller has is empty for the callee (see `caller_model`).
+fn callee_model(spec: &ir::Spec, p: &ir::Party) -> Callee {
+    // What only the caller has is empty for a callee (see `caller_model`).
     let ir::Party {
         id,
         name,
@@ -720,24 +905,36 @@ fn callee_model(p: &ir::Party, concerns: Vec<Concern>) -> Callee {
         background,
         behavior,
         style: ir::Style { note, avoid, prefer },
-        concerns: _,
-        extends: _,
+        concerns,
+        extends,
     } = p;
-    let text = |t: &Option<ir::Text>| t.as_ref().map(ToString::to_string);
-    let texts = |v: &[ir::Text]| v.iter().map(ToString::to_string).collect();
     Callee {
         id: id.clone(),
-        name: name.to_string(),
+        extends: extends.and_then(|i| spec.callees.get(i)).map(|b| b.id.clone()),
+        name: text(name),
         gender: gender.clone(),
         age: *age,
-        org: text(org),
-        role: text(role),
-        persona: text(persona),
+        org: opt_text(org.as_ref()),
+        role: opt_text(role.as_ref()),
+        persona: opt_text(persona.as_ref()),
         background: entries(background),
-        concerns,
+        concerns: concerns
+            .iter()
+            .map(
+                |ir::Stance {
+                     concern,
+                     priority: p,
+                     text: t,
+                 }| Stance {
+                    id: spec.concerns[*concern].id.clone(),
+                    priority: priority(*p),
+                    text: text(t),
+                },
+            )
+            .collect(),
         behavior: texts(behavior),
         style: Style {
-            note: text(note),
+            note: opt_text(note.as_ref()),
             avoid: texts(avoid),
             prefer: texts(prefer),
         },

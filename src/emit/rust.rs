@@ -1,10 +1,13 @@
 //! The `rust` target: a checked [`ir::Spec`] → one self-contained Rust
 //! source file (no dependencies) holding the spec as static data and its
 //! flow as a state machine (`Step`, `Signal`, `Event`, `Transition`,
-//! `next`, and `Call`, which counts retries and keeps captured values).
+//! `next`, and `Call`, which counts retries and keeps captured values),
+//! with the per-call variables as a typed `Vars` struct and every text as a
+//! `Text` that a call's `Vars` renders.
 //!
 //! Every piece of spec text reaches the output through [`string_literal`]
-//! and every identifier made from a spec id through [`variant_names`];
+//! and every identifier made from a spec id through [`variant_names`] (or,
+//! for the fields of `Vars`, [`field_names`]);
 //! nothing else from the spec is written, so no spec content can change the
 //! shape of the generated code. Comments hold only escaped ids. The layout
 //! is fixed and every list keeps source order, so the output is
@@ -21,7 +24,7 @@ use crate::ir;
 use crate::names::transliterate;
 
 /// The version of the generated file's API, written into it as `FORMAT_VERSION`.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Capitalised Rust keywords: the only ones a CamelCase name could spell.
 const RESERVED: &[&str] = &["Self"];
@@ -101,6 +104,93 @@ fn upper_camel(snake: &str) -> String {
     out
 }
 
+/// Every Rust keyword (strict, reserved or weak, in any edition): a
+/// `snake_case` name must not be one.
+const KEYWORDS: &[&str] = &[
+    "abstract",
+    "as",
+    "async",
+    "await",
+    "become",
+    "box",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "do",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "final",
+    "fn",
+    "for",
+    "gen",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "macro",
+    "macro_rules",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "override",
+    "priv",
+    "pub",
+    "raw",
+    "ref",
+    "return",
+    "safe",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "union",
+    "unsafe",
+    "unsized",
+    "use",
+    "virtual",
+    "where",
+    "while",
+    "yield",
+];
+
+/// Rust field names (`snake_case`) for ids, in the order given: the naming
+/// function of the fields of `Vars`.
+///
+/// Each name is the id's ASCII transliteration ([`transliterate`]:
+/// `客户姓名` → `ke_hu_xing_ming`, `contractEnd` → `contract_end`), so it is
+/// ASCII and passes rustc's `non_snake_case` lint. A name that is a keyword
+/// (`type`, `self`) or is taken already gets the first free suffix `_2`,
+/// `_3`, … (`type_2`), so the names are unique and the earlier id keeps the
+/// plain name.
+#[must_use]
+pub fn field_names<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut taken: BTreeSet<String> = KEYWORDS.iter().map(|s| (*s).to_owned()).collect();
+    let mut names = Vec::new();
+    for id in ids {
+        let base = transliterate(id);
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        taken.insert(name.clone());
+        names.push(name);
+    }
+    names
+}
+
 /// The Rust source file for a checked spec, named after the spec's id
 /// (transliterated, so that it is a valid module name).
 #[must_use]
@@ -129,7 +219,12 @@ struct Gen<'a> {
     ends: Vec<String>,
     captures: Vec<String>,
     transfers: Vec<String>,
-    /// The words of every `one_of` capture, each once, in the order first written.
+    /// The `Var` variant of each per-call variable.
+    vars: Vec<String>,
+    /// The field of `Vars` of each per-call variable.
+    fields: Vec<String>,
+    /// The words of every `one_of` capture and variable, each once, in the
+    /// order first written (captures first).
     words: Vec<&'a str>,
     /// The `Choice` variant of each of `words`.
     choices: Vec<String>,
@@ -153,7 +248,7 @@ pub fn source(spec: &ir::Spec) -> String {
         callees: _,                  // parties
         concerns: _,                 // concerns
         signals: _,                  // signals
-        vars: _,                     // not yet (issue 12): `Vars`
+        vars: _,                     // vars: `Var`, `Vars`; texts: `Piece::Var`
         steps: _,                    // steps and flow
         global_branches: _,          // `Step::branch`, `Step::on_event`, `start_branch`
         faq: _,                      // faq
@@ -163,8 +258,13 @@ pub fn source(spec: &ir::Spec) -> String {
     } = spec;
     let mut words: Vec<&str> = Vec::new();
     let mut seen = BTreeSet::new();
-    for c in &spec.captures {
-        if let ir::ValueType::OneOf(list) = &c.kind {
+    for kind in spec
+        .captures
+        .iter()
+        .map(|c| &c.kind)
+        .chain(spec.vars.iter().map(|v| &v.kind))
+    {
+        if let ir::ValueType::OneOf(list) = kind {
             words.extend(list.iter().map(String::as_str).filter(|w| seen.insert(*w)));
         }
     }
@@ -175,11 +275,15 @@ pub fn source(spec: &ir::Spec) -> String {
         ends: variant_names(spec.ends.iter().map(|e| e.id.as_str())),
         captures: variant_names(spec.captures.iter().map(|c| c.id.as_str())),
         transfers: variant_names(spec.transfers.iter().map(|t| t.id.as_str())),
+        vars: variant_names(spec.vars.iter().map(|v| v.id.as_str())),
+        fields: field_names(spec.vars.iter().map(|v| v.id.as_str())),
         choices: variant_names(words.iter().copied()),
         words,
     };
     let mut out = String::new();
     g.header(&mut out);
+    g.text_type(&mut out);
+    g.vars(&mut out);
     g.parties(&mut out);
     g.concerns(&mut out);
     g.signals(&mut out);
@@ -226,16 +330,6 @@ fn list(items: impl IntoIterator<Item = String>, indent: usize) -> String {
     out
 }
 
-/// A `&[(label, value), …]` of labelled entries.
-fn entries(items: &[(String, ir::Text)], indent: usize) -> String {
-    list(
-        items
-            .iter()
-            .map(|(label, value)| format!("({}, {})", string_literal(label), string_literal(&value.to_string()))),
-        indent,
-    )
-}
-
 /// The body of a `match self` over an enum: one arm per variant, or `{}` for an empty enum.
 fn match_self(out: &mut String, ty: &str, variants: &[String], value: impl Fn(usize) -> String) {
     if variants.is_empty() {
@@ -271,49 +365,6 @@ fn match_slices(out: &mut String, ty: &str, variants: &[String], lists: &[String
         put!(out, "            _ => &[],");
     }
     put!(out, "        }}");
-}
-
-/// A `Party` static.
-fn party(out: &mut String, doc: &str, name: &str, p: &ir::Party) {
-    let ir::Party {
-        id,
-        name: party_name,
-        gender,
-        age,
-        org,
-        role,
-        persona,
-        task,
-        knows,
-        background,
-        behavior,
-        style: ir::Style { note, avoid, prefer },
-        concerns: _, // `CONCERNS` (not yet, issue 12: per callee)
-        extends: _,  // not yet (issue 12)
-    } = p;
-    put!(out, "{doc}");
-    put!(out, "pub static {name}: Party = Party {{");
-    put!(out, "    id: {},", string_literal(id));
-    put!(out, "    name: {},", string_literal(&party_name.to_string()));
-    put!(out, "    gender: {},", option(gender.as_ref()));
-    match age {
-        Some(age) => put!(out, "    age: Some({age}),"),
-        None => put!(out, "    age: None,"),
-    }
-    put!(out, "    org: {},", option(org.as_ref()));
-    put!(out, "    role: {},", option(role.as_ref()));
-    put!(out, "    persona: {},", option(persona.as_ref()));
-    put!(out, "    task: {},", option(task.as_ref()));
-    put!(out, "    knows: {},", entries(knows, 8));
-    put!(out, "    background: {},", entries(background, 8));
-    put!(out, "    behavior: {},", str_slice(behavior, 8));
-    put!(out, "    style: Style {{");
-    put!(out, "        note: {},", option(note.as_ref()));
-    put!(out, "        avoid: {},", str_slice(avoid, 12));
-    put!(out, "        prefer: {},", str_slice(prefer, 12));
-    put!(out, "    }},");
-    put!(out, "}};");
-    put!(out);
 }
 
 /// The `Priority` variant of a concern priority.
@@ -379,6 +430,101 @@ impl IdEnum<'_> {
 }
 
 impl Gen<'_> {
+    /// The `Text(&[…])` expression of a text: its pieces, each literal
+    /// through [`string_literal`], each variable as its `Var` variant.
+    fn text(&self, t: &ir::Text) -> String {
+        let pieces: Vec<String> = t
+            .pieces()
+            .iter()
+            .map(|p| match p {
+                ir::Piece::Lit(s) => format!("Piece::Lit({})", string_literal(s)),
+                ir::Piece::Var(v) => format!("Piece::Var(Var::{})", self.vars[v.index]),
+            })
+            .collect();
+        format!("Text(&[{}])", pieces.join(", "))
+    }
+
+    /// `Some(Text(…))` or `None`.
+    fn opt_text(&self, t: Option<&ir::Text>) -> String {
+        t.map_or_else(|| "None".to_owned(), |t| format!("Some({})", self.text(t)))
+    }
+
+    /// A `&[Text(…), …]`, one per line at `indent`, closing at `indent - 4`.
+    fn texts(&self, items: &[ir::Text], indent: usize) -> String {
+        list(items.iter().map(|t| self.text(t)), indent)
+    }
+
+    /// A `&[(label, Text(…)), …]` of labelled entries.
+    fn entries(&self, items: &[(String, ir::Text)], indent: usize) -> String {
+        list(
+            items
+                .iter()
+                .map(|(label, value)| format!("({}, {})", string_literal(label), self.text(value))),
+            indent,
+        )
+    }
+
+    /// A `Party` value: the caller (a static) or a callee (an item of `CALLEES`),
+    /// its lines at `indent`.
+    fn party(&self, p: &ir::Party, indent: usize) -> String {
+        let ir::Party {
+            id,
+            name,
+            gender,
+            age,
+            org,
+            role,
+            persona,
+            task,
+            knows,
+            background,
+            behavior,
+            style: ir::Style { note, avoid, prefer },
+            concerns,
+            extends,
+        } = p;
+        let pad = " ".repeat(indent);
+        let inner = indent + 4;
+        let stances = list(
+            concerns.iter().map(|st| {
+                format!(
+                    "Stance {{\n{pad}            concern: {},\n{pad}            priority: {},\n{pad}            text: {},\n{pad}        }}",
+                    string_literal(&self.spec.concerns[st.concern].id),
+                    priority(st.priority),
+                    self.text(&st.text),
+                )
+            }),
+            inner + 4,
+        );
+        let base = extends.and_then(|i| self.spec.callees.get(i)).map(|b| b.id.as_str());
+        let mut out = String::new();
+        put!(out, "Party {{");
+        put!(out, "{pad}    id: {},", string_literal(id));
+        put!(out, "{pad}    extends: {},", option(base.as_ref()));
+        put!(out, "{pad}    name: {},", self.text(name));
+        put!(out, "{pad}    gender: {},", option(gender.as_ref()));
+        match age {
+            Some(age) => put!(out, "{pad}    age: Some({age}),"),
+            None => put!(out, "{pad}    age: None,"),
+        }
+        put!(out, "{pad}    org: {},", self.opt_text(org.as_ref()));
+        put!(out, "{pad}    role: {},", self.opt_text(role.as_ref()));
+        put!(out, "{pad}    persona: {},", self.opt_text(persona.as_ref()));
+        put!(out, "{pad}    task: {},", self.opt_text(task.as_ref()));
+        put!(out, "{pad}    knows: {},", self.entries(knows, inner + 4));
+        put!(out, "{pad}    background: {},", self.entries(background, inner + 4));
+        put!(out, "{pad}    concerns: {stances},");
+        put!(out, "{pad}    behavior: {},", self.texts(behavior, inner + 4));
+        put!(out, "{pad}    style: Style {{");
+        put!(out, "{pad}        note: {},", self.opt_text(note.as_ref()));
+        put!(out, "{pad}        avoid: {},", self.texts(avoid, inner + 8));
+        put!(out, "{pad}        prefer: {},", self.texts(prefer, inner + 8));
+        put!(out, "{pad}    }},");
+        out.push_str(&pad);
+        out.push('}');
+        out
+    }
+
     fn header(&self, out: &mut String) {
         put!(
             out,
@@ -425,8 +571,8 @@ impl Gen<'_> {
         put!(out, "/// The opening line, said before the first step.");
         put!(
             out,
-            "pub const OPENING: Option<&str> = {};",
-            option(self.spec.opening.as_ref())
+            "pub const OPENING: Option<Text> = {};",
+            self.opt_text(self.spec.opening.as_ref())
         );
         put!(out);
         put!(
@@ -437,11 +583,7 @@ impl Gen<'_> {
             out,
             "/// after `Event::Hangup` or `Event::NoAnswer`, when nobody listens."
         );
-        put!(
-            out,
-            "pub const CLOSING: &str = {};",
-            string_literal(&self.spec.closing.to_string())
-        );
+        put!(out, "pub const CLOSING: Text = {};", self.text(&self.spec.closing));
         put!(out);
         out.push_str(SPEAKER_TYPE);
         put!(out);
@@ -471,6 +613,349 @@ impl Gen<'_> {
             self.spec.silence_timeout
         );
         put!(out);
+    }
+
+    fn text_type(&self, out: &mut String) {
+        let spec = self.spec;
+        let (mut lit, mut var) = (false, false);
+        let mut see = |t: &ir::Text| {
+            for p in t.pieces() {
+                match p {
+                    ir::Piece::Lit(_) => lit = true,
+                    ir::Piece::Var(_) => var = true,
+                }
+            }
+        };
+        for t in all_texts(spec) {
+            see(t);
+        }
+        out.push_str(TEXT_TYPE);
+        // A variant no text of this spec needs is dead code in a binary.
+        let unused = "    #[allow(dead_code)] // no text of this spec has one";
+        put!(out, "    /// Literal text, said as it is.");
+        if !lit {
+            put!(out, "{unused}");
+        }
+        put!(out, "    Lit(&'static str),");
+        put!(
+            out,
+            "    /// The value of a per-call variable, said as the spec's locale says it"
+        );
+        put!(out, "    /// (`Value::spoken`).");
+        if !var {
+            put!(out, "{unused}");
+        }
+        put!(out, "    Var(Var),");
+        put!(out, "}}");
+        put!(out);
+        out.push_str(TEXT_FUNCTIONS);
+        put!(out);
+    }
+
+    fn vars(&self, out: &mut String) {
+        let spec = self.spec;
+        let e = IdEnum {
+            ty: "Var",
+            doc: &[
+                "A per-call variable (`vars` in the spec): a fact that differs from one call",
+                "to the next, filled from the call list (`Vars`).",
+            ],
+            what: "variable",
+            variants: &self.vars,
+            ids: spec.vars.iter().map(|v| v.id.as_str()).collect(),
+        };
+        e.write(out, |out| {
+            let _ = |ir::Var {
+                         id: _,          // `id`
+                         kind: _,        // `kind`
+                         need: _,        // `need`, `default_value`
+                         example: _,     // `example`
+                         pii: _,         // `pii`
+                         description: _, // `description`
+                     }: &ir::Var| ();
+            put!(out);
+            put!(out, "    /// The type of its values.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn kind(self) -> ValueType {{");
+            match_self(out, "Var", &self.vars, |i| self.value_type(&spec.vars[i].kind));
+            put!(out, "    }}");
+            put!(out);
+            put!(out, "    /// Whether a call must give it.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn need(self) -> Need {{");
+            match_self(out, "Var", &self.vars, |i| {
+                format!(
+                    "Need::{}",
+                    match spec.vars[i].need {
+                        ir::Need::Required => "Required",
+                        ir::Need::Optional => "Optional",
+                        ir::Need::Default(_) => "Default",
+                    }
+                )
+            });
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// The value a call that gives none takes (`Need::Default`), in canonical form"
+            );
+            put!(out, "    /// (`Value::canonical`).");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn default_value(self) -> Option<&'static str> {{");
+            match_self(out, "Var", &self.vars, |i| {
+                let v = &spec.vars[i];
+                match &v.need {
+                    ir::Need::Default(d) => {
+                        let canonical = v.kind.parse(d).map_or_else(|_| d.clone(), |v| v.canonical());
+                        format!("Some({})", string_literal(&canonical))
+                    }
+                    ir::Need::Required | ir::Need::Optional => "None".to_owned(),
+                }
+            });
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// The value previews and simulations use, as written in the spec."
+            );
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn example(self) -> Option<&'static str> {{");
+            match_self(out, "Var", &self.vars, |i| option(spec.vars[i].example.as_ref()));
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// Whether it is personal data, to be masked in logs and transcripts."
+            );
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn pii(self) -> bool {{");
+            let pii: Vec<String> = spec
+                .vars
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.pii)
+                .map(|(i, _)| format!("Var::{}", self.vars[i]))
+                .collect();
+            if self.vars.is_empty() {
+                put!(out, "        match self {{}}");
+            } else if pii.is_empty() {
+                put!(out, "        false");
+            } else {
+                put!(out, "        matches!(self, {})", pii.join(" | "));
+            }
+            put!(out, "    }}");
+            put!(out);
+            put!(out, "    /// What it is.");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn description(self) -> Option<&'static str> {{");
+            match_self(out, "Var", &self.vars, |i| option(spec.vars[i].description.as_ref()));
+            put!(out, "    }}");
+        });
+        // The `Need` and `VarError` variants no variable of this spec has are dead code in a binary.
+        let need = |word: &str| spec.vars.iter().any(|v| v.need.word() == word);
+        let unused = "    #[allow(dead_code)] // no variable of this spec has this need";
+        out.push_str(NEED_TYPE);
+        for (word, docs, variant) in [
+            ("required", "Every call must give a value.", "Required"),
+            (
+                "optional",
+                "A call may leave it out: its field of `Vars` is then `None`, said as nothing.",
+                "Optional",
+            ),
+            (
+                "default",
+                "A call may leave it out: it then takes `Var::default_value`.",
+                "Default",
+            ),
+        ] {
+            put!(out, "    /// {docs}");
+            if !need(word) {
+                put!(out, "{unused}");
+            }
+            put!(out, "    {variant},");
+        }
+        put!(out, "}}");
+        put!(out);
+        self.vars_struct(out);
+        out.push_str(VAR_ERROR_TYPE);
+        put!(
+            out,
+            "    /// A variable that is `Need::Required` has no value (or a blank one)."
+        );
+        if !need("required") {
+            put!(out, "{unused}");
+        }
+        put!(out, "    Missing(Var),");
+        put!(out, "    /// The value given is not a value of the variable's type.");
+        if spec.vars.is_empty() {
+            put!(out, "    #[allow(dead_code)] // the spec has no variable");
+        }
+        put!(out, "    Invalid(Var, ValueError),");
+        put!(out, "}}");
+        put!(out);
+        out.push_str(VAR_ERROR_FUNCTIONS);
+        put!(out);
+    }
+
+    /// `Vars`: a field per variable, and how a call's values are read into it.
+    fn vars_struct(&self, out: &mut String) {
+        let spec = self.spec;
+        put!(
+            out,
+            "/// The values of one call's per-call variables: a field per variable (named after"
+        );
+        put!(
+            out,
+            "/// its id), typed; `Option` for an `optional` one. Read them from the call list"
+        );
+        put!(
+            out,
+            "/// with `Vars::from_map` or `Vars::from_fn`, by the rules `ValueType::parse` says."
+        );
+        put!(out, "#[derive(Debug, Clone, PartialEq, Eq, Hash)]");
+        if spec.vars.is_empty() {
+            put!(out, "pub struct Vars {{}}");
+        } else {
+            put!(out, "pub struct Vars {{");
+            for (i, v) in spec.vars.iter().enumerate() {
+                put!(
+                    out,
+                    "    /// The variable `{}` (`Var::{}`).",
+                    string_literal(&v.id),
+                    self.vars[i]
+                );
+                let ty = field_type(&v.kind);
+                match v.need {
+                    ir::Need::Optional => put!(out, "    pub {}: Option<{ty}>,", self.fields[i]),
+                    ir::Need::Required | ir::Need::Default(_) => put!(out, "    pub {}: {ty},", self.fields[i]),
+                }
+            }
+            put!(out, "}}");
+        }
+        put!(out);
+        put!(out, "impl Vars {{");
+        put!(out, "{}", VARS_DOC_FROM_FN.trim_end());
+        put!(
+            out,
+            "    pub fn from_fn<'a>(mut value: impl FnMut(Var) -> Option<&'a str>) -> Result<Vars, VarError> {{"
+        );
+        if spec.vars.is_empty() {
+            put!(out, "        let _ = &mut value;");
+            put!(out, "        Ok(Vars {{}})");
+        } else {
+            put!(
+                out,
+                "        let mut given = |var: Var| value(var).map(str::trim).filter(|text| !text.is_empty());"
+            );
+            put!(out, "        Ok(Vars {{");
+            for (i, v) in spec.vars.iter().enumerate() {
+                let var = format!("Var::{}", self.vars[i]);
+                let parse = format!(
+                    "{}.map_err(|e| VarError::Invalid({var}, e))?",
+                    self.field_parse(&v.kind)
+                );
+                put!(out, "            {}: match given({var}) {{", self.fields[i]);
+                match &v.need {
+                    ir::Need::Required => {
+                        put!(out, "                Some(text) => {parse},");
+                        put!(out, "                None => return Err(VarError::Missing({var})),");
+                    }
+                    ir::Need::Optional => {
+                        put!(out, "                Some(text) => Some({parse}),");
+                        put!(out, "                None => None,");
+                    }
+                    ir::Need::Default(d) => {
+                        put!(out, "                Some(text) => {parse},");
+                        match v.kind.parse(d) {
+                            Ok(value) => put!(out, "                None => {},", self.field_value(&value)),
+                            // Never: the checker refuses a default that is not of its type.
+                            Err(_) => put!(out, "                None => return Err(VarError::Missing({var})),"),
+                        }
+                    }
+                }
+                put!(out, "            }},");
+            }
+            put!(out, "        }})");
+        }
+        put!(out, "    }}");
+        put!(out);
+        out.push_str(VARS_FUNCTIONS);
+        put!(out);
+        put!(
+            out,
+            "    /// The value of `var` in this call, `None` for an `optional` one left out."
+        );
+        put!(out, "    #[must_use]");
+        put!(out, "    pub fn get(&self, var: Var) -> Option<Value> {{");
+        if spec.vars.is_empty() {
+            put!(out, "        let _ = self;");
+            put!(out, "        match var {{}}");
+        } else {
+            put!(out, "        match var {{");
+            for (i, v) in spec.vars.iter().enumerate() {
+                let field = &self.fields[i];
+                let (variant, copy) = value_variant(&v.kind);
+                let arm = match (&v.need, copy) {
+                    (ir::Need::Optional, true) => format!("self.{field}.map(Value::{variant})"),
+                    (ir::Need::Optional, false) => format!("self.{field}.clone().map(Value::{variant})"),
+                    (_, true) => format!("Some(Value::{variant}(self.{field}))"),
+                    (_, false) => format!("Some(Value::{variant}(self.{field}.clone()))"),
+                };
+                put!(out, "            Var::{} => {arm},", self.vars[i]);
+            }
+            put!(out, "        }}");
+        }
+        put!(out, "    }}");
+        put!(out, "}}");
+        put!(out);
+    }
+
+    /// The expression that reads `text` as a value of `kind`, the field's type.
+    fn field_parse(&self, kind: &ir::ValueType) -> String {
+        let bound = |b: Option<i64>| b.map_or_else(|| "None".to_owned(), |v| format!("Some({v})"));
+        match kind {
+            ir::ValueType::Text => "ValueType::text(text)".to_owned(),
+            ir::ValueType::Number => "ValueType::number(text)".to_owned(),
+            ir::ValueType::Integer { min, max } => {
+                format!("ValueType::integer(text, {}, {})", bound(*min), bound(*max))
+            }
+            ir::ValueType::Percent => "ValueType::percent(text)".to_owned(),
+            ir::ValueType::Money { currency } => format!("ValueType::money(text, {})", string_literal(currency)),
+            ir::ValueType::Date => "ValueType::date(text)".to_owned(),
+            ir::ValueType::Time => "ValueType::time(text)".to_owned(),
+            ir::ValueType::Phone => "ValueType::phone(text)".to_owned(),
+            ir::ValueType::Email => "ValueType::email(text)".to_owned(),
+            ir::ValueType::YesNo => "ValueType::yes_no(text)".to_owned(),
+            ir::ValueType::OneOf(words) => format!("ValueType::choice(text, {})", self.choice_list(words, 20)),
+        }
+    }
+
+    /// The field's value for a value of the spec (a variable's default).
+    fn field_value(&self, value: &ir::Value) -> String {
+        let decimal = |s: &str| format!("Decimal(String::from({}))", string_literal(s));
+        match value {
+            ir::Value::Text(s) | ir::Value::Phone(s) | ir::Value::Email(s) => {
+                format!("String::from({})", string_literal(s))
+            }
+            ir::Value::Number(s) | ir::Value::Percent(s) => decimal(s),
+            ir::Value::Integer(n) => n.to_string(),
+            ir::Value::Money { amount, currency } => format!(
+                "Money {{\n                    amount: {},\n                    currency: {},\n                }}",
+                decimal(amount),
+                string_literal(currency)
+            ),
+            ir::Value::Date { year, month, day } => format!(
+                "Date {{\n                    year: {year},\n                    month: {month},\n                    day: {day},\n                }}"
+            ),
+            ir::Value::Time { hour, minute } => format!(
+                "Time {{\n                    hour: {hour},\n                    minute: {minute},\n                }}"
+            ),
+            ir::Value::YesNo(b) => b.to_string(),
+            ir::Value::Word(w) => {
+                let i = self.words.iter().position(|x| x == w).unwrap_or_default();
+                format!("Choice::{}", self.choices[i])
+            }
+        }
     }
 
     fn events(&self, out: &mut String) {
@@ -505,13 +990,23 @@ impl Gen<'_> {
     fn parties(&self, out: &mut String) {
         out.push_str(PARTY_TYPES);
         put!(out);
-        party(out, "/// The party that places the call.", "CALLER", &self.spec.caller);
-        party(
+        put!(out, "/// The party that places the call.");
+        put!(out, "pub static CALLER: Party = {};", self.party(&self.spec.caller, 0));
+        put!(out);
+        put!(
             out,
-            "/// The party that is called: the simulated customer.",
-            "CALLEE",
-            self.spec.callee().unwrap_or(&ir::Party::default()),
+            "/// The parties called, in the order written: each a simulated customer for"
         );
+        put!(out, "/// the same script, complete (what it `extends` is filled in).");
+        let callees = list(self.spec.callees.iter().map(|p| self.party(p, 4)), 4);
+        put!(out, "pub static CALLEES: &[Party] = {callees};");
+        put!(out);
+        put!(out, "/// The callee with this id (compared exactly).");
+        put!(out, "#[must_use]");
+        put!(out, "pub fn callee(id: &str) -> Option<&'static Party> {{");
+        put!(out, "    CALLEES.iter().find(|p| p.id == id)");
+        put!(out, "}}");
+        put!(out);
     }
 
     fn concerns(&self, out: &mut String) {
@@ -519,24 +1014,19 @@ impl Gen<'_> {
         put!(out);
         let spec = self.spec;
         let items = spec.concerns.iter().map(|c| {
+            // Each callee's stance on it is in its `Party::concerns`.
             let ir::Concern { id, steps, faq } = c;
-            // Not yet (issue 12): each callee's stance; the first callee's here.
-            let stance = spec
-                .callee()
-                .and_then(|p| p.concerns.iter().find(|s| spec.concerns[s.concern].id == *id));
-            let level = stance.map_or(crate::ast::Priority::Secondary, |s| s.priority);
-            let text = stance.map(|s| s.text.to_string()).unwrap_or_default();
             let steps = list(steps.iter().map(|&i| format!("Step::{}", self.steps[i])), 12);
             let faq = list(faq.iter().map(|&i| string_literal(&spec.faq[i].id)), 12);
             format!(
-                "Concern {{\n        id: {},\n        priority: {},\n        text: {},\n        steps: {steps},\n        \
-                 faq: {faq},\n    }}",
+                "Concern {{\n        id: {},\n        steps: {steps},\n        faq: {faq},\n    }}",
                 string_literal(id),
-                priority(level),
-                string_literal(&text),
             )
         });
-        put!(out, "/// The callee's concerns, in the order written in the spec.");
+        put!(
+            out,
+            "/// Every concern of any callee, in the order first written, with what covers it."
+        );
         put!(out, "pub static CONCERNS: &[Concern] = {};", list(items, 4));
         put!(out);
         put!(out, "/// The concern with this id (compared exactly).");
@@ -553,7 +1043,7 @@ impl Gen<'_> {
         let _ = |ir::Signal {
                      id: _,          // `id`
                      description: _, // `description`
-                     examples: _,    // not yet (issue 12)
+                     examples: _,    // `examples`
                  }: &ir::Signal| ();
         let spec = self.spec;
         let e = IdEnum {
@@ -567,10 +1057,21 @@ impl Gen<'_> {
             put!(out);
             put!(out, "    /// What the signal means.");
             put!(out, "    #[must_use]");
-            put!(out, "    pub fn description(self) -> Option<&'static str> {{");
+            put!(out, "    pub fn description(self) -> Option<Text> {{");
             match_self(out, "Signal", &self.signals, |i| {
-                option(spec.signals[i].description.as_ref())
+                self.opt_text(spec.signals[i].description.as_ref())
             });
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// Things the callee might say that give the signal, in the order written"
+            );
+            put!(out, "    /// (for recognisers and simulators).");
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn examples(self) -> &'static [&'static str] {{");
+            let lists: Vec<String> = spec.signals.iter().map(|s| str_slice(&s.examples, 16)).collect();
+            match_slices(out, "Signal", &self.signals, &lists);
             put!(out, "    }}");
         });
     }
@@ -612,8 +1113,17 @@ impl Gen<'_> {
             put!(out);
             put!(out, "    /// The lines the caller says in this step, in order.");
             put!(out, "    #[must_use]");
-            put!(out, "    pub fn lines(self) -> &'static [&'static str] {{");
-            match_self(out, "Step", &self.steps, |i| str_slice(&spec.steps[i].lines, 16));
+            put!(out, "    pub fn lines(self) -> &'static [Text] {{");
+            match_self(out, "Step", &self.steps, |i| self.texts(&spec.steps[i].lines, 16));
+            put!(out, "    }}");
+            put!(out);
+            put!(
+                out,
+                "    /// The lines the caller says in this step, in order, with the call's values."
+            );
+            put!(out, "    #[must_use]");
+            put!(out, "    pub fn say(self, vars: &Vars) -> Vec<String> {{");
+            put!(out, "        self.lines().iter().map(|line| line.render(vars)).collect()");
             put!(out, "    }}");
             put!(out);
             put!(out, "    /// The ids of the concerns this step covers.");
@@ -953,9 +1463,9 @@ impl Gen<'_> {
             put!(out);
             put!(out, "    /// The type of the value.");
             put!(out, "    #[must_use]");
-            put!(out, "    pub fn kind(self) -> CaptureType {{");
+            put!(out, "    pub fn kind(self) -> ValueType {{");
             match_self(out, "Capture", &self.captures, |i| {
-                self.capture_type(&spec.captures[i].kind)
+                self.value_type(&spec.captures[i].kind)
             });
             put!(out, "    }}");
             put!(out);
@@ -990,20 +1500,7 @@ impl Gen<'_> {
             });
             put!(out, "    }}");
             put!(out);
-            put!(
-                out,
-                "    /// The value `text` gives for this capture, checked against its type"
-            );
-            put!(out, "    /// (`CaptureType::parse`).");
-            put!(out, "    ///");
-            put!(out, "    /// # Errors");
-            put!(out, "    /// The text is not a value of the capture's type.");
-            put!(
-                out,
-                "    pub fn parse(self, text: &str) -> Result<Value, CaptureError> {{"
-            );
-            put!(out, "        self.kind().parse(text)");
-            put!(out, "    }}");
+            out.push_str(CAPTURE_PARSE);
             if !self.steps.is_empty() {
                 put!(out);
                 put!(out, "    /// The capture's place in `Capture::ALL`.");
@@ -1012,25 +1509,42 @@ impl Gen<'_> {
                 put!(out, "    }}");
             }
         });
-        // The variants no capture of this spec has are dead code in a binary.
-        let has = |word: &str| spec.captures.iter().any(|c| c.kind.word() == word);
-        out.push_str(CAPTURE_TYPE);
-        for (word, docs, variant) in CAPTURE_VARIANTS {
+        // The variants no capture or variable of this spec has are dead code in a binary.
+        let has = |word: &str| {
+            spec.captures
+                .iter()
+                .map(|c| &c.kind)
+                .chain(spec.vars.iter().map(|v| &v.kind))
+                .any(|k| k.word() == word)
+        };
+        out.push_str(VALUE_TYPE);
+        for (word, docs, variant) in VALUE_VARIANTS {
             for d in *docs {
                 put!(out, "    /// {d}");
             }
             if !has(word) {
-                put!(out, "    #[allow(dead_code)] // no capture of this spec has this type");
+                put!(
+                    out,
+                    "    #[allow(dead_code)] // no capture or variable of this spec has this type"
+                );
             }
             put!(out, "    {variant}");
         }
         put!(out, "}}");
         put!(out);
-        out.push_str(CAPTURE_FUNCTIONS);
+        out.push_str(VALUE_FUNCTIONS);
+        put!(out);
+        out.push_str(match spec.language() {
+            ir::Language::Chinese => SPOKEN_ZH,
+            ir::Language::English => SPOKEN_EN,
+        });
         put!(out);
         let e = IdEnum {
             ty: "Choice",
-            doc: &["A word of a `one_of` capture: every word of every `one_of`, each once."],
+            doc: &[
+                "A word of a `one_of` type: every word of every `one_of` (of the captures, then",
+                "the variables), each once.",
+            ],
             what: "word",
             variants: &self.choices,
             ids: self.words.clone(),
@@ -1038,32 +1552,38 @@ impl Gen<'_> {
         e.write(out, |_| {});
     }
 
-    /// The `CaptureType` expression of a capture type.
-    fn capture_type(&self, kind: &ir::ValueType) -> String {
+    /// The `ValueType` expression of a value type.
+    fn value_type(&self, kind: &ir::ValueType) -> String {
         let bound = |b: Option<i64>| b.map_or_else(|| "None".to_owned(), |v| format!("Some({v})"));
         match kind {
-            ir::ValueType::Text => "CaptureType::Text".to_owned(),
-            ir::ValueType::Email => "CaptureType::Email".to_owned(),
-            ir::ValueType::Phone => "CaptureType::Phone".to_owned(),
-            ir::ValueType::Date => "CaptureType::Date".to_owned(),
-            ir::ValueType::YesNo => "CaptureType::YesNo".to_owned(),
-            // Not yet capture types: the checker refuses them in `capture` (issue 12 adds them).
-            ir::ValueType::Number | ir::ValueType::Percent | ir::ValueType::Money { .. } | ir::ValueType::Time => {
-                "CaptureType::Text".to_owned()
-            }
+            ir::ValueType::Text => "ValueType::Text".to_owned(),
+            ir::ValueType::Number => "ValueType::Number".to_owned(),
+            ir::ValueType::Percent => "ValueType::Percent".to_owned(),
+            ir::ValueType::Money { currency } => format!(
+                "ValueType::Money {{\n                currency: {},\n            }}",
+                string_literal(currency)
+            ),
+            ir::ValueType::Date => "ValueType::Date".to_owned(),
+            ir::ValueType::Time => "ValueType::Time".to_owned(),
+            ir::ValueType::Phone => "ValueType::Phone".to_owned(),
+            ir::ValueType::Email => "ValueType::Email".to_owned(),
+            ir::ValueType::YesNo => "ValueType::YesNo".to_owned(),
             ir::ValueType::Integer { min, max } => format!(
-                "CaptureType::Integer {{\n                min: {},\n                max: {},\n            }}",
+                "ValueType::Integer {{\n                min: {},\n                max: {},\n            }}",
                 bound(*min),
                 bound(*max)
             ),
-            ir::ValueType::OneOf(words) => {
-                let choice = |w: &String| {
-                    let i = self.words.iter().position(|x| x == w).unwrap_or_default();
-                    format!("Choice::{}", self.choices[i])
-                };
-                format!("CaptureType::OneOf({})", list(words.iter().map(choice), 16))
-            }
+            ir::ValueType::OneOf(words) => format!("ValueType::OneOf({})", self.choice_list(words, 16)),
         }
+    }
+
+    /// A `&[Choice::…]` of the words of a `one_of`.
+    fn choice_list(&self, words: &[String], indent: usize) -> String {
+        let choice = |w: &String| {
+            let i = self.words.iter().position(|x| x == w).unwrap_or_default();
+            format!("Choice::{}", self.choices[i])
+        };
+        list(words.iter().map(choice), indent)
     }
 
     fn faq(&self, out: &mut String) {
@@ -1081,8 +1601,8 @@ impl Gen<'_> {
             format!(
                 "Qa {{\n        id: {},\n        questions: {},\n        answer: {},\n        covers: {covers},\n    }}",
                 string_literal(id),
-                str_slice(questions, 12),
-                string_literal(&answer.to_string()),
+                self.texts(questions, 12),
+                self.text(answer),
             )
         });
         put!(out, "/// The FAQ entries, in the order written in the spec.");
@@ -1113,17 +1633,17 @@ impl Gen<'_> {
             put!(out);
             put!(out, "    /// The condition in the caller's words.");
             put!(out, "    #[must_use]");
-            put!(out, "    pub fn caller(self) -> Option<&'static str> {{");
+            put!(out, "    pub fn caller(self) -> Option<Text> {{");
             match_self(out, "EndCondition", &self.ends, |i| {
-                option(spec.ends[i].caller.as_ref())
+                self.opt_text(spec.ends[i].caller.as_ref())
             });
             put!(out, "    }}");
             put!(out);
             put!(out, "    /// The condition in the words the simulated callee is given.");
             put!(out, "    #[must_use]");
-            put!(out, "    pub fn callee(self) -> Option<&'static str> {{");
+            put!(out, "    pub fn callee(self) -> Option<Text> {{");
             match_self(out, "EndCondition", &self.ends, |i| {
-                option(spec.ends[i].callee.as_ref())
+                self.opt_text(spec.ends[i].callee.as_ref())
             });
             put!(out, "    }}");
             put!(out);
@@ -1175,10 +1695,8 @@ impl Gen<'_> {
                 "    /// The line the caller says before transferring (instead of `CLOSING`)."
             );
             put!(out, "    #[must_use]");
-            put!(out, "    pub fn say(self) -> &'static str {{");
-            match_self(out, "Transfer", &self.transfers, |i| {
-                string_literal(&spec.transfers[i].say.to_string())
-            });
+            put!(out, "    pub fn say(self) -> Text {{");
+            match_self(out, "Transfer", &self.transfers, |i| self.text(&spec.transfers[i].say));
             put!(out, "    }}");
             put!(out);
             put!(
@@ -1187,9 +1705,9 @@ impl Gen<'_> {
             );
             put!(out, "    /// chooses it.");
             put!(out, "    #[must_use]");
-            put!(out, "    pub fn to(self) -> Option<&'static str> {{");
+            put!(out, "    pub fn to(self) -> Option<Text> {{");
             match_self(out, "Transfer", &self.transfers, |i| {
-                option(spec.transfers[i].to.as_ref())
+                self.opt_text(spec.transfers[i].to.as_ref())
             });
             put!(out, "    }}");
             put!(out);
@@ -1240,33 +1758,97 @@ impl Gen<'_> {
     }
 }
 
+/// Every text of a spec (the ones that may name a variable).
+fn all_texts(spec: &ir::Spec) -> impl Iterator<Item = &ir::Text> + '_ {
+    fn party(p: &ir::Party) -> impl Iterator<Item = &ir::Text> + '_ {
+        std::iter::once(&p.name)
+            .chain(
+                [&p.org, &p.role, &p.persona, &p.task, &p.style.note]
+                    .into_iter()
+                    .flatten(),
+            )
+            .chain(p.knows.iter().chain(&p.background).map(|(_, t)| t))
+            .chain(&p.behavior)
+            .chain(&p.style.avoid)
+            .chain(&p.style.prefer)
+            .chain(p.concerns.iter().map(|s| &s.text))
+    }
+    std::iter::once(&spec.closing)
+        .chain(&spec.opening)
+        .chain(party(&spec.caller))
+        .chain(spec.callees.iter().flat_map(party))
+        .chain(spec.signals.iter().filter_map(|s| s.description.as_ref()))
+        .chain(spec.steps.iter().flat_map(|s| &s.lines))
+        .chain(spec.faq.iter().flat_map(|q| q.questions.iter().chain([&q.answer])))
+        .chain(
+            spec.ends
+                .iter()
+                .flat_map(|e| [&e.caller, &e.callee].into_iter().flatten()),
+        )
+        .chain(spec.transfers.iter().flat_map(|t| std::iter::once(&t.say).chain(&t.to)))
+}
+
+/// The Rust type of a field of `Vars` holding a value of `kind`.
+fn field_type(kind: &ir::ValueType) -> &'static str {
+    match kind {
+        ir::ValueType::Text | ir::ValueType::Phone | ir::ValueType::Email => "String",
+        ir::ValueType::Number | ir::ValueType::Percent => "Decimal",
+        ir::ValueType::Integer { .. } => "i64",
+        ir::ValueType::Money { .. } => "Money",
+        ir::ValueType::Date => "Date",
+        ir::ValueType::Time => "Time",
+        ir::ValueType::YesNo => "bool",
+        ir::ValueType::OneOf(_) => "Choice",
+    }
+}
+
+/// The `Value` variant of a value of `kind`, and whether its field's type is `Copy`.
+fn value_variant(kind: &ir::ValueType) -> (&'static str, bool) {
+    match kind {
+        ir::ValueType::Text | ir::ValueType::Phone | ir::ValueType::Email => ("Text", false),
+        ir::ValueType::Number => ("Number", false),
+        ir::ValueType::Percent => ("Percent", false),
+        ir::ValueType::Integer { .. } => ("Integer", true),
+        ir::ValueType::Money { .. } => ("Money", false),
+        ir::ValueType::Date => ("Date", true),
+        ir::ValueType::Time => ("Time", true),
+        ir::ValueType::YesNo => ("YesNo", true),
+        ir::ValueType::OneOf(_) => ("Choice", true),
+    }
+}
+
 /// The types of the parties (the same in every file).
-const PARTY_TYPES: &str = r"/// A party of the call: the caller or the callee. A field the spec does not
+const PARTY_TYPES: &str = r"/// A party of the call: the caller or a callee. A field the spec does not
 /// give is `None` or empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Party {
     /// The party's id in the spec.
     pub id: &'static str,
+    /// The id of the callee this one `extends` (what it inherits is filled in
+    /// here already); `None` for the caller and a callee that extends none.
+    pub extends: Option<&'static str>,
     /// The name.
-    pub name: &'static str,
+    pub name: Text,
     /// `male`, `female` or `other`.
     pub gender: Option<&'static str>,
     /// Age in years.
     pub age: Option<u32>,
     /// Organisation.
-    pub org: Option<&'static str>,
+    pub org: Option<Text>,
     /// Role.
-    pub role: Option<&'static str>,
+    pub role: Option<Text>,
     /// Persona prose.
-    pub persona: Option<&'static str>,
+    pub persona: Option<Text>,
     /// The task of the call (caller only).
-    pub task: Option<&'static str>,
+    pub task: Option<Text>,
     /// What the caller knows about the callee, as (label, value), in order (caller only).
-    pub knows: &'static [(&'static str, &'static str)],
+    pub knows: &'static [(&'static str, Text)],
     /// The callee's background, as (label, value), in order (callee only).
-    pub background: &'static [(&'static str, &'static str)],
+    pub background: &'static [(&'static str, Text)],
+    /// The callee's concerns and how much each matters to it, in order (callee only).
+    pub concerns: &'static [Stance],
     /// Typical behaviour, one item each (callee only).
-    pub behavior: &'static [&'static str],
+    pub behavior: &'static [Text],
     /// How the party talks (callee only).
     pub style: Style,
 }
@@ -1275,11 +1857,11 @@ pub struct Party {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Style {
     /// An instruction about the examples.
-    pub note: Option<&'static str>,
+    pub note: Option<Text>,
     /// Lines not to imitate.
-    pub avoid: &'static [&'static str],
+    pub avoid: &'static [Text],
     /// Lines to imitate.
-    pub prefer: &'static [&'static str],
+    pub prefer: &'static [Text],
 }
 ";
 
@@ -1310,19 +1892,27 @@ impl Priority {
     }
 }
 
-/// Something the callee cares about, and what in the call addresses it.
+/// Something a callee cares about (one id for every callee that has it), and
+/// what in the call addresses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Concern {
     /// The concern's id in the spec.
     pub id: &'static str,
-    /// How much it matters.
-    pub priority: Priority,
-    /// The concern, in words.
-    pub text: &'static str,
     /// The steps that cover it, in flow order.
     pub steps: &'static [Step],
     /// The ids of the FAQ entries that cover it, in FAQ order.
     pub faq: &'static [&'static str],
+}
+
+/// A callee's view of one concern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Stance {
+    /// The concern's id (`concern(id)` says what covers it).
+    pub concern: &'static str,
+    /// How much it matters to this callee.
+    pub priority: Priority,
+    /// The concern, in this callee's words.
+    pub text: Text,
 }
 "#;
 
@@ -1429,16 +2019,229 @@ pub fn next(step: Step, signal: Option<Signal>) -> Transition {
 }
 ";
 
-/// `CaptureType`'s documentation, before its variants.
-const CAPTURE_TYPE: &str = r"/// The type of a captured value, and how `CaptureType::parse` checks it.
+/// `Text`'s documentation and methods, and `Piece`'s documentation before its variants.
+const TEXT_TYPE: &str = r"/// A text of the spec — a line, an answer, a party's field — as literal pieces and
+/// per-call variables. `render` says it with one call's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CaptureType {
+pub struct Text(&'static [Piece]);
+
+/// A piece of a `Text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Piece {
 ";
 
-/// The variants of `CaptureType`: the type's word, the variant's
+/// `Text`'s methods (the same in every file).
+const TEXT_FUNCTIONS: &str = r#"impl Text {
+    /// The pieces, in order; adjacent literals are merged, so a text without
+    /// variables is one `Piece::Lit` (or none, when empty).
+    #[must_use]
+    pub fn pieces(self) -> &'static [Piece] {
+        self.0
+    }
+
+    /// The text, when it names no variable.
+    #[must_use]
+    pub fn as_str(self) -> Option<&'static str> {
+        match self.0 {
+            [] => Some(""),
+            [Piece::Lit(text)] => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The text as said in a call: each variable replaced by its value in
+    /// `vars`, as the spec's locale says it (`Value::spoken`: 12月31日, 8%); an
+    /// `optional` variable the call leaves out is said as nothing.
+    #[must_use]
+    pub fn render(self, vars: &Vars) -> String {
+        let mut out = String::new();
+        for piece in self.0 {
+            match piece {
+                Piece::Lit(text) => out.push_str(text),
+                Piece::Var(var) => out.push_str(&vars.spoken(*var)),
+            }
+        }
+        out
+    }
+
+    /// The text with each variable written `{{id}}` (the placeholders of
+    /// Pipecat, Retell and Vapi). A literal `{{` in the spec's text is written
+    /// as it is, so only `pieces` tells it from a variable.
+    #[must_use]
+    pub fn template(self) -> String {
+        let mut out = String::new();
+        for piece in self.0 {
+            match piece {
+                Piece::Lit(text) => out.push_str(text),
+                Piece::Var(var) => {
+                    out.push_str("{{");
+                    out.push_str(var.id());
+                    out.push_str("}}");
+                }
+            }
+        }
+        out
+    }
+}
+"#;
+
+/// `Need`'s documentation, before its variants.
+const NEED_TYPE: &str = r"/// Whether a per-call variable must be given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Need {
+";
+
+/// The documentation of `Vars::from_fn`.
+const VARS_DOC_FROM_FN: &str = r"    /// The values `value` gives for each variable (its text, or `None`), read by
+    /// `ValueType::parse`'s rules: spaces around a value are ignored, and a blank
+    /// value is an absent one. An absent `optional` variable is `None`; an
+    /// absent one with a default takes it.
+    ///
+    /// # Errors
+    /// `VarError::Missing` for a required variable without a value;
+    /// `VarError::Invalid` for a value that is not of its variable's type (the
+    /// first, in the order the variables are declared).
+";
+
+/// `Vars`' functions that are the same in every file.
+const VARS_FUNCTIONS: &str = r"    /// The values of a call-list row, by variable id (`Var::id`); keys that name
+    /// no variable are ignored. See `Vars::from_fn`.
+    ///
+    /// # Errors
+    /// As `Vars::from_fn`.
+    pub fn from_map<K, V, S>(values: &std::collections::HashMap<K, V, S>) -> Result<Vars, VarError>
+    where
+        K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+        V: AsRef<str>,
+        S: std::hash::BuildHasher,
+    {
+        Vars::from_fn(|var| values.get(var.id()).map(AsRef::as_ref))
+    }
+
+    /// The spec's examples (a variable without one takes its default, or is
+    /// left out): what a preview of the call says. `None` when a required
+    /// variable has no example.
+    #[must_use]
+    pub fn example() -> Option<Vars> {
+        Vars::from_fn(Var::example).ok()
+    }
+
+    /// The value of `var` in this call as the spec's locale says it
+    /// (`Value::spoken`); empty for an `optional` one left out.
+    #[must_use]
+    pub fn spoken(&self, var: Var) -> String {
+        self.get(var).map(|value| value.spoken()).unwrap_or_default()
+    }
+";
+
+/// `VarError`'s documentation, before its variants.
+const VAR_ERROR_TYPE: &str = r"/// Why a call's values were not taken (`Vars::from_fn`): names the variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VarError {
+";
+
+/// `VarError`'s and `ValueError`'s messages (the same in every file).
+const VAR_ERROR_FUNCTIONS: &str = r#"impl VarError {
+    /// The variable the error is about.
+    #[must_use]
+    pub fn var(self) -> Var {
+        match self {
+            VarError::Missing(var) | VarError::Invalid(var, _) => var,
+        }
+    }
+}
+
+impl std::fmt::Display for VarError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VarError::Missing(var) => write!(f, "`{}` is required, and the call gives no value", var.id()),
+            VarError::Invalid(var, error) => write!(f, "`{}`: {error}", var.id()),
+        }
+    }
+}
+
+impl std::error::Error for VarError {}
+"#;
+
+/// `Capture::parse` (the same in every file).
+const CAPTURE_PARSE: &str = r"    /// The value `text` (what the reply gave) gives for this capture.
+    ///
+    /// Whitespace around the text is ignored and, except for a `Text` capture, so
+    /// is sentence punctuation at its end (`是。`, `42！`, `a@b.cn.`), which speech
+    /// recognisers add; then the text is read as `ValueType::parse` reads it. A
+    /// `Text` capture keeps the trimmed text as it is.
+    ///
+    /// # Errors
+    /// `ValueError::Empty` for text that is blank or only punctuation; otherwise
+    /// the error of the type the text does not fit.
+    pub fn parse(self, text: &str) -> Result<Value, ValueError> {
+        let text = text.trim();
+        let word = text
+            .trim_end_matches(['。', '．', '.', '！', '!', '？', '?', '，', ',', '、', '；', ';'])
+            .trim_end();
+        if word.is_empty() {
+            return Err(ValueError::Empty);
+        }
+        match self.kind() {
+            ValueType::Text => Ok(Value::Text(text.to_owned())),
+            kind => kind.parse(word),
+        }
+    }
+";
+
+/// `ValueType`'s documentation, before its variants.
+const VALUE_TYPE: &str = r"/// The type of a captured value or of a per-call variable, and how
+/// `ValueType::parse` reads a value of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueType {
+";
+
+/// The variants of `ValueType`: the type's word, the variant's
 /// documentation and the variant.
-const CAPTURE_VARIANTS: &[(&str, &[&str], &str)] = &[
-    ("text", &["Any text that is not blank: `Value::Text`."], "Text,"),
+const VALUE_VARIANTS: &[(&str, &[&str], &str)] = &[
+    ("text", &["Any text: `Value::Text`."], "Text,"),
+    (
+        "number",
+        &["A decimal number: an optional sign, ASCII digits, an optional `.` and digits: `Value::Number`."],
+        "Number,",
+    ),
+    (
+        "integer",
+        &["A whole number (an optional sign, ASCII digits) within the bounds: `Value::Integer`."],
+        "Integer {\n        /// The least value allowed, if any.\n        min: Option<i64>,\n        \
+         /// The greatest value allowed, if any.\n        max: Option<i64>,\n    },",
+    ),
+    (
+        "percent",
+        &["A percentage: a number, with or without `%` (`8`, `8.5%`): `Value::Percent`."],
+        "Percent,",
+    ),
+    (
+        "money",
+        &[
+            "An amount in one currency: digits (grouped by `,` or not), at most two decimals,",
+            "with the currency's code or symbol before or after it allowed (`¥1,299`): `Value::Money`.",
+        ],
+        "Money {\n        /// The currency's ISO 4217 code, such as `CNY`.\n        currency: &'static str,\n    },",
+    ),
+    (
+        "date",
+        &[
+            "A calendar date written `YYYY-MM-DD` that exists (year 1 to 9999, leap",
+            "years counted): `Value::Date`.",
+        ],
+        "Date,",
+    ),
+    (
+        "time",
+        &["A time of day, `HH:MM` or `H:MM` (24-hour): `Value::Time`."],
+        "Time,",
+    ),
+    (
+        "phone",
+        &["A phone number: `+` and 6 to 15 digits, nothing else: `Value::Text`."],
+        "Phone,",
+    ),
     (
         "email",
         &[
@@ -1448,31 +2251,12 @@ const CAPTURE_VARIANTS: &[(&str, &[&str], &str)] = &[
         "Email,",
     ),
     (
-        "phone",
-        &["A phone number: `+` and 6 to 15 digits, nothing else: `Value::Text`."],
-        "Phone,",
-    ),
-    (
-        "date",
-        &[
-            "A calendar date written `YYYY-MM-DD` that exists (year 1 to 9999, leap",
-            "years counted): `Value::Date(year, month, day)`.",
-        ],
-        "Date,",
-    ),
-    (
         "yes_no",
         &[
-            "Yes (`是`, `是的`, `对`, `对的`, `yes`) or no (`否`, `不`, `不是`, `不对`,",
-            "`no`), ASCII letters in any case: `Value::YesNo`.",
+            "Yes (`yes`, `y`, `true`, `1`, `是`, `是的`, `对`, `对的`) or no (`no`, `n`, `false`,",
+            "`0`, `否`, `不是`, `不`, `不对`), letters in any case: `Value::YesNo`.",
         ],
         "YesNo,",
-    ),
-    (
-        "integer",
-        &["A whole number (ASCII digits, an optional sign) within the bounds: `Value::Integer`."],
-        "Integer {\n        /// The least value allowed, if any.\n        min: Option<i64>,\n        \
-         /// The greatest value allowed, if any.\n        max: Option<i64>,\n    },",
     ),
     (
         "one_of",
@@ -1481,83 +2265,119 @@ const CAPTURE_VARIANTS: &[(&str, &[&str], &str)] = &[
     ),
 ];
 
-/// `CaptureType`'s methods, `Value` and `CaptureError` (the same in every file).
-const CAPTURE_FUNCTIONS: &str = r#"impl CaptureType {
-    /// The word that names the type in the spec: `text`, `email`, `phone`,
-    /// `date`, `yes_no`, `integer` or `one_of`.
+/// `ValueType`'s methods, `Value`, `ValueError` and the value types (the
+/// same in every file): the rules of `ir::value`, which `callc check-calls`
+/// applies to a call list.
+const VALUE_FUNCTIONS: &str = r#"impl ValueType {
+    /// The word that names the type in the spec: `text`, `number`, `integer`,
+    /// `percent`, `money`, `date`, `time`, `phone`, `email`, `yes_no` or `one_of`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
-            CaptureType::Text => "text",
-            CaptureType::Email => "email",
-            CaptureType::Phone => "phone",
-            CaptureType::Date => "date",
-            CaptureType::YesNo => "yes_no",
-            CaptureType::Integer { .. } => "integer",
-            CaptureType::OneOf(_) => "one_of",
+            ValueType::Text => "text",
+            ValueType::Number => "number",
+            ValueType::Integer { .. } => "integer",
+            ValueType::Percent => "percent",
+            ValueType::Money { .. } => "money",
+            ValueType::Date => "date",
+            ValueType::Time => "time",
+            ValueType::Phone => "phone",
+            ValueType::Email => "email",
+            ValueType::YesNo => "yes_no",
+            ValueType::OneOf(_) => "one_of",
         }
     }
 
-    /// The value `text` gives for this type.
-    ///
-    /// Whitespace around the text is ignored and, except for `Text`, so is
-    /// sentence punctuation at its end (`是。`, `42！`, `a@b.cn.`), which speech
-    /// recognisers add. `Text` keeps the trimmed text as it is.
+    /// The value `text` gives for this type, by the rules `callc check-calls`
+    /// applies to a call list: whitespace around the text is ignored; a blank
+    /// text is `ValueError::Empty` (for every type but `Text`).
     ///
     /// # Errors
-    /// `CaptureError::Empty` for text that is blank or only punctuation;
-    /// otherwise the error of the type the text does not fit.
-    pub fn parse(self, text: &str) -> Result<Value, CaptureError> {
+    /// Why the text is not a value of the type.
+    pub fn parse(self, text: &str) -> Result<Value, ValueError> {
         let text = text.trim();
-        let word = text
-            .trim_end_matches(['。', '．', '.', '！', '!', '？', '?', '，', ',', '、', '；', ';'])
-            .trim_end();
-        if word.is_empty() {
-            return Err(CaptureError::Empty);
+        if text.is_empty() && self != ValueType::Text {
+            return Err(ValueError::Empty);
         }
         match self {
-            CaptureType::Text => Ok(Value::Text(text.to_owned())),
-            CaptureType::Email if CaptureType::is_email(word) => Ok(Value::Text(word.to_owned())),
-            CaptureType::Email => Err(CaptureError::NotEmail),
-            CaptureType::Phone if CaptureType::is_phone(word) => Ok(Value::Text(word.to_owned())),
-            CaptureType::Phone => Err(CaptureError::NotPhone),
-            CaptureType::Date => CaptureType::date(word)
-                .map(|(year, month, day)| Value::Date(year, month, day))
-                .ok_or(CaptureError::NotDate),
-            CaptureType::YesNo => CaptureType::yes_no(word).map(Value::YesNo).ok_or(CaptureError::NotYesNo),
-            CaptureType::Integer { min, max } => {
-                let n: i64 = word.parse().map_err(|_| CaptureError::NotInteger)?;
-                if min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max) {
-                    Err(CaptureError::OutOfRange)
-                } else {
-                    Ok(Value::Integer(n))
-                }
-            }
-            CaptureType::OneOf(words) => words
-                .iter()
-                .copied()
-                .find(|w| w.id() == word)
-                .map(Value::Choice)
-                .ok_or(CaptureError::NotAChoice),
+            ValueType::Text => ValueType::text(text).map(Value::Text),
+            ValueType::Number => ValueType::number(text).map(Value::Number),
+            ValueType::Integer { min, max } => ValueType::integer(text, min, max).map(Value::Integer),
+            ValueType::Percent => ValueType::percent(text).map(Value::Percent),
+            ValueType::Money { currency } => ValueType::money(text, currency).map(Value::Money),
+            ValueType::Date => ValueType::date(text).map(Value::Date),
+            ValueType::Time => ValueType::time(text).map(Value::Time),
+            ValueType::Phone => ValueType::phone(text).map(Value::Text),
+            ValueType::Email => ValueType::email(text).map(Value::Text),
+            ValueType::YesNo => ValueType::yes_no(text).map(Value::YesNo),
+            ValueType::OneOf(words) => ValueType::choice(text, words).map(Value::Choice),
         }
     }
 
-    fn is_email(text: &str) -> bool {
-        let Some((local, domain)) = text.split_once('@') else {
-            return false;
+    fn text(text: &str) -> Result<String, ValueError> {
+        Ok(text.to_owned())
+    }
+
+    fn number(text: &str) -> Result<Decimal, ValueError> {
+        Decimal::read(text).ok_or(ValueError::NotNumber)
+    }
+
+    fn integer(text: &str, min: Option<i64>, max: Option<i64>) -> Result<i64, ValueError> {
+        let n: i64 = text.parse().map_err(|_| ValueError::NotInteger)?;
+        if min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max) {
+            Err(ValueError::OutOfRange)
+        } else {
+            Ok(n)
+        }
+    }
+
+    fn percent(text: &str) -> Result<Decimal, ValueError> {
+        let digits = text.strip_suffix(['%', '％']).unwrap_or(text).trim_end();
+        Decimal::read(digits).ok_or(ValueError::NotPercent)
+    }
+
+    fn money(text: &str, currency: &'static str) -> Result<Money, ValueError> {
+        let symbols: &[&str] = match currency {
+            "CNY" => &["¥", "￥", "元", "RMB"],
+            "USD" => &["$", "US$"],
+            "EUR" => &["€"],
+            "GBP" => &["£"],
+            "JPY" => &["¥", "円"],
+            _ => &[],
         };
-        !local.is_empty()
-            && !domain.contains('@')
-            && !text.chars().any(char::is_whitespace)
-            && domain.char_indices().any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len())
+        let mut s = text;
+        for mark in std::iter::once(currency).chain(symbols.iter().copied()) {
+            s = s.strip_prefix(mark).unwrap_or(s).trim();
+            s = s.strip_suffix(mark).unwrap_or(s).trim();
+        }
+        let (whole, cents) = s.split_once('.').unwrap_or((s, ""));
+        let grouped = !whole.contains(',')
+            || whole.split(',').enumerate().all(|(i, group)| {
+                if i == 0 {
+                    (1..=3).contains(&group.len())
+                } else {
+                    group.len() == 3
+                }
+            });
+        let whole: String = whole.chars().filter(|&c| c != ',').collect();
+        let valid = grouped
+            && !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && cents.len() <= 2
+            && cents.bytes().all(|b| b.is_ascii_digit())
+            && !(s.contains('.') && cents.is_empty());
+        if !valid {
+            return Err(ValueError::NotMoney);
+        }
+        let whole = whole.trim_start_matches('0');
+        let whole = if whole.is_empty() { "0" } else { whole };
+        Ok(Money {
+            amount: Decimal(format!("{whole}.{cents:0<2}")),
+            currency,
+        })
     }
 
-    fn is_phone(text: &str) -> bool {
-        text.strip_prefix('+')
-            .is_some_and(|digits| (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
-    }
-
-    fn date(text: &str) -> Option<(u16, u8, u8)> {
+    fn date(text: &str) -> Result<Date, ValueError> {
         let number = |from: usize, to: usize| -> Option<u16> {
             let part = text.get(from..to)?;
             if part.bytes().all(|b| b.is_ascii_digit()) {
@@ -1566,74 +2386,347 @@ const CAPTURE_FUNCTIONS: &str = r#"impl CaptureType {
                 None
             }
         };
-        if text.len() != 10 || text.get(4..5) != Some("-") || text.get(7..8) != Some("-") {
-            return None;
-        }
-        let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
+        let read = || -> Option<Date> {
+            if text.len() != 10 || text.get(4..5) != Some("-") || text.get(7..8) != Some("-") {
+                return None;
+            }
+            let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            let days = match month {
+                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                4 | 6 | 9 | 11 => 30,
+                2 if leap => 29,
+                2 => 28,
+                _ => return None,
+            };
+            if year == 0 || !(1..=days).contains(&day) {
+                return None;
+            }
+            Some(Date {
+                year,
+                month: u8::try_from(month).ok()?,
+                day: u8::try_from(day).ok()?,
+            })
         };
-        if year == 0 || !(1..=days).contains(&day) {
-            return None;
-        }
-        Some((year, u8::try_from(month).ok()?, u8::try_from(day).ok()?))
+        read().ok_or(ValueError::NotDate)
     }
 
-    fn yes_no(text: &str) -> Option<bool> {
-        match text.to_ascii_lowercase().as_str() {
-            "是" | "是的" | "对" | "对的" | "yes" => Some(true),
-            "否" | "不" | "不是" | "不对" | "no" => Some(false),
-            _ => None,
+    fn time(text: &str) -> Result<Time, ValueError> {
+        let read = || -> Option<Time> {
+            let (h, m) = text.split_once(':')?;
+            let digits = |s: &str, n: usize| (1..=n).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+            if !digits(h, 2) || m.len() != 2 || !digits(m, 2) {
+                return None;
+            }
+            let (hour, minute): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+            (hour < 24 && minute < 60).then_some(Time { hour, minute })
+        };
+        read().ok_or(ValueError::NotTime)
+    }
+
+    fn phone(text: &str) -> Result<String, ValueError> {
+        let valid = text
+            .strip_prefix('+')
+            .is_some_and(|digits| (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()));
+        if valid { Ok(text.to_owned()) } else { Err(ValueError::NotPhone) }
+    }
+
+    fn email(text: &str) -> Result<String, ValueError> {
+        let Some((local, domain)) = text.split_once('@') else {
+            return Err(ValueError::NotEmail);
+        };
+        let valid = !local.is_empty()
+            && !domain.contains('@')
+            && !text.chars().any(char::is_whitespace)
+            && domain.char_indices().any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len());
+        if valid { Ok(text.to_owned()) } else { Err(ValueError::NotEmail) }
+    }
+
+    fn yes_no(text: &str) -> Result<bool, ValueError> {
+        match text.to_lowercase().as_str() {
+            "yes" | "y" | "true" | "1" | "是" | "是的" | "对" | "对的" => Ok(true),
+            "no" | "n" | "false" | "0" | "否" | "不是" | "不" | "不对" => Ok(false),
+            _ => Err(ValueError::NotYesNo),
         }
+    }
+
+    fn choice(text: &str, words: &[Choice]) -> Result<Choice, ValueError> {
+        words.iter().copied().find(|w| w.id() == text).ok_or(ValueError::NotAChoice)
     }
 }
 
-/// A captured value, of its capture's type.
+/// A value of a capture or a per-call variable, of its type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Value {
-    /// `text`, `email` and `phone`: the text, trimmed.
+    /// `text`, `phone` and `email`: the text, trimmed.
     Text(String),
-    /// `yes_no`.
-    YesNo(bool),
+    /// `number`.
+    Number(Decimal),
     /// `integer`.
     Integer(i64),
-    /// `date`: year, month, day.
-    Date(u16, u8, u8),
+    /// `percent`: the number, without `%`.
+    Percent(Decimal),
+    /// `money`.
+    Money(Money),
+    /// `date`.
+    Date(Date),
+    /// `time`.
+    Time(Time),
+    /// `yes_no`.
+    YesNo(bool),
     /// `one_of`: the word.
     Choice(Choice),
 }
 
-/// Why a captured text was not taken.
+impl Value {
+    /// The value in the form a call list holds and every runtime reads: ISO
+    /// dates (`2026-12-31`), `HH:MM`, `.` decimals without grouping, money with
+    /// two decimals (`1299.00`), percentages without `%`, `true`/`false`.
+    #[must_use]
+    pub fn canonical(&self) -> String {
+        match self {
+            Value::Text(text) => text.clone(),
+            Value::Number(n) | Value::Percent(n) => n.0.clone(),
+            Value::Integer(n) => n.to_string(),
+            Value::Money(m) => m.amount.0.clone(),
+            Value::Date(d) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+            Value::Time(t) => format!("{:02}:{:02}", t.hour, t.minute),
+            Value::YesNo(b) => b.to_string(),
+            Value::Choice(c) => c.id().to_owned(),
+        }
+    }
+
+    /// Digits grouped by three with commas: `1299` → `1,299`.
+    fn grouped(digits: &str) -> String {
+        let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{sign}{out}")
+    }
+
+    /// An amount grouped by three, with its cents: `1,299.00`.
+    fn amount(m: &Money) -> String {
+        let (whole, cents) = m.amount.0.split_once('.').unwrap_or((m.amount.0.as_str(), "00"));
+        format!("{}.{cents}", Value::grouped(whole))
+    }
+}
+
+/// Why a text is not a value of its type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CaptureError {
-    /// The call is not at the step that asks for this capture, or is over.
-    NotAsked,
-    /// The text is blank, or only punctuation.
+pub enum ValueError {
+    /// The text is blank (or, for a capture, only punctuation).
     Empty,
-    /// `email`: not an e-mail address.
-    NotEmail,
-    /// `phone`: not `+` and 6 to 15 digits.
-    NotPhone,
-    /// `date`: not a calendar date written `YYYY-MM-DD`.
-    NotDate,
-    /// `yes_no`: not one of the yes or no words.
-    NotYesNo,
+    /// `number`: not a decimal number.
+    NotNumber,
     /// `integer`: not a whole number.
     NotInteger,
     /// `integer`: a whole number outside the bounds.
     OutOfRange,
+    /// `percent`: not a number, with or without `%`.
+    NotPercent,
+    /// `money`: not an amount with at most two decimals.
+    NotMoney,
+    /// `date`: not a calendar date written `YYYY-MM-DD`.
+    NotDate,
+    /// `time`: not a time of day written `HH:MM`.
+    NotTime,
+    /// `phone`: not `+` and 6 to 15 digits.
+    NotPhone,
+    /// `email`: not an e-mail address.
+    NotEmail,
+    /// `yes_no`: not one of the yes or no words.
+    NotYesNo,
     /// `one_of`: not one of the words.
     NotAChoice,
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ValueError::Empty => "empty",
+            ValueError::NotNumber => "not a number: expected digits with an optional `.`, such as `12.5`",
+            ValueError::NotInteger => "not a whole number",
+            ValueError::OutOfRange => "a whole number outside the bounds allowed",
+            ValueError::NotPercent => "not a percentage: expected a number such as `8` or `8.5%`",
+            ValueError::NotMoney => "not an amount: expected digits with at most two decimals, such as `1299.00`",
+            ValueError::NotDate => "not a date: expected `YYYY-MM-DD`, such as `2026-12-31`",
+            ValueError::NotTime => "not a time of day: expected `HH:MM` (24-hour), such as `09:30`",
+            ValueError::NotPhone => "not a phone number: expected `+` and 6 to 15 digits, such as `+8613800138000`",
+            ValueError::NotEmail => "not an e-mail address",
+            ValueError::NotYesNo => "not yes or no",
+            ValueError::NotAChoice => "not one of the words allowed",
+        })
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+/// A decimal number, exactly as read (`12.50` stays `12.50`): `number` and
+/// `percent` values, and the amount of `Money`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Decimal(String);
+
+impl Decimal {
+    /// The number, canonical: an optional `-`, digits without leading zeros, an
+    /// optional `.` and digits.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The number as an `f64` (rounded to the nearest).
+    #[must_use]
+    pub fn to_f64(&self) -> f64 {
+        self.0.parse().unwrap_or(f64::NAN)
+    }
+
+    /// A decimal number (`-12.50`, `+3`; not `.5` or `5.`), without a leading
+    /// `+` or needless zeros.
+    fn read(text: &str) -> Option<Decimal> {
+        let (sign, rest) = match text.as_bytes().first()? {
+            b'-' => ("-", &text[1..]),
+            b'+' => ("", &text[1..]),
+            _ => ("", text),
+        };
+        let (whole, fraction) = match rest.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (rest, None),
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
+            return None;
+        }
+        let whole = whole.trim_start_matches('0');
+        let whole = if whole.is_empty() { "0" } else { whole };
+        Some(Decimal(match fraction {
+            Some(f) => format!("{sign}{whole}.{f}"),
+            None => format!("{sign}{whole}"),
+        }))
+    }
+}
+
+/// An amount of money.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Money {
+    /// The amount, with two decimals (`1299.00`).
+    pub amount: Decimal,
+    /// The currency's ISO 4217 code, such as `CNY`.
+    pub currency: &'static str,
+}
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date {
+    /// The year, 1 to 9999.
+    pub year: u16,
+    /// The month, 1 to 12.
+    pub month: u8,
+    /// The day of the month, from 1.
+    pub day: u8,
+}
+
+/// A time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Time {
+    /// 0 to 23.
+    pub hour: u8,
+    /// 0 to 59.
+    pub minute: u8,
+}
+"#;
+
+/// `Value::spoken` for a spec in Chinese (`zh-*`).
+const SPOKEN_ZH: &str = r#"impl Value {
+    /// The value as it is said in a sentence of the spec's language (Chinese):
+    /// `12月31日`, `9点30分`, `8%`, `1,299.00元`, `是`/`否`; other values as
+    /// `canonical` writes them.
+    #[must_use]
+    pub fn spoken(&self) -> String {
+        match self {
+            Value::Date(d) => format!("{}月{}日", d.month, d.day),
+            Value::Time(t) if t.minute == 0 => format!("{}点", t.hour),
+            Value::Time(t) => format!("{}点{}分", t.hour, t.minute),
+            Value::Percent(n) => format!("{}%", n.0),
+            Value::Money(m) => match m.currency {
+                "CNY" => format!("{}元", Value::amount(m)),
+                "USD" => format!("${}", Value::amount(m)),
+                "EUR" => format!("€{}", Value::amount(m)),
+                "GBP" => format!("£{}", Value::amount(m)),
+                other => format!("{other} {}", Value::amount(m)),
+            },
+            Value::YesNo(true) => "是".to_owned(),
+            Value::YesNo(false) => "否".to_owned(),
+            other => other.canonical(),
+        }
+    }
+}
+"#;
+
+/// `Value::spoken` for a spec in any other language (English).
+const SPOKEN_EN: &str = r#"impl Value {
+    /// The value as it is said in a sentence of the spec's language (English):
+    /// `December 31`, `9:30 am`, `8%`, `¥1,299.00`, `12,000`, `yes`/`no`; other
+    /// values as `canonical` writes them.
+    #[must_use]
+    pub fn spoken(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        match self {
+            Value::Date(d) => format!("{} {}", MONTHS[usize::from(d.month.saturating_sub(1)).min(11)], d.day),
+            Value::Time(t) => {
+                let (hour, half) = match t.hour {
+                    0 => (12, "am"),
+                    1..=11 => (t.hour, "am"),
+                    12 => (12, "pm"),
+                    _ => (t.hour - 12, "pm"),
+                };
+                format!("{hour}:{:02} {half}", t.minute)
+            }
+            Value::Percent(n) => format!("{}%", n.0),
+            Value::Money(m) => match m.currency {
+                "CNY" => format!("¥{}", Value::amount(m)),
+                "USD" => format!("${}", Value::amount(m)),
+                "EUR" => format!("€{}", Value::amount(m)),
+                "GBP" => format!("£{}", Value::amount(m)),
+                other => format!("{other} {}", Value::amount(m)),
+            },
+            Value::Integer(n) if n.unsigned_abs() >= 10_000 => Value::grouped(&n.to_string()),
+            Value::YesNo(true) => "yes".to_owned(),
+            Value::YesNo(false) => "no".to_owned(),
+            other => other.canonical(),
+        }
+    }
 }
 "#;
 
 /// `Reply` and `Call` (the same in every file that has a step).
-const CALL: &str = r"/// What the callee did after a step's lines, as the runtime understood it.
+const CALL: &str = r"/// Why `Call::capture` kept nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaptureError {
+    /// The call is not at the step that asks for this capture, or is over.
+    NotAsked,
+    /// The text is not a value of the capture's type.
+    Invalid(ValueError),
+}
+
+/// What the callee did after a step's lines, as the runtime understood it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reply {
     /// A reply that gives a declared signal.
@@ -1777,14 +2870,14 @@ impl Call {
     ///
     /// # Errors
     /// `CaptureError::NotAsked` when the call is not at the capture's step;
-    /// otherwise why the text is not a value of its type
-    /// (`CaptureType::parse`). Nothing is kept then.
+    /// otherwise `CaptureError::Invalid`, with why the text is not a value of
+    /// its type (`Capture::parse`). Nothing is kept then.
     pub fn capture(&mut self, capture: Capture, text: &str) -> Result<Value, CaptureError> {
         if self.at != Some(capture.step()) {
             return Err(CaptureError::NotAsked);
         }
         self.started = true;
-        let value = capture.parse(text)?;
+        let value = capture.parse(text).map_err(CaptureError::Invalid)?;
         self.values[capture.index()] = Some(value.clone());
         Ok(value)
     }
@@ -1845,9 +2938,9 @@ pub struct Qa {
     /// The entry's id in the spec.
     pub id: &'static str,
     /// The question, in one or more phrasings.
-    pub questions: &'static [&'static str],
+    pub questions: &'static [Text],
     /// The answer.
-    pub answer: &'static str,
+    pub answer: Text,
     /// The ids of the concerns the answer covers.
     pub covers: &'static [&'static str],
 }
@@ -1861,15 +2954,15 @@ pub fn faq(id: &str) -> Option<&'static Qa> {
 }
 
 /// The first FAQ entry with a phrasing equal to `question` once both are
-/// reduced by `question_key`; `None` when nothing matches or the question
-/// has no letter or digit.
+/// reduced by `question_key` (each phrasing said with the call's `vars`);
+/// `None` when nothing matches or the question has no letter or digit.
 #[must_use]
-pub fn find_answer(question: &str) -> Option<&'static Qa> {
+pub fn find_answer(question: &str, vars: &Vars) -> Option<&'static Qa> {
     let key = question_key(question);
     if key.is_empty() {
         return None;
     }
-    FAQ.iter().find(|qa| qa.questions.iter().any(|q| question_key(q) == key))
+    FAQ.iter().find(|qa| qa.questions.iter().any(|q| question_key(&q.render(vars)) == key))
 }
 
 /// The form in which `find_answer` compares questions.

@@ -69,10 +69,20 @@ pub(super) fn render(lines: &[Line], src: Option<&str>) -> String {
         });
         widths.clear();
         if run > 1 {
+            // A variable's line lines up its id and type; what follows
+            // differs from line to line (`required example "…"`, `default 8`).
+            let columns = match alignment(&lines[i]) {
+                Some((_, Align::Var)) => 2,
+                _ => usize::MAX,
+            };
             for line in &lines[i..i + run] {
                 if let Line::Code { cells, .. } = line {
                     // The last cell is never padded, so it does not count.
-                    for (c, cell) in cells.iter().enumerate().take(cells.len().saturating_sub(1)) {
+                    for (c, cell) in cells
+                        .iter()
+                        .enumerate()
+                        .take(cells.len().saturating_sub(1).min(columns))
+                    {
                         if widths.len() <= c {
                             widths.push(0);
                         }

@@ -7,6 +7,7 @@ use crate::ast::Priority;
 
 pub mod graph;
 pub mod paths;
+mod preview;
 pub mod text;
 pub mod value;
 

@@ -134,11 +134,9 @@ impl ValueType {
                 .map(Value::Number)
                 .ok_or_else(|| "not a number: expected digits with an optional `.`, such as `12.5`".to_owned()),
             ValueType::Integer { min, max } => {
-                let n: i64 = t
-                    .strip_prefix('+')
-                    .unwrap_or(t)
-                    .parse()
-                    .map_err(|_| "not a whole number".to_owned())?;
+                // `i64`'s own reading: an optional `+` or `-`, then ASCII digits
+                // (so `+-5` and `++5` are not numbers).
+                let n: i64 = t.parse().map_err(|_| "not a whole number".to_owned())?;
                 match (min, max) {
                     (Some(lo), _) if n < *lo => Err(format!("{n} is less than {lo}, the least allowed")),
                     (_, Some(hi)) if n > *hi => Err(format!("{n} is more than {hi}, the most allowed")),
@@ -454,8 +452,8 @@ fn is_email(t: &str) -> bool {
 /// Yes or no, in English or Chinese.
 fn yes_no(t: &str) -> Option<bool> {
     match t.to_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" | "是" | "是的" | "对" => Some(true),
-        "no" | "n" | "false" | "0" | "否" | "不是" | "不" => Some(false),
+        "yes" | "y" | "true" | "1" | "是" | "是的" | "对" | "对的" => Some(true),
+        "no" | "n" | "false" | "0" | "否" | "不是" | "不" | "不对" => Some(false),
         _ => None,
     }
 }
@@ -572,6 +570,10 @@ mod tests {
         };
         assert!(small.parse("6").unwrap_err().contains("more than 5"));
         assert!(small.parse("0").unwrap_err().contains("less than 1"));
+        let any = ValueType::Integer { min: None, max: None };
+        assert_eq!(any.parse("+42"), Ok(Value::Integer(42)));
+        assert_eq!(any.parse("-5"), Ok(Value::Integer(-5)));
+        assert!(any.parse("+-5").is_err() && any.parse("++5").is_err() && any.parse("１２").is_err());
         assert_eq!(
             ValueType::Time.parse("9:05").unwrap().spoken(Language::English),
             "9:05 am"
@@ -584,6 +586,9 @@ mod tests {
         let tier = ValueType::OneOf(vec!["standard".into(), "premium".into()]);
         assert!(tier.parse("gold").unwrap_err().contains("standard, premium"));
         assert_eq!(ValueType::YesNo.parse("是"), Ok(Value::YesNo(true)));
+        // What a callee says on the phone, as the Rust target's captures took it before.
+        assert_eq!(ValueType::YesNo.parse("对的"), Ok(Value::YesNo(true)));
+        assert_eq!(ValueType::YesNo.parse("不对"), Ok(Value::YesNo(false)));
         assert!(ValueType::Phone.parse("+86 138").is_err());
         assert!(ValueType::Phone.parse("+8613800138000").is_ok());
         assert!(ValueType::Email.parse("a@b").is_err());

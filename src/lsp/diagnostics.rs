@@ -120,7 +120,7 @@ pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &Map<'_>, support: Support) -> Opt
         .as_ref()
         .filter(|f| f.replacement.len() <= MAX_MESSAGE_BYTES)
         .map(|f| json!({ "range": map.range(f.span), "newText": f.replacement }));
-    let tags = matches!(d.code, Code::W0201 | Code::W0204)
+    let tags = matches!(d.code, Code::W0201 | Code::W0204 | Code::W0218)
         .then_some(support.unnecessary_tag)
         .filter(|s| *s)
         .map(|_| vec![DiagnosticTag::UNNECESSARY]);
@@ -201,11 +201,13 @@ pub fn publishable(
     list
 }
 
-/// The title of a quick fix, from what it replaces.
+/// The title of a quick fix, from what it replaces (the spaces an
+/// insertion brings with it left out of the title).
 #[must_use]
 pub fn fix_title(source: &str, fix: &Fix) -> String {
     let old = cut(source.get(fix.span.range()).unwrap_or(""), 40);
-    let new = cut(&fix.replacement, 40);
+    let trimmed = fix.replacement.trim();
+    let new = cut(if trimmed.is_empty() { &fix.replacement } else { trimmed }, 40);
     match (old.is_empty(), new.is_empty()) {
         (true, _) => format!("Insert `{new}`"),
         (false, true) => format!("Remove `{old}`"),

@@ -126,12 +126,13 @@ impl Server<'_> {
         let offset = doc.map(encoding).offset(p.text_document_position.position);
         let last = doc.last_parsed();
         let result = complete::complete(&doc.text, offset, last.as_ref().map(|s| &s.analysis));
-        // A typed trigger character (a space after a word) completes references, not keywords.
+        // A typed trigger character (a space after a word) completes references, not keywords
+        // (nor the words a variable's line may go on with: the line is complete after its type).
         let by_character = p
             .context
             .as_ref()
             .is_some_and(|c| c.trigger_kind == CompletionTriggerKind::TRIGGER_CHARACTER);
-        if by_character && matches!(result.context, Context::Statement { .. }) {
+        if by_character && matches!(result.context, Context::Statement { .. } | Context::VarPart { .. }) {
             return Ok(None);
         }
         let map = doc.map(encoding);
@@ -162,6 +163,7 @@ impl Server<'_> {
                         ItemKind::Capture => CompletionItemKind::VARIABLE,
                         ItemKind::Transfer => CompletionItemKind::CONSTANT,
                         ItemKind::Type => CompletionItemKind::TYPE_PARAMETER,
+                        ItemKind::Callee => CompletionItemKind::CLASS,
                     }),
                     detail: item.detail,
                     // Markdown only for clients that asked for it; a plain string suits every client.

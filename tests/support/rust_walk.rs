@@ -15,6 +15,14 @@
 //! - `capture ID TEXT` and `parse ID TEXT` (`\n`, `\r`, `\t`, `\\` escaped);
 //! - `value ID`; `transfer_failed`.
 //!
+//! Two more modes read per-call variables: `vars` takes call-list rows
+//! (`id=value|id=value`, escaped as above) and prints each variable's value
+//! (canonical and said) and the call's lines said with them, or the
+//! `VarError`; `values` takes `ID TEXT` lines and prints what
+//! `ValueType::parse` of the variable `ID`'s type makes of `TEXT`
+//! ([`expected_vars`] and [`expected_values`] compute both from the IR and
+//! `ir::value`).
+//!
 //! Each command prints `COMMAND => RESULT @ WHERE`: the transition (`to
 //! STEP`, `stay`, `end`, `end CONDITION`, `transfer ID`) or the value, then
 //! the step the call is at with its run count (`offer #2`), or `-` once it
@@ -24,10 +32,11 @@
 #![allow(dead_code)] // each test file uses part of it
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use callc::ir::{self, Event, On, Target, ValueType};
+use callc::ir::{self, Event, Need, On, Target, ValueType};
 
 /// The binary that walks the generated module (written beside it as `spec.rs`).
 pub const MAIN: &str = r#"mod spec {
@@ -35,6 +44,7 @@ pub const MAIN: &str = r#"mod spec {
 }
 
 use spec::*;
+use std::collections::HashMap;
 use std::io::{Read, Write};
 
 fn raw(o: &mut Vec<u8>, text: &str) {
@@ -81,17 +91,59 @@ fn tr(o: &mut Vec<u8>, tag: &str, t: Option<Transition>) {
 fn value(v: &Value) -> String {
     match v {
         Value::Text(t) => format!("text {t:?}"),
-        Value::YesNo(b) => format!("yes_no {b}"),
+        Value::Number(n) => format!("number {}", n.as_str()),
         Value::Integer(n) => format!("integer {n}"),
-        Value::Date(y, m, d) => format!("date {y:04}-{m:02}-{d:02}"),
+        Value::Percent(n) => format!("percent {}", n.as_str()),
+        Value::Money(m) => format!("money {} {}", m.amount.as_str(), m.currency),
+        Value::Date(d) => format!("date {:04}-{:02}-{:02}", d.year, d.month, d.day),
+        Value::Time(t) => format!("time {:02}:{:02}", t.hour, t.minute),
+        Value::YesNo(b) => format!("yes_no {b}"),
         Value::Choice(c) => format!("choice {}", c.id()),
     }
 }
 
-fn result(r: Result<Value, CaptureError>) -> String {
+fn result(r: Result<Value, ValueError>) -> String {
     match r {
         Ok(v) => format!("ok {}", value(&v)),
         Err(e) => format!("error {e:?}"),
+    }
+}
+
+fn captured(r: Result<Value, CaptureError>) -> String {
+    match r {
+        Ok(v) => format!("ok {}", value(&v)),
+        Err(CaptureError::NotAsked) => "error NotAsked".to_owned(),
+        Err(CaptureError::Invalid(e)) => format!("error {e:?}"),
+    }
+}
+
+/// A text: its template, then, with the example values, as said.
+fn txt(o: &mut Vec<u8>, tag: &str, t: Text, ex: Option<&Vars>) {
+    s(o, tag, &t.template());
+    if let Some(vars) = ex {
+        s(o, &format!("{tag} said"), &t.render(vars));
+    }
+    assert_eq!(t.as_str().is_some(), t.pieces().iter().all(|p| matches!(p, Piece::Lit(_))));
+    for p in t.pieces() {
+        match p {
+            Piece::Lit(l) => assert!(!l.is_empty()),
+            Piece::Var(v) => assert_eq!(Var::from_id(v.id()), Some(*v)),
+        }
+    }
+}
+
+fn opt_txt(o: &mut Vec<u8>, tag: &str, t: Option<Text>, ex: Option<&Vars>) {
+    match t {
+        Some(t) => txt(o, tag, t, ex),
+        None => raw(o, &format!("{tag} -\n")),
+    }
+}
+
+fn need(n: Need) -> &'static str {
+    match n {
+        Need::Required => "required",
+        Need::Optional => "optional",
+        Need::Default => "default",
     }
 }
 
@@ -99,49 +151,82 @@ fn ids(captures: &[Capture]) -> Vec<&'static str> {
     captures.iter().map(|c| c.id()).collect()
 }
 
-fn party(o: &mut Vec<u8>, tag: &str, p: &Party) {
+fn texts(o: &mut Vec<u8>, tag: &str, v: &[Text], ex: Option<&Vars>) {
+    raw(o, &format!("{tag} [{}]\n", v.len()));
+    for t in v {
+        txt(o, tag, *t, ex);
+    }
+}
+
+fn party(o: &mut Vec<u8>, tag: &str, p: &Party, ex: Option<&Vars>) {
     s(o, tag, p.id);
-    s(o, tag, p.name);
+    opt(o, tag, p.extends);
+    txt(o, tag, p.name, ex);
     opt(o, tag, p.gender);
     raw(o, &format!("{tag} age {:?}\n", p.age));
-    opt(o, tag, p.org);
-    opt(o, tag, p.role);
-    opt(o, tag, p.persona);
-    opt(o, tag, p.task);
+    opt_txt(o, tag, p.org, ex);
+    opt_txt(o, tag, p.role, ex);
+    opt_txt(o, tag, p.persona, ex);
+    opt_txt(o, tag, p.task, ex);
     for (kind, entries) in [("knows", p.knows), ("background", p.background)] {
         raw(o, &format!("{tag} {kind} [{}]\n", entries.len()));
         for (label, value) in entries {
             s(o, tag, label);
-            s(o, tag, value);
+            txt(o, tag, *value, ex);
         }
     }
-    list(o, tag, p.behavior);
-    opt(o, tag, p.style.note);
-    list(o, tag, p.style.avoid);
-    list(o, tag, p.style.prefer);
+    raw(o, &format!("{tag} concerns [{}]\n", p.concerns.len()));
+    for st in p.concerns {
+        s(o, tag, st.concern);
+        s(o, tag, st.priority.as_str());
+        txt(o, tag, st.text, ex);
+        assert!(concern(st.concern).is_some());
+    }
+    texts(o, tag, p.behavior, ex);
+    opt_txt(o, tag, p.style.note, ex);
+    texts(o, tag, p.style.avoid, ex);
+    texts(o, tag, p.style.prefer, ex);
 }
 
 fn statics(o: &mut Vec<u8>) {
     raw(o, &format!("format {FORMAT_VERSION}\n"));
+    let example = Vars::example();
+    let ex = example.as_ref();
+    raw(o, &format!("example {}\n", ex.is_some()));
     s(o, "call", CALL_ID);
     opt(o, "title", TITLE);
     s(o, "locale", LOCALE);
-    opt(o, "opening", OPENING);
-    s(o, "closing", CLOSING);
+    opt_txt(o, "opening", OPENING, ex);
+    txt(o, "closing", CLOSING, ex);
+    for v in Var::ALL {
+        s(o, "var", v.id());
+        s(o, "var", v.kind().as_str());
+        s(o, "var", need(v.need()));
+        opt(o, "var default", v.default_value());
+        opt(o, "var example", v.example());
+        raw(o, &format!("var pii {}\n", v.pii()));
+        opt(o, "var", v.description());
+        if let Some(vars) = ex {
+            opt(o, "var canonical", vars.get(*v).map(|x| x.canonical()).as_deref());
+            s(o, "var said", &vars.spoken(*v));
+        }
+        assert_eq!(Var::from_id(v.id()), Some(*v));
+    }
     for x in Speaker::ALL {
         s(o, "speaker", x.as_str());
     }
     s(o, "first speaker", FIRST_SPEAKER.as_str());
     raw(o, &format!("silence timeout {SILENCE_TIMEOUT_SECS}\n"));
-    party(o, "caller", &CALLER);
-    party(o, "callee", &CALLEE);
+    party(o, "caller", &CALLER, ex);
+    for p in CALLEES {
+        party(o, "callee", p, ex);
+        assert!(std::ptr::eq(callee(p.id).unwrap(), p));
+    }
     for p in Priority::ALL {
         s(o, "priority", p.as_str());
     }
     for c in CONCERNS {
         s(o, "concern", c.id);
-        s(o, "concern", c.priority.as_str());
-        s(o, "concern", c.text);
         let steps: Vec<&str> = c.steps.iter().map(|x| x.id()).collect();
         list(o, "concern", &steps);
         list(o, "concern", c.faq);
@@ -149,7 +234,8 @@ fn statics(o: &mut Vec<u8>) {
     }
     for x in Signal::ALL {
         s(o, "signal", x.id());
-        opt(o, "signal", x.description());
+        opt_txt(o, "signal", x.description(), ex);
+        list(o, "signal examples", x.examples());
         assert_eq!(Signal::from_id(x.id()), Some(*x));
     }
     for e in Event::ALL {
@@ -161,7 +247,11 @@ fn statics(o: &mut Vec<u8>) {
     for x in Step::ALL {
         s(o, "step", x.id());
         opt(o, "step", x.title());
-        list(o, "step", x.lines());
+        texts(o, "step", x.lines(), ex);
+        if let Some(vars) = ex {
+            let said = x.say(vars);
+            list(o, "step say", &said.iter().map(String::as_str).collect::<Vec<_>>());
+        }
         list(o, "step", x.covers());
         raw(o, &format!("step waits {}\n", x.waits()));
         list(o, "step captures", &ids(x.captures()));
@@ -207,15 +297,7 @@ fn statics(o: &mut Vec<u8>) {
     for c in Capture::ALL {
         s(o, "capture", c.id());
         s(o, "capture", c.description());
-        s(o, "capture", c.kind().as_str());
-        match c.kind() {
-            CaptureType::Integer { min, max } => raw(o, &format!("capture bounds {min:?} {max:?}\n")),
-            CaptureType::OneOf(words) => {
-                let words: Vec<&str> = words.iter().map(|w| w.id()).collect();
-                list(o, "capture words", &words);
-            }
-            CaptureType::Text | CaptureType::Email | CaptureType::Phone | CaptureType::Date | CaptureType::YesNo => {}
-        }
+        kind(o, "capture", c.kind());
         raw(o, &format!("capture optional {}\n", c.optional()));
         s(o, "capture step", c.step().id());
         assert_eq!(Capture::from_id(c.id()), Some(*c));
@@ -226,28 +308,31 @@ fn statics(o: &mut Vec<u8>) {
     }
     for qa in FAQ {
         s(o, "qa", qa.id);
-        list(o, "qa", qa.questions);
-        s(o, "qa", qa.answer);
+        texts(o, "qa", qa.questions, ex);
+        txt(o, "qa", qa.answer, ex);
         list(o, "qa", qa.covers);
         assert!(std::ptr::eq(faq(qa.id).unwrap(), qa));
-        for q in qa.questions {
-            opt(o, "find", find_answer(q).map(|a| a.id));
-            opt(o, "find padded", find_answer(&format!(" \t{q}\r\n")).map(|a| a.id));
+        if let Some(vars) = ex {
+            for q in qa.questions {
+                let q = q.render(vars);
+                opt(o, "find", find_answer(&q, vars).map(|a| a.id));
+                opt(o, "find padded", find_answer(&format!(" \t{q}\r\n"), vars).map(|a| a.id));
+            }
+            opt(o, "find nothing", find_answer(" ", vars).map(|a| a.id));
         }
     }
-    opt(o, "find nothing", find_answer(" ").map(|a| a.id));
     for x in EndCondition::ALL {
         s(o, "end", x.id());
-        opt(o, "end", x.caller());
-        opt(o, "end", x.callee());
+        opt_txt(o, "end", x.caller(), ex);
+        opt_txt(o, "end", x.callee(), ex);
         list(o, "end requires", &ids(x.requires()));
         assert_eq!(EndCondition::from_id(x.id()), Some(*x));
     }
     for x in Transfer::ALL {
         s(o, "transfer", x.id());
         opt(o, "transfer", x.title());
-        s(o, "transfer", x.say());
-        opt(o, "transfer", x.to());
+        txt(o, "transfer", x.say(), ex);
+        opt_txt(o, "transfer", x.to(), ex);
         tr(o, "transfer fallback", Some(x.fallback()));
         list(o, "transfer requires", &ids(x.requires()));
         assert_eq!(Transfer::from_id(x.id()), Some(*x));
@@ -255,7 +340,88 @@ fn statics(o: &mut Vec<u8>) {
     assert!(Step::from_id("no such step").is_none() && Signal::from_id("").is_none());
     assert!(EndCondition::from_id("end").is_none() && faq("").is_none() && concern("").is_none());
     assert!(Event::from_id("busy").is_none() && Capture::from_id("").is_none() && Transfer::from_id("").is_none());
-    assert!(Choice::from_id("").is_none());
+    assert!(Choice::from_id("").is_none() && Var::from_id("").is_none() && callee("").is_none());
+}
+
+/// A value type: its word, and its arguments.
+fn kind(o: &mut Vec<u8>, tag: &str, k: ValueType) {
+    s(o, tag, k.as_str());
+    match k {
+        ValueType::Integer { min, max } => raw(o, &format!("{tag} bounds {min:?} {max:?}\n")),
+        ValueType::Money { currency } => s(o, &format!("{tag} currency"), currency),
+        ValueType::OneOf(words) => {
+            let words: Vec<&str> = words.iter().map(|w| w.id()).collect();
+            list(o, &format!("{tag} words"), &words);
+        }
+        ValueType::Text
+        | ValueType::Number
+        | ValueType::Percent
+        | ValueType::Date
+        | ValueType::Time
+        | ValueType::Phone
+        | ValueType::Email
+        | ValueType::YesNo => {}
+    }
+}
+
+/// `vars`: each line a call-list row, `id=value|id=value`.
+#[allow(unreachable_code, unused_variables, irrefutable_let_patterns)]
+fn vars(script: &str, o: &mut Vec<u8>) {
+    for line in script.lines() {
+        let row: HashMap<String, String> = line
+            .split('|')
+            .filter(|cell| !cell.is_empty())
+            .map(|cell| {
+                let (k, v) = cell.split_once('=').unwrap_or((cell, ""));
+                (k.to_owned(), unescape(v))
+            })
+            .collect();
+        raw(o, &format!("row {line}\n"));
+        match Vars::from_map(&row) {
+            Err(e) => {
+                raw(o, &format!("error {e:?}: {e}\n"));
+                assert!(Var::ALL.contains(&e.var()));
+                if let VarError::Invalid(_, v) = e {
+                    raw(o, &format!("because {v}\n"));
+                }
+            }
+            Ok(vars) => {
+                for v in Var::ALL {
+                    let value = vars.get(*v);
+                    raw(o, &format!("{} = {}\n", v.id(), value.as_ref().map_or_else(|| "-".to_owned(), |x| x.canonical())));
+                    s(o, "said", &vars.spoken(*v));
+                }
+                if let Some(t) = OPENING {
+                    s(o, "opening", &t.render(&vars));
+                }
+                for x in Step::ALL {
+                    for line in x.say(&vars) {
+                        s(o, x.id(), &line);
+                    }
+                }
+                s(o, "closing", &CLOSING.render(&vars));
+            }
+        }
+    }
+}
+
+/// `values`: each line `ID TEXT`, read as the variable `ID`'s type reads it.
+#[allow(unreachable_code, unused_variables)]
+fn values(script: &str, o: &mut Vec<u8>) {
+    for line in script.lines() {
+        let (id, text) = line.split_once(' ').unwrap_or((line, ""));
+        let var = Var::from_id(id).unwrap_or_else(|| panic!("no variable {id}"));
+        let out = match var.kind().parse(&unescape(text)) {
+            Ok(v) => {
+                if let Value::Number(n) | Value::Percent(n) = &v {
+                    assert!(n.to_f64().is_finite());
+                }
+                format!("ok {} = {} / {}", value(&v), v.canonical(), v.spoken())
+            }
+            Err(e) => format!("error {e:?} ({e})"),
+        };
+        raw(o, &format!("{line} => {out}\n"));
+    }
 }
 
 fn unescape(text: &str) -> String {
@@ -319,8 +485,7 @@ fn drive(script: &str, o: &mut Vec<u8>) {
             "capture" | "parse" => {
                 let (id, text) = rest.split_once(' ').unwrap_or((rest, ""));
                 let (c, text) = (capture_named(id), unescape(text));
-                let r = if command == "capture" { call.capture(c, &text) } else { c.parse(&text) };
-                result(r)
+                if command == "capture" { captured(call.capture(c, &text)) } else { result(c.parse(&text)) }
             }
             "value" => call.value(capture_named(rest)).map_or_else(|| "none".to_owned(), value),
             "transfer_failed" => show(call.transfer_failed()),
@@ -336,10 +501,14 @@ fn main() {
     let mut o = Vec::new();
     match std::env::args().nth(1).as_deref() {
         Some("static") => statics(&mut o),
-        Some("call") => {
+        Some(mode @ ("call" | "vars" | "values")) => {
             let mut script = String::new();
             std::io::stdin().read_to_string(&mut script).unwrap();
-            drive(&script, &mut o);
+            match mode {
+                "call" => drive(&script, &mut o),
+                "vars" => vars(&script, &mut o),
+                _ => values(&script, &mut o),
+            }
         }
         other => panic!("bad mode {other:?}"),
     }
@@ -347,12 +516,40 @@ fn main() {
 }
 "#;
 
+/// The values a preview of the call uses (`Vars::example`): each
+/// variable's example, else its default, else nothing; `None` when a
+/// required variable has neither.
+pub fn example_values(spec: &ir::Spec) -> Option<Vec<Option<ir::Value>>> {
+    spec.vars
+        .iter()
+        .map(|v| match v.sample() {
+            Some(text) => Some(Some(v.kind.parse(text).expect("an example or default of its type"))),
+            None if v.need == Need::Required => None,
+            None => Some(None),
+        })
+        .collect()
+}
+
+/// A text said with the values given (as `Text::render`).
+pub fn said(spec: &ir::Spec, t: &ir::Text, values: &[Option<ir::Value>]) -> String {
+    let language = spec.language();
+    t.render(|v, out| {
+        if let Some(value) = &values[v.index] {
+            out.push_str(&value.spoken(language));
+        }
+    })
+}
+
 /// The transcript `MAIN static` must print, computed from the IR.
 pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
-    struct O(Vec<u8>);
-    impl O {
+    struct O<'a> {
+        bytes: Vec<u8>,
+        spec: &'a ir::Spec,
+        ex: Option<Vec<Option<ir::Value>>>,
+    }
+    impl O<'_> {
         fn raw(&mut self, text: &str) {
-            self.0.extend_from_slice(text.as_bytes());
+            self.bytes.extend_from_slice(text.as_bytes());
         }
         fn s(&mut self, tag: &str, v: &(impl std::fmt::Display + ?Sized)) {
             let v = v.to_string();
@@ -370,32 +567,69 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
                 self.s(tag, x);
             }
         }
+        fn txt(&mut self, tag: &str, t: &ir::Text) {
+            self.s(tag, t);
+            if let Some(values) = self.ex.clone() {
+                let said = said(self.spec, t, &values);
+                self.s(&format!("{tag} said"), &said);
+            }
+        }
+        fn opt_txt(&mut self, tag: &str, t: Option<&ir::Text>) {
+            match t {
+                Some(t) => self.txt(tag, t),
+                None => self.raw(&format!("{tag} -\n")),
+            }
+        }
+        fn texts(&mut self, tag: &str, v: &[ir::Text]) {
+            self.raw(&format!("{tag} [{}]\n", v.len()));
+            for t in v {
+                self.txt(tag, t);
+            }
+        }
         fn tr(&mut self, spec: &ir::Spec, tag: &str, t: Option<Target>) {
             match t {
                 None => self.raw(&format!("{tag} -\n")),
                 Some(t) => self.s(tag, &show(spec, Some(t))),
             }
         }
+        fn kind(&mut self, tag: &str, k: &ValueType) {
+            self.s(tag, k.word());
+            match k {
+                ValueType::Integer { min, max } => self.raw(&format!("{tag} bounds {min:?} {max:?}\n")),
+                ValueType::Money { currency } => self.s(&format!("{tag} currency"), currency),
+                ValueType::OneOf(words) => self.list(&format!("{tag} words"), words),
+                _ => {}
+            }
+        }
         fn party(&mut self, tag: &str, p: &ir::Party) {
             self.s(tag, &p.id);
-            self.s(tag, &p.name);
+            let base = p.extends.map(|i| self.spec.callees[i].id.clone());
+            self.opt(tag, base.as_ref());
+            self.txt(tag, &p.name);
             self.opt(tag, p.gender.as_ref());
             self.raw(&format!("{tag} age {:?}\n", p.age));
-            self.opt(tag, p.org.as_ref());
-            self.opt(tag, p.role.as_ref());
-            self.opt(tag, p.persona.as_ref());
-            self.opt(tag, p.task.as_ref());
+            self.opt_txt(tag, p.org.as_ref());
+            self.opt_txt(tag, p.role.as_ref());
+            self.opt_txt(tag, p.persona.as_ref());
+            self.opt_txt(tag, p.task.as_ref());
             for (kind, entries) in [("knows", &p.knows), ("background", &p.background)] {
                 self.raw(&format!("{tag} {kind} [{}]\n", entries.len()));
                 for (label, value) in entries {
                     self.s(tag, label);
-                    self.s(tag, value);
+                    self.txt(tag, value);
                 }
             }
-            self.list(tag, &p.behavior);
-            self.opt(tag, p.style.note.as_ref());
-            self.list(tag, &p.style.avoid);
-            self.list(tag, &p.style.prefer);
+            self.raw(&format!("{tag} concerns [{}]\n", p.concerns.len()));
+            for st in &p.concerns {
+                let id = self.spec.concerns[st.concern].id.clone();
+                self.s(tag, &id);
+                self.s(tag, st.priority.as_str());
+                self.txt(tag, &st.text);
+            }
+            self.texts(tag, &p.behavior);
+            self.opt_txt(tag, p.style.note.as_ref());
+            self.texts(tag, &p.style.avoid);
+            self.texts(tag, &p.style.prefer);
         }
     }
     // The documented semantics: a signal takes the first branch in force
@@ -408,42 +642,53 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
             .flat_map(char::to_lowercase)
             .collect()
     };
-    let find = |q: &str| -> Option<&String> {
-        let k = key(q);
-        if k.is_empty() {
-            return None;
-        }
-        spec.faq
-            .iter()
-            .find(|qa| qa.questions.iter().any(|x| key(&x.to_string()) == k))
-            .map(|qa| &qa.id)
-    };
     let capture_ids = |list: &[usize]| list.iter().map(|&c| spec.captures[c].id.clone()).collect::<Vec<_>>();
+    let language = spec.language();
 
-    let mut o = O(Vec::new());
-    o.raw("format 2\n");
+    let mut o = O {
+        bytes: Vec::new(),
+        spec,
+        ex: example_values(spec),
+    };
+    o.raw("format 3\n");
+    o.raw(&format!("example {}\n", o.ex.is_some()));
     o.s("call", &spec.id);
     o.opt("title", spec.title.as_ref());
     o.s("locale", &spec.locale);
-    o.opt("opening", spec.opening.as_ref());
-    o.s("closing", &spec.closing);
+    o.opt_txt("opening", spec.opening.as_ref());
+    o.txt("closing", &spec.closing);
+    for (i, v) in spec.vars.iter().enumerate() {
+        o.s("var", &v.id);
+        o.s("var", v.kind.word());
+        o.s("var", v.need.word());
+        let default = match &v.need {
+            Need::Default(d) => Some(v.kind.parse(d).unwrap().canonical()),
+            Need::Required | Need::Optional => None,
+        };
+        o.opt("var default", default.as_ref());
+        o.opt("var example", v.example.as_ref());
+        o.raw(&format!("var pii {}\n", v.pii));
+        o.opt("var", v.description.as_ref());
+        if let Some(values) = o.ex.clone() {
+            let canonical = values[i].as_ref().map(ir::Value::canonical);
+            o.opt("var canonical", canonical.as_ref());
+            let spoken = values[i].as_ref().map(|x| x.spoken(language)).unwrap_or_default();
+            o.s("var said", &spoken);
+        }
+    }
     o.s("speaker", "callee");
     o.s("speaker", "caller");
     o.s("first speaker", spec.first_speaker.as_str());
     o.raw(&format!("silence timeout {}\n", spec.silence_timeout));
     o.party("caller", &spec.caller);
-    o.party("callee", spec.callee().expect("a callee"));
+    for p in &spec.callees {
+        o.party("callee", p);
+    }
     for p in ["primary", "secondary", "latent"] {
         o.s("priority", p);
     }
     for c in &spec.concerns {
         o.s("concern", &c.id);
-        // The first callee's stance (the Rust target's `CONCERNS`).
-        let stance = spec
-            .callee()
-            .and_then(|p| p.concerns.iter().find(|s| spec.concerns[s.concern].id == c.id));
-        o.s("concern", stance.map_or("secondary", |s| s.priority.as_str()));
-        o.s("concern", &stance.map(|s| s.text.to_string()).unwrap_or_default());
         o.list(
             "concern",
             &c.steps.iter().map(|&i| &spec.steps[i].id).collect::<Vec<_>>(),
@@ -452,7 +697,8 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
     }
     for sig in &spec.signals {
         o.s("signal", &sig.id);
-        o.opt("signal", sig.description.as_ref());
+        o.opt_txt("signal", sig.description.as_ref());
+        o.list("signal examples", &sig.examples);
     }
     for e in Event::ALL {
         o.s("event", e.as_str());
@@ -464,7 +710,11 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
     for (i, step) in spec.steps.iter().enumerate() {
         o.s("step", &step.id);
         o.opt("step", step.title.as_ref());
-        o.list("step", &step.lines);
+        o.texts("step", &step.lines);
+        if let Some(values) = o.ex.clone() {
+            let said: Vec<String> = step.lines.iter().map(|l| said(spec, l, &values)).collect();
+            o.list("step say", &said);
+        }
         o.list(
             "step",
             &step.covers.iter().map(|&c| &spec.concerns[c].id).collect::<Vec<_>>(),
@@ -512,18 +762,18 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
     for c in &spec.captures {
         o.s("capture", &c.id);
         o.s("capture", &c.description);
-        o.s("capture", c.kind.word());
-        match &c.kind {
-            ValueType::Integer { min, max } => o.raw(&format!("capture bounds {min:?} {max:?}\n")),
-            ValueType::OneOf(words) => o.list("capture words", words),
-            _ => {}
-        }
+        o.kind("capture", &c.kind);
         o.raw(&format!("capture optional {}\n", c.optional));
         o.s("capture step", &spec.steps[c.step].id);
     }
     let mut words = BTreeSet::new();
-    for c in &spec.captures {
-        if let ValueType::OneOf(list) = &c.kind {
+    for kind in spec
+        .captures
+        .iter()
+        .map(|c| &c.kind)
+        .chain(spec.vars.iter().map(|v| &v.kind))
+    {
+        if let ValueType::OneOf(list) = kind {
             for w in list {
                 if words.insert(w.clone()) {
                     o.s("choice", w);
@@ -533,33 +783,46 @@ pub fn expected_static(spec: &ir::Spec) -> Vec<u8> {
     }
     for qa in &spec.faq {
         o.s("qa", &qa.id);
-        o.list("qa", &qa.questions);
-        o.s("qa", &qa.answer);
+        o.texts("qa", &qa.questions);
+        o.txt("qa", &qa.answer);
         o.list(
             "qa",
             &qa.covers.iter().map(|&c| &spec.concerns[c].id).collect::<Vec<_>>(),
         );
-        for q in &qa.questions {
-            o.opt("find", find(&q.to_string()));
-            o.opt("find padded", find(&format!(" \t{q}\r\n")));
+        if let Some(values) = o.ex.clone() {
+            let find = |q: &str| -> Option<&String> {
+                let k = key(q);
+                if k.is_empty() {
+                    return None;
+                }
+                spec.faq
+                    .iter()
+                    .find(|qa| qa.questions.iter().any(|x| key(&said(spec, x, &values)) == k))
+                    .map(|qa| &qa.id)
+            };
+            for q in &qa.questions {
+                let q = said(spec, q, &values);
+                o.opt("find", find(&q));
+                o.opt("find padded", find(&format!(" \t{q}\r\n")));
+            }
+            o.opt("find nothing", None::<&String>);
         }
     }
-    o.opt("find nothing", None::<&String>);
     for e in &spec.ends {
         o.s("end", &e.id);
-        o.opt("end", e.caller.as_ref());
-        o.opt("end", e.callee.as_ref());
+        o.opt_txt("end", e.caller.as_ref());
+        o.opt_txt("end", e.callee.as_ref());
         o.list("end requires", &capture_ids(&e.requires));
     }
     for t in &spec.transfers {
         o.s("transfer", &t.id);
         o.opt("transfer", t.title.as_ref());
-        o.s("transfer", &t.say);
-        o.opt("transfer", t.to.as_ref());
+        o.txt("transfer", &t.say);
+        o.opt_txt("transfer", t.to.as_ref());
         o.tr(spec, "transfer fallback", Some(t.fallback));
         o.list("transfer requires", &capture_ids(&t.requires));
     }
-    o.0
+    o.bytes
 }
 
 /// How `MAIN` shows a transition (`None`: `stay`).
@@ -693,10 +956,10 @@ pub fn sample(kind: &ValueType) -> (String, String) {
             (n.to_string(), format!("integer {n}"))
         }
         ValueType::OneOf(words) => (words[0].clone(), format!("choice {}", words[0])),
-        // Not capture types yet (the checker refuses them in `capture`).
-        ValueType::Number | ValueType::Percent | ValueType::Money { .. } | ValueType::Time => {
-            unreachable!("{kind:?} is not a capture type")
-        }
+        ValueType::Number => ("+012.50。".to_owned(), "number 12.50".to_owned()),
+        ValueType::Percent => ("8.5%".to_owned(), "percent 8.5".to_owned()),
+        ValueType::Money { currency } => (format!("{currency} 1,299"), format!("money 1299.00 {currency}")),
+        ValueType::Time => ("9:05".to_owned(), "time 09:05".to_owned()),
     }
 }
 
@@ -971,4 +1234,216 @@ pub fn walks(spec: &ir::Spec, limit: usize) -> Walks {
         }
     }
     Walks { outcomes, every_move }
+}
+
+/// What `MAIN vars` must print for call-list rows (`id=value|…`, values
+/// escaped as for `capture`), computed from the IR and `ir::value`: a
+/// blank value is an absent one; the first variable in declared order that
+/// is missing or invalid is the error.
+pub fn expected_vars(spec: &ir::Spec, rows: &str) -> String {
+    let language = spec.language();
+    let mut out = String::new();
+    let s = |out: &mut String, tag: &str, v: &str| {
+        let _ = writeln!(out, "{tag} {}:{v}", v.len());
+    };
+    for line in rows.lines() {
+        let _ = writeln!(out, "row {line}");
+        let row: BTreeMap<&str, String> = line
+            .split('|')
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                let (k, v) = c.split_once('=').unwrap_or((c, ""));
+                (k, unescape(v))
+            })
+            .collect();
+        let mut values = Vec::new();
+        let mut error = None;
+        for (i, v) in spec.vars.iter().enumerate() {
+            let given = row.get(v.id.as_str()).map(|t| t.trim()).filter(|t| !t.is_empty());
+            let value = match (given, &v.need) {
+                (Some(t), _) => match v.kind.parse(t) {
+                    Ok(x) => Some(x),
+                    Err(e) => {
+                        let variant = error_variant(&v.kind, &e);
+                        error = Some(format!(
+                            "error Invalid({}, {variant}): `{}`: {}\nbecause {}\n",
+                            variant_name(spec, i),
+                            v.id,
+                            message(variant),
+                            message(variant)
+                        ));
+                        break;
+                    }
+                },
+                (None, Need::Required) => {
+                    error = Some(format!(
+                        "error Missing({}): `{}` is required, and the call gives no value\n",
+                        variant_name(spec, i),
+                        v.id
+                    ));
+                    break;
+                }
+                (None, Need::Optional) => None,
+                (None, Need::Default(d)) => Some(v.kind.parse(d).unwrap()),
+            };
+            values.push(value);
+        }
+        if let Some(e) = error {
+            out.push_str(&e);
+            continue;
+        }
+        for (v, value) in spec.vars.iter().zip(&values) {
+            let _ = writeln!(
+                out,
+                "{} = {}",
+                v.id,
+                value.as_ref().map_or_else(|| "-".to_owned(), ir::Value::canonical)
+            );
+            s(
+                &mut out,
+                "said",
+                &value.as_ref().map(|x| x.spoken(language)).unwrap_or_default(),
+            );
+        }
+        if let Some(t) = &spec.opening {
+            s(&mut out, "opening", &said(spec, t, &values));
+        }
+        for step in &spec.steps {
+            for l in &step.lines {
+                s(&mut out, &step.id, &said(spec, l, &values));
+            }
+        }
+        s(&mut out, "closing", &said(spec, &spec.closing, &values));
+    }
+    out
+}
+
+/// What `MAIN values` must print for `ID TEXT` lines: `ir::value`'s reading
+/// of `TEXT` as the variable `ID`'s type.
+pub fn expected_values(spec: &ir::Spec, lines: &str) -> String {
+    let language = spec.language();
+    let mut out = String::new();
+    for line in lines.lines() {
+        let (id, text) = line.split_once(' ').unwrap_or((line, ""));
+        let v = spec.vars.iter().find(|v| v.id == id).unwrap();
+        let shown = match v.kind.parse(&unescape(text)) {
+            Ok(x) => format!("ok {} = {} / {}", shown_value(&x), x.canonical(), x.spoken(language)),
+            Err(e) => {
+                let variant = error_variant(&v.kind, &e);
+                format!("error {variant} ({})", message(variant))
+            }
+        };
+        let _ = writeln!(out, "{line} => {shown}");
+    }
+    out
+}
+
+/// How `MAIN` shows a value (`value()`).
+fn shown_value(v: &ir::Value) -> String {
+    match v {
+        ir::Value::Text(t) | ir::Value::Phone(t) | ir::Value::Email(t) => format!("text {t:?}"),
+        ir::Value::Number(n) => format!("number {n}"),
+        ir::Value::Integer(n) => format!("integer {n}"),
+        ir::Value::Percent(n) => format!("percent {n}"),
+        ir::Value::Money { amount, currency } => format!("money {amount} {currency}"),
+        ir::Value::Date { .. } => format!("date {}", v.canonical()),
+        ir::Value::Time { .. } => format!("time {}", v.canonical()),
+        ir::Value::YesNo(b) => format!("yes_no {b}"),
+        ir::Value::Word(w) => format!("choice {w}"),
+    }
+}
+
+/// The generated `ValueError` variant for `ir::value`'s phrase.
+fn error_variant(kind: &ValueType, phrase: &str) -> &'static str {
+    if phrase == "empty" {
+        return "Empty";
+    }
+    match kind {
+        ValueType::Text => "Empty",
+        ValueType::Number => "NotNumber",
+        ValueType::Integer { .. } if phrase == "not a whole number" => "NotInteger",
+        ValueType::Integer { .. } => "OutOfRange",
+        ValueType::Percent => "NotPercent",
+        ValueType::Money { .. } => "NotMoney",
+        ValueType::Date => "NotDate",
+        ValueType::Time => "NotTime",
+        ValueType::Phone => "NotPhone",
+        ValueType::Email => "NotEmail",
+        ValueType::YesNo => "NotYesNo",
+        ValueType::OneOf(_) => "NotAChoice",
+    }
+}
+
+/// The generated `ValueError`'s message.
+fn message(variant: &str) -> &'static str {
+    match variant {
+        "Empty" => "empty",
+        "NotNumber" => "not a number: expected digits with an optional `.`, such as `12.5`",
+        "NotInteger" => "not a whole number",
+        "OutOfRange" => "a whole number outside the bounds allowed",
+        "NotPercent" => "not a percentage: expected a number such as `8` or `8.5%`",
+        "NotMoney" => "not an amount: expected digits with at most two decimals, such as `1299.00`",
+        "NotDate" => "not a date: expected `YYYY-MM-DD`, such as `2026-12-31`",
+        "NotTime" => "not a time of day: expected `HH:MM` (24-hour), such as `09:30`",
+        "NotPhone" => "not a phone number: expected `+` and 6 to 15 digits, such as `+8613800138000`",
+        "NotEmail" => "not an e-mail address",
+        "NotYesNo" => "not yes or no",
+        _ => "not one of the words allowed",
+    }
+}
+
+/// The `Var` variant of variable `i`.
+fn variant_name(spec: &ir::Spec, i: usize) -> String {
+    callc::emit::rust::variant_names(spec.vars.iter().map(|v| v.id.as_str())).swap_remove(i)
+}
+
+/// `\n`, `\r`, `\t` and `\\` unescaped (as `MAIN` does).
+fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('\\') => out.push('\\'),
+            other => panic!("bad escape {other:?}"),
+        }
+    }
+    out
+}
+
+impl Walker {
+    /// What `MAIN vars` prints for call-list rows.
+    pub fn vars(&self, rows: &str) -> String {
+        self.feed("vars", rows)
+    }
+
+    /// What `MAIN values` prints for `ID TEXT` lines.
+    pub fn values(&self, lines: &str) -> String {
+        self.feed("values", lines)
+    }
+
+    fn feed(&self, mode: &str, input: &str) -> String {
+        let mut child = Command::new(&self.bin)
+            .arg(mode)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}: MAIN {mode} failed:\n{}",
+            self.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
 }

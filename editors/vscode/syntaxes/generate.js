@@ -54,8 +54,18 @@ const GENDERS = WORDS.genders;
 const PARTY_FIELDS = WORDS.placeholder_fields;
 /** The built-in telephony events (src/ir/mod.rs, `Event::as_str`), named in `on EVENT -> …`. */
 const EVENTS = ["voicemail", "no_answer", "silence", "hangup"];
-/** The capture types (src/lang.rs, `CAPTURE_TYPES`): `capture ID TYPE`. */
-const CAPTURE_TYPES = ["text", "email", "phone", "date", "yes_no", "integer", "one_of"];
+/**
+ * The value types (src/ir/value.rs, `TYPES`), shared by captures and per-call variables:
+ * `capture ID TYPE`, and `ID TYPE` in `vars`.
+ */
+const TYPES = ["text", "number", "integer", "percent", "money", "date", "time", "phone", "email", "yes_no", "one_of"];
+/**
+ * The words of a variable's line after its type (grammar/call.pest: `var_need`, `var_example`, `var_pii`);
+ * a variable id is none of them, nor a lint level (rule `var_id`).
+ */
+const VAR_WORDS = ["required", "optional", "default", "example", "pii"];
+/** A value type after an id, with its arguments: the type, or an unknown word; `(`, what it holds, `)`. */
+const TYPE_AFTER_ID = `(?:\\s+(?:${wordGroup(TYPES)}|(${ID}))(?:\\s*(\\()([^()"\\n]*)(\\)))?)?`;
 /** Who may speak first (src/lang.rs, `SPEAKERS`): `first_speaker callee`. */
 const SPEAKERS = ["callee", "caller"];
 
@@ -104,6 +114,8 @@ const grammar = {
         { include: "#string" },
         { include: "#lint" },
         { include: "#declarations" },
+        { include: "#extends" },
+        { include: "#vars" },
         { include: "#entries" },
         { include: "#covers" },
         { include: "#requires" },
@@ -183,6 +195,18 @@ const grammar = {
           },
         },
         {
+          comment: "`{var.NAME}`: a per-call variable, kept as a variable by every target.",
+          match: `(\\{)\\s*(var)(\\.)(${ID})\\s*(\\})`,
+          name: "constant.other.placeholder.call",
+          captures: {
+            1: { name: "punctuation.definition.placeholder.begin.call" },
+            2: { name: "variable.language.var.call" },
+            3: { name: "punctuation.accessor.dot.call" },
+            4: { name: "variable.other.var.call" },
+            5: { name: "punctuation.definition.placeholder.end.call" },
+          },
+        },
+        {
           match: '(\\{)\\s*(knows|background)(\\.)([^{}"\\s][^{}"]*?)\\s*(\\})',
           name: "constant.other.placeholder.call",
           captures: {
@@ -241,7 +265,7 @@ const grammar = {
         declaration(
           "capture",
           "entity.name.variable.capture.call",
-          `(?:\\s+(?:${wordGroup(CAPTURE_TYPES)}|(${ID}))(?:\\s*(\\()([^()"\\n]*)(\\)))?)?(?:\\s+${wordGroup(["optional"])})?`,
+          `${TYPE_AFTER_ID}(?:\\s+${wordGroup(["optional"])})?`,
           {
             1: { name: "support.type.capture.call" },
             2: { name: "invalid.illegal.capture-type.call" },
@@ -261,6 +285,57 @@ const grammar = {
         { match: ",", name: "punctuation.separator.comma.call" },
         { match: ID, name: "constant.other.capture-value.call" },
         { match: "[^\\s]", name: "invalid.illegal.character.call" },
+      ],
+    },
+
+    // `callee ID extends BASE`: the callee it is a variant of (possibly on a later line).
+    extends: {
+      begin: word(["extends"]),
+      beginCaptures: { 0: { name: "keyword.other.extends.call" } },
+      end: `${END_AS_ID}|(${ID})|(?=\\S)`,
+      endCaptures: {
+        1: { name: "invalid.illegal.reserved-id.call" },
+        2: { name: "entity.name.type.callee.reference.call" },
+      },
+      applyEndPatternLast: true,
+      patterns: [{ include: "#comment" }],
+    },
+
+    // `vars { ID TYPE required|optional|default V example V pii "…" }`: one variable a line.
+    vars: {
+      begin: word(["vars"]),
+      beginCaptures: { 0: { name: "keyword.declaration.vars.call" } },
+      end: "\\}",
+      endCaptures: { 0: { name: "punctuation.section.block.end.call" } },
+      patterns: [
+        { include: "#comment" },
+        { include: "#string" },
+        { include: "#lint" },
+        { match: "\\{", name: "punctuation.section.block.begin.call" },
+        {
+          comment: "A variable's id (first on its line, or after `vars {`) and its type with its arguments.",
+          match: `(?:^|(?<=\\{))\\s*(?!${word([...VAR_WORDS, ...WORDS.lint_levels])})(${ID})${TYPE_AFTER_ID}`,
+          captures: {
+            1: { name: "entity.name.variable.var.call" },
+            2: { name: "support.type.var.call" },
+            3: { name: "invalid.illegal.var-type.call" },
+            4: { name: "punctuation.section.parens.begin.call" },
+            5: { patterns: [{ include: "#type-arguments" }] },
+            6: { name: "punctuation.section.parens.end.call" },
+          },
+        },
+        {
+          comment: "`default V` and `example V`: a word value (a string or a number is scoped as such).",
+          match: `${wordGroup(["default", "example"])}(?:\\s+(?!${word(VAR_WORDS)})(${ID}))?`,
+          captures: {
+            1: { name: "keyword.other.$1.call" },
+            2: { name: "constant.other.value.call" },
+          },
+        },
+        { match: wordGroup(["required", "optional", "pii"]), captures: { 1: { name: "keyword.other.$1.call" } } },
+        { include: "#number" },
+        { include: "#identifier" },
+        { include: "#illegal" },
       ],
     },
 
@@ -433,7 +508,8 @@ module.exports = {
   GENDERS,
   PARTY_FIELDS,
   EVENTS,
-  CAPTURE_TYPES,
+  TYPES,
+  VAR_WORDS,
   SPEAKERS,
 };
 

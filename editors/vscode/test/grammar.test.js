@@ -67,6 +67,18 @@ test("lint names and lint codes are the compiler's (src/codes.rs)", () => {
   assert.match(read("src/check/levels.rs"), /ALL_LINTS: &str = "warnings"/);
 });
 
+test("the words of a variable's line are the parser's (grammar/call.pest, rules `var_id` and `kw_*`)", () => {
+  const pest = read("grammar/call.pest");
+  const varId = /^var_id = @\{ !\(\(([^)]*)\)/m.exec(pest);
+  assert.ok(varId, "rule `var_id` not found in grammar/call.pest");
+  const excluded = [...varId[1].matchAll(/"([a-z]+)"/g)].map((m) => m[1]);
+  assert.deepEqual([...generate.VAR_WORDS, ...words.lint_levels].sort(), [...excluded].sort());
+  for (const w of generate.VAR_WORDS) {
+    if (w !== "optional") assert.match(pest, new RegExp(`^kw_${w} = @\\{ "${w}"`, "m"), w);
+  }
+  assert.match(pest, /^kw_extends = @\{ "extends"/m);
+});
+
 test("priorities and lint levels are the parser's (grammar/call.pest)", () => {
   const priority = /^priority = @\{ \(([^)]*)\)/m.exec(read("grammar/call.pest"));
   assert.ok(priority);
@@ -116,19 +128,41 @@ test("the example specs have no error scope and no unclassified identifier", asy
   }
 });
 
-test("events, capture types and speakers are the compiler's (src/ir/mod.rs, src/lang.rs)", () => {
+test("the spec with every word of the language has no error scope and no unclassified identifier", async () => {
+  // tests/lang.rs keeps it holding every word of src/lang.rs, per-call variables and callees that extend included.
+  const text = read("tests/fixtures/every_word.call");
+  for (const construct of ["vars {", " extends ", "{var.", "money(CNY)", "one_of(", "example \"", " pii"]) {
+    assert.ok(text.includes(construct), `tests/fixtures/every_word.call does not write \`${construct}\``);
+  }
+  const tokens = await tokenize(text);
+  const bad = tokens.filter((t) => t.scopes.some((s) => s.startsWith("invalid.") || s === "variable.other.call"));
+  assert.deepEqual(bad, []);
+  const scoped = (/** @type {string} */ word, /** @type {string} */ scope) =>
+    assert.ok(
+      tokens.some((t) => t.text === word && t.scopes.includes(scope)),
+      `no \`${word}\` with ${scope}`,
+    );
+  scoped("到期日", "entity.name.variable.var.call");
+  scoped("到期日", "variable.other.var.call");
+  scoped("percent", "support.type.var.call");
+  scoped("pii", "keyword.other.pii.call");
+  scoped("extends", "keyword.other.extends.call");
+  scoped("张总", "entity.name.type.callee.reference.call");
+});
+
+test("events, value types and speakers are the compiler's (src/ir/mod.rs, src/ir/value.rs, src/lang.rs)", () => {
   const ir = read("src/ir/mod.rs");
   const asStr = /pub const fn as_str\(self\) -> &'static str \{\s*match self \{([^}]*Event::[^}]*)\}/.exec(ir);
   assert.ok(asStr, "Event::as_str not found in src/ir/mod.rs");
   assert.deepEqual(generate.EVENTS, [...asStr[1].matchAll(/Event::\w+ => "([a-z_]+)"/g)].map((m) => m[1]));
-  const lang = read("src/lang.rs");
-  const list = (/** @type {string} */ name) => {
-    const m = new RegExp(`pub const ${name}: [^=]*= &\\[([\\s\\S]*?)\\];`).exec(lang);
-    assert.ok(m, `${name} not found in src/lang.rs`);
+  const list = (/** @type {string} */ file, /** @type {string} */ name) => {
+    const m = new RegExp(`pub const ${name}: [^=]*= &\\[([\\s\\S]*?)\\];`).exec(read(file));
+    assert.ok(m, `${name} not found in ${file}`);
     return [...m[1].matchAll(/\("([a-z_]+)",/g)].map((x) => x[1]);
   };
-  assert.deepEqual(generate.CAPTURE_TYPES, list("CAPTURE_TYPES"));
-  assert.deepEqual(generate.SPEAKERS, list("SPEAKERS"));
+  // One table of value types for captures and per-call variables.
+  assert.deepEqual(generate.TYPES, list("src/ir/value.rs", "TYPES"));
+  assert.deepEqual(generate.SPEAKERS, list("src/lang.rs", "SPEAKERS"));
 });
 
 test("the examples of docs/language.md have no error scope", async () => {
@@ -183,6 +217,10 @@ test("no line takes long, however hostile (VS Code tokenizes lines up to 20,000 
     "digits": "9".repeat(n),
     "quotes": '"'.repeat(n),
     "arrows": "-> ".repeat(n / 3),
+    "unclosed variable placeholders": `say "${"{var.客户 ".repeat(n / 8)}`,
+    "a variable line that never ends": `vars { 客户 money(${"CNY ".repeat(n / 4)}`,
+    "variable words": `vars { a text ${"default example ".repeat(n / 16)}`,
+    "extends after extends": `callee a ${"extends ".repeat(n / 8)}`,
   };
   for (const [name, line] of Object.entries(lines)) {
     const started = process.hrtime.bigint();

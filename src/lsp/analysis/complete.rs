@@ -15,6 +15,7 @@ use crate::source::Span;
 
 use super::Analysis;
 use super::tokens::{Token, TokenKind, is_ident_continue, tokenize};
+use super::vars::{self, NEED_WORDS, PART_WORDS, State};
 use crate::lang::{self, Block, WordKind};
 
 /// Where a target may lead, by what comes before it (docs/language.md:
@@ -56,8 +57,22 @@ pub enum Context {
     EndCondition,
     /// After `transfer(`: a transfer.
     Transfer,
-    /// After `capture ID`: a capture type.
+    /// After `capture ID`, and after a variable's id in `vars`: a value type.
     CaptureType,
+    /// In a variable's line after its type: `required`, `optional`,
+    /// `default`, `example`, `pii`, but for those `written` already (and
+    /// the other two of `required`/`optional`/`default` once one is: E0105).
+    VarPart {
+        /// The words of the line written already.
+        written: Vec<String>,
+        /// The variable's type as written (`one_of(a, b)`), if any.
+        kind: Option<String>,
+    },
+    /// After `default` or `example` in a variable's line: the words its
+    /// type takes (`one_of(a, b)`: `a`, `b`; `yes_no`: `yes`, `no`).
+    VarValue(Vec<String>),
+    /// After `callee ID extends`: the other callees.
+    Base(String),
     /// After `first_speaker`: `callee` or `caller`.
     Speaker,
     /// After `allow`, `warn`, `deny`: a lint name.
@@ -109,6 +124,8 @@ pub enum ItemKind {
     Transfer,
     /// A capture type (`email`, `integer(…)`).
     Type,
+    /// A callee id.
+    Callee,
 }
 
 /// One completion item.
@@ -168,10 +185,12 @@ pub struct Declared {
     pub detail: Option<String>,
 }
 
-/// The ids declared in a text (steps, signals, concerns, end conditions,
-/// FAQ entries, captures, transfers), by their keywords; works on text
-/// that does not parse. A capture's detail is its type as written and its
-/// step (`email · step ask_email`).
+/// The ids declared in a text (callees, steps, signals, concerns, end
+/// conditions, FAQ entries, captures, transfers, per-call variables), by
+/// their keywords; works on text that does not parse. A capture's detail is
+/// its type as written and its step (`email · step ask_email`); a
+/// variable's, its type and example or default (`date · example
+/// 2026-12-31`); a callee's, its name and the callee it extends.
 #[must_use]
 pub fn declared(source: &str, tokens: &[Token]) -> Vec<Declared> {
     let sig: Vec<&Token> = tokens.iter().filter(|t| t.kind != TokenKind::Comment).collect();
@@ -189,6 +208,8 @@ pub fn declared(source: &str, tokens: &[Token]) -> Vec<Declared> {
             _ => {}
         }
         let kind = match (t.kind, t.text(source)) {
+            // `first_speaker callee` names no callee.
+            (TokenKind::Ident, "callee") if i == 0 || sig[i - 1].text(source) != "first_speaker" => Kind::Callee,
             (TokenKind::Ident, "step") => Kind::Step,
             (TokenKind::Ident, "signal") => Kind::Signal,
             (TokenKind::Ident, "concern") => Kind::Concern,
@@ -203,6 +224,14 @@ pub fn declared(source: &str, tokens: &[Token]) -> Vec<Declared> {
         };
         if kind == Kind::Step {
             header = Some(id.text(source));
+        }
+        if kind == Kind::Callee {
+            out.push(Declared {
+                kind,
+                name: id.text(source).to_owned(),
+                detail: callee_detail(source, &sig[i + 2..]),
+            });
+            continue;
         }
         if kind == Kind::Capture {
             let step = steps.last().copied().flatten();
@@ -231,7 +260,65 @@ pub fn declared(source: &str, tokens: &[Token]) -> Vec<Declared> {
             detail: (!detail.is_empty()).then(|| detail.join(" · ")),
         });
     }
+    let reading = vars::read(source, tokens);
+    for d in &reading.decls {
+        out.push(Declared {
+            kind: Kind::Var,
+            name: tokens[d.id].text(source).to_owned(),
+            detail: var_detail(source, tokens, d),
+        });
+    }
     out
+}
+
+/// A callee's name and the callee it extends (`张强 · extends base`), from
+/// the tokens after its id.
+fn callee_detail(source: &str, after: &[&Token]) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    if after.first().is_some_and(|t| t.text(source) == "extends") {
+        i = 2;
+    }
+    if after.get(i).is_some_and(|t| t.kind == TokenKind::LBrace) {
+        // `name "…"` directly in the block.
+        let mut depth = 0usize;
+        for (k, t) in after.iter().enumerate().skip(i + 1) {
+            match t.kind {
+                TokenKind::LBrace => depth += 1,
+                TokenKind::RBrace if depth == 0 => break,
+                TokenKind::RBrace => depth -= 1,
+                TokenKind::Ident if depth == 0 && t.text(source) == "name" => {
+                    if let Some(s) = after.get(k + 1).filter(|s| s.is_string()) {
+                        parts.push(preview(s.text(source)));
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    if i == 2
+        && let Some(base) = after.get(1).filter(|t| t.kind == TokenKind::Ident)
+    {
+        parts.push(format!("extends {}", base.text(source)));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// A variable's type as written and its example or default
+/// (`date · example 2026-12-31`).
+fn var_detail(source: &str, tokens: &[Token], d: &vars::Decl) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(kind) = d.kind {
+        parts.push(cut(source.get(kind.range()).unwrap_or(""), 40));
+    }
+    let value = |i: usize| preview(tokens[i].text(source));
+    if let Some(e) = d.example {
+        parts.push(format!("example {}", value(e)));
+    } else if let Some(v) = d.default {
+        parts.push(format!("default {}", value(v)));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// A capture's type as written (`integer(1..500)`, `one_of(a, b), optional`)
@@ -289,7 +376,7 @@ pub fn complete(source: &str, offset: usize, last_good: Option<&Analysis>) -> Co
     let (context, replace) = context_at(source, &tokens, offset);
     let items = match &context {
         Context::Nothing => Vec::new(),
-        Context::Placeholder(_) => placeholders(source, offset, last_good),
+        Context::Placeholder(start) => placeholders(source, &tokens, *start, offset, last_good),
         Context::Statement { block, extra } => {
             let written = block_words(source, &tokens, offset, replace);
             statement_words(*block, extra, &written)
@@ -299,7 +386,10 @@ pub fn complete(source: &str, offset: usize, last_good: Option<&Analysis>) -> Co
         Context::Gender => values(crate::lang::GENDERS.iter().copied()),
         Context::Speaker => speakers(),
         Context::CaptureType => capture_types(),
+        Context::VarPart { written, kind } => var_parts(written, kind.as_deref()),
+        Context::VarValue(words) => values(words.iter().map(String::as_str)),
         Context::Target(_)
+        | Context::Base(_)
         | Context::On { .. }
         | Context::Concern(_)
         | Context::Capture(_)
@@ -351,6 +441,9 @@ pub fn context_at(source: &str, tokens: &[Token], offset: usize) -> (Context, Sp
         .take(64)
         .collect();
     let word = |i: usize| prev.get(i).map(|t| (t.kind, t.text(source)));
+    if let Some(context) = in_vars(source, tokens, before, offset) {
+        return (context, replace);
+    }
     let context = match (word(0), word(1)) {
         (Some((TokenKind::Ident, "next")), _) => Context::Target(Reach::Any),
         (Some((TokenKind::Ident, "fallback")), _) => Context::Target(Reach::NoTransfer),
@@ -377,9 +470,76 @@ pub fn context_at(source: &str, tokens: &[Token], offset: usize) -> (Context, Sp
         (Some((TokenKind::Ident, "first_speaker")), _) => Context::Speaker,
         (Some((TokenKind::Ident, _)), Some((TokenKind::Ident, "concern"))) => Context::Priority,
         (Some((TokenKind::Ident, _)), Some((TokenKind::Ident, "capture"))) => Context::CaptureType,
+        (Some((TokenKind::Ident, "extends")), Some((TokenKind::Ident, id)))
+            if word(2) == Some((TokenKind::Ident, "callee")) =>
+        {
+            Context::Base(id.to_owned())
+        }
         _ => statement(source, tokens, before, &prev),
     };
     (context, replace)
+}
+
+/// The context in a `vars` block (`tokens[..before]` are those before the
+/// word being typed): after a variable's id its type, after the type the
+/// words of its line, after `default`/`example` the words its type takes;
+/// on a new line (a new variable, or `allow`) the block's words. `None`
+/// outside a `vars` block and after `allow`, `warn`, `deny`.
+fn in_vars(source: &str, tokens: &[Token], before: usize, offset: usize) -> Option<Context> {
+    let (block, _) = innermost_block(source, &tokens[..before]);
+    if block != Block::Vars {
+        return None;
+    }
+    let reading = vars::read(source, &tokens[..before]);
+    let statement = Context::Statement {
+        block: Block::Vars,
+        extra: Vec::new(),
+    };
+    let decl = reading.decls.last();
+    let kind = decl.and_then(|d| d.kind).and_then(|k| source.get(k.range()));
+    Some(match reading.state? {
+        State::Lint => return None,
+        State::Start => statement,
+        State::AfterId => Context::CaptureType,
+        State::InArgs => Context::Nothing,
+        State::Value => Context::VarValue(kind.map(type_words).unwrap_or_default()),
+        State::AfterType | State::Parts => {
+            let Some(d) = decl else {
+                return Some(statement);
+            };
+            // One variable a line: on the next, a new one (or `allow`).
+            let id_end = tokens[d.id].span.end;
+            if source.get(id_end..offset).is_none_or(|gap| gap.contains('\n')) {
+                return Some(statement);
+            }
+            Context::VarPart {
+                written: d.parts.iter().map(|&k| tokens[k].text(source).to_owned()).collect(),
+                kind: kind.map(str::to_owned),
+            }
+        }
+    })
+}
+
+/// The words a value of a type may be, as written (`one_of(a, b)`: `a`,
+/// `b`; `yes_no`: `yes`, `no`); none for other types.
+fn type_words(kind: &str) -> Vec<String> {
+    if kind == "yes_no" {
+        return vec!["yes".to_owned(), "no".to_owned()];
+    }
+    let Some(inner) = kind
+        .strip_prefix("one_of")
+        .map(str::trim_start)
+        .and_then(|k| k.strip_prefix('('))
+    else {
+        return Vec::new();
+    };
+    inner
+        .trim_end_matches(')')
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Where `on EVENT ->` may lead (E0110); anything after another arrow.
@@ -461,6 +621,8 @@ fn statement(source: &str, tokens: &[Token], before: usize, prev: &[&Token]) -> 
             let header = match text(1) {
                 "step" | "qa" => Some("covers"),
                 "when" => Some("callee"),
+                // `callee ID extends BASE`.
+                "callee" => Some("extends"),
                 _ => None,
             };
             if let Some(word) = header.filter(|_| kind(1) == Some(TokenKind::Ident)) {
@@ -611,6 +773,8 @@ fn opened_by(source: &str, before: &[Token]) -> Block {
                 "qa" => return Block::Qa,
                 "end" => return Block::End,
                 "transfer" => return Block::Transfer,
+                "signal" => return Block::Signal,
+                "vars" => return Block::Vars,
                 _ => {}
             },
             _ => {}
@@ -661,10 +825,26 @@ fn placeholder_end(source: &str, offset: usize) -> usize {
     }
 }
 
-fn placeholders(source: &str, offset: usize, last_good: Option<&Analysis>) -> Vec<Item> {
+/// The placeholder paths for a path that starts at `start` (the cursor at
+/// `offset`): the per-call variables declared in the text (unless the text
+/// is fixed, E0113), the parties' fields the last good check saw set, the
+/// `knows` and `background` labels; only those of the root typed, once a
+/// `.` is.
+fn placeholders(
+    source: &str,
+    tokens: &[Token],
+    start: usize,
+    offset: usize,
+    last_good: Option<&Analysis>,
+) -> Vec<Item> {
     let end = placeholder_end(source, offset);
     let closed = source[end..].starts_with('}');
     let last = last_good.and_then(|a| Some((a.text(), a.symbols()?)));
+    let mut items = if fixed_text(source, tokens, offset) {
+        Vec::new()
+    } else {
+        var_paths(source, tokens)
+    };
     let mut paths: Vec<(String, Option<String>)> = Vec::new();
     for party in [PartyKind::Caller, PartyKind::Callee] {
         for (i, f) in PLACEHOLDER_FIELDS.iter().enumerate() {
@@ -688,24 +868,93 @@ fn placeholders(source: &str, offset: usize, last_good: Option<&Analysis>) -> Ve
             }
         }
     }
-    paths
-        .into_iter()
-        .map(|(path, detail)| {
-            let mut item = Item::new(path.clone(), ItemKind::Placeholder).detail(detail);
-            if !closed {
-                item.insert = Some(format!("{path}}}"));
-            }
-            item
-        })
-        .collect()
+    items.extend(
+        paths
+            .into_iter()
+            .map(|(path, detail)| Item::new(path, ItemKind::Placeholder).detail(detail)),
+    );
+    let typed = source.get(start..offset).unwrap_or("").trim_start();
+    if let Some((root, _)) = typed.split_once('.') {
+        items.retain(|i| i.label.strip_prefix(root).is_some_and(|rest| rest.starts_with('.')));
+    }
+    if !closed {
+        for item in &mut items {
+            item.insert = Some(format!("{}}}", item.label));
+        }
+    }
+    items
+}
+
+/// `{var.NAME}` for each variable declared in the text, with its type and
+/// example as detail and what it is as documentation.
+fn var_paths(source: &str, tokens: &[Token]) -> Vec<Item> {
+    let reading = vars::read(source, tokens);
+    let mut out: Vec<Item> = Vec::new();
+    for d in &reading.decls {
+        let name = tokens[d.id].text(source);
+        let label = format!("var.{name}");
+        if out.iter().any(|i| i.label == label) {
+            continue;
+        }
+        let mut item = Item::new(label, ItemKind::Placeholder).detail(var_detail(source, tokens, d));
+        let words: Vec<&str> = d.parts.iter().map(|&k| tokens[k].text(source)).collect();
+        let need = if words.contains(&"optional") {
+            "optional: a call may leave it out"
+        } else if words.contains(&"default") {
+            "has a default: a call may leave it out"
+        } else {
+            "required: every call gives it"
+        };
+        let mut doc = format!("per-call variable `{name}`, {need}");
+        if words.contains(&"pii") {
+            doc.push_str("; personal data (`pii`)");
+        }
+        doc.push('.');
+        if let Some(desc) = d.description {
+            doc.push_str("\n\n");
+            doc.push_str(&preview(tokens[desc].text(source)));
+        }
+        item.doc = Some(doc);
+        out.push(item);
+    }
+    out
+}
+
+/// Whether the string at `offset` is fixed when the spec is compiled, and
+/// so may not name a per-call variable (E0113): the call's `title` and
+/// `locale`, a step's or transfer's title, a signal's `example`, a
+/// capture's description, anything in `vars`.
+fn fixed_text(source: &str, tokens: &[Token], offset: usize) -> bool {
+    let at = tokens.partition_point(|t| t.span.end < offset);
+    let (block, _) = innermost_block(source, &tokens[..at]);
+    if block == Block::Vars {
+        return true;
+    }
+    let prev: Vec<&Token> = tokens[..at]
+        .iter()
+        .rev()
+        .filter(|t| t.kind != TokenKind::Comment)
+        .take(64)
+        .collect();
+    let word = |i: usize| {
+        prev.get(i)
+            .filter(|t| t.kind == TokenKind::Ident)
+            .map(|t| t.text(source))
+    };
+    match word(0) {
+        Some("title" | "locale") => true,
+        Some("example") => block == Block::Signal,
+        Some(_) if matches!(word(1), Some("step" | "transfer")) => true,
+        _ => statement_head(source, &prev) == Some("capture"),
+    }
 }
 
 /// Keywords a block takes at most once (E0105), beside its fields that do
 /// not repeat.
 const ONCE: &[&str] = &[
     "caller",
-    "callee",
     "flow",
+    "vars",
     "faq",
     "end",
     "knows",
@@ -860,6 +1109,43 @@ fn capture_types() -> Vec<Item> {
         .collect()
 }
 
+/// `example VALUE` in a variable's line (the word's entry in `lang::WORDS`
+/// is the signal's `example`).
+pub const VAR_EXAMPLE: &str = "`example VALUE`: in a variable's line, the value previews (`callc build --preview`) and \
+                               simulations fill in; checked against the variable's type.";
+
+/// The words a variable's line may go on with after its type, but for
+/// those `written` (and, once one of `required`, `optional`, `default` is,
+/// the other two: E0105). `default` and `example` insert a value of the
+/// right form: quoted for text, dates, times, amounts, …, bare for whole
+/// numbers, percentages and words.
+fn var_parts(written: &[String], kind: Option<&str>) -> Vec<Item> {
+    let has_need = written.iter().any(|w| NEED_WORDS.contains(&w.as_str()));
+    let word = kind.map_or("", |k| k.split('(').next().unwrap_or(k).trim());
+    let bare = matches!(word, "integer" | "percent" | "yes_no" | "one_of");
+    PART_WORDS
+        .iter()
+        .filter(|w| !written.iter().any(|x| x == *w))
+        .filter(|w| !(has_need && NEED_WORDS.contains(w)))
+        .map(|&w| {
+            let mut item = Item::new(w, ItemKind::Keyword);
+            item.doc = if w == "example" {
+                Some(VAR_EXAMPLE.to_owned())
+            } else {
+                lang::word(w).map(|x| x.doc.to_owned())
+            };
+            item.snippet = match (w, bare) {
+                ("default", true) => Some("default $0"),
+                ("default", false) => Some("default \"$0\""),
+                ("example", true) => Some("example $0"),
+                ("example", false) => Some("example \"$0\""),
+                _ => None,
+            };
+            item
+        })
+        .collect()
+}
+
 /// The telephony events `on` takes at this place.
 fn events(in_step: bool, waits: bool) -> Vec<Item> {
     ir::Event::ALL
@@ -875,6 +1161,19 @@ fn events(in_step: bool, waits: bool) -> Vec<Item> {
             ));
             item
         })
+        .collect()
+}
+
+/// Each `callee ID extends BASE` written: (ID, BASE).
+fn extends<'a>(source: &'a str, tokens: &[Token]) -> Vec<(&'a str, &'a str)> {
+    let sig: Vec<&Token> = tokens.iter().filter(|t| t.kind != TokenKind::Comment).collect();
+    sig.windows(4)
+        .filter(|w| {
+            w.iter().all(|t| t.kind == TokenKind::Ident)
+                && w[0].text(source) == "callee"
+                && w[2].text(source) == "extends"
+        })
+        .map(|w| (w[1].text(source), w[3].text(source)))
         .collect()
 }
 
@@ -925,6 +1224,27 @@ fn ids(source: &str, tokens: &[Token], context: &Context, offset: usize) -> Vec<
             out.extend(events(*in_step, *waits));
             out.retain(|i| !taken.contains(&i.label));
             out
+        }
+        Context::Base(this) => {
+            // Not itself, nor a callee that extends it already (E0114).
+            let bases = extends(source, tokens);
+            let reaches = |from: &str| {
+                let mut at = from;
+                for _ in 0..=bases.len() {
+                    if at == this {
+                        return true;
+                    }
+                    match bases.iter().find(|(c, _)| *c == at) {
+                        Some((_, b)) => at = b,
+                        None => return false,
+                    }
+                }
+                false
+            };
+            of(Kind::Callee, ItemKind::Callee)
+                .into_iter()
+                .filter(|i| !reaches(&i.label))
+                .collect()
         }
         Context::Concern(listed) => of(Kind::Concern, ItemKind::Concern)
             .into_iter()
@@ -1406,6 +1726,188 @@ mod tests {
             .replace("transfer 销售", "transfer(");
         for i in 0..=src.len() + 2 {
             let _ = complete(&src, i, Some(&last));
+        }
+    }
+
+    use crate::lsp::analysis::fixtures::MANY;
+
+    fn many_with(old: &str, new: &str) -> Completion {
+        assert!(MANY.contains(old), "{old}");
+        let src = MANY.replacen(old, new, 1);
+        let offset = src.find('|').expect("cursor");
+        let text = src.replacen('|', "", 1);
+        let last = Analysis::new("t.call", MANY);
+        assert!(last.compiled.diagnostics.is_empty(), "{:?}", last.compiled.diagnostics);
+        complete(&text, offset, Some(&last))
+    }
+
+    #[test]
+    fn variables_in_strings_with_their_type_and_example() {
+        // After `{var.`: the variables only, in order, closing the `}`.
+        let c = many_with("回拨{var.回拨}\"", "回拨{var.|\"");
+        assert_eq!(
+            labels(&c),
+            ["var.客户", "var.到期日", "var.优惠", "var.费用", "var.套餐", "var.回拨"]
+        );
+        assert_eq!(c.items[1].detail.as_deref(), Some("date · example 2026-12-31"));
+        assert_eq!(c.items[2].detail.as_deref(), Some("percent · default 8"));
+        assert_eq!(c.items[4].detail.as_deref(), Some("one_of(标准, 高级) · default 标准"));
+        assert_eq!(c.items[1].insert.as_deref(), Some("var.到期日}"));
+        let doc = c.items[0].doc.as_deref().unwrap_or_default();
+        assert!(doc.contains("required") && doc.contains("客户姓名😀"), "{doc}");
+        assert!(
+            c.items[5]
+                .doc
+                .as_deref()
+                .is_some_and(|d| d.contains("optional") && d.contains("pii"))
+        );
+        // Typing a name replaces the path; the `}` that is there stays.
+        let c = many_with("{var.优惠}", "{var.优|}");
+        assert_eq!(c.items[0].insert, None);
+        let start = MANY.find("{var.优惠}").expect("path") + 1;
+        assert_eq!(c.replace, Span::new(start, start + "var.优".len()));
+        // After `{`: the variables first, then the fields and labels.
+        let c = many_with("回拨{var.回拨}\"", "回拨{|\"");
+        assert_eq!(labels(&c)[..2], ["var.客户", "var.到期日"]);
+        assert!(labels(&c).contains(&"callee.name") && labels(&c).contains(&"caller.org"));
+        // After `{callee.`: no variable.
+        let c = many_with("{callee.name}您好", "{callee.|您好");
+        assert!(labels(&c).iter().all(|l| l.starts_with("callee.")), "{:?}", labels(&c));
+        // Fixed text takes no variable (E0113): a step's title, a signal's example.
+        for (old, new) in [
+            ("\"问候😀\"", "\"问候{|😀\""),
+            ("example \"在开会😀\"", "example \"在开会{|😀\""),
+            ("locale \"zh-CN\"", "locale \"{|\""),
+        ] {
+            let c = many_with(old, new);
+            assert!(
+                !labels(&c).iter().any(|l| l.starts_with("var.")),
+                "{new}: {:?}",
+                labels(&c)
+            );
+        }
+    }
+
+    #[test]
+    fn a_variable_line_offers_types_then_its_words() {
+        // After the id: the types, `money(…)` with its currency.
+        let c = many_with("回拨   phone", "回拨   |");
+        assert_eq!(c.context, Context::CaptureType);
+        assert!(labels(&c).contains(&"money(…)") && labels(&c).contains(&"time"));
+        let c = many_with("回拨   phone", "回拨   ph|");
+        assert_eq!(c.context, Context::CaptureType);
+        assert_eq!(c.replace.end - c.replace.start, 2);
+        // After the type: every word of a line, `default`/`example` with a value of the right form.
+        let c = many_with("回拨   phone              optional pii", "回拨   phone |");
+        assert_eq!(labels(&c), ["required", "optional", "default", "example", "pii"]);
+        assert_eq!(c.items[3].snippet, Some("example \"$0\""));
+        assert!(c.items[3].doc.as_deref().is_some_and(|d| d.contains("previews")));
+        assert!(c.items[4].doc.as_deref().is_some_and(|d| d.contains("personal data")));
+        let c = many_with("优惠   percent            default 8", "优惠   percent |");
+        assert_eq!(c.items[2].snippet, Some("default $0"));
+        // Not what the line says already, nor a second of required/optional/default (E0105).
+        let c = many_with("required example \"张强\" \"客户姓名😀\"", "required |");
+        assert_eq!(labels(&c), ["example", "pii"]);
+        let c = many_with("default 标准", "default 标准 |");
+        assert_eq!(labels(&c), ["example", "pii"]);
+        let c = many_with("optional pii", "optional pii |");
+        assert_eq!(labels(&c), ["example"]);
+        let c = many_with("money(CNY)         optional", "money(CNY) |");
+        assert_eq!(
+            (c.context.clone(), labels(&c)),
+            (
+                Context::VarPart {
+                    written: Vec::new(),
+                    kind: Some("money(CNY)".to_owned())
+                },
+                vec!["required", "optional", "default", "example", "pii"]
+            )
+        );
+        // After `default` or `example`: the words of a `one_of` or a `yes_no`.
+        let c = many_with("default 标准", "default |");
+        assert_eq!(labels(&c), ["标准", "高级"]);
+        let c = many_with("回拨   phone              optional pii", "回拨 yes_no example |");
+        assert_eq!(labels(&c), ["yes", "no"]);
+        assert_eq!(
+            many_with("default 8", "default |").context,
+            Context::VarValue(Vec::new())
+        );
+        // Inside the type's parentheses: nothing.
+        assert_eq!(many_with("money(CNY)", "money(|").context, Context::Nothing);
+        // On a new line: a new variable (or a lint attribute).
+        let c = many_with("    回拨   phone", "    |\n    回拨   phone");
+        assert_eq!(labels(&c), ["allow", "warn", "deny"]);
+        let c = many_with("    客户", "    allow |\n    客户");
+        assert!(labels(&c).contains(&"unused_var") && labels(&c).contains(&"missing_example"));
+    }
+
+    #[test]
+    fn callees_extend_the_others_and_signals_take_examples() {
+        // After a callee's id: `extends`.
+        let c = many_with("callee 忙碌 extends 张强 {", "callee 忙碌 | {");
+        assert_eq!(labels(&c), ["extends"]);
+        assert_eq!(c.items[0].snippet, Some("extends ${0:callee}"));
+        // After `extends`: the other callees, not itself nor one that extends it (E0114).
+        let c = many_with("callee 忙碌 extends 张强 {", "callee 忙碌 extends | {");
+        assert_eq!(c.context, Context::Base("忙碌".to_owned()));
+        assert_eq!(labels(&c), ["张强"]);
+        assert_eq!(c.items[0].kind, ItemKind::Callee);
+        assert_eq!(c.items[0].detail.as_deref(), Some("{var.客户}"));
+        let c = many_with("callee 比价 extends 忙碌", "callee 比价 extends 忙|");
+        assert_eq!(labels(&c), ["张强", "忙碌"]);
+        assert_eq!(c.items[1].detail.as_deref(), Some("extends 张强"));
+        // Inside a signal's braces: `example` (again: it repeats) and the lint levels.
+        let c = many_with("    example \"在开会😀\"\n", "    example \"在开会😀\"\n    |\n");
+        assert_eq!(labels(&c), ["example", "allow", "warn", "deny"]);
+        // `vars` in `call`, once; `callee` again (several callees).
+        let c = many_with("  signal 忙", "  |\n  signal 忙");
+        assert!(
+            labels(&c).contains(&"callee") && !labels(&c).contains(&"vars"),
+            "{:?}",
+            labels(&c)
+        );
+        let c = at(&SPEC.replace("  signal 忙", "  |\n  signal 忙"));
+        let vars = c.items.iter().find(|i| i.label == "vars").expect("vars");
+        assert!(vars.snippet.is_some_and(|s| s.starts_with("vars {")));
+    }
+
+    #[test]
+    fn callees_and_variables_are_declared_in_the_text() {
+        let d = declared(MANY, &tokenize(MANY));
+        let got: Vec<_> = d
+            .iter()
+            .filter(|d| matches!(d.kind, Kind::Callee | Kind::Var))
+            .map(|d| (d.kind, d.name.as_str(), d.detail.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Kind::Callee, "张强", Some("{var.客户}")),
+                (Kind::Callee, "忙碌", Some("extends 张强")),
+                (Kind::Callee, "比价", Some("extends 忙碌")),
+                (Kind::Var, "客户", Some("text · example 张强")),
+                (Kind::Var, "到期日", Some("date · example 2026-12-31")),
+                (Kind::Var, "优惠", Some("percent · default 8")),
+                (Kind::Var, "费用", Some("money(CNY) · example 1299.00")),
+                (Kind::Var, "套餐", Some("one_of(标准, 高级) · default 标准")),
+                (Kind::Var, "回拨", Some("phone")),
+            ]
+        );
+        // `first_speaker callee` declares nothing.
+        let src = "call t { first_speaker callee\n silence_timeout 8 }";
+        assert!(declared(src, &tokenize(src)).is_empty());
+    }
+
+    #[test]
+    fn any_offset_of_the_new_constructs_is_safe() {
+        let last = Analysis::new("t.call", MANY);
+        let src = MANY
+            .replace("money(CNY)", "money(")
+            .replace("default 标准", "default")
+            .replace("extends 忙碌", "extends");
+        for i in 0..=src.len() + 2 {
+            let _ = complete(&src, i, Some(&last));
+            let _ = complete(&src[..src.floor_char_boundary(i.min(src.len()))], i, None);
         }
     }
 }

@@ -24,6 +24,7 @@ use crate::source::Span;
 
 use super::complete::declared;
 use super::tokens::{Token, TokenKind, tokenize};
+use super::vars::{self, Role};
 
 /// A semantic token type: the protocol's standard names, so that every
 /// theme colours them.
@@ -187,13 +188,15 @@ pub fn highlights(source: &str, symbols: Option<&Symbols>) -> Vec<Highlight> {
             names.entry(d.name).or_insert(d.kind);
         }
     }
+    // The words of variable lines (a type, `example`, a value) by their place in the line.
+    let reading = vars::read(source, &tokens);
     let mut out = Vec::with_capacity(tokens.len());
     let mut next_occurrence = 0;
     // The last two significant tokens, and whether the cursor is in `one_of(…)`.
     let (mut p0, mut p1): (Option<&Token>, Option<&Token>) = (None, None);
     let mut in_one_of = false;
     let mut push = |span: Span, kind: TokenType, modifiers: u32| out.push(Highlight { span, kind, modifiers });
-    for t in &tokens {
+    for (i, t) in tokens.iter().enumerate() {
         while occurrences
             .get(next_occurrence)
             .is_some_and(|o| o.hit().end <= t.span.start)
@@ -227,6 +230,8 @@ pub fn highlights(source: &str, symbols: Option<&Symbols>) -> Vec<Highlight> {
                     let h = occurrence(o);
                     push(h.span, h.kind, h.modifiers);
                     next_occurrence += 1;
+                } else if let Some((kind, modifiers)) = reading.role(i).and_then(|r| var_word(text, r)) {
+                    push(t.span, kind, modifiers);
                 } else if let Some((kind, modifiers)) = word_kind(text, word(p0), word(p1), in_one_of) {
                     push(t.span, kind, modifiers);
                 } else if let Some(&kind) = names.get(text) {
@@ -235,13 +240,14 @@ pub fn highlights(source: &str, symbols: Option<&Symbols>) -> Vec<Highlight> {
                         p.kind == TokenKind::Ident
                             && matches!(
                                 p.text(source),
-                                "step" | "signal" | "concern" | "when" | "qa" | "capture" | "transfer"
+                                "step" | "signal" | "concern" | "when" | "qa" | "capture" | "transfer" | "callee"
                             )
                     });
                     push(t.span, kind, modifiers | if declaration { DECLARATION } else { 0 });
                 }
             }
-            TokenKind::LParen => in_one_of = word(p0) == Some("one_of"),
+            // The words of `one_of(…)` and the currency of `money(…)`.
+            TokenKind::LParen => in_one_of = matches!(word(p0), Some("one_of" | "money")),
             TokenKind::RParen | TokenKind::LBrace | TokenKind::RBrace => in_one_of = false,
             TokenKind::Comma | TokenKind::Other => {}
         }
@@ -292,6 +298,21 @@ fn text_pieces(source: &str, span: Span) -> Vec<Span> {
         out.push(Span::new(from, end));
     }
     out
+}
+
+/// What a word of a variable's line is, by its role there (`None`: as elsewhere).
+fn var_word(text: &str, role: Role) -> Option<(TokenType, u32)> {
+    match role {
+        // While the text does not parse (else the checker's table has it).
+        Role::Id => Some((TokenType::Variable, DECLARATION)),
+        Role::Type => {
+            let known = crate::ir::value::TYPES.iter().any(|(w, _)| *w == text);
+            Some((TokenType::Type, if known { DEFAULT_LIBRARY } else { 0 }))
+        }
+        Role::TypeArg | Role::Value => Some((TokenType::EnumMember, 0)),
+        Role::Keyword => Some((TokenType::Keyword, 0)),
+        Role::Description | Role::LintLevel | Role::LintName | Role::Other => None,
+    }
 }
 
 /// What a word that is not an id is, from the two words before it.
@@ -488,5 +509,58 @@ mod tests {
         for cut in (0..src.len()).filter(|&i| src.is_char_boundary(i)).step_by(7) {
             let _ = highlights(&src[..cut], None);
         }
+    }
+
+    use crate::lsp::analysis::fixtures::MANY;
+
+    #[test]
+    fn variables_their_types_and_words_callees_and_signal_examples() {
+        let a = Analysis::new("t.call", MANY);
+        assert!(a.compiled.diagnostics.is_empty(), "{:?}", a.compiled.diagnostics);
+        let checked = pieces(MANY, true);
+        // While the text does not parse, the same colours from the text itself.
+        let broken = MANY.replace("flow {", "flow");
+        assert!(!Analysis::new("t.call", &broken).parsed());
+        let unparsed = pieces(&broken, false);
+        for p in [&checked, &unparsed] {
+            for (text, nth, want) in [
+                ("vars", 0, ("keyword", 0)),
+                ("客户", 0, ("variable", DECLARATION)),
+                ("text", 0, ("type", DEFAULT_LIBRARY)),
+                ("required", 0, ("keyword", 0)),
+                ("example", 2, ("keyword", 0)),
+                ("\"张强\"", 0, ("string", 0)),
+                ("percent", 0, ("type", DEFAULT_LIBRARY)),
+                ("default", 0, ("keyword", 0)),
+                ("8", 0, ("number", 0)),
+                ("money", 0, ("type", DEFAULT_LIBRARY)),
+                ("CNY", 0, ("enumMember", 0)),
+                ("optional", 0, ("keyword", 0)),
+                ("one_of", 0, ("type", DEFAULT_LIBRARY)),
+                ("标准", 0, ("enumMember", 0)),
+                ("标准", 1, ("enumMember", 0)),
+                ("pii", 0, ("keyword", 0)),
+                ("extends", 0, ("keyword", 0)),
+                ("忙碌", 0, ("class", DECLARATION)),
+                ("张强", 1, ("class", 0)),
+                ("比价", 0, ("class", DECLARATION)),
+                // A signal's `example` is its field.
+                ("example", 0, ("property", 0)),
+            ] {
+                assert_eq!(kind_of(p, text, nth), want, "{text}#{nth}");
+            }
+        }
+        // `{var.NAME}` is the variable, cut out of its string.
+        for (text, nth) in [("{var.客户}", 0), ("{var.客户}", 1), ("{var.优惠}", 0)] {
+            assert_eq!(kind_of(&checked, text, nth), ("variable", 0), "{text}#{nth}");
+        }
+        let at = checked.iter().position(|(t, _, _)| t == "\"享").expect("string");
+        let cut: Vec<(&str, &str)> = checked[at..at + 3].iter().map(|(t, k, _)| (t.as_str(), *k)).collect();
+        assert_eq!(
+            cut,
+            [("\"享", "string"), ("{var.优惠}", "variable"), ("优惠，", "string")]
+        );
+        let h = highlights(MANY, a.symbols());
+        assert!(h.windows(2).all(|w| w[0].span.end <= w[1].span.start));
     }
 }

@@ -14,12 +14,17 @@ use crate::lang::PLACEHOLDER_FIELDS;
 use crate::source::Span;
 
 use super::Analysis;
-use super::complete::{cut, speaker_doc};
+use super::complete::{VAR_EXAMPLE, cut, speaker_doc};
 use super::tokens::{Token, TokenKind, tokenize};
+use super::vars::{self, Role};
+use crate::ast;
 use crate::lang;
 
 /// The longest text shown in full in a hover, in characters.
 const MAX_TEXT: usize = 400;
+
+/// The most example utterances a signal's hover lists.
+const MAX_EXAMPLES: usize = 5;
 
 /// The span hovered and what to show, in Markdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +48,14 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<Hover> {
         (Kind::Lint, _) => lint(&name)?,
         (Kind::Event, _) => event(spec, &name)?,
         (kind, None) => format!("unknown {} `{name}`", kind.name()),
-        (kind, Some(d)) => describe(spec, kind, symbols.definitions()[d].item()?, &name)?,
+        (kind, Some(d)) => {
+            let at = At {
+                analysis,
+                spec,
+                definition: d,
+            };
+            describe(&at, kind, symbols.definitions()[d].item()?, &name)?
+        }
     };
     Some(Hover {
         span: occ.hit(),
@@ -51,8 +63,38 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<Hover> {
     })
 }
 
+/// What a definition is hovered in: the analysis, its spec, the definition.
+struct At<'a> {
+    analysis: &'a Analysis,
+    spec: &'a ir::Spec,
+    definition: usize,
+}
+
+impl At<'_> {
+    /// The callee blocks, in the order of the spec's callees.
+    fn callees(&self) -> Vec<&ast::Party> {
+        self.analysis.compiled.ast.as_ref().map_or_else(Vec::new, |f| {
+            f.call
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    ast::CallItem::Party(p) if p.kind == PartyKind::Callee => Some(p),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
+    /// The callee whose block holds the definition (its index in the spec's callees).
+    fn owner(&self) -> Option<usize> {
+        let symbols = self.analysis.symbols()?;
+        let span = symbols.definitions().get(self.definition)?.span();
+        self.callees().iter().position(|p| p.span.contains(span))
+    }
+}
+
 /// Hover on a word that is not an id: a keyword or field (its one-line
-/// explanation), a capture type, a value of `first_speaker`.
+/// explanation), a value type, a value of `first_speaker`.
 fn keyword_at(source: &str, offset: usize) -> Option<Hover> {
     let tokens = tokenize(source);
     let i = tokens.partition_point(|t| t.span.end < offset);
@@ -60,6 +102,22 @@ fn keyword_at(source: &str, offset: usize) -> Option<Hover> {
         .get(i)
         .filter(|t| t.span.start <= offset && t.kind == TokenKind::Ident)?;
     let text = t.text(source);
+    // The words of a variable's line: its type, `example`.
+    let role = vars::read(source, &tokens[..=i]).role(i);
+    if role == Some(Role::Type)
+        && let Some((_, what)) = crate::ir::value::TYPES.iter().find(|(w, _)| *w == text)
+    {
+        return Some(Hover {
+            span: t.span,
+            markdown: format!("**type** `{text}`\n\n{what}"),
+        });
+    }
+    if role == Some(Role::Keyword) && text == "example" {
+        return Some(Hover {
+            span: t.span,
+            markdown: format!("keyword `example`\n\n{VAR_EXAMPLE}"),
+        });
+    }
     let mut prev = tokens[..i].iter().rev().filter(|t| t.kind != TokenKind::Comment);
     let (p0, p1) = (prev.next(), prev.next());
     let word = |t: Option<&Token>| t.filter(|t| t.kind == TokenKind::Ident).map(|t| t.text(source));
@@ -171,7 +229,8 @@ fn lint(name: &str) -> Option<String> {
 }
 
 /// A header line, then sections, for the IR's `item` of its kind, named `name`.
-fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<String> {
+fn describe(at: &At<'_>, kind: Kind, item: usize, name: &str) -> Option<String> {
+    let spec = at.spec;
     let mut out = String::new();
     match kind {
         Kind::Call => {
@@ -193,19 +252,11 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             } else {
                 spec.callees.get(item)?
             };
-            let _ = write!(
-                out,
-                "**{}** `{name}` — {}",
-                kind.name(),
-                escape(&party.name.to_string())
-            );
-            if let Some(base) = party.extends.and_then(|b| spec.callees.get(b)) {
-                let _ = write!(out, " · extends `{}`", base.id);
-            }
+            let _ = write!(out, "**{}** `{name}` — {}", kind.name(), escape(&said(&party.name)));
             let facts: Vec<String> = [&party.role, &party.org]
                 .into_iter()
                 .flatten()
-                .map(|s| escape(&s.to_string()))
+                .map(|s| escape(&said(s)))
                 .chain(party.gender.clone())
                 .chain(party.age.map(|a| a.to_string()))
                 .collect();
@@ -213,16 +264,43 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
                 let _ = write!(out, " ({})", facts.join(", "));
             }
             if let Some(t) = &party.task {
-                let _ = write!(out, "\n\ntask:\n{}", quote(t));
+                let _ = write!(out, "\n\ntask:\n{}", quote(&said(t)));
+            }
+            if kind == Kind::Callee {
+                callee(at, item, &mut out);
             }
         }
         Kind::Concern => {
             let c = spec.concerns.get(item)?;
             let _ = write!(out, "**concern** `{name}`");
-            for p in &spec.callees {
-                if let Some(st) = p.concerns.iter().find(|st| st.concern == item) {
-                    let _ = write!(out, "\n\n`{}` · {}\n{}", p.id, st.priority.as_str(), quote(&st.text));
+            let blocks = at.callees();
+            let writes = |k: usize| blocks.get(k).is_some_and(|b| b.concerns().any(|x| x.id.name == c.id));
+            // Each callee's stance: quoted where written, named where inherited.
+            let mut inherited = Vec::new();
+            for (k, p) in spec.callees.iter().enumerate() {
+                let Some(st) = p.concerns.iter().find(|st| st.concern == item) else {
+                    continue;
+                };
+                if writes(k) || blocks.is_empty() {
+                    let _ = write!(
+                        out,
+                        "\n\n`{}` · {}\n{}",
+                        p.id,
+                        st.priority.as_str(),
+                        quote(&said(&st.text))
+                    );
+                } else {
+                    let from = ancestors(spec, k)
+                        .find(|&b| writes(b))
+                        .and_then(|b| spec.callees.get(b));
+                    inherited.push(match from {
+                        Some(b) => format!("`{}` · {}, as `{}`", p.id, st.priority.as_str(), b.id),
+                        None => format!("`{}` · {}", p.id, st.priority.as_str()),
+                    });
                 }
+            }
+            if !inherited.is_empty() {
+                let _ = write!(out, "\n\ninherited:\n{}", bullets(&inherited));
             }
             let by: Vec<String> = c
                 .steps
@@ -240,7 +318,20 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             let s = spec.signals.get(item)?;
             let _ = write!(out, "**signal** `{name}`");
             if let Some(d) = &s.description {
-                let _ = write!(out, "\n\n{}", quote(d));
+                let _ = write!(out, "\n\n{}", quote(&said(d)));
+            }
+            // What the callee might say: at most a few, one line each.
+            if !s.examples.is_empty() {
+                let mut said: Vec<String> = s
+                    .examples
+                    .iter()
+                    .take(MAX_EXAMPLES)
+                    .map(|e| format!("“{}”", escape(&cut(e, 80))))
+                    .collect();
+                if s.examples.len() > MAX_EXAMPLES {
+                    said.push(format!("and {} more", s.examples.len() - MAX_EXAMPLES));
+                }
+                let _ = write!(out, "\n\nexamples:\n{}", bullets(&said));
             }
             let uses = uses(spec, ir::On::Signal(item));
             if !uses.is_empty() {
@@ -254,7 +345,7 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
                 let _ = write!(out, " — {}", escape(t));
             }
             for line in &step.lines {
-                let _ = write!(out, "\n\n{}", quote(line));
+                let _ = write!(out, "\n\n{}", quote(&said(line)));
             }
             let mut facts = Vec::new();
             if !step.covers.is_empty() {
@@ -306,69 +397,84 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             let questions: Vec<String> = qa
                 .questions
                 .iter()
-                .map(|q| format!("Q: {}", escape(&cut(&q.to_string(), MAX_TEXT))))
+                .map(|q| format!("Q: {}", escape(&cut(&said(q), MAX_TEXT))))
                 .collect();
             if !questions.is_empty() {
                 let _ = write!(out, "\n\n{}", bullets(&questions));
             }
-            let _ = write!(out, "\n\nA:\n{}", quote(&qa.answer));
+            let _ = write!(out, "\n\nA:\n{}", quote(&said(&qa.answer)));
         }
         Kind::End => {
             let end = spec.ends.get(item)?;
             let _ = write!(out, "**end condition** `{name}`");
             if let Some(c) = &end.caller {
-                let _ = write!(out, "\n\ncaller side:\n{}", quote(c));
+                let _ = write!(out, "\n\ncaller side:\n{}", quote(&said(c)));
             }
             if let Some(c) = &end.callee {
-                let _ = write!(out, "\n\ncallee side:\n{}", quote(c));
+                let _ = write!(out, "\n\ncallee side:\n{}", quote(&said(c)));
             }
             if let Some(r) = requires(spec, &end.requires) {
                 let _ = write!(out, "\n\n- {r}");
             }
         }
-        Kind::Knows | Kind::Background => {
-            let (root, entries) = if kind == Kind::Knows {
-                ("knows", &spec.caller.knows)
-            } else {
-                // Not yet (issue 12): the callee the label is written in.
-                ("background", &spec.callee()?.background)
-            };
-            let (_, value) = entries.get(item)?;
-            let _ = write!(out, "`{{{root}.{name}}}`\n\n{}", quote(value));
+        Kind::Knows => {
+            let (_, value) = spec.caller.knows.get(item)?;
+            let _ = write!(out, "`{{knows.{name}}}`\n\n{}", quote(&said(value)));
+        }
+        Kind::Background => {
+            // The label of the callee whose block writes it (its item counts that block's own labels).
+            let k = at.owner().unwrap_or(0);
+            let p = spec.callees.get(k)?;
+            let (_, value) = p.background.iter().find(|(l, _)| l == name)?;
+            let _ = write!(out, "`{{background.{name}}}`\n\n{}", quote(&said(value)));
+            if spec.callees.len() > 1 {
+                let _ = write!(out, "\n\n- in the `background` of callee `{}`", p.id);
+            }
         }
         Kind::Field(party) => {
             let p = match party {
                 PartyKind::Caller => &spec.caller,
-                PartyKind::Callee => spec.callee()?,
+                PartyKind::Callee => spec.callees.get(at.owner().unwrap_or(0))?,
             };
             let value = match *PLACEHOLDER_FIELDS.get(item)? {
-                "name" => Some(p.name.to_string()),
+                "name" => Some(said(&p.name)),
                 "gender" => p.gender.clone(),
                 "age" => p.age.map(|a| a.to_string()),
-                "org" => p.org.as_ref().map(ToString::to_string),
-                "role" => p.role.as_ref().map(ToString::to_string),
+                "org" => p.org.as_ref().map(said),
+                "role" => p.role.as_ref().map(said),
                 _ => None,
             }?;
             let _ = write!(out, "`{{{name}}}`\n\n{}", quote(&value));
+            if party == PartyKind::Callee && spec.callees.len() > 1 {
+                let _ = write!(out, "\n\n- given by callee `{}`", p.id);
+            }
         }
         Kind::Var => {
             let v = spec.vars.get(item)?;
-            let _ = write!(out, "**variable** `{{var.{name}}}` · `{}`", v.kind.written());
+            let _ = write!(out, "**variable** `{{var.{name}}}` · {}", code(&v.kind.written()));
+            // How a value is said in the spec's language: `2026-12-31` is 12月31日 in Chinese.
+            let spoken = |value: &str| {
+                v.kind
+                    .parse(value)
+                    .map(|x| x.spoken(spec.language()))
+                    .ok()
+                    .filter(|s| s != value)
+                    .map_or_else(String::new, |s| format!(" (said “{}”)", escape(&s)))
+            };
             let mut facts = vec![match &v.need {
                 ir::Need::Required => "required: every call gives it".to_owned(),
                 ir::Need::Optional => "optional: a call may leave it out".to_owned(),
-                ir::Need::Default(d) => format!("default `{}`", escape(d)),
+                ir::Need::Default(d) => {
+                    format!("default {}{}: a call that gives none takes it", code(d), spoken(d))
+                }
             }];
             if let Some(e) = &v.example {
-                let said = v
-                    .kind
-                    .parse(e)
-                    .map_or_else(|_| e.clone(), |x| x.spoken(spec.language()));
-                facts.push(format!("example `{}` (said \"{}\")", escape(e), escape(&said)));
+                facts.push(format!("example {}{}", code(e), spoken(e)));
             }
             if v.pii {
-                facts.push("personal data (pii)".to_owned());
+                facts.push("personal data (`pii`): masked in logs and transcripts".to_owned());
             }
+            facts.push(used(at));
             if let Some(d) = &v.description {
                 let _ = write!(out, "\n\n{}", quote(d));
             }
@@ -393,12 +499,12 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
             if let Some(title) = &t.title {
                 let _ = write!(out, " — {}", escape(title));
             }
-            let _ = write!(out, "\n\n{}", quote(&t.say));
+            let _ = write!(out, "\n\n{}", quote(&said(&t.say)));
             let mut facts = vec![format!(
                 "to {}",
                 t.to.as_ref().map_or_else(
                     || "the deployment's destination".to_owned(),
-                    |to| format!("`{}`", escape(&to.to_string()))
+                    |to| format!("`{}`", escape(&said(to)))
                 )
             )];
             facts.push(format!("if it fails → {}", target(spec, t.fallback)));
@@ -409,6 +515,143 @@ fn describe(spec: &ir::Spec, kind: Kind, item: usize, name: &str) -> Option<Stri
         Kind::Lint => return lint(name),
     }
     Some(out)
+}
+
+/// A callee's part of its hover: what it extends (the whole chain), who
+/// extends it, and its concerns with its own priorities (those it inherits
+/// marked with the callee it takes them from).
+fn callee(at: &At<'_>, item: usize, out: &mut String) {
+    let spec = at.spec;
+    let Some(party) = spec.callees.get(item) else {
+        return;
+    };
+    let mut facts = Vec::new();
+    let chain: Vec<String> = ancestors(spec, item)
+        .filter_map(|b| spec.callees.get(b))
+        .map(|b| format!("`{}`", b.id))
+        .collect();
+    if !chain.is_empty() {
+        facts.push(format!("extends {}", chain.join(" → ")));
+    }
+    let heirs: Vec<String> = spec
+        .callees
+        .iter()
+        .filter(|p| p.extends == Some(item))
+        .map(|p| format!("`{}`", p.id))
+        .collect();
+    if !heirs.is_empty() {
+        facts.push(format!("extended by {}", heirs.join(", ")));
+    }
+    if !facts.is_empty() {
+        let _ = write!(out, "\n\n{}", bullets(&facts));
+    }
+    let blocks = at.callees();
+    let writes = |k: usize, id: &str| blocks.get(k).is_some_and(|b| b.concerns().any(|c| c.id.name == id));
+    let concerns: Vec<String> = party
+        .concerns
+        .iter()
+        .filter_map(|st| {
+            let c = spec.concerns.get(st.concern)?;
+            let mut line = format!(
+                "`{}` · {} — {}",
+                c.id,
+                st.priority.as_str(),
+                escape(&cut(&said(&st.text), 80))
+            );
+            if !writes(item, &c.id)
+                && let Some(from) = ancestors(spec, item)
+                    .find(|&b| writes(b, &c.id))
+                    .and_then(|b| spec.callees.get(b))
+            {
+                let _ = write!(line, " (from `{}`)", from.id);
+            }
+            Some(line)
+        })
+        .collect();
+    if !concerns.is_empty() {
+        let _ = write!(out, "\n\nconcerns:\n{}", bullets(&concerns));
+    }
+}
+
+/// The callees callee `k` extends, nearest first (bounded: the checker
+/// broke any cycle, E0114).
+fn ancestors(spec: &ir::Spec, k: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut at = spec.callees.get(k).and_then(|p| p.extends);
+    let mut hops = 0;
+    std::iter::from_fn(move || {
+        let b = at.filter(|_| hops < spec.callees.len())?;
+        hops += 1;
+        at = spec.callees.get(b).and_then(|p| p.extends);
+        Some(b)
+    })
+}
+
+/// A text as the spec writes it: a per-call variable as `{var.NAME}`.
+fn said(t: &ir::Text) -> String {
+    t.render(|v, out| {
+        out.push_str("{var.");
+        out.push_str(&v.id);
+        out.push('}');
+    })
+}
+
+/// Where a variable is named: how many times, and in which parts of the spec.
+fn used(at: &At<'_>) -> String {
+    let (Some(symbols), Some(file)) = (at.analysis.symbols(), at.analysis.compiled.ast.as_ref()) else {
+        return String::new();
+    };
+    let mut count = 0;
+    let mut places: Vec<String> = Vec::new();
+    for o in symbols.occurrences_of(at.definition).filter(|o| !o.is_definition()) {
+        count += 1;
+        let place = place(&file.call, o.span().start);
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
+    match count {
+        0 => "not used yet (W0218 `unused_var`)".to_owned(),
+        1 => format!("used once, in {}", places.join(", ")),
+        n => format!("used {n} times, in {}", places.join(", ")),
+    }
+}
+
+/// The part of the call that holds `offset`, in words: "step `greet`",
+/// "callee `zhang`", "`opening`".
+fn place(call: &ast::Call, offset: usize) -> String {
+    let inside = |span: crate::source::Span| span.start <= offset && offset < span.end;
+    for item in &call.items {
+        match item {
+            ast::CallItem::Party(p) if inside(p.span) => return format!("{} `{}`", p.kind.keyword(), p.id.name),
+            ast::CallItem::Signal(s) if inside(s.span) => return format!("signal `{}`", s.id.name),
+            ast::CallItem::Flow(f) if inside(f.span) => {
+                return f
+                    .steps()
+                    .find(|s| inside(s.span))
+                    .map_or_else(|| "`flow`".to_owned(), |s| format!("step `{}`", s.id.name));
+            }
+            ast::CallItem::Faq(f) if inside(f.span) => {
+                return f
+                    .qas()
+                    .find(|q| inside(q.span))
+                    .map_or_else(|| "`faq`".to_owned(), |q| format!("FAQ `{}`", q.id.name));
+            }
+            ast::CallItem::End(e) if inside(e.span) => {
+                for i in &e.items {
+                    match i {
+                        ast::EndItem::When(w) if inside(w.span) => return format!("`end({})`", w.id.name),
+                        ast::EndItem::Transfer(t) if inside(t.span) => return format!("`transfer({})`", t.id.name),
+                        ast::EndItem::Field(f) if inside(f.span) => return format!("`{}`", f.name.name),
+                        _ => {}
+                    }
+                }
+                return "`end`".to_owned();
+            }
+            ast::CallItem::Field(f) if inside(f.span) => return format!("`{}`", f.name.name),
+            _ => {}
+        }
+    }
+    "the call".to_owned()
 }
 
 fn target(spec: &ir::Spec, t: ir::Target) -> String {
@@ -438,9 +681,8 @@ fn bullets(items: &[String]) -> String {
 }
 
 /// Text as a Markdown block quote, cut when long.
-fn quote(text: &(impl std::fmt::Display + ?Sized)) -> String {
-    let text = text.to_string();
-    let text = cut(&text, MAX_TEXT);
+fn quote(text: &str) -> String {
+    let text = cut(text, MAX_TEXT);
     if text.trim().is_empty() {
         return "> *(empty)*".to_owned();
     }
@@ -448,6 +690,16 @@ fn quote(text: &(impl std::fmt::Display + ?Sized)) -> String {
         .map(|l| format!("> {}", escape(l)))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Text as a Markdown code span (which takes no escapes: a backtick in it
+/// takes a longer fence).
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
 }
 
 /// Escapes the characters Markdown would read as markup.
@@ -684,5 +936,148 @@ mod tests {
         assert!(h.contains("W0208") && h.contains("warn by default"), "{h}");
         assert!(hover_at("say", 0).contains("a line the caller says"));
         assert_eq!(hover_at("\"再见\"", 0), "");
+    }
+
+    use crate::lsp::analysis::fixtures::MANY;
+
+    fn many_hover(needle: &str, delta: usize) -> String {
+        let a = Analysis::new("t.call", MANY);
+        assert!(a.compiled.diagnostics.is_empty(), "{:?}", a.compiled.diagnostics);
+        let at = MANY.find(needle).expect("needle") + delta;
+        hover(&a, at).map(|h| h.markdown).unwrap_or_default()
+    }
+
+    #[test]
+    fn variables_say_their_type_need_example_and_uses() {
+        // From the definition and from a `{var.…}`.
+        for (needle, delta) in [("到期日 date", 0), ("{var.到期日}", 0), ("{var.到期日}", 6)] {
+            let h = many_hover(needle, delta);
+            assert_eq!(
+                h,
+                "**variable** `{var.到期日}` · `date`\n\n- required: every call gives it\n- example `2026-12-31` \
+                 (said “12月31日”)\n- used once, in step `开场`",
+                "{needle}+{delta}"
+            );
+        }
+        let h = many_hover("客户   text", 0);
+        assert!(h.contains("> 客户姓名😀") && h.contains("- example `张强`\n"), "{h}");
+        assert!(h.contains("- used 2 times, in callee `张强`, `closing`"), "{h}");
+        let h = many_hover("优惠   percent", 0);
+        assert!(
+            h.contains("- default `8` (said “8%”): a call that gives none takes it"),
+            "{h}"
+        );
+        let h = many_hover("套餐   one_of", 0);
+        assert!(h.starts_with("**variable** `{var.套餐}` · `one_of(标准, 高级)`"), "{h}");
+        let h = many_hover("回拨   phone", 0);
+        assert!(
+            h.contains("- optional: a call may leave it out\n- personal data (`pii`)"),
+            "{h}"
+        );
+        let h = many_hover("费用   money", 0);
+        assert!(h.contains("example `1299.00` (said “"), "{h}");
+        // An unused variable says so; a variable declared twice has its first's hover.
+        let src = MANY.replace("    回拨   phone", "    闲置 text optional\n    回拨   phone");
+        let a = Analysis::new("t.call", &src);
+        let h = hover(&a, src.find("闲置").expect("var")).expect("hover").markdown;
+        assert!(h.contains("- not used yet (W0218 `unused_var`)"), "{h}");
+    }
+
+    #[test]
+    fn callees_show_their_chain_heirs_and_own_priorities() {
+        let h = many_hover("比价 extends", 0);
+        assert!(h.starts_with("**callee** `比价` — {var.客户}"), "{h}");
+        assert!(h.contains("- extends `忙碌` → `张强`"), "{h}");
+        assert!(
+            h.contains("concerns:\n- `条款` · primary — 条款是否有书面明细😀 (from `张强`)\n- `价格` · primary — 只关心最终价格"),
+            "{h}"
+        );
+        let h = many_hover("忙碌 extends", 0);
+        assert!(h.contains("- extends `张强`\n- extended by `比价`"), "{h}");
+        assert!(h.contains("- `价格` · latent — 价格之后再看"), "{h}");
+        // From an `extends`: the callee it names.
+        let h = many_hover("extends 张强", "extends ".len());
+        assert!(
+            h.starts_with("**callee** `张强`") && h.contains("- extended by `忙碌`"),
+            "{h}"
+        );
+        assert!(h.contains("- `价格` · secondary — 价格是否透明"), "{h}");
+    }
+
+    #[test]
+    fn a_concern_shows_each_callees_stance() {
+        let h = many_hover("价格 latent", 0);
+        for part in [
+            "`张强` · secondary\n> 价格是否透明",
+            "`忙碌` · latent\n> 价格之后再看",
+            "`比价` · primary\n> 只关心最终价格",
+            "covered by step `报价`",
+        ] {
+            assert!(h.contains(part), "{part}: {h}");
+        }
+        let h = many_hover("条款 primary", 0);
+        assert!(
+            h.contains("inherited:\n- `忙碌` · primary, as `张强`\n- `比价` · primary, as `张强`"),
+            "{h}"
+        );
+    }
+
+    #[test]
+    fn placeholders_name_the_callee_that_gives_the_value() {
+        let h = many_hover("{callee.name}，", 1);
+        assert_eq!(h, "`{callee.name}`\n\n> {var.客户}\n\n- given by callee `张强`");
+        let h = many_hover("{background.情境}", 1);
+        assert_eq!(
+            h,
+            "`{background.情境}`\n\n> 在开会😀\n\n- in the `background` of callee `忙碌`"
+        );
+        // A line that names a variable shows it as written.
+        let h = many_hover("报价 covers", 0);
+        assert!(h.contains("> 享{var.优惠}优惠"), "{h}");
+    }
+
+    #[test]
+    fn a_signal_shows_its_examples() {
+        let h = many_hover("忙 \"", 0);
+        assert_eq!(
+            h,
+            "**signal** `忙`\n\n> 张强说忙😀\n\nexamples:\n- “我现在很忙，发邮箱吧”\n- “在开会😀”\n\n- at every step → \
+             `end(拒绝)`"
+        );
+        let many = (0..7).fold(String::new(), |mut s, i| {
+            let _ = write!(s, "example \"第{i}句\" ");
+            s
+        });
+        let src = MANY.replace("example \"在开会😀\"", &many);
+        let a = Analysis::new("t.call", &src);
+        let h = hover(&a, src.find("忙 \"").expect("signal")).expect("hover").markdown;
+        assert!(h.contains("- “第3句”\n- and 3 more"), "{h}");
+    }
+
+    #[test]
+    fn the_words_of_variable_lines_callees_and_signals() {
+        assert_eq!(
+            many_hover("money(CNY)", 0),
+            "**type** `money`\n\nan amount in one currency, `money(CNY)`"
+        );
+        assert!(many_hover("date ", 0).starts_with("**type** `date`"));
+        let h = many_hover("example \"张强\"", 0);
+        assert!(h.starts_with("keyword `example`") && h.contains("previews"), "{h}");
+        let h = many_hover("example \"在开会", 0);
+        assert!(
+            h.starts_with("field `example`") && h.contains("gives the signal"),
+            "{h}"
+        );
+        for (word, doc) in [
+            ("extends", "the callee this one is a variant of"),
+            ("required", "every call must give a value"),
+            ("default", "the value a call that gives none takes"),
+            ("pii", "personal data"),
+            ("optional pii", "a call may leave the variable out"),
+            ("vars", "per-call variables"),
+        ] {
+            let h = many_hover(word, 0);
+            assert!(h.contains(doc), "{word}: {h}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! Input: an [`ast::File`]. Output: the root [`Node`] (the call).
 
-use crate::ast::{self, CallItem, EndItem, FlowItem, PartyItem, Target, Text, TextPart, TypeArgs, Value};
+use crate::ast::{self, CallItem, EndItem, FlowItem, PartyItem, Target, Text, TextPart, TypeArgs, Value, VarPart};
 use crate::source::Span;
 
 use super::complete::cut;
@@ -118,10 +118,24 @@ pub fn outline(file: &ast::File) -> Node {
     for item in &call.items {
         match item {
             CallItem::Party(p) => root.children.push(party(p)),
-            CallItem::Signal(s) => root.children.push(
-                Node::new(&s.id.name, NodeKind::Signal, s.span, s.id.span)
-                    .detail(s.description.as_ref().map(text_preview)),
-            ),
+            CallItem::Signal(s) => {
+                let mut detail = s.description.as_ref().map(text_preview).unwrap_or_default();
+                let examples = s.fields().filter(|f| f.name.name == "example").count();
+                if examples > 0 {
+                    let n = if examples == 1 {
+                        "1 example".to_owned()
+                    } else {
+                        format!("{examples} examples")
+                    };
+                    detail = if detail.is_empty() {
+                        n
+                    } else {
+                        format!("{detail} ({n})")
+                    };
+                }
+                root.children
+                    .push(Node::new(&s.id.name, NodeKind::Signal, s.span, s.id.span).detail(Some(detail)));
+            }
             CallItem::Flow(f) => root.children.push(flow(f)),
             CallItem::Faq(f) => {
                 let mut group = Node::new("faq", NodeKind::Group, f.span, f.keyword);
@@ -154,10 +168,9 @@ pub fn outline(file: &ast::File) -> Node {
             CallItem::Vars(v) => {
                 let mut group = Node::new("vars", NodeKind::Group, v.span, v.keyword);
                 for var in v.vars() {
-                    let detail = capture_type(&var.kind);
-                    group
-                        .children
-                        .push(Node::new(&var.id.name, NodeKind::Var, var.span, var.id.span).detail(Some(detail)));
+                    group.children.push(
+                        Node::new(&var.id.name, NodeKind::Var, var.span, var.id.span).detail(Some(var_detail(var))),
+                    );
                 }
                 root.children.push(group);
             }
@@ -167,11 +180,43 @@ pub fn outline(file: &ast::File) -> Node {
     root
 }
 
+/// A variable's type, whether a call must give it, its example and what it
+/// is: `date · required · example 2026-12-31 · 合同到期日`.
+fn var_detail(v: &ast::Var) -> String {
+    let value = |v: &Value| match v {
+        Value::Text(t) => text_preview(t),
+        Value::Integer(n, _) => n.clone(),
+        Value::Word(w) => w.name.clone(),
+    };
+    let mut need = "required".to_owned();
+    let mut parts = Vec::new();
+    for part in &v.parts {
+        match part {
+            VarPart::Required(_) => "required".clone_into(&mut need),
+            VarPart::Optional(_) => "optional".clone_into(&mut need),
+            VarPart::Default(_, d) => need = format!("default {}", value(d)),
+            VarPart::Example(_, e) => parts.push(format!("example {}", value(e))),
+            VarPart::Pii(_) => parts.push("pii".to_owned()),
+            VarPart::Description(t) => parts.push(text_preview(t)),
+        }
+    }
+    let mut out = format!("{} · {need}", capture_type(&v.kind));
+    for p in parts {
+        out.push_str(" · ");
+        out.push_str(&p);
+    }
+    out
+}
+
 fn party(p: &ast::Party) -> Node {
     let name = field_text(p.fields(), "name");
-    let mut node = Node::new(&p.id.name, NodeKind::Party, p.span, p.id.span).detail(Some(match name {
-        Some(n) => format!("{} · {n}", p.kind.keyword()),
+    let what = match &p.extends {
+        Some(base) => format!("{} extends {}", p.kind.keyword(), base.name),
         None => p.kind.keyword().to_owned(),
+    };
+    let mut node = Node::new(&p.id.name, NodeKind::Party, p.span, p.id.span).detail(Some(match name {
+        Some(n) => format!("{what} · {n}"),
+        None => what,
     }));
     for item in &p.items {
         match item {
@@ -386,5 +431,57 @@ mod tests {
             ]
         );
         assert_eq!(end.children[1].detail.as_deref(), Some("销售顾问😀"));
+    }
+
+    #[test]
+    fn variables_sit_in_vars_and_callees_say_what_they_extend() {
+        let src = crate::lsp::analysis::fixtures::MANY;
+        let (file, _) = crate::syntax::parse(src);
+        let root = outline(&file.expect("parses"));
+        walk(&root);
+        let top: Vec<(&str, Option<&str>)> = root
+            .children
+            .iter()
+            .map(|c| (c.name.as_str(), c.detail.as_deref()))
+            .collect();
+        assert_eq!(
+            top[..6],
+            [
+                ("李明", Some("caller · 李明")),
+                ("张强", Some("callee · {var.客户}")),
+                ("忙碌", Some("callee extends 张强")),
+                ("比价", Some("callee extends 忙碌")),
+                ("忙", Some("张强说忙😀 (2 examples)")),
+                ("vars", None),
+            ]
+        );
+        let vars = &root.children[5];
+        let lines: Vec<(&str, NodeKind, Option<&str>)> = vars
+            .children
+            .iter()
+            .map(|c| (c.name.as_str(), c.kind, c.detail.as_deref()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    "客户",
+                    NodeKind::Var,
+                    Some("text · required · example 张强 · 客户姓名😀")
+                ),
+                ("到期日", NodeKind::Var, Some("date · required · example 2026-12-31")),
+                ("优惠", NodeKind::Var, Some("percent · default 8")),
+                ("费用", NodeKind::Var, Some("money(CNY) · optional · example 1299.00")),
+                ("套餐", NodeKind::Var, Some("one_of(标准, 高级) · default 标准")),
+                ("回拨", NodeKind::Var, Some("phone · optional · pii")),
+            ]
+        );
+        assert_eq!(&src[vars.children[1].selection.range()], "到期日");
+        assert_eq!(&src[vars.selection.range()], "vars");
+        let busy = &root.children[2];
+        assert_eq!(
+            busy.children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["background", "价格"]
+        );
     }
 }

@@ -9,6 +9,7 @@ use crate::source::Span;
 
 use super::Analysis;
 use super::tokens::{TokenKind, is_identifier, tokenize};
+use super::vars::PART_WORDS;
 use crate::lang::{self, WordKind};
 
 /// The name a rename at the cursor would change.
@@ -75,11 +76,16 @@ fn why_not(source: &str, offset: usize) -> String {
             Some(w) if w.kind == WordKind::Keyword => {
                 format!("`{text}` is a keyword, not an id; only ids can be renamed")
             }
+            Some(w) if w.kind == WordKind::Contextual => {
+                format!("`{text}` is a keyword here, not an id; only ids can be renamed")
+            }
             Some(_) => format!("`{text}` is a field name; field names are fixed by the language"),
             None => format!("`{text}` is a fixed word, not an id; only ids can be renamed"),
         },
         TokenKind::String { .. } | TokenKind::Block { .. } => {
-            "this is text inside a string; only ids and `{knows.…}`/`{background.…}` labels can be renamed".to_owned()
+            "this is text inside a string; only ids, `{var.…}` variables and `{knows.…}`/`{background.…}` labels can \
+             be renamed"
+                .to_owned()
         }
         TokenKind::Comment => "this is a comment; only ids can be renamed".to_owned(),
         _ => "there is no id here to rename".to_owned(),
@@ -109,6 +115,12 @@ pub fn rename(analysis: &Analysis, offset: usize, new_name: &str) -> Result<Vec<
     if lang::is_keyword(new_name) {
         return Err(format!("`{new_name}` is a keyword; choose another name"));
     }
+    if target.kind == Kind::Var && (PART_WORDS.contains(&new_name) || lang::lint_level(new_name).is_some()) {
+        return Err(format!(
+            "`{new_name}` is a word of a variable's line (`ID TYPE required|optional|default V example V pii`); a \
+             variable cannot take its name"
+        ));
+    }
     if target.kind.is_id() && crate::ir::Event::of(new_name).is_some() {
         return Err(format!(
             "`{new_name}` is a built-in telephony event; ids cannot take its name (E0108); choose another, such as \
@@ -135,13 +147,36 @@ pub fn rename(analysis: &Analysis, offset: usize, new_name: &str) -> Result<Vec<
         .occurrences_of(target.symbol)
         .map(|o| (o.span(), new_name.to_owned()))
         .collect();
-    // Belt and braces: the renamed file must still parse.
+    // Belt and braces: the renamed file must still parse, and check with no new error.
     let mut text = source.to_owned();
     for (span, new) in edits.iter().rev() {
         text.replace_range(span.range(), new);
     }
     if crate::syntax::parse(&text).0.is_none() {
         return Err(format!("renaming to `{new_name}` would make the file fail to parse"));
+    }
+    let renamed = crate::compile("renamed.call", text.as_bytes(), &crate::check::LintLevels::default());
+    let errors = |c: &crate::Compiled| c.diagnostics.iter().filter(|d| d.is_error()).count() + c.omitted.errors;
+    if errors(&renamed) > errors(&analysis.compiled) {
+        let before: Vec<(crate::codes::Code, &str)> = analysis
+            .compiled
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        let new = renamed
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .find(|d| !before.contains(&(d.code, d.message.as_str())));
+        return Err(match new {
+            Some(d) => format!(
+                "renaming to `{new_name}` would break the spec: {} ({})",
+                d.message,
+                d.code.as_str()
+            ),
+            None => format!("renaming to `{new_name}` would add errors to the spec"),
+        });
     }
     Ok(edits)
 }
@@ -336,5 +371,108 @@ mod tests {
         assert_eq!(rename(&a, on, "开场"), Ok(Vec::new()));
         let t = prepare(&a, on).expect("target");
         assert_eq!((t.name.as_str(), t.kind, t.span.start), ("开场", Kind::Step, on));
+    }
+
+    use crate::lsp::analysis::fixtures::MANY;
+
+    #[test]
+    fn renames_a_variable_from_a_placeholder_and_from_its_line() {
+        let a = Analysis::new("t.call", MANY);
+        assert!(a.compiled.diagnostics.is_empty(), "{:?}", a.compiled.diagnostics);
+        // From `{var.客户}` (on the name or its braces) and from the line: the line and both placeholders.
+        for at in [
+            MANY.find("{var.客户}").expect("ref") + "{var.".len(),
+            MANY.find("客户   text").expect("def"),
+        ] {
+            let t = prepare(&a, at).expect("target");
+            assert_eq!((t.name.as_str(), t.kind), ("客户", Kind::Var));
+            let edits = rename(&a, at, "customer_name").expect("rename");
+            assert_eq!(edits.len(), 3);
+            let out = apply_to(MANY, &edits);
+            assert_eq!(
+                out,
+                MANY.replace("客户   text", "customer_name   text")
+                    .replace("{var.客户}", "{var.customer_name}")
+            );
+            let c = crate::compile("t.call", out.as_bytes(), &crate::check::LintLevels::default());
+            assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+        }
+        // Variables have their own namespace: a step's id is free for one.
+        assert!(rename(&a, MANY.find("回拨   phone").expect("def"), "开场").is_ok());
+    }
+
+    #[test]
+    fn a_variable_takes_no_word_of_its_line_nor_another_variables_name() {
+        let a = Analysis::new("t.call", MANY);
+        let on = MANY.find("回拨   phone").expect("def");
+        for word in ["required", "default", "example", "pii"] {
+            let e = rename(&a, on, word).expect_err(word);
+            assert!(e.contains("a word of a variable's line"), "{word}: {e}");
+        }
+        assert!(rename(&a, on, "optional").expect_err("kw").contains("keyword"));
+        assert!(rename(&a, on, "allow").expect_err("kw").contains("keyword"));
+        let e = rename(&a, on, "客户").expect_err("taken");
+        assert!(e.contains("`客户` is already a variable"), "{e}");
+        // Other ids may take a contextual keyword: it is a keyword in one place only.
+        let edits = rename(&a, MANY.find("开场 \"").expect("step"), "default").expect("free");
+        let out = apply_to(MANY, &edits);
+        assert!(out.contains("step default ") && out.contains("next 报价"), "{out}");
+    }
+
+    #[test]
+    fn renames_a_callee_with_the_extends_that_name_it() {
+        let a = Analysis::new("t.call", MANY);
+        let at = MANY.find("extends 忙碌").expect("ref") + "extends ".len();
+        let t = prepare(&a, at).expect("target");
+        assert_eq!((t.name.as_str(), t.kind), ("忙碌", Kind::Callee));
+        let edits = rename(&a, at, "busy").expect("rename");
+        assert_eq!(edits.len(), 2);
+        let out = apply_to(MANY, &edits);
+        assert!(
+            out.contains("callee busy extends 张强") && out.contains("callee 比价 extends busy"),
+            "{out}"
+        );
+        // A rename that would break the spec is refused with the error it would cause.
+        let e = rename(&a, at, "比价").expect_err("taken");
+        assert!(e.contains("already the id of a callee"), "{e}");
+        let e = prepare(&a, MANY.find("extends").expect("kw")).expect_err("keyword");
+        assert!(e.contains("`extends` is a keyword here"), "{e}");
+    }
+
+    #[test]
+    fn a_rename_that_would_add_an_error_is_refused() {
+        // Two callees that stand alone, each with the label the shared closing names: renaming one
+        // callee's label (and the closing's, which names the first) leaves the other without it (E0103).
+        let src = MANY
+            .replace(
+                "name \"{var.客户}\"",
+                "name \"{var.客户}\" background { 情境 \"合同快到期\" }",
+            )
+            .replace(
+                "  signal 忙",
+                "  callee 独立 { name \"{var.客户}\" background { 情境 \"合同快到期\" } }\n  signal 忙",
+            )
+            .replace(
+                "persona \"{callee.name}，{background.情境}\"\n    background { 情境 \"在开会😀\" }\n    ",
+                "",
+            )
+            .replace(
+                "closing \"再见，{var.客户}\"",
+                "closing \"再见，{var.客户}，{background.情境}\"",
+            );
+        let a = Analysis::new("t.call", &src);
+        assert!(!a.compiled.has_errors(), "{:?}", a.compiled.diagnostics);
+        let e = rename(&a, src.find("情境 \"合同").expect("label"), "场合").expect_err("breaks");
+        assert!(
+            e.starts_with(
+                "renaming to `场合` would break the spec: `{background.场合}` has no value for callee `独立`"
+            ),
+            "{e}"
+        );
+        assert!(e.ends_with("(E0103)"), "{e}");
+        // From the other callee's label (which the closing does not resolve to): the same.
+        let second = src.match_indices("情境 \"合同").nth(1).expect("label").0;
+        let e = rename(&a, second, "场合").expect_err("breaks");
+        assert!(e.contains("`{background.情境}` has no value for callee `独立`"), "{e}");
     }
 }

@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from helpers import CLEAN, LISTEN, URI, apply, open_doc, pos, replace_all
+from helpers import CLEAN, LISTEN, MANY, URI, apply, open_doc, pos, replace_all
 
 
 def labels(result) -> list[str]:
@@ -130,7 +130,9 @@ LISTENING = [
     ("-> end(已留言)", "-> transfer(", "transfer( }", 9, ["销售"]),
     ('callee "给了邮箱" requires 邮箱', 'callee "给了邮箱" requires ', "requires \n", 9, ["套餐", "邮箱"]),
     ("first_speaker callee", "first_speaker ", "first_speaker  //", 14, ["callee", "caller"]),
-    ("capture 邮箱 email", "capture 邮箱 ", '邮箱  "', 3, ["text", "email", "phone", "date", "yes_no", "integer(…)", "one_of(…)"]),
+    ("capture 邮箱 email", "capture 邮箱 ", '邮箱  "', 3, [
+        "text", "number", "integer(…)", "percent", "money(…)", "date", "time", "phone", "email", "yes_no", "one_of(…)",
+    ]),
 ]
 
 
@@ -190,3 +192,63 @@ async def test_keywords_of_steps_transfers_and_end(client: LanguageClient, old, 
     text = LISTEN.replace(old, new, 1)
     await replace_all(client, 2, text)
     assert labels(await complete(client, text, needle, delta)) == want
+
+
+VARIABLES = ["var.客户", "var.到期日", "var.优惠", "var.费用", "var.套餐", "var.回拨"]
+TYPES = ["text", "number", "integer(…)", "percent", "money(…)", "date", "time", "phone", "email", "yes_no", "one_of(…)"]
+
+# Per-call variables, several callees, signal examples: (what replaces what in MANY, the
+# cursor: needle and characters into it, the trigger character or None, the items expected).
+MANY_PLACES = [
+    ("回拨{var.回拨}", "回拨{var.", '{var."', 5, ".", VARIABLES),
+    ("回拨{var.回拨}", "回拨{", '{"', 1, "{", VARIABLES + ["caller.name", "caller.org", "callee.name"]),
+    # A step's title is fixed when the spec is compiled: no variable there (E0113).
+    ('"问候😀"', '"问候{😀"', "{😀", 1, "{", ["caller.name", "caller.org", "callee.name"]),
+    ("回拨   phone", "回拨   ", "回拨   ", 5, " ", TYPES),
+    ('required example "张强"', "required ", 'required  "', 9, None, ["example", "pii"]),
+    ("optional pii", "optional ", "optional \n", 9, None, ["example", "pii"]),
+    ("default 标准", "default ", "default \n", 8, " ", ["标准", "高级"]),
+    ("callee 忙碌 extends 张强", "callee 忙碌 ", "忙碌  {", 3, None, ["extends"]),
+    ("忙碌 extends 张强", "忙碌 extends ", "extends  {", 8, " ", ["张强"]),
+    ("比价 extends 忙碌", "比价 extends ", "extends  {", 8, " ", ["张强", "忙碌"]),
+    ('    example "在开会😀"\n', '    example "在开会😀"\n    \n', "    \n  }\n  vars", 4, None, ["example", "allow", "warn", "deny"]),
+]
+
+
+@pytest.mark.parametrize(
+    "old,new,needle,delta,trigger,want", MANY_PLACES, ids=[f"{i}:{r[1].strip()}" for i, r in enumerate(MANY_PLACES)]
+)
+async def test_variables_callees_and_signal_examples(client: LanguageClient, old, new, needle, delta, trigger, want):
+    await open_doc(client, MANY)
+    assert old in MANY
+    text = MANY.replace(old, new, 1)
+    await replace_all(client, 2, text)
+    assert labels(await complete(client, text, needle, delta, trigger=trigger)) == want
+
+
+async def test_picking_a_variable_a_type_and_a_word_of_its_line(client: LanguageClient):
+    await open_doc(client, MANY)
+    text = MANY.replace("回拨{var.回拨}", "回拨{var.回", 1)
+    await replace_all(client, 2, text)
+    result = await complete(client, text, '{var.回"', 6)
+    item = next(i for i in result if i.label == "var.回拨")
+    assert item.detail == "phone" and item.kind == types.CompletionItemKind.Variable
+    assert apply(client, text, [item.text_edit]) == MANY
+    snippets = client.client_name != "neovim@v0.10.0"
+    # `money(…)`: the currency as a snippet placeholder, or `money(` to go on typing.
+    text = MANY.replace("费用   money(CNY)", "费用   mo", 1)
+    await replace_all(client, 3, text)
+    item = next(i for i in await complete(client, text, "费用   mo", 7) if i.label == "money(…)")
+    want = "money(${1:CNY})" if snippets else "money("
+    assert apply(client, text, [item.text_edit]) == MANY.replace("费用   money(CNY)", f"费用   {want}", 1)
+    # `example` takes a value of the variable's type: quoted for a date.
+    text = MANY.replace('date               required example "2026-12-31"', "date               required ", 1)
+    await replace_all(client, 4, text)
+    result = await complete(client, text, "required \n", 9)
+    item = next(i for i in result if i.label == "example")
+    want = 'example "$0"' if snippets else "example"
+    assert apply(client, text, [item.text_edit]) == text.replace("required \n", f"required {want}\n", 1)
+    # A space typed after the type does not pop a list up: the line is complete.
+    text = MANY.replace("回拨   phone              optional pii", "回拨 phone ", 1)
+    await replace_all(client, 5, text)
+    assert await complete(client, text, "phone \n", 6, trigger=" ") in (None, [])

@@ -8,9 +8,9 @@ import json
 import subprocess
 
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 
-from helpers import BROKEN, CALLC, CLEAN, URI, change, covered, open_doc, pos, published, replace_all, units
+from helpers import BROKEN, CALLC, CLEAN, MANY, URI, change, covered, open_doc, pos, published, replace_all, units
 
 
 async def test_an_unknown_step_after_chinese_and_emoji(client: LanguageClient):
@@ -106,3 +106,26 @@ async def test_crlf_files(client: LanguageClient):
     text = BROKEN.replace("\n", "\r\n")
     diags = await open_doc(client, text)
     assert covered(client, text, diags[0].range) == "dcos"
+
+
+async def test_variables_are_checked_as_you_type(client: LanguageClient):
+    assert await open_doc(client, MANY) == []
+    # An unused variable: a warning, faded for clients that show `unnecessary`.
+    text = MANY.replace("回拨{var.回拨}", "", 1)
+    diags = await replace_all(client, 2, text)
+    assert [d.code for d in diags] == ["W0218"]
+    assert covered(client, text, diags[0].range) == "回拨"
+    assert diags[0].severity == types.DiagnosticSeverity.Warning
+    assert "`unused_var` is a warning by default" in diags[0].message
+    publish = client_capabilities(client.client_name).text_document.publish_diagnostics
+    faded = bool(publish and publish.tag_support and types.DiagnosticTag.Unnecessary in publish.tag_support.value_set)
+    assert list(diags[0].tags or []) == ([types.DiagnosticTag.Unnecessary] if faded else [])
+    # A value that is not of its type, after Chinese and an emoji on the line.
+    text = MANY.replace('example "2026-12-31"', 'example "2026-02-30"', 1)
+    diags = await replace_all(client, 3, text)
+    assert [d.code for d in diags] == ["E0106"]
+    assert covered(client, text, diags[0].range) == '"2026-02-30"'
+    # An `extends` that closes a cycle.
+    text = MANY.replace("callee 张强 {", "callee 张强 extends 比价 {", 1)
+    diags = await replace_all(client, 4, text)
+    assert "E0114" in [d.code for d in diags]

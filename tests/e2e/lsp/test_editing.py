@@ -9,7 +9,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from helpers import BROKEN, CALLC, CLEAN, LISTEN, URI, apply, at, covered, open_doc, pos, replace_all
+from helpers import BROKEN, CALLC, CLEAN, LISTEN, MANY, URI, apply, at, covered, open_doc, pos, replace_all
 
 DOC = types.TextDocumentIdentifier(uri=URI)
 
@@ -195,3 +195,72 @@ async def test_quick_fixes_of_calls_that_listen(client: LanguageClient, old, new
         assert fixed == LISTEN
     after = await replace_all(client, 2, fixed)
     assert not [d for d in after if d.severity == types.DiagnosticSeverity.Error]
+
+
+async def test_the_outline_holds_variables_and_every_callee(client: LanguageClient):
+    await open_doc(client, MANY)
+    root = (await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=DOC)))[0]
+    assert [(c.name, c.detail) for c in root.children[1:6]] == [
+        ("张强", "callee · {var.客户}"),
+        ("忙碌", "callee extends 张强"),
+        ("比价", "callee extends 忙碌"),
+        ("忙", "张强说忙😀 (2 examples)"),
+        ("vars", None),
+    ]
+    vars_ = root.children[5]
+    assert [(c.name, c.kind, c.detail) for c in vars_.children[:3]] == [
+        ("客户", types.SymbolKind.Variable, "text · required · example 张强 · 客户姓名😀"),
+        ("到期日", types.SymbolKind.Variable, "date · required · example 2026-12-31"),
+        ("优惠", types.SymbolKind.Variable, "percent · default 8"),
+    ]
+    assert covered(client, MANY, vars_.children[1].selection_range) == "到期日"
+
+
+async def test_rename_a_variable_and_a_callee(client: LanguageClient):
+    await open_doc(client, MANY)
+    where = at(client, MANY, "{var.客户}", 1, 6)
+    prepared = await client.text_document_prepare_rename_async(types.PrepareRenameParams(**where))
+    assert prepared.placeholder == "客户" and covered(client, MANY, prepared.range) == "客户"
+    edit = await client.text_document_rename_async(types.RenameParams(**where, new_name="customer_name"))
+    renamed = apply(client, MANY, edit.changes[URI])
+    assert renamed == MANY.replace("客户   text", "customer_name   text").replace("{var.客户}", "{var.customer_name}")
+    assert await replace_all(client, 2, renamed) == []
+    await replace_all(client, 3, MANY)
+    edit = await client.text_document_rename_async(types.RenameParams(**at(client, MANY, "extends 张强", 0, 8), new_name="zhang"))
+    assert apply(client, MANY, edit.changes[URI]) == MANY.replace("callee 张强", "callee zhang").replace("extends 张强", "extends zhang")
+
+
+@pytest.mark.parametrize(
+    "new,why",
+    [("pii", "a word of a variable's line"), ("default", "a word of a variable's line"), ("客户", "already a variable")],
+)
+async def test_rename_refuses_what_a_variable_cannot_be_called(client: LanguageClient, new, why):
+    await open_doc(client, MANY)
+    with pytest.raises(JsonRpcException) as e:
+        await client.text_document_rename_async(types.RenameParams(**at(client, MANY, "回拨   phone"), new_name=new))
+    assert why in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "old,new,title",
+    [
+        ('到期日 date               required example "2026-12-31"', "到期日 date               required",
+         'Insert `example "2026-12-31"`'),
+        ("{var.到期日}", "{var.到其日}", "Replace `{var.到其日}` with `{var.到期日}`"),
+        ("extends 张强", "extends 张墙", "Replace `张墙` with `张强`"),
+        ("优惠   percent", "优惠   pct", "Replace `pct` with `percent`"),
+    ],
+    ids=["missing example", "unknown variable", "unknown base", "type of another tool"],
+)
+async def test_quick_fixes_of_variables_and_callees(client: LanguageClient, old, new, title):
+    text = MANY.replace(old, new, 1)
+    diags = [d for d in await open_doc(client, text) if d.data and d.data.get("fix")]
+    assert len(diags) == 1
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(text_document=DOC, range=diags[0].range, context=types.CodeActionContext(diagnostics=diags))
+    )
+    assert actions[0].title == title and actions[0].kind == types.CodeActionKind.QuickFix
+    fixed = apply(client, text, actions[0].edit.changes[URI])
+    if "example" not in title:
+        assert fixed == MANY
+    assert await replace_all(client, 2, fixed) == []

@@ -7,7 +7,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from helpers import LISTEN, URI, covered, open_doc, pos, replace_all, units
+from helpers import LISTEN, MANY, URI, covered, open_doc, pos, replace_all, units
 
 DOC = types.TextDocumentIdentifier(uri=URI)
 TEXT = LISTEN.replace('say "请稍候😀。"', 'say """\n        请稍候😀。\n      """')
@@ -87,3 +87,38 @@ async def test_ids_keep_their_colour_while_the_file_does_not_parse(client: Langu
     tokens = decode(client, result.data)
     assert token_at(client, tokens, broken, "销售)")[0] == "struct"
     assert token_at(client, tokens, broken, "voicemail")[:2] == ("event", {"defaultLibrary"})
+
+
+MANY_CASES = [
+    ("vars", 0, "keyword", set(), "vars"),
+    ("客户   text", 0, "variable", {"declaration"}, "客户"),
+    ("text ", 0, "type", {"defaultLibrary"}, "text"),
+    ("required", 0, "keyword", set(), "required"),
+    ('example "张强"', 0, "keyword", set(), "example"),
+    ('example "在开会', 0, "property", set(), "example"),
+    ("money", 0, "type", {"defaultLibrary"}, "money"),
+    ("CNY", 0, "enumMember", set(), "CNY"),
+    ("default 标准", 0, "keyword", set(), "default"),
+    ("标准\n", 0, "enumMember", set(), "标准"),
+    ("pii", 0, "keyword", set(), "pii"),
+    ("{var.到期日}", 0, "variable", set(), "{var.到期日}"),
+    ("extends", 0, "keyword", set(), "extends"),
+    ("忙碌 extends", 0, "class", {"declaration"}, "忙碌"),
+]
+
+
+async def test_variables_and_callees_are_coloured(client: LanguageClient):
+    await open_doc(client, MANY)
+    result = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=DOC))
+    tokens = decode(client, result.data)
+    for needle, nth, kind, modifiers, word in MANY_CASES:
+        assert token_at(client, tokens, MANY, needle, nth) == (kind, modifiers, word), needle
+    base = pos(client, MANY, "extends 张强", delta=8)
+    assert next(t for t in tokens if (t[0], t[1]) == (base.line, base.character))[3] == "class"
+    # While the file does not parse, a variable's line keeps its colours.
+    broken = MANY.replace("flow {", "flow", 1)
+    await replace_all(client, 2, broken)
+    result = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=DOC))
+    tokens = decode(client, result.data)
+    for needle, kind in [("客户   text", "variable"), ("money", "type"), ("pii", "keyword"), ("比价 extends", "class")]:
+        assert token_at(client, tokens, broken, needle)[0] == kind, needle

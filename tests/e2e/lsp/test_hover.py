@@ -6,12 +6,12 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from helpers import CLEAN, LISTEN, at, covered, open_doc
+from helpers import CLEAN, LISTEN, MANY, at, covered, open_doc
 
 CASES = [
     ("docs", ["**step** `docs` — 发送资料", "> 资料稍后发到您邮箱。", "then `end(拒绝)`"]),
     ("offer", ["**step** `offer` — 活动优势", "covers `试用`", "then `docs`"]),
-    ("价格 ", ["**concern** `价格` · primary", "> 价格是否透明😀", "covered by step `开场`, FAQ `条款`"]),
+    ("价格 ", ["**concern** `价格`", "`张强` · primary\n> 价格是否透明😀", "covered by step `开场`, FAQ `条款`"]),
     ("忙 ", ["**signal** `忙`", "> 张强说忙", "at every step → `docs`"]),
     ("条款", ["**FAQ entry** `条款`", "Q: 有合同模板吗？", "> 有。"]),
     ("拒绝", ["**end condition** `拒绝`", "caller side:\n> 不要", "callee side:\n> 不要"]),
@@ -67,3 +67,37 @@ async def test_hover_on_calls_that_listen(client: LanguageClient, needle, word, 
     for part in want:
         assert part in h.contents.value, h.contents.value
     assert covered(client, LISTEN, h.range) == word
+
+
+# Per-call variables and several callees: (needle, the text the hover covers, what it says).
+MANY_CASES = [
+    ("{var.到期日}", "{var.到期日}", [
+        "**variable** `{var.到期日}` · `date`", "- required: every call gives it",
+        "- example `2026-12-31` (said “12月31日”)", "- used once, in step `开场`",
+    ]),
+    ("客户   text", "客户", ["> 客户姓名😀", "- used 2 times, in callee `张强`, `closing`"]),
+    ("优惠   percent", "优惠", ["- default `8` (said “8%”): a call that gives none takes it"]),
+    ("回拨   phone", "回拨", ["- optional: a call may leave it out", "- personal data (`pii`)"]),
+    ("比价 extends", "比价", [
+        "**callee** `比价` — {var.客户}", "- extends `忙碌` → `张强`",
+        "- `条款` · primary — 条款是否有书面明细😀 (from `张强`)", "- `价格` · primary — 只关心最终价格",
+    ]),
+    ("张强 {", "张强", ["- extended by `忙碌`", "- `价格` · secondary — 价格是否透明"]),
+    ("价格 latent", "价格", ["`张强` · secondary\n> 价格是否透明", "`忙碌` · latent\n> 价格之后再看", "`比价` · primary\n> 只关心最终价格"]),
+    ("条款 primary", "条款", ["inherited:\n- `忙碌` · primary, as `张强`"]),
+    ("money(CNY)", "money", ["**type** `money`", "an amount in one currency"]),
+    ('example "张强"', "example", ["keyword `example`", "previews"]),
+    ('example "在开会', "example", ["field `example`", "gives the signal"]),
+    ("extends 张强", "extends", ["keyword `extends`", "a variant of"]),
+    ("pii\n", "pii", ["keyword `pii`", "personal data"]),
+]
+
+
+@pytest.mark.parametrize("needle,word,want", MANY_CASES, ids=[c[0].strip(' "') for c in MANY_CASES])
+async def test_hover_on_variables_and_callees(client: LanguageClient, needle, word, want):
+    await open_doc(client, MANY)
+    h = await client.text_document_hover_async(types.HoverParams(**at(client, MANY, needle)))
+    assert h is not None
+    for part in want:
+        assert part in h.contents.value, h.contents.value
+    assert covered(client, MANY, h.range) == word

@@ -7,7 +7,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from helpers import CLEAN, LISTEN, URI, at, covered, open_doc, pos
+from helpers import CLEAN, LISTEN, MANY, URI, at, covered, open_doc, pos
 
 # (needle, how many times it occurs as that id, which occurrence is the definition)
 IDS = [
@@ -108,3 +108,35 @@ async def test_an_event_has_no_definition_and_highlights_its_branches(client: La
     assert await client.text_document_definition_async(types.DefinitionParams(**where)) is None
     h = await client.text_document_document_highlight_async(types.DocumentHighlightParams(**where))
     assert len(h) == 2 and all(covered(client, LISTEN, x.range) == "hangup" for x in h)
+
+
+# Per-call variables and callees: (name, its definition, every place it is written).
+MANY_NAMES = [
+    ("客户", ("客户   text", 0, 0), [("客户   text", 0, 0), ("{var.客户}", 0, 5), ("{var.客户}", 1, 5), ("{var.客户}", 1, 0)]),
+    ("到期日", ("到期日 date", 0, 0), [("到期日 date", 0, 0), ("{var.到期日}", 0, 6)]),
+    ("张强", ("callee 张强", 0, 7), [("callee 张强", 0, 7), ("extends 张强", 0, 8)]),
+    ("忙碌", ("callee 忙碌", 0, 7), [("callee 忙碌", 0, 7), ("extends 忙碌", 0, 8)]),
+]
+
+
+@pytest.mark.parametrize("name,definition,places", MANY_NAMES, ids=[c[0] for c in MANY_NAMES])
+async def test_variables_and_callees(client: LanguageClient, name, definition, places):
+    await open_doc(client, MANY)
+    want = pos(client, MANY, *definition)
+    # The cursor on a placeholder's brace finds it too: the last place repeats one from its `{`.
+    distinct = len({(n, i) for n, i, _ in places})
+    for needle, nth, delta in places:
+        where = at(client, MANY, needle, nth, delta)
+        d = await client.text_document_definition_async(types.DefinitionParams(**where))
+        loc = d[0] if isinstance(d, list) else d
+        assert loc.range.start == want and covered(client, MANY, loc.range) == name, needle
+        for include in (True, False):
+            refs = await client.text_document_references_async(
+                types.ReferenceParams(**where, context=types.ReferenceContext(include_declaration=include))
+            )
+            assert len(refs) == distinct - (0 if include else 1), f"{needle} include={include}"
+            assert all(covered(client, MANY, r.range) == name for r in refs)
+        h = await client.text_document_document_highlight_async(types.DocumentHighlightParams(**where))
+        assert sorted(x.kind for x in h) == sorted(
+            [types.DocumentHighlightKind.Write] + [types.DocumentHighlightKind.Read] * (distinct - 1)
+        )

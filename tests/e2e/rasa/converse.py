@@ -3,7 +3,7 @@
 
 Usage: converse.py [--require-all] PROJECT_DIR SPEC_JSON [PROJECT_DIR SPEC_JSON ...]
 
-SPEC_JSON is `callc build SPEC --target json` of the same spec (format_version 3).
+SPEC_JSON is `callc build SPEC --target json` of the same spec (format_version 4).
 For each project this trains a model with Rasa's Python API (no licence needed; no
 LLM is called: every message below is a payload Rasa handles without one), loads
 it, and holds conversations chosen on a model of the spec's call (built here from
@@ -61,7 +61,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 # The command generator is configured (it is what the project runs with) but never called here.
 os.environ.setdefault("OPENAI_API_KEY", "not-used-by-this-test")
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # Events Rasa hears (values of callee_signal); hangup and no_answer are the dialer's.
 HEARD_EVENTS = ("voicemail", "silence")
 # The model stops exploring after this many states (the specs here have a few hundred).
@@ -111,6 +111,21 @@ class Outcome:
     events: list[tuple] = field(default_factory=list)
 
 
+def wording(data: dict, text: dict | None) -> str | None:
+    """A text of the JSON target (format 4) as said: its `text`, or with `parts`, each
+    literal as it is and each per-call variable as its example is said (else its default,
+    else nothing: an optional variable left out), as a preview of the call says it."""
+    if text is None:
+        return None
+    if "parts" not in text:
+        return text["text"]
+    values = {}
+    for var in data["vars"]:
+        value = var["example"] or var["default"]
+        values[var["id"]] = value["spoken"] if value else ""
+    return "".join(p["text"] if "text" in p else values[p["var"]] for p in text["parts"])
+
+
 def key_of(on: dict) -> tuple:
     if "signal" in on:
         return ("signal", on["signal"])
@@ -120,12 +135,22 @@ def key_of(on: dict) -> tuple:
 
 
 class Spec:
-    """The call as the JSON target (format 3) gives it, with the Rasa slot values of its ids."""
+    """The call as the JSON target (format 4) gives it, with the Rasa slot values of its ids."""
 
     def __init__(self, data: dict, domain: dict) -> None:
         version = data.get("format_version")
         if version != FORMAT_VERSION:
             raise SpecError(f"format_version is {version!r}; this script reads {FORMAT_VERSION}")
+        # What is said, as strings (format 4 marks the variables of each text).
+        for step in data["flow"]["steps"]:
+            step["say"] = [wording(data, t) for t in step["say"]]
+        for transfer in data["end"]["transfers"]:
+            transfer["say"] = wording(data, transfer["say"])
+            transfer["to"] = wording(data, transfer.get("to"))
+        for qa in data["faq"]:
+            qa["answer"] = wording(data, qa["answer"])
+        data["opening"] = wording(data, data.get("opening"))
+        data["end"]["closing"] = wording(data, data["end"]["closing"])
         self.data = data
         flow = data["flow"]
         self.order = [s["id"] for s in flow["steps"]]
