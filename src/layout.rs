@@ -126,6 +126,20 @@ pub struct Layout {
     pub opening_note: [&'static str; 2],
     /// The callee's line under its party heading: callee first, caller first.
     pub answering: [&'static str; 2],
+    /// `## 每通电话的变量`: the per-call variables, before the prompts.
+    pub vars: &'static str,
+    /// The paragraph under it: what `{{name}}` in the prompts is.
+    pub vars_note: &'static str,
+    /// The columns of the variables table: variable, type, whether a call
+    /// must give it, example, personal data, description.
+    pub var_columns: [&'static str; 6],
+    /// Whether a call must give a variable: required, optional, and the
+    /// words before a default.
+    pub need: [&'static str; 3],
+    /// A personal-data variable's mark in the table.
+    pub pii: &'static str,
+    /// `### 你可能的说法（…）` in a callee prompt: the signals' examples.
+    pub signals: &'static str,
 }
 
 /// The words of the capture types.
@@ -151,6 +165,14 @@ pub struct Kinds {
     pub at_most: &'static str,
     /// `one_of(…)`: before the values (separated by `list_sep`).
     pub one_of: &'static str,
+    /// `number`.
+    pub number: &'static str,
+    /// `percent`.
+    pub percent: &'static str,
+    /// `money(CUR)`: before the currency's code, after it.
+    pub money: [&'static str; 2],
+    /// `time`.
+    pub time: &'static str,
 }
 
 /// The zh-CN layout: the reference document's own titles.
@@ -215,6 +237,10 @@ pub const ZH: Layout = Layout {
         at_least: "整数，不小于",
         at_most: "整数，不大于",
         one_of: "以下之一：",
+        number: "数字",
+        percent: "百分比",
+        money: ["金额（", "）"],
+        time: "时刻（时:分）",
     },
     requires: "需已记录：",
     list_sep: "、",
@@ -230,6 +256,12 @@ pub const ZH: Layout = Layout {
         "这通电话是对方打给你的；接起后由你先开口（例如“喂？”）。",
         "这通电话是对方打给你的；一接通对方就会先说话，你听完再回应。",
     ],
+    vars: "每通电话的变量",
+    vars_note: "下面提示词里的 {{名称}} 在每通电话拨出前换成这位客户的值；示例是预览和模拟时用的值。",
+    var_columns: ["变量", "类型", "填写", "示例", "个人信息", "说明"],
+    need: ["必填", "可不填", "默认："],
+    pii: "是",
+    signals: "你可能的说法（拨打方会这样理解）",
 };
 
 /// The English layout, used for every locale other than Chinese.
@@ -298,6 +330,10 @@ pub const EN: Layout = Layout {
         at_least: "a whole number, at least ",
         at_most: "a whole number, at most ",
         one_of: "one of ",
+        number: "a number",
+        percent: "a percentage",
+        money: ["an amount in ", ""],
+        time: "a time of day (HH:MM)",
     },
     requires: "Only once these are recorded: ",
     list_sep: ", ",
@@ -313,6 +349,12 @@ pub const EN: Layout = Layout {
         "You are answering a call the caller placed; speak first when you pick up (for example “Hello?”).",
         "You are answering a call the caller placed; they speak first as soon as you pick up, so listen, then reply.",
     ],
+    vars: "Per-call variables",
+    vars_note: "Each {{name}} in the prompts below is replaced by the customer's value before each call; the example is the value previews and simulations use.",
+    var_columns: ["Variable", "Type", "Value", "Example", "Personal data", "Description"],
+    need: ["required", "optional", "default: "],
+    pii: "yes",
+    signals: "Things you might say (and how the caller takes them)",
 };
 
 impl Layout {

@@ -377,5 +377,11 @@ fn build_preview_fills_variables_with_their_examples_said_for_the_locale() {
     let o = run(&["build", SPEC, "--target", "markdown"]);
     let out = text(&o.stdout);
     assert!(out.contains("{{customer_name}}您好，合同{{contract_end}}到期"), "{out}");
-    assert!(!out.contains("张强"), "{out}");
+    // The examples are in the table of the variables only, never in the prompts.
+    let prompts = &out[out.find("## 电话拨打方").unwrap()..];
+    assert!(!prompts.contains("张强"), "{out}");
+    assert!(
+        out.contains("\n| customer_name | 文字 | 必填 | 张强😀 |  |  |\n"),
+        "{out}"
+    );
 }

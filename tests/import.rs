@@ -976,3 +976,171 @@ fn notes_of_calls_that_listen_written_by_hand() {
     assert!(!call.contains("continue"), "{call}");
     check(&call);
 }
+
+/// The per-call variables, several callees and the signals' examples
+/// survive Markdown and back: the table becomes the `vars` block, `{{id}}`
+/// the variable again, each callee prompt a callee of its id (whole: what
+/// it extended is written out), and the examples go back to their signals.
+#[test]
+fn variables_callees_and_signal_examples_import_back() {
+    let vars = std::fs::read_to_string("tests/e2e/rasa/vars.call").unwrap();
+    let every = std::fs::read_to_string("tests/fixtures/every_word.call").unwrap();
+    let variants = [
+        vars.clone(),
+        vars.replacen("locale \"zh-CN\"", "locale \"en\"", 1),
+        every.clone(),
+    ];
+    for (v, text) in variants.iter().enumerate() {
+        assert!(v != 1 || *text != vars, "the English variant changed nothing");
+        let original = check(text);
+        let spec = original.spec_if_ok().unwrap();
+        let md = markdown::render(spec);
+        let (call, _) = import_ok(&md);
+        assert_eq!(rebuild(&call), md, "variant {v}:\n{call}");
+        let back = check(&call);
+        let back = back.spec_if_ok().unwrap();
+        let var = |s: &callc::ir::Spec| {
+            s.vars
+                .iter()
+                .map(|x| {
+                    (
+                        x.id.clone(),
+                        x.kind.clone(),
+                        x.need.clone(),
+                        x.example.clone(),
+                        x.pii,
+                        x.description.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(var(back), var(spec), "variant {v}");
+        // Every text says the same, its variables as variables.
+        assert_eq!(back.opening, spec.opening, "variant {v}");
+        assert_eq!(back.closing, spec.closing, "variant {v}");
+        for (a, b) in back.steps.iter().zip(&spec.steps) {
+            assert_eq!(a.lines, b.lines, "variant {v}");
+        }
+        assert_eq!(back.caller.task, spec.caller.task, "variant {v}");
+        // Each callee, by its id, whole: name, behaviour and its stances.
+        let callees = |s: &callc::ir::Spec| {
+            s.callees
+                .iter()
+                .map(|c| {
+                    let stances: Vec<_> = c.concerns.iter().map(|st| (st.priority, st.text.clone())).collect();
+                    (c.id.clone(), c.name.clone(), c.behavior.clone(), stances)
+                })
+                .collect::<Vec<_>>()
+        };
+        if spec.callees.len() > 1 {
+            assert_eq!(callees(back), callees(spec), "variant {v}");
+        }
+        assert!(back.callees.iter().all(|c| c.extends.is_none()), "variant {v}");
+        // The examples of the signals, by the signals' words.
+        let examples = |s: &callc::ir::Spec| {
+            let mut e: Vec<_> = s
+                .signals
+                .iter()
+                .filter(|x| !x.examples.is_empty())
+                .map(|x| (x.description.clone(), x.examples.clone()))
+                .collect();
+            e.sort_by_key(|(d, _)| d.as_ref().map(ToString::to_string));
+            e
+        };
+        assert_eq!(examples(back), examples(spec), "variant {v}");
+        assert!(!examples(spec).is_empty());
+    }
+}
+
+/// Literal braces next to or around a variable's name stay literal: the
+/// target escapes a literal `{{` (`\{{`), so only a variable's own markup
+/// reads as one; `{{name}}` of no declared variable is literal too.
+#[test]
+fn literal_braces_never_read_as_variables() {
+    let source = r#"call braces {
+  locale "zh-CN"
+  caller a { name "甲" }
+  callee b { name "乙" concern c primary "价格" }
+  vars {
+    客户 text required example "张强"
+  }
+  flow {
+    on voicemail -> end
+    step s covers c {
+      say "字面{{{{客户}}}}，变量{var.客户}，挨着{{{var.客户}}}，未声明{{{{别的}}}}，单个{{x}}"
+    }
+  }
+  end { closing "再见" }
+}
+"#;
+    let original = check(source);
+    let spec = original.spec_if_ok().unwrap();
+    let md = markdown::render(spec);
+    assert!(
+        md.contains("“字面\\{{客户}}，变量{{客户}}，挨着{{{客户}}}，未声明\\{{别的}}，单个{x}”"),
+        "{md}"
+    );
+    let (call, _) = import_ok(&md);
+    assert!(
+        call.contains(r#"say "字面{{{{客户}}}}，变量{var.客户}，挨着{{{var.客户}}}，未声明{{{{别的}}}}，单个{{x}}""#),
+        "{call}"
+    );
+    assert_eq!(rebuild(&call), md);
+}
+
+/// A row of the variables' table that is no variable (a bad id, an unknown
+/// type, a value column that says nothing known, a row of too few cells) is
+/// not imported: W0302 at the row; the others are.
+#[test]
+fn a_broken_variables_table_is_reported_row_by_row() {
+    let md = "\
+## 每通电话的变量
+
+| 变量 | 类型 | 填写 | 示例 | 个人信息 | 说明 |
+|---|---|---|---|---|---|
+| 客户 | 文字 | 必填 | 张强 |  | 称呼 |
+| 坏 id | 文字 | 必填 |  |  |  |
+| 金额 | 钞票 | 必填 |  |  |  |
+| 日期 | 日期（年-月-日） | 也许 |  |  |  |
+| 少 | 文字 |
+| 日期 | 日期（年-月-日） | 默认：2026-12-31 |  | 是 |  |
+
+## 电话拨打方
+
+- 姓名：李明
+
+### 分步流程和话术（最重要）
+
+1. “{{客户}}您好，{{金额}}元”
+
+## 电话接听方
+
+- 姓名：张强
+";
+    let (call, imported) = import_ok(md);
+    let w0302: Vec<&str> = imported
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::W0302)
+        .map(|d| text_at(md, d.span))
+        .collect();
+    assert_eq!(
+        w0302,
+        [
+            "| 坏 id | 文字 | 必填 |  |  |  |",
+            "| 金额 | 钞票 | 必填 |  |  |  |",
+            "| 日期 | 日期（年-月-日） | 也许 |  |  |  |",
+            "| 少 | 文字 |",
+        ],
+        "{call}"
+    );
+    let spaced: String = call.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(
+        spaced.contains("\n 客户 text required example \"张强\" \"称呼\"\n"),
+        "{call}"
+    );
+    assert!(spaced.contains("\n 日期 date default \"2026-12-31\" pii\n"), "{call}");
+    // `金额` is no variable: its markup stays literal.
+    assert!(call.contains(r#"say "{var.客户}您好，{{{{金额}}}}元""#), "{call}");
+    check(&call);
+}

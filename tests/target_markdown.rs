@@ -404,3 +404,76 @@ fn capture_types_and_hostile_notes() {
         }
     }
 }
+
+/// The per-call variables: `{{id}}` in the prompts and a table of them
+/// before the prompts, in the locale's words; several callees get one
+/// prompt each, headed with the callee's id; the signals' examples are in
+/// every callee prompt.
+#[test]
+fn variables_are_a_table_and_each_callee_a_prompt() {
+    let source = std::fs::read_to_string("tests/e2e/rasa/vars.call").unwrap();
+    let zh = markdown::render(&spec_of("vars.call", &source));
+    insta::assert_snapshot!("vars_zh", zh);
+    assert!(zh.starts_with("# 续约 · 变量\n\n## 每通电话的变量\n\n"), "{zh}");
+    assert!(zh.contains("\n| 变量 | 类型 | 填写 | 示例 | 个人信息 | 说明 |\n|---|---|---|---|---|---|\n"));
+    for row in [
+        "| 客户 | 文字 | 必填 | 张强 |  | 客户的称呼 |",
+        "| discount | 百分比 | 默认：8 |  |  |  |",
+        "| fee | 金额（CNY） | 必填 | ¥1,299 |  |  |",
+        "| seats | 整数，1到500 | 可不填 | 12 |  |  |",
+        "| tier | 以下之一：std、gold | 默认：std |  |  |  |",
+        "| callback | 电话号码 | 可不填 |  | 是 |  |",
+        "| slot | 时刻（时:分） | 可不填 | 14:30 |  |  |",
+    ] {
+        assert!(zh.contains(&format!("\n{row}\n")), "{row}");
+    }
+    assert!(zh.contains("“{{客户}}您好，我是泰山软件的李明。”"));
+    let headings: Vec<&str> = zh.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(
+        headings,
+        [
+            "## 每通电话的变量",
+            "## 电话拨打方",
+            "## 电话接听方：张总",
+            "## 电话接听方：忙碌的张总",
+            "## 电话接听方：王经理"
+        ]
+    );
+    // Each prompt is whole: the extending callee has its base's role and its own concerns.
+    let busy = &zh[zh.find("## 电话接听方：忙碌的张总").unwrap()..zh.find("## 电话接听方：王经理").unwrap()];
+    assert!(busy.contains("- 职务：采购负责人\n"), "{busy}");
+    assert!(
+        busy.contains("- 潜在问题：价格无所谓\n- 次要问题：售后响应\n"),
+        "{busy}"
+    );
+    assert_eq!(
+        zh.matches("### 你可能的说法（拨打方会这样理解）\n\n- 对方说现在很忙：“我现在很忙，发邮箱吧”、“没空😀”\n- 对方明确拒绝：“不续了”\n")
+            .count(),
+        3
+    );
+
+    let en = markdown::render(&spec_of(
+        "vars.call",
+        &source.replacen("locale \"zh-CN\"", "locale \"en\"", 1),
+    ));
+    insta::assert_snapshot!("vars_en", en);
+    assert!(en.contains("\n| Variable | Type | Value | Example | Personal data | Description |\n"));
+    for row in [
+        "| discount | a percentage | default: 8 |  |  |  |",
+        "| fee | an amount in CNY | required | ¥1,299 |  |  |",
+        "| seats | a whole number from 1 to 500 | optional | 12 |  |  |",
+        "| callback | a phone number | optional |  | yes |  |",
+    ] {
+        assert!(en.contains(&format!("\n{row}\n")), "{row}");
+    }
+    assert!(en.contains("\n## Callee: 忙碌的张总\n"));
+    assert!(en.contains("\n### Things you might say (and how the caller takes them)\n\n- 对方说现在很忙: “我现在很忙，发邮箱吧”, “没空😀”\n"));
+}
+
+/// One callee: the prompt is headed as before, with no id.
+#[test]
+fn a_single_callee_keeps_the_plain_heading() {
+    let out = build("specs/taishan_renewal.call");
+    assert_eq!(out.matches("\n## 电话接听方\n").count(), 1);
+    assert!(!out.contains("## 每通电话的变量"));
+}

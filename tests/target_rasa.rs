@@ -51,6 +51,10 @@ impl Project {
         let mut files = BTreeMap::new();
         for f in out {
             let path = f.path.to_str().unwrap().to_owned();
+            if f.path.extension().is_none_or(|e| e != "yml") {
+                // The Python and JSON of `actions/`: checked by their own tests.
+                continue;
+            }
             let value: Value = serde_saphyr::from_str(&f.contents).unwrap_or_else(|e| panic!("{path}: {e}"));
             assert!(files.insert(path, value).is_none());
         }
@@ -72,6 +76,22 @@ impl Project {
         variations[0]["text"].as_str().unwrap().to_owned()
     }
 
+    /// What Rasa says for a response, when each `said_<var>` slot holds the
+    /// value `samples` gives (by slot name): a Jinja template rendered, or
+    /// `str.format` with no slot (as Rasa does without an NLG server).
+    fn says(&self, name: &str, samples: &BTreeMap<String, String>) -> String {
+        let variations = self.responses()[name].as_array().unwrap();
+        assert_eq!(variations.len(), 1, "{name}");
+        let text = variations[0]["text"].as_str().unwrap();
+        match variations[0].get("metadata") {
+            Some(m) => {
+                assert_eq!(m["template"], "jinja", "{name}");
+                jinja(text, samples)
+            }
+            None => without_joiners(&said(text)),
+        }
+    }
+
     /// Every flow of every `data/` file, by id.
     fn flows(&self) -> BTreeMap<String, Value> {
         let mut all = BTreeMap::new();
@@ -85,6 +105,66 @@ impl Project {
         }
         all
     }
+}
+
+/// Jinja's rendering of the templates the target writes (written here
+/// independently of the emitter): text as it is, but `{{ NAME }}` (a slot)
+/// and `{{ 'LITERAL' }}` (`'{'`, `'\r'` or `''`); any other `{{`, `{%` or
+/// `{#` would be markup this test does not know, and fails it. Jinja reads
+/// a CR as a line break and drops one line break at the end: neither may
+/// be in the template.
+fn jinja(template: &str, slots: &BTreeMap<String, String>) -> String {
+    assert!(!template.contains('\r'), "{template:?}");
+    assert!(!template.ends_with('\n'), "{template:?}");
+    assert!(!template.contains("{%") && !template.contains("{#"), "{template:?}");
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let tag_end = rest[i..]
+            .find("}}")
+            .unwrap_or_else(|| panic!("unclosed tag: {template:?}"));
+        let tag = rest[i + 2..i + tag_end].trim();
+        match tag {
+            "'{'" => out.push('{'),
+            "'\\r'" => out.push('\r'),
+            "''" => {}
+            slot => out.push_str(
+                slots
+                    .get(slot)
+                    .unwrap_or_else(|| panic!("no slot {slot}: {template:?}")),
+            ),
+        }
+        rest = &rest[i + tag_end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Each variable's example (else its default) as it is said, by its
+/// `said_` slot, and by index; `""` for a variable with neither.
+fn samples(spec: &ir::Spec) -> (BTreeMap<String, String>, Vec<String>) {
+    let names = Names::new(spec);
+    let values: Vec<String> = spec
+        .vars
+        .iter()
+        .map(|v| {
+            v.sample()
+                .map(|s| v.kind.parse(s).unwrap().spoken(spec.language()))
+                .unwrap_or_default()
+        })
+        .collect();
+    let by_slot = values
+        .iter()
+        .enumerate()
+        .map(|(v, s)| (names.name(Name::SaidSlot(v)), s.clone()))
+        .collect();
+    (by_slot, values)
+}
+
+/// What the spec says in a text, each variable filled with its sample.
+fn spec_says(text: &ir::Text, values: &[String]) -> String {
+    text.render(|v, out| out.push_str(&values[v.index]))
 }
 
 /// What Rasa says for a response text: Python `str.format` turns `{{` and
@@ -156,7 +236,11 @@ fn check_calm_rules(project: &Project) {
             assert_eq!(kinds.len(), 1, "{flow_id}/{id}: step kinds {kinds:?}");
             if let Some(action) = step["action"].as_str() {
                 assert!(
-                    responses.contains_key(action) || ["action_hangup", "action_handoff_metric"].contains(&action),
+                    responses.contains_key(action)
+                        || ["action_hangup", "action_handoff_metric"].contains(&action)
+                        || domain["actions"]
+                            .as_array()
+                            .is_some_and(|a| a.iter().any(|x| x == action)),
                     "{flow_id}/{id}: action {action} is not in the domain"
                 );
             }
@@ -188,7 +272,9 @@ fn check_calm_rules(project: &Project) {
                         let kind = slots[slot]["type"].as_str().unwrap();
                         match (kind, value) {
                             (_, Value::Null) => assert!(
-                                slot.starts_with("cap_") || slot == "transfer" || slot == "callee_signal",
+                                // (`transfer_to` until `action_transfer_to` fills in a destination with variables)
+                                slot.starts_with("cap_")
+                                    || ["transfer", "transfer_to", "callee_signal"].contains(&slot.as_str()),
                                 "{flow_id}/{id}: empties {slot}"
                             ),
                             ("categorical", Value::String(_)) => {
@@ -413,6 +499,8 @@ fn read_next(next: &Value) -> (Vec<(String, String)>, String) {
 #[allow(clippy::too_many_lines)]
 fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
     let names = Names::new(spec);
+    let (samples, said_values) = samples(spec);
+    let says = |name: Name| project.says(&names.name(name), &samples);
     let flows = project.flows();
     let flow = &flows[&names.name(Name::CallFlow)];
     assert_eq!(flow["if"], false);
@@ -492,7 +580,7 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
     }
     if let Some(opening) = &spec.opening {
         assert_eq!(steps[k]["action"], names.name(Name::Opening).as_str());
-        assert_eq!(said(&project.text(&names.name(Name::Opening))), *opening);
+        assert_eq!(says(Name::Opening), spec_says(opening, &said_values));
         if !spec.steps.is_empty() {
             assert_eq!(steps[k + 1]["id"], names.name(Name::Entry(0)).as_str());
         }
@@ -563,16 +651,15 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         assert_eq!(spoken, want, "step {}", step.id);
         for (line, text) in step.lines.iter().enumerate() {
             let got = project.text(&names.name(Name::Line { step: i, line }));
-            assert_eq!(
-                got,
-                rasa::response_text(&text.to_string()),
-                "step {} line {line}",
-                step.id
-            );
+            if let Some(lit) = text.as_lit() {
+                assert_eq!(got, rasa::response_text(lit), "step {} line {line}", step.id);
+            } else {
+                assert_eq!(got, rasa::jinja_text(text, &names), "step {} line {line}", step.id);
+            }
             assert!(!rejected_by_rasa(&got), "step {} line {line}: {got:?}", step.id);
             assert_eq!(
-                without_joiners(&said(&got)),
-                *text,
+                says(Name::Line { step: i, line }),
+                spec_says(text, &said_values),
                 "step {} line {line}: Rasa would not say the spec's text",
                 step.id
             );
@@ -697,17 +784,30 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         }
         let transfer = &spec.transfers[t];
         let k = index[id.as_str()];
-        let destination = transfer
-            .to
-            .as_ref()
-            .map_or_else(|| names.name(Name::TransferPlaceholder(t)), ToString::to_string);
         assert_eq!(
             steps[k]["set_slots"][0]["transfer"],
             names.name(Name::TransferValue(t)).as_str()
         );
-        assert_eq!(steps[k]["set_slots"][1]["transfer_to"], destination.as_str());
+        // A destination naming a variable is set by the project's `action_transfer_to`.
+        let k = match transfer.to.as_ref().map(|to| to.as_lit()) {
+            Some(Some(lit)) => {
+                assert_eq!(steps[k]["set_slots"][1]["transfer_to"], lit);
+                k
+            }
+            None => {
+                let placeholder = names.name(Name::TransferPlaceholder(t));
+                assert_eq!(steps[k]["set_slots"][1]["transfer_to"], placeholder.as_str());
+                k
+            }
+            Some(None) => {
+                assert_eq!(steps[k]["set_slots"][1]["transfer_to"], Value::Null);
+                assert_eq!(steps[k + 1]["id"], names.name(Name::TransferToId(t)).as_str());
+                assert_eq!(steps[k + 1]["action"], "action_transfer_to");
+                k + 1
+            }
+        };
         assert_eq!(steps[k + 1]["action"], names.name(Name::TransferLine(t)).as_str());
-        assert_eq!(said(&project.text(&names.name(Name::TransferLine(t)))), transfer.say);
+        assert_eq!(says(Name::TransferLine(t)), spec_says(&transfer.say, &said_values));
         assert_eq!(steps[k + 2]["link"], "pattern_human_handoff");
         let failed = at(&names.name(Name::TransferFailedId(t)));
         assert_eq!(failed["set_slots"][0]["transfer"], Value::Null);
@@ -720,7 +820,7 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         assert_eq!(steps[k + 1]["next"], "END");
         assert_eq!(k + 2, steps.len(), "the hang-up is the last step");
     }
-    assert_eq!(said(&project.text(&names.name(Name::Closing))), spec.closing);
+    assert_eq!(says(Name::Closing), spec_says(&spec.closing, &said_values));
 
     // The values of the signal slot: the signals, the events heard, then `no_signal`.
     let mut values: Vec<String> = (0..spec.signals.len())
@@ -789,14 +889,15 @@ fn check_mirrors_spec(spec: &ir::Spec, project: &Project) {
         let description = faq["description"].as_str().unwrap();
         for question in &qa.questions {
             assert!(
-                description.contains(&rasa::prompt_text(&question.to_string())),
+                description.contains(&rasa::prompt_text(&question.render(|v, out| {
+                    out.push('[');
+                    out.push_str(&names.name(Name::VarSlot(v.index)));
+                    out.push(']');
+                }))),
                 "{description}"
             );
         }
-        assert_eq!(
-            without_joiners(&said(&project.text(&names.name(Name::Answer(q))))),
-            qa.answer
-        );
+        assert_eq!(says(Name::Answer(q)), spec_says(&qa.answer, &said_values));
     }
 
     // The session starts the call; silence and the handoff are overridden only when used.
@@ -845,19 +946,25 @@ fn every_spec_mirrors_its_graph_and_keeps_the_calm_rules() {
         let spec = compile_file(&path);
         let out = check_all(&spec);
         let paths: Vec<String> = out.iter().map(|f| f.path.display().to_string()).collect();
-        assert_eq!(
-            paths,
-            [
-                "config.yml",
-                "domain.yml",
-                "data/flows.yml",
-                "data/faq.yml",
-                "data/nlu.yml",
-                "data/patterns.yml"
-            ],
-            "{}",
-            path.display()
-        );
+        let mut want = vec![
+            "config.yml",
+            "domain.yml",
+            "data/flows.yml",
+            "data/faq.yml",
+            "data/nlu.yml",
+            "data/patterns.yml",
+        ];
+        if !spec.vars.is_empty() {
+            // What fills the per-call variables at session start.
+            want.extend([
+                "endpoints.yml",
+                "actions/__init__.py",
+                "actions/session_start.py",
+                "actions/callc_vars.py",
+                "actions/vars.json",
+            ]);
+        }
+        assert_eq!(paths, want, "{}", path.display());
         assert_eq!(rasa::emit(&spec), out, "{}: not deterministic", path.display());
         for f in &out {
             // Chinese and emoji are written as UTF-8, never as `\u` escapes.
@@ -1725,4 +1832,350 @@ fn event_values_never_meet_a_signal() {
     assert_eq!(names.name(Name::SignalValue(4)), "voicemail_2");
     assert_eq!(names.name(Name::EventValue(ir::Event::Silence)), "silence");
     check_all(&spec);
+}
+
+fn vars_fixture() -> ir::Spec {
+    compile_file(Path::new("tests/e2e/rasa/vars.call"))
+}
+
+#[test]
+fn snapshot_of_the_spec_with_variables() {
+    insta::assert_snapshot!(dump(&check_all(&vars_fixture())));
+}
+
+/// Each per-call variable is two slots filled at session start by the
+/// project's own `action_session_start`, which Rasa runs in its process.
+#[test]
+fn variables_are_slots_filled_at_session_start() {
+    let spec = vars_fixture();
+    let out = check_all(&spec);
+    let paths: Vec<String> = out.iter().map(|f| f.path.display().to_string()).collect();
+    for p in [
+        "endpoints.yml",
+        "actions/__init__.py",
+        "actions/session_start.py",
+        "actions/callc_vars.py",
+        "actions/vars.json",
+    ] {
+        assert!(paths.contains(&p.to_owned()), "{p} in {paths:?}");
+    }
+    let project = Project::new(&out);
+    assert_eq!(
+        project.files["endpoints.yml"],
+        serde_json::json!({"action_endpoint": {"actions_module": "actions"}})
+    );
+    let domain = project.domain();
+    assert_eq!(
+        domain["actions"],
+        serde_json::json!(["action_session_start", "action_transfer_to"])
+    );
+    let slots = domain["slots"].as_object().unwrap();
+    let slot = |name: &str| slots.get(name).unwrap_or_else(|| panic!("no slot {name}"));
+    // `客户` is `ke_hu` in pinyin; each type gets the slot type that holds it.
+    for (name, kind) in [
+        ("var_ke_hu", "text"),
+        ("var_dao_qi_ri", "text"),
+        ("var_discount", "float"),
+        ("var_fee", "float"),
+        ("var_seats", "float"),
+        ("var_price", "float"),
+        ("var_tier", "categorical"),
+        ("var_callback", "text"),
+        ("var_mail", "text"),
+        ("var_vip", "bool"),
+        ("var_slot", "text"),
+    ] {
+        assert_eq!(slot(name)["type"], kind, "{name}");
+        assert_eq!(
+            slot(name)["mappings"],
+            serde_json::json!([{"type": "controlled"}]),
+            "{name}"
+        );
+        let said = name.replacen("var_", "said_", 1);
+        assert_eq!(slot(&said)["type"], "text", "{said}");
+        assert_eq!(slot(&said)["mappings"], serde_json::json!([{"type": "controlled"}]));
+    }
+    assert_eq!(slot("var_tier")["values"], serde_json::json!(["std", "gold"]));
+    // A default is the initial value of both slots; without one, `said_` starts empty, so
+    // that a response never says `None`.
+    assert_eq!(slot("var_discount")["initial_value"], 8.0);
+    assert_eq!(slot("said_discount")["initial_value"], "8%");
+    assert_eq!(slot("var_vip")["initial_value"], false);
+    assert_eq!(slot("said_vip")["initial_value"], "否");
+    assert_eq!(slot("var_tier")["initial_value"], "std");
+    assert!(slot("var_ke_hu").get("initial_value").is_none());
+    assert_eq!(slot("said_ke_hu")["initial_value"], "");
+    assert_eq!(slot("said_callback")["initial_value"], "");
+
+    let vars: Value =
+        serde_json::from_str(&out.iter().find(|f| f.path.ends_with("vars.json")).unwrap().contents).unwrap();
+    assert_eq!(vars["language"], "zh");
+    assert_eq!(vars["vars"].as_array().unwrap().len(), spec.vars.len());
+    assert_eq!(
+        vars["vars"][0],
+        serde_json::json!({
+            "id": "客户", "type": {"kind": "text"}, "need": "required", "default": null,
+            "example": "张强", "pii": false, "description": "客户的称呼",
+            "slot": "var_ke_hu", "said": "said_ke_hu"
+        })
+    );
+    assert_eq!(
+        vars["vars"][3]["type"],
+        serde_json::json!({"kind": "money", "currency": "CNY"})
+    );
+    assert_eq!(
+        vars["vars"][4]["type"],
+        serde_json::json!({"kind": "integer", "min": 1, "max": 500})
+    );
+    assert_eq!(vars["vars"][7]["pii"], true);
+    assert_eq!(
+        vars["transfers"],
+        serde_json::json!([{"transfer": "sales", "to": [{"text": "tel:"}, {"said": "said_agent"}]}])
+    );
+}
+
+/// A response naming a variable is a Jinja template that says the literal
+/// text exactly, braces, `0[`, CR and a final line break included (Rasa's
+/// default `{slot}` templating would give up on it and say the placeholders).
+#[test]
+fn responses_with_variables_say_the_values_and_the_literal_text() {
+    let spec = vars_fixture();
+    let project = Project::new(&rasa::emit(&spec));
+    let names = Names::new(&spec);
+    let (samples, _) = samples(&spec);
+    let line = |line: usize| names.name(Name::Line { step: 0, line });
+    assert_eq!(
+        project.text(&line(1)),
+        "编号{{ '{' }}年份}-{{ said_ke_hu }}-0[1]，回电{{ said_callback }}{{ '\\r' }}\n{{ '' }}"
+    );
+    assert_eq!(project.says(&line(1), &samples), "编号{年份}-张强-0[1]，回电\r\n");
+    assert_eq!(
+        project.says(&line(0), &samples),
+        "合同12月31日到期，续约享8%优惠，年费1,299.00元，12个席位，等级std。"
+    );
+    assert_eq!(
+        project.says(&names.name(Name::Line { step: 1, line: 0 }), &samples),
+        "zhang@example.com是您的邮箱吗？VIP：否，14点30分方便吗？价格。"
+    );
+    assert_eq!(
+        project.says("utter_opening", &samples),
+        "张强您好，我是泰山软件的李明。"
+    );
+    // Without variables a response is as before: `str.format`, braces doubled.
+    let flows = project.flows();
+    let call = flows[&names.name(Name::CallFlow)]["description"].as_str().unwrap();
+    assert!(
+        call.contains("Task of the caller: 提醒[var_ke_hu]续约，合同[var_dao_qi_ri]到期。"),
+        "{call}"
+    );
+    // A question naming a variable is no NLU example (it is in the flow's description).
+    let nlu = &project.files["data/nlu.yml"]["nlu"];
+    assert_eq!(nlu[0]["examples"], serde_json::json!([{"text": "会涨价吗？"}]));
+    let faq = flows["faq_jia_ge"]["description"].as_str().unwrap();
+    assert!(faq.contains("- [var_ke_hu]的价格会涨吗？"), "{faq}");
+}
+
+/// The examples of a signal are in the description the command generator
+/// reads, on the signal's own line.
+#[test]
+fn signal_examples_are_in_the_description_of_every_collect() {
+    let spec = vars_fixture();
+    let project = Project::new(&rasa::emit(&spec));
+    let names = Names::new(&spec);
+    let flows = project.flows();
+    let steps = flows[&names.name(Name::CallFlow)]["steps"].as_array().unwrap().clone();
+    let collect = steps.iter().find(|s| s["id"] == "confirm").unwrap();
+    let description = collect["description"].as_str().unwrap();
+    assert!(
+        description.contains("\n- `busy`: 对方说现在很忙 (for example \"我现在很忙，发邮箱吧\", \"没空😀\")"),
+        "{description}"
+    );
+    assert!(
+        description.contains("\n- `refuse`: 对方明确拒绝 (for example \"不续了\")"),
+        "{description}"
+    );
+    assert_eq!(description.lines().count(), 3, "{description}");
+}
+
+/// `actions/callc_vars.py` reads, checks and says values as callc does:
+/// Python runs it on every kind of value, good and bad, and its answers are
+/// compared with `ir::value`'s. (Needs `python3`; fails without it.)
+#[test]
+fn the_python_of_the_session_start_reads_and_says_values_as_callc() {
+    let kinds: Vec<(ir::ValueType, serde_json::Value)> = vec![
+        (ir::ValueType::Text, serde_json::json!({"kind": "text"})),
+        (ir::ValueType::Number, serde_json::json!({"kind": "number"})),
+        (
+            ir::ValueType::Integer {
+                min: Some(1),
+                max: Some(500),
+            },
+            serde_json::json!({"kind": "integer", "min": 1, "max": 500}),
+        ),
+        (
+            ir::ValueType::Integer { min: None, max: None },
+            serde_json::json!({"kind": "integer"}),
+        ),
+        (ir::ValueType::Percent, serde_json::json!({"kind": "percent"})),
+        (
+            ir::ValueType::Money { currency: "CNY".into() },
+            serde_json::json!({"kind": "money", "currency": "CNY"}),
+        ),
+        (
+            ir::ValueType::Money { currency: "USD".into() },
+            serde_json::json!({"kind": "money", "currency": "USD"}),
+        ),
+        (
+            ir::ValueType::Money { currency: "CHF".into() },
+            serde_json::json!({"kind": "money", "currency": "CHF"}),
+        ),
+        (ir::ValueType::Date, serde_json::json!({"kind": "date"})),
+        (ir::ValueType::Time, serde_json::json!({"kind": "time"})),
+        (ir::ValueType::Phone, serde_json::json!({"kind": "phone"})),
+        (ir::ValueType::Email, serde_json::json!({"kind": "email"})),
+        (ir::ValueType::YesNo, serde_json::json!({"kind": "yes_no"})),
+        (
+            ir::ValueType::OneOf(vec!["std".into(), "金卡".into()]),
+            serde_json::json!({"kind": "one_of", "values": ["std", "金卡"]}),
+        ),
+    ];
+    let texts = [
+        "",
+        " ",
+        "张强",
+        "  张强\u{3000}",
+        "{x}",
+        "0",
+        "007.50",
+        "+3",
+        "-12.5",
+        ".5",
+        "1.",
+        "1e5",
+        "12,5",
+        "８",
+        "1",
+        "500",
+        "501",
+        "0",
+        "+-5",
+        "++5",
+        "-0",
+        "9223372036854775807",
+        "9223372036854775808",
+        "1_000",
+        " 42 ",
+        "8",
+        "8%",
+        "8.5 ％",
+        "%",
+        "八",
+        "¥1,299",
+        "1,299.5",
+        "RMB 12",
+        "12元",
+        "$1,000,000.00",
+        "US$3",
+        "12,99",
+        "1.999",
+        "CHF 7",
+        "1,2345",
+        "0012",
+        "2026-12-31",
+        "2028-02-29",
+        "2027-02-29",
+        "2026-13-01",
+        "2026-1-01",
+        "0000-01-01",
+        "2026-12-3１",
+        "9:05",
+        "09:30",
+        "00:00",
+        "12:00",
+        "14:00",
+        "23:59",
+        "24:00",
+        "9:5",
+        "+8613800138000",
+        "+86 138",
+        "+12345",
+        "8613800138000",
+        "a@b.c",
+        "a@b",
+        "a@.b",
+        "a@b.",
+        "a b@c.d",
+        "a@b@c.d",
+        "zhang@例子.中国",
+        "yes",
+        "YES",
+        "是",
+        "否",
+        "不",
+        "对的",
+        "不对",
+        "true",
+        "0",
+        "n",
+        "maybe",
+        "std",
+        "金卡",
+        "gold",
+        "12345",
+        "-123456",
+    ];
+    let mut cases = Vec::new();
+    for (kind, json) in &kinds {
+        for text in texts {
+            cases.push(serde_json::json!({"type": json, "text": text}));
+            let _ = kind;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("callc_vars.py");
+    std::fs::write(&module, rasa::CALLC_VARS_PY).unwrap();
+    std::fs::write(
+        dir.path().join("vars.json"),
+        r#"{"call": "t", "language": "zh", "vars": []}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("cases.json"), serde_json::to_string(&cases).unwrap()).unwrap();
+    let script = r#"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import callc_vars as v
+out = []
+for case in json.load(open(sys.argv[1] + "/cases.json", encoding="utf-8")):
+    try:
+        value = v.parse(case["type"], case["text"])
+        out.append([v.canonical(value), v.spoken(value, "zh"), v.spoken(value, "en")])
+    except ValueError:
+        out.append(None)
+print(json.dumps(out))
+"#;
+    let output = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(dir.path())
+        .output()
+        .expect("python3 runs the session start's Python (install Python 3 to run this test)");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let got: Vec<Option<[String; 3]>> = serde_json::from_slice(&output.stdout).unwrap();
+    let mut i = 0;
+    let mut compared = 0;
+    for (kind, _) in &kinds {
+        for text in texts {
+            let want = kind.parse(text).ok().map(|value| {
+                [
+                    value.canonical(),
+                    value.spoken(ir::Language::Chinese),
+                    value.spoken(ir::Language::English),
+                ]
+            });
+            assert_eq!(got[i], want, "{} {text:?}", kind.written());
+            compared += usize::from(want.is_some());
+            i += 1;
+        }
+    }
+    assert!(compared > 100, "{compared} values read alike");
 }

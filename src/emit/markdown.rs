@@ -29,10 +29,10 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         title: _,                    // the `#` heading
         locale: _,                   // the layout (`layout`)
         caller: _,                   // `caller`
-        callees: _,                  // `callee` (not yet, issue 12: each callee)
+        callees: _,                  // `callee`: one prompt each, headed with its id when there are several
         concerns: _,                 // `callee`
         signals: _,                  // `flow`, the branch notes
-        vars: _,                     // not yet (issue 12): the variables table
+        vars: _,                     // `vars_table` before the prompts; `{{id}}` in the texts
         opening: _,                  // `caller`
         steps: _,                    // `flow`
         global_branches: _,          // `flow`, before the steps
@@ -59,7 +59,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         behavior: _,   // `callee`
         style: _,      // `callee`
         concerns: _,   // `callee`
-        extends: _,    // not yet (issue 12)
+        extends: _,    // each callee prompt is whole (what it inherits is in it)
     },
     ir::Style {
         note: _,   // `callee`
@@ -97,7 +97,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     ir::Signal {
         id: _,          // `flow`, when it has no description
         description: _, // `flow`
-        examples: _,    // not yet (issue 12): the callee prompt
+        examples: _,    // `callee`: the section of things the callee might say
     },
     ir::EndCondition {
         id: _,       // the prompts name no ids
@@ -155,8 +155,11 @@ pub fn render(spec: &ir::Spec) -> String {
         }
         let _ = writeln!(out, "# {heading}\n");
     }
+    vars_table(&mut out, spec, l);
     caller(&mut out, spec, l);
-    callee(&mut out, spec, l);
+    for p in &spec.callees {
+        callee(&mut out, spec, l, p);
+    }
     // One line break at the end, whatever the last section wrote.
     let end = out.trim_end().len();
     out.truncate(end);
@@ -174,7 +177,7 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
     role(out, p, l);
     if let Some(task) = &p.task {
         section(out, l.task);
-        let _ = write!(out, "{}\n\n", text(&task.to_string(), ""));
+        let _ = write!(out, "{}\n\n", prose(task, ""));
     }
     labelled(out, l.knows, &p.knows, l);
     flow(out, spec, l);
@@ -184,9 +187,9 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
             let mut lines: Vec<String> = qa
                 .questions
                 .iter()
-                .map(|q| format!("{}{}{}", l.qa[0], l.colon, text(&q.to_string(), "  ")))
+                .map(|q| format!("{}{}{}", l.qa[0], l.colon, prose(q, "  ")))
                 .collect();
-            lines.push(format!("{}{}{}", l.qa[1], l.colon, text(&qa.answer.to_string(), "  ")));
+            lines.push(format!("{}{}{}", l.qa[1], l.colon, prose(&qa.answer, "  ")));
             let _ = write!(out, "- {}\n\n", hard_breaks(&lines, "  "));
         }
     }
@@ -196,14 +199,14 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
     let speaker = usize::from(spec.first_speaker == ir::Speaker::Caller);
     let _ = write!(out, "{}{}{}\n\n", l.brackets[0], l.opening_note[speaker], l.brackets[1]);
     if let Some(opening) = &spec.opening {
-        let _ = write!(out, "{}\n\n", quoted(&opening.to_string(), "", l));
+        let _ = write!(out, "{}\n\n", quoted(opening, "", l));
     }
     section(out, l.ending);
     let conditions: Vec<&ir::EndCondition> = spec.ends.iter().filter(|e| e.caller.is_some()).collect();
     if !conditions.is_empty() {
         let _ = writeln!(out, "**{}**", l.end_conditions);
         for e in conditions {
-            let mut item = bullet(&e.caller.as_ref().map(ToString::to_string).unwrap_or_default());
+            let mut item = bullet(e.caller.as_ref().unwrap_or(&ir::Text::default()));
             if !e.requires.is_empty() {
                 let _ = write!(item, "  \n  {}", requires_note(spec, l, &e.requires));
             }
@@ -218,14 +221,14 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
                 "{}{}{}",
                 label_text(transfer_name(t)),
                 l.colon,
-                quoted(&t.say.to_string(), "  ", l)
+                quoted(&t.say, "  ", l)
             )];
             if let Some(to) = &t.to {
                 lines.push(format!(
                     "{}{}{}{}",
                     l.brackets[0],
                     l.destination,
-                    line_text(&to.to_string()),
+                    prose_line(to),
                     l.brackets[1]
                 ));
             }
@@ -240,19 +243,18 @@ fn caller(out: &mut String, spec: &ir::Spec, l: &Layout) {
         out.push('\n');
     }
     if !spec.closing.is_blank() {
-        let _ = write!(
-            out,
-            "**{}**\n{}\n\n",
-            l.closing,
-            quoted(&spec.closing.to_string(), "", l)
-        );
+        let _ = write!(out, "**{}**\n{}\n\n", l.closing, quoted(&spec.closing, "", l));
     }
 }
 
-fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
-    // Not yet (issue 12): one callee prompt per callee.
-    let Some(p) = spec.callee() else { return };
-    let _ = write!(out, "\n## {}\n\n", l.callee);
+/// The prompt of callee `p`: headed `## 电话接听方`, or with its id
+/// after the title when the spec has several (`## 电话接听方：忙碌的张总`).
+fn callee(out: &mut String, spec: &ir::Spec, l: &Layout, p: &ir::Party) {
+    if spec.callees.len() > 1 {
+        let _ = write!(out, "\n## {}{}{}\n\n", l.callee, l.colon, line_text(&p.id));
+    } else {
+        let _ = write!(out, "\n## {}\n\n", l.callee);
+    }
     // The simulated person is told they were called, and who speaks first.
     let speaker = usize::from(spec.first_speaker == ir::Speaker::Caller);
     let _ = write!(out, "{}\n\n", l.answering[speaker]);
@@ -266,29 +268,30 @@ fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
                 Priority::Secondary => l.priorities[1],
                 Priority::Latent => l.priorities[2],
             };
-            let _ = writeln!(out, "- {label}{}{}", l.colon, text(&c.text.to_string(), "  "));
+            let _ = writeln!(out, "- {label}{}{}", l.colon, prose(&c.text, "  "));
         }
         out.push('\n');
     }
     if !p.behavior.is_empty() {
         section(out, l.behavior);
         for b in &p.behavior {
-            let _ = writeln!(out, "- {}", bullet(&b.to_string()));
+            let _ = writeln!(out, "- {}", bullet(b));
         }
         out.push('\n');
     }
+    signal_examples(out, spec, l);
     let s = &p.style;
     if s.note.is_some() || !s.avoid.is_empty() || !s.prefer.is_empty() {
         section(out, l.style);
         if let Some(note) = &s.note {
-            let _ = write!(out, "{}\n\n", text(&note.to_string(), ""));
+            let _ = write!(out, "{}\n\n", prose(note, ""));
         }
         for (label, lines) in [(l.avoid, &s.avoid), (l.prefer, &s.prefer)] {
             if lines.is_empty() {
                 continue;
             }
             let mut all = vec![format!("**{label}**")];
-            all.extend(lines.iter().map(|x| quoted(&x.to_string(), "  ", l)));
+            all.extend(lines.iter().map(|x| quoted(x, "  ", l)));
             let _ = write!(out, "- {}\n\n", hard_breaks(&all, "  "));
         }
     }
@@ -296,10 +299,73 @@ fn callee(out: &mut String, spec: &ir::Spec, l: &Layout) {
     if !conditions.is_empty() {
         section(out, l.callee_end);
         for c in conditions {
-            let _ = writeln!(out, "- {}", bullet(&c.to_string()));
+            let _ = writeln!(out, "- {}", bullet(c));
         }
         out.push('\n');
     }
+}
+
+/// The per-call variables, before the prompts: a `##` section with a note
+/// on `{{name}}` and a table (variable, type, whether a call must give it,
+/// example, personal data, description) in the locale's words.
+fn vars_table(out: &mut String, spec: &ir::Spec, l: &Layout) {
+    if spec.vars.is_empty() {
+        return;
+    }
+    // The note is the layout's own words, written as they are.
+    let _ = write!(out, "## {}\n\n{}\n\n", l.vars, l.vars_note);
+    let _ = writeln!(out, "| {} |", l.var_columns.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(l.var_columns.len()));
+    for v in &spec.vars {
+        let need = match &v.need {
+            ir::Need::Required => l.need[0].to_owned(),
+            ir::Need::Optional => l.need[1].to_owned(),
+            ir::Need::Default(d) => format!("{}{}", l.need[2], cell(d)),
+        };
+        let cells = [
+            cell(&v.id),
+            cell(&kind_words(l, &v.kind)),
+            need,
+            v.example.as_deref().map(cell).unwrap_or_default(),
+            if v.pii { l.pii.to_owned() } else { String::new() },
+            v.description.as_deref().map(cell).unwrap_or_default(),
+        ];
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.push('\n');
+}
+
+/// A table cell: [`line_text`], which escapes `|` and writes spaces at
+/// the ends as references.
+fn cell(s: &str) -> String {
+    line_text(s)
+}
+
+/// The things a callee might say that give a signal (the signals'
+/// `example`s): one bullet per signal with examples, its words (its
+/// description, else its id) then the examples in quotation marks.
+fn signal_examples(out: &mut String, spec: &ir::Spec, l: &Layout) {
+    let with: Vec<&ir::Signal> = spec.signals.iter().filter(|s| !s.examples.is_empty()).collect();
+    if with.is_empty() {
+        return;
+    }
+    section(out, l.signals);
+    for s in with {
+        let words = s.description.as_ref().map_or_else(|| one_line(&s.id), one_line_text);
+        let examples: Vec<String> = s
+            .examples
+            .iter()
+            .map(|e| format!("{}{}{}", l.quotes[0], line_text(e), l.quotes[1]))
+            .collect();
+        let _ = writeln!(
+            out,
+            "- {}{}{}",
+            words.replace(':', "&#x3A;").replace('：', "&#xFF1A;"),
+            l.colon,
+            examples.join(l.list_sep)
+        );
+    }
+    out.push('\n');
 }
 
 /// The role section: identity bullets for what the persona does not
@@ -313,6 +379,7 @@ fn role(out: &mut String, p: &ir::Party, l: &Layout) {
         p.org.as_ref().map(ToString::to_string),
         p.role.as_ref().map(ToString::to_string),
     );
+    let texts = [Some(&p.name), None, None, p.org.as_ref(), p.role.as_ref()];
     let gender = p.gender.as_deref().map(|g| match g {
         "male" => l.genders[0],
         "female" => l.genders[1],
@@ -327,17 +394,18 @@ fn role(out: &mut String, p: &ir::Party, l: &Layout) {
         role.as_deref(),
     ];
     let mut any = false;
-    for (label, value) in l.identity.iter().zip(fields) {
+    for ((label, value), t) in l.identity.iter().zip(fields).zip(texts) {
         if let Some(v) = value.filter(|v| !mentions(persona, v)) {
-            let _ = writeln!(out, "- {label}{}{}", l.colon, line_text(v));
+            let written = t.map_or_else(|| line_text(v), prose_line);
+            let _ = writeln!(out, "- {label}{}{written}", l.colon);
             any = true;
         }
     }
     if any {
         out.push('\n');
     }
-    if !persona.trim().is_empty() {
-        let _ = write!(out, "{}\n\n", text(persona, ""));
+    if let Some(persona) = p.persona.as_ref().filter(|t| !t.is_blank()) {
+        let _ = write!(out, "{}\n\n", prose(persona, ""));
     }
 }
 
@@ -363,13 +431,7 @@ fn labelled(out: &mut String, title: &str, entries: &[(String, ir::Text)], l: &L
     }
     section(out, title);
     for (label, value) in entries {
-        let _ = writeln!(
-            out,
-            "- {}{}{}",
-            label_text(label),
-            l.colon,
-            text(&value.to_string(), "  ")
-        );
+        let _ = writeln!(out, "- {}{}{}", label_text(label), l.colon, prose(value, "  "));
     }
     out.push('\n');
 }
@@ -392,7 +454,7 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
         if let Some(title) = &step.title {
             lines.push(step_title(title));
         }
-        lines.extend(step.lines.iter().map(|s| quoted(&s.to_string(), &indent, l)));
+        lines.extend(step.lines.iter().map(|s| quoted(s, &indent, l)));
         if !step.waits {
             lines.push(format!("{}{}{}", l.brackets[0], l.go_on, l.brackets[1]));
         }
@@ -440,10 +502,9 @@ fn branch_note(spec: &ir::Spec, l: &Layout, b: &ir::Branch, global: bool) -> Str
     match b.on {
         ir::On::Signal(i) => {
             let frame = if global { l.global_branch } else { l.branch };
-            let words = spec.signals.get(i).map_or_else(String::new, |s| {
-                s.description.as_ref().map_or_else(|| s.id.clone(), ToString::to_string)
+            let mut cause = spec.signals.get(i).map_or_else(String::new, |s| {
+                s.description.as_ref().map_or_else(|| one_line(&s.id), one_line_text)
             });
-            let mut cause = one_line(&words);
             // Unquoted words that read as an event would come back as one.
             if frame[1].is_empty()
                 && read_event(&cause).is_some()
@@ -502,10 +563,10 @@ fn kind_words(l: &Layout, kind: &ir::ValueType) -> String {
         ir::ValueType::Phone => k.phone.to_owned(),
         ir::ValueType::Date => k.date.to_owned(),
         ir::ValueType::YesNo => k.yes_no.to_owned(),
-        // Words of their own come with the variables table (issue 12).
-        ir::ValueType::Number | ir::ValueType::Percent | ir::ValueType::Money { .. } | ir::ValueType::Time => {
-            kind.written()
-        }
+        ir::ValueType::Number => k.number.to_owned(),
+        ir::ValueType::Percent => k.percent.to_owned(),
+        ir::ValueType::Money { currency } => format!("{}{}{}", k.money[0], line_text(currency), k.money[1]),
+        ir::ValueType::Time => k.time.to_owned(),
         ir::ValueType::Integer { min: None, max: None } => k.integer.to_owned(),
         ir::ValueType::Integer {
             min: Some(a),
@@ -556,6 +617,39 @@ fn one_line(s: &str) -> String {
     one_line_as_is(s.strip_suffix(['。', '.']).unwrap_or(&s))
 }
 
+/// [`one_line`] of a text of the spec, its variables `{{id}}` as in
+/// [`prose`].
+fn one_line_text(t: &ir::Text) -> String {
+    let (s, marks) = marked(t);
+    // Runs of white space become one space, none at the ends.
+    let (mut line, mut line_marks) = (String::new(), Vec::new());
+    let mut space = false;
+    for (c, m) in s.chars().zip(marks) {
+        if c.is_whitespace() && !m {
+            space = !line.is_empty();
+            continue;
+        }
+        if space {
+            line.push(' ');
+            line_marks.push(false);
+            space = false;
+        }
+        line.push(c);
+        line_marks.push(m);
+    }
+    if line.ends_with(['。', '.']) && line_marks.last() == Some(&false) {
+        line.pop();
+        line_marks.pop();
+        while line.ends_with(char::is_whitespace) && line_marks.last() == Some(&false) {
+            line.pop();
+            line_marks.pop();
+        }
+    }
+    let mut out = String::new();
+    escape_line(&line, &line_marks, Place::First, &mut out);
+    out.replace('→', "&#x2192;").replace('⇒', "&#x21D2;")
+}
+
 /// [`one_line`] keeping a final full stop: for a transfer's title, which
 /// the note names whole (a title may be nothing but the full stop).
 fn one_line_as_is(s: &str) -> String {
@@ -575,8 +669,8 @@ fn target_words(l: &Layout, target: Target, spec: &ir::Spec) -> String {
                 .caller
                 .as_ref()
                 .or(e.callee.as_ref())
-                .map_or_else(|| e.id.clone(), ToString::to_string);
-            format!("{}{}{}", l.end_call, l.colon, one_line(&why))
+                .map_or_else(|| one_line(&e.id), one_line_text);
+            format!("{}{}{}", l.end_call, l.colon, why)
         }
         Target::Transfer(t) => {
             let name = spec.transfers.get(t).map_or("", transfer_name);
@@ -614,8 +708,8 @@ fn hard_breaks(lines: &[String], indent: &str) -> String {
 }
 
 /// A spoken line in quotation marks.
-fn quoted(s: &str, indent: &str, l: &Layout) -> String {
-    format!("{}{}{}", l.quotes[0], text(s, indent), l.quotes[1])
+fn quoted(t: &ir::Text, indent: &str, l: &Layout) -> String {
+    format!("{}{}{}", l.quotes[0], prose(t, indent), l.quotes[1])
 }
 
 /// The one escaping function of this target: spec text as `CommonMark`
@@ -629,7 +723,15 @@ fn quoted(s: &str, indent: &str, l: &Layout) -> String {
 /// Chinese, full-width punctuation and emoji are written as they are.
 #[must_use]
 pub fn text(s: &str, indent: &str) -> String {
+    text_marked(s, &[], indent)
+}
+
+/// [`text`] of a string some of whose characters are variable markup
+/// (`marks[k]` for the `k`-th character; none when `marks` is empty),
+/// written as they are.
+fn text_marked(s: &str, marks: &[bool], indent: &str) -> String {
     let mut out = String::new();
+    let mut at = 0;
     for (i, line) in s.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
@@ -642,8 +744,41 @@ pub fn text(s: &str, indent: &str) -> String {
             (_, false) => Place::InItem,
             (_, true) => Place::InParagraph,
         };
-        escape_line(line, place, &mut out);
+        let n = line.chars().count();
+        escape_line(line, marks.get(at..at + n).unwrap_or(&[]), place, &mut out);
+        at += n + 1;
     }
+    out
+}
+
+/// A text of the spec with each per-call variable as Mustache, `{{id}}`
+/// (what a runtime fills in), and which characters are that markup.
+fn marked(t: &ir::Text) -> (String, Vec<bool>) {
+    let (mut s, mut marks) = (String::new(), Vec::new());
+    for piece in t.pieces() {
+        let (part, var) = match piece {
+            ir::Piece::Lit(lit) => (lit.clone(), false),
+            ir::Piece::Var(v) => (format!("{{{{{}}}}}", v.id), true),
+        };
+        marks.extend(std::iter::repeat_n(var, part.chars().count()));
+        s.push_str(&part);
+    }
+    (s, marks)
+}
+
+/// A text of the spec as Markdown ([`text`]), each per-call variable
+/// `{{id}}`. A literal `{` that another literal `{` follows is written
+/// `\{`, so that `callc import` never reads literal braces as a variable.
+fn prose(t: &ir::Text, indent: &str) -> String {
+    let (s, marks) = marked(t);
+    text_marked(&s, &marks, indent)
+}
+
+/// [`line_text`] of a text of the spec (see [`prose`]).
+fn prose_line(t: &ir::Text) -> String {
+    let (s, marks) = marked(t);
+    let mut out = String::new();
+    escape_line(&s, &marks, Place::First, &mut out);
     out
 }
 
@@ -661,7 +796,7 @@ enum Place {
 #[must_use]
 pub fn line_text(s: &str) -> String {
     let mut out = String::new();
-    escape_line(s, Place::First, &mut out);
+    escape_line(s, &[], Place::First, &mut out);
     out
 }
 
@@ -669,8 +804,8 @@ pub fn line_text(s: &str) -> String {
 /// `-`, which after a paragraph line (`**结束条件：**`) is a heading's
 /// underline; it is written as a space reference instead (so a blank text
 /// reads back as a space, see docs/import.md).
-fn bullet(s: &str) -> String {
-    let out = text(s, "  ");
+fn bullet(t: &ir::Text) -> String {
+    let out = prose(t, "  ");
     if out.is_empty() || out.starts_with('\n') {
         format!("&#x20;{out}")
     } else {
@@ -721,8 +856,9 @@ fn is_punctuation(c: char) -> bool {
 ///   reference;
 /// - a later line of a paragraph that ends with a colon (which the importer
 ///   reads as a label starting a new paragraph) has it as a reference.
-fn escape_line(line: &str, place: Place, out: &mut String) {
+fn escape_line(line: &str, marks: &[bool], place: Place, out: &mut String) {
     let chars: Vec<char> = line.chars().collect();
+    let markup = |k: usize| marks.get(k).copied().unwrap_or(false);
     let last = chars.len().saturating_sub(1);
     let reference = |c: char, out: &mut String| {
         let _ = write!(out, "&#x{:X};", u32::from(c));
@@ -733,7 +869,7 @@ fn escape_line(line: &str, place: Place, out: &mut String) {
     for (k, &c) in chars.iter().enumerate() {
         let prev = k.checked_sub(1).map(|p| chars[p]);
         let next = chars.get(k + 1).copied();
-        if c == '\t' && k != 0 && k != last {
+        if markup(k) || (c == '\t' && k != 0 && k != last) {
             out.push(c);
         } else if c.is_control()
             || crate::syntax::is_bidi_control(c)
@@ -751,6 +887,8 @@ fn escape_line(line: &str, place: Place, out: &mut String) {
             '_' => !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)),
             '&' => entity_follows(&chars[k + 1..]),
             '-' | '+' | '=' | '(' | '"' => k == 0,
+            // `{{` would read as a variable's markup.
+            '{' => next == Some('{') && !markup(k + 1),
             '.' | ')' => digits > 0 && k == digits,
             _ => k == 0 && importer_structure && is_punctuation(c),
         } {

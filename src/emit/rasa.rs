@@ -57,7 +57,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
         locale: _,          // config.yml `language`
         caller: _,          // its task, in the call flow's description
         callees: _,         // not part of a bot: the simulated callees'
-        vars: _,            // not yet (issue 12): slots filled at session start
+        vars: _,            // slots `var_<id>` and `said_<id>`, filled at session start by `actions/` from the session's metadata
         concerns: _,        // not part of a bot: coverage is checked by callc
         signals: _,         // slot `callee_signal`, its values and their descriptions
         first_speaker: _,   // callee: the silent collect `ANSWER` before the opening; the header says which
@@ -124,7 +124,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Branch, &ir::Qa, 
     ir::Signal {
         id: _,          // a value of slot `callee_signal`
         description: _, // the slot value's description
-        examples: _,    // not yet (issue 12): NLU examples
+        examples: _,    // in the slot value's description, after it (the command generator reads them)
     },
     ir::EndCondition {
         id: _,       // a value of slot `end_condition`
@@ -152,7 +152,7 @@ const _: fn(&ir::Retry, &ir::Capture, &ir::Transfer) = |
         id: _,       // `TRANSFER_<id>`, a value of slot `transfer`
         title: _,    // not part of a bot (the deployment reads `transfer_to`)
         say: _,      // response `utter_transfer_<id>`
-        to: _,       // the value of slot `transfer_to` (else `transfer_<id>`)
+        to: _,       // the value of slot `transfer_to` (else `transfer_<id>`; with variables, set by `action_transfer_to`)
         fallback: _, // where `RETURN` sends the call when the handoff comes back
         requires: _, // not part of a bot: checked by callc (W0215)
     },
@@ -230,7 +230,180 @@ pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {
         files.push(file("data/nlu.yml", yaml(&header, &nlu(&names, &examples))));
     }
     files.push(file("data/patterns.yml", yaml(&header, &patterns(spec, &names, &plan))));
+    if !spec.vars.is_empty() {
+        files.extend(session_start_files(spec, &names, &header));
+    }
     files
+}
+
+/// What fills the per-call variables at session start: `endpoints.yml`
+/// (Rasa runs the actions of the package `actions` in its own process: no
+/// action server), and the package: `session_start.py` (Rasa's session
+/// start, then the slots from the session's metadata), `callc_vars.py`
+/// (reads, checks and says values as callc does; standard library only)
+/// and `vars.json` (the variables).
+fn session_start_files(spec: &ir::Spec, names: &Names, header: &str) -> Vec<OutputFile> {
+    let vars = VarsFile {
+        call: spec.id.clone(),
+        language: match spec.language() {
+            ir::Language::Chinese => "zh",
+            ir::Language::English => "en",
+        },
+        vars: spec
+            .vars
+            .iter()
+            .enumerate()
+            .map(|(v, var)| VarEntry {
+                id: var.id.clone(),
+                kind: TypeEntry::of(&var.kind),
+                need: var.need.word(),
+                default: match &var.need {
+                    ir::Need::Default(d) => Some(d.clone()),
+                    ir::Need::Required | ir::Need::Optional => None,
+                },
+                example: var.example.clone(),
+                pii: var.pii,
+                description: var.description.clone(),
+                slot: names.name(Name::VarSlot(v)),
+                said: names.name(Name::SaidSlot(v)),
+            })
+            .collect(),
+        transfers: spec
+            .transfers
+            .iter()
+            .enumerate()
+            .filter_map(|(t, x)| {
+                let to = x.to.as_ref().filter(|to| !to.is_lit())?;
+                Some(TransferEntry {
+                    transfer: names.name(Name::TransferValue(t)),
+                    to: to
+                        .pieces()
+                        .iter()
+                        .map(|p| match p {
+                            ir::Piece::Lit(s) => ToPiece::Text(s.clone()),
+                            ir::Piece::Var(v) => ToPiece::Said(names.name(Name::SaidSlot(v.index))),
+                        })
+                        .collect(),
+                })
+            })
+            .collect(),
+    };
+    let json = serde_json::to_string_pretty(&vars).unwrap_or_default();
+    vec![
+        file(
+            "endpoints.yml",
+            yaml(
+                header,
+                &Endpoints {
+                    action_endpoint: ActionEndpoint {
+                        actions_module: "actions",
+                    },
+                },
+            ),
+        ),
+        file(
+            "actions/__init__.py",
+            "\"\"\"The custom actions of this call, which Rasa runs in its own process (`actions_module` in\n\
+             endpoints.yml). Generated by callc (target rasa); do not edit.\"\"\"\n"
+                .to_owned(),
+        ),
+        file("actions/session_start.py", SESSION_START_PY.to_owned()),
+        file("actions/callc_vars.py", CALLC_VARS_PY.to_owned()),
+        file("actions/vars.json", format!("{json}\n")),
+    ]
+}
+
+/// `actions/session_start.py`: the same for every call.
+const SESSION_START_PY: &str = include_str!("rasa/session_start.py");
+/// `actions/callc_vars.py`: the same for every call (the call's variables
+/// are in `vars.json`).
+pub const CALLC_VARS_PY: &str = include_str!("rasa/callc_vars.py");
+
+#[derive(Serialize)]
+struct Endpoints {
+    action_endpoint: ActionEndpoint,
+}
+
+#[derive(Serialize)]
+struct ActionEndpoint {
+    actions_module: &'static str,
+}
+
+/// `actions/vars.json`.
+#[derive(Serialize)]
+struct VarsFile {
+    call: String,
+    /// `zh` or `en`: how values are said.
+    language: &'static str,
+    vars: Vec<VarEntry>,
+    /// The destinations that name variables, by the value of slot `transfer`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    transfers: Vec<TransferEntry>,
+}
+
+/// A destination naming variables: its literal text and the `said_` slots
+/// of its variables, in order.
+#[derive(Serialize)]
+struct TransferEntry {
+    transfer: String,
+    to: Vec<ToPiece>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+enum ToPiece {
+    Text(String),
+    Said(String),
+}
+
+#[derive(Serialize)]
+struct VarEntry {
+    id: String,
+    #[serde(rename = "type")]
+    kind: TypeEntry,
+    need: &'static str,
+    default: Option<String>,
+    example: Option<String>,
+    pii: bool,
+    description: Option<String>,
+    slot: String,
+    said: String,
+}
+
+/// A value type as `callc_vars.py` reads it: its word and arguments.
+#[derive(Serialize)]
+struct TypeEntry {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    values: Option<Vec<String>>,
+}
+
+impl TypeEntry {
+    fn of(kind: &ir::ValueType) -> Self {
+        let mut t = Self {
+            kind: kind.word(),
+            min: None,
+            max: None,
+            currency: None,
+            values: None,
+        };
+        match kind {
+            ir::ValueType::Integer { min, max } => {
+                t.min = *min;
+                t.max = *max;
+            }
+            ir::ValueType::Money { currency } => t.currency = Some(currency.clone()),
+            ir::ValueType::OneOf(words) => t.values = Some(words.clone()),
+            _ => {}
+        }
+        t
+    }
 }
 
 /// What of the spec's flow graph the Rasa flow runs: the places reached
@@ -429,6 +602,52 @@ pub fn prompt_text(text: &str) -> String {
     out
 }
 
+/// A text of the spec in an LLM prompt ([`prompt_text`]), each per-call
+/// variable written as its slot in brackets, `[var_<id>]` (the prompt says
+/// what the call is about; the value is the slot's).
+fn prompt(text: &ir::Text, names: &Names) -> String {
+    prompt_text(&text.render(|v, out| {
+        let _ = write!(out, "[{}]", names.name(Name::VarSlot(v.index)));
+    }))
+}
+
+/// The one escaping function of a response that names variables: a Jinja
+/// template (`metadata: {template: jinja}`) that says the literal text
+/// exactly and each variable from its `said_` slot, `{{ said_<id> }}`.
+///
+/// Jinja, not Rasa's default `{slot}` (Python `str.format`): the default
+/// gives up on the whole response, and says it with its placeholders, when
+/// the text or a value holds `0[` or the text holds a literal brace pair
+/// (`interpolate_format_template`). In Jinja only `{` starts markup (`{{`,
+/// `{%`, `{#`): each literal `{` is written `{{ '{' }}`. Jinja also reads
+/// every CR as a line break and drops one line break at the end of a
+/// template: a literal CR is written `{{ '\r' }}`, and a text ending with a
+/// line break gets `{{ '' }}` after it.
+#[must_use]
+pub fn jinja_text(text: &ir::Text, names: &Names) -> String {
+    let mut out = String::new();
+    for piece in text.pieces() {
+        match piece {
+            ir::Piece::Lit(s) => {
+                for c in s.chars() {
+                    match c {
+                        '{' => out.push_str("{{ '{' }}"),
+                        '\r' => out.push_str("{{ '\\r' }}"),
+                        c => out.push(c),
+                    }
+                }
+            }
+            ir::Piece::Var(v) => {
+                let _ = write!(out, "{{{{ {} }}}}", names.name(Name::SaidSlot(v.index)));
+            }
+        }
+    }
+    if out.ends_with('\n') {
+        out.push_str("{{ '' }}");
+    }
+    out
+}
+
 /// A free-text string (a response, a description): written by serde-saphyr,
 /// double-quoted when [`Text::needs_quotes`] says so.
 struct Text(String);
@@ -511,6 +730,9 @@ pub enum Name {
     EndId(usize),
     /// The id of the first flow step of transfer `transfer`: `TRANSFER_<transfer>`.
     TransferId(usize),
+    /// The id of the flow step filling in the destination of transfer
+    /// `transfer`, which names a per-call variable: `TRANSFER_<transfer>_TO`.
+    TransferToId(usize),
     /// The id of the flow step saying the line of transfer `transfer`: `TRANSFER_<transfer>_SAY`.
     TransferSayId(usize),
     /// The id of the flow step handing transfer `transfer` over: `TRANSFER_<transfer>_HANDOFF`.
@@ -555,6 +777,10 @@ pub enum Name {
     VisitsSlot(usize),
     /// The slot holding capture `capture`: `cap_<capture>`.
     CaptureSlot(usize),
+    /// The typed slot holding the value of per-call variable `var`: `var_<var>`.
+    VarSlot(usize),
+    /// The text slot holding per-call variable `var` as it is said: `said_<var>`.
+    SaidSlot(usize),
     /// The project's `assistant_id`: `<call>_<8 hex digits of a hash of the call id>`.
     AssistantId,
 }
@@ -579,6 +805,8 @@ pub struct Names {
     captures: AsciiNames,
     capture_ids: Vec<String>,
     capture_steps: Vec<usize>,
+    vars: AsciiNames,
+    var_ids: Vec<String>,
 }
 
 impl Names {
@@ -591,6 +819,7 @@ impl Names {
         let end_ids: Vec<String> = spec.ends.iter().map(|e| e.id.clone()).collect();
         let transfer_ids: Vec<String> = spec.transfers.iter().map(|t| t.id.clone()).collect();
         let capture_ids: Vec<String> = spec.captures.iter().map(|c| c.id.clone()).collect();
+        let var_ids: Vec<String> = spec.vars.iter().map(|v| v.id.clone()).collect();
         // The values of `callee_signal` that are not signals.
         let reserved = [NO_SIGNAL, ir::Event::Voicemail.as_str(), ir::Event::Silence.as_str()];
         Self {
@@ -604,6 +833,8 @@ impl Names {
             transfers: AsciiNames::new(transfer_ids.iter().map(String::as_str), &[]),
             captures: AsciiNames::new(capture_ids.iter().map(String::as_str), &[]),
             capture_steps: spec.captures.iter().map(|c| c.step).collect(),
+            vars: AsciiNames::new(var_ids.iter().map(String::as_str), &[]),
+            var_ids,
             step_ids,
             faq_ids,
             signal_ids,
@@ -619,7 +850,7 @@ impl Names {
     /// [`AsciiNames`] table per kind, and kinds that share a namespace differ
     /// by construction. Response names have distinct prefixes (`utter_say_`,
     /// `utter_faq_`, `utter_transfer_`, and three fixed names); slot names
-    /// too (`visits_`, `cap_`, and four fixed names); flow step ids of a
+    /// too (`visits_`, `cap_`, `var_`, `said_`, and four fixed names); flow step ids of a
     /// step are `<step>` and `<step>__<suffix>` (a transliteration never
     /// contains `__`, so the first `__` splits an id back into its step and
     /// the rest; the suffixes are a line number, `v<n>`, or `check_`,
@@ -658,6 +889,7 @@ impl Names {
             }
             Name::EndId(e) => format!("END_{}", self.ends.get(&self.end_ids[e])),
             Name::TransferId(t) => format!("TRANSFER_{}", transfer(t)),
+            Name::TransferToId(t) => format!("TRANSFER_{}_TO", transfer(t)),
             Name::TransferSayId(t) => format!("TRANSFER_{}_SAY", transfer(t)),
             Name::TransferHandoffId(t) => format!("TRANSFER_{}_HANDOFF", transfer(t)),
             Name::TransferFailedId(t) => format!("TRANSFER_{}_FAILED", transfer(t)),
@@ -679,6 +911,8 @@ impl Names {
             Name::TransferPlaceholder(t) => format!("transfer_{}", transfer(t)),
             Name::VisitsSlot(s) => format!("visits_{}", step(s)),
             Name::CaptureSlot(c) => format!("cap_{}", self.captures.get(&self.capture_ids[c])),
+            Name::VarSlot(v) => format!("var_{}", self.vars.get(&self.var_ids[v])),
+            Name::SaidSlot(v) => format!("said_{}", self.vars.get(&self.var_ids[v])),
             Name::AssistantId => format!("{}_{:08x}", self.call, self.call_hash),
         }
     }
@@ -784,6 +1018,8 @@ struct Domain {
     version: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     intents: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    actions: Vec<String>,
     #[serde(skip_serializing_if = "Ordered::is_empty")]
     slots: Ordered<Slot>,
     responses: Ordered<Vec<Response>>,
@@ -802,7 +1038,7 @@ struct Slot {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     values: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    initial_value: Option<u32>,
+    initial_value: Option<SlotValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     min_value: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -841,6 +1077,32 @@ struct Mapping {
 #[derive(Serialize)]
 struct Response {
     text: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<ResponseMetadata>,
+}
+
+/// `metadata: {template: jinja}`: the response is a Jinja template.
+#[derive(Serialize)]
+struct ResponseMetadata {
+    template: &'static str,
+}
+
+impl Response {
+    /// The response that says `text`: as written, braces doubled
+    /// ([`response_text`]), when it names no variable; otherwise a Jinja
+    /// template ([`jinja_text`]) saying each variable from its `said_` slot.
+    fn new(text: &ir::Text, names: &Names) -> Self {
+        match text.as_lit() {
+            Some(lit) => Self {
+                text: Text(response_text(lit)),
+                metadata: None,
+            },
+            None => Self {
+                text: Text(jinja_text(text, names)),
+                metadata: Some(ResponseMetadata { template: "jinja" }),
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -918,6 +1180,8 @@ struct Step {
 enum SlotValue {
     Text(String),
     Number(u32),
+    Float(f64),
+    Bool(bool),
     /// Empties the slot.
     Null,
 }
@@ -927,6 +1191,8 @@ impl Serialize for SlotValue {
         match self {
             SlotValue::Text(t) => Text(t.clone()).serialize(serializer),
             SlotValue::Number(n) => serializer.serialize_u32(*n),
+            SlotValue::Float(x) => serializer.serialize_f64(*x),
+            SlotValue::Bool(b) => serializer.serialize_bool(*b),
             SlotValue::Null => serializer.serialize_none(),
         }
     }
@@ -997,7 +1263,7 @@ fn config(spec: &ir::Spec, names: &Names) -> Config {
 struct CallFlow {
     flow: Flow,
     /// Responses used for step lines, in flow order: (name, text).
-    lines: Vec<(String, String)>,
+    lines: Vec<(String, ir::Text)>,
     uses_wait: bool,
     uses_signal: bool,
 }
@@ -1110,7 +1376,7 @@ impl CallFlow {
         }
         description.push('.');
         if let Some(task) = &spec.caller.task {
-            let _ = write!(description, " Task of the caller: {}", prompt_text(&task.to_string()));
+            let _ = write!(description, " Task of the caller: {}", prompt(task, names));
         }
         // Started only by `pattern_session_start` (data/patterns.yml), never by the LLM;
         // after the closing the call hangs up: no "anything else?" prompt.
@@ -1164,7 +1430,7 @@ impl CallFlow {
         let said = if step.waits { n.saturating_sub(1) } else { n };
         for (k, text) in step.lines.iter().enumerate().take(said) {
             let name = names.name(Name::Line { step: i, line: k });
-            self.lines.push((name.clone(), text.to_string()));
+            self.lines.push((name.clone(), text.clone()));
             steps.push(Step {
                 id: Some(id(k)),
                 action: Some(name),
@@ -1190,7 +1456,7 @@ impl CallFlow {
             names.name(Name::Wait)
         } else {
             let name = names.name(Name::Line { step: i, line: n - 1 });
-            self.lines.push((name.clone(), step.lines[n - 1].to_string()));
+            self.lines.push((name.clone(), step.lines[n - 1].clone()));
             name
         };
         let collect_id = id(n.saturating_sub(1));
@@ -1322,10 +1588,14 @@ impl CallFlow {
         }
         for &t in transfers {
             let transfer = &spec.transfers[t];
-            let to = transfer
-                .to
-                .as_ref()
-                .map_or_else(|| names.name(Name::TransferPlaceholder(t)), ToString::to_string);
+            // A destination naming a per-call variable is filled in by `action_transfer_to`
+            // (a flow's `set_slots` takes fixed values only).
+            let to = match &transfer.to {
+                None => SlotValue::Text(names.name(Name::TransferPlaceholder(t))),
+                Some(to) => to
+                    .as_lit()
+                    .map_or(SlotValue::Null, |lit| SlotValue::Text(lit.to_owned())),
+            };
             steps.push(Step {
                 id: Some(names.name(Name::TransferId(t))),
                 set_slots: Some(vec![
@@ -1333,10 +1603,17 @@ impl CallFlow {
                         names.name(Name::TransferSlot),
                         SlotValue::Text(names.name(Name::TransferValue(t))),
                     )]),
-                    Ordered(vec![(names.name(Name::TransferToSlot), SlotValue::Text(to))]),
+                    Ordered(vec![(names.name(Name::TransferToSlot), to)]),
                 ]),
                 ..Step::default()
             });
+            if transfer.to.as_ref().is_some_and(|to| !to.is_lit()) {
+                steps.push(Step {
+                    id: Some(names.name(Name::TransferToId(t))),
+                    action: Some(TRANSFER_TO.to_owned()),
+                    ..Step::default()
+                });
+            }
             steps.push(Step {
                 id: Some(names.name(Name::TransferSayId(t))),
                 action: Some(names.name(Name::TransferLine(t))),
@@ -1524,12 +1801,19 @@ fn signal_description(spec: &ir::Spec, names: &Names, step: usize, voicemail: bo
             let _ = write!(bullets, " (signal `{}`)", signal.id);
         }
         bullets.push_str(": ");
-        bullets.push_str(&prompt_text(
-            &signal
-                .description
-                .as_ref()
-                .map_or_else(|| signal.id.clone(), ToString::to_string),
-        ));
+        match &signal.description {
+            Some(d) => bullets.push_str(&prompt(d, names)),
+            None => bullets.push_str(&prompt_text(&signal.id)),
+        }
+        if !signal.examples.is_empty() {
+            // What the callee might say to give it: the spec's `example`s, each quoted on the bullet's line.
+            let quoted: Vec<String> = signal
+                .examples
+                .iter()
+                .map(|e| format!("\"{}\"", prompt_text(e)))
+                .collect();
+            let _ = write!(bullets, " (for example {})", quoted.join(", "));
+        }
     }
     if bullets.is_empty() {
         format!(
@@ -1546,7 +1830,7 @@ fn signal_description(spec: &ir::Spec, names: &Names, step: usize, voicemail: bo
 }
 
 fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples: &[Vec<String>]) -> Domain {
-    let mut slots = Vec::new();
+    let mut slots = var_slots(spec, names);
     if call.uses_signal {
         let mut values: Vec<String> = (0..spec.signals.len())
             .map(|s| names.name(Name::SignalValue(s)))
@@ -1576,7 +1860,7 @@ fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples
             slots.push((
                 names.name(Name::VisitsSlot(i)),
                 Slot {
-                    initial_value: Some(0),
+                    initial_value: Some(SlotValue::Number(0)),
                     ..Slot::controlled("float", Vec::new())
                 },
             ));
@@ -1613,40 +1897,106 @@ fn domain(spec: &ir::Spec, names: &Names, plan: &Plan, call: &CallFlow, examples
         };
         slots.push((names.name(Name::CaptureSlot(c)), slot));
     }
-    let say = |text: &str| {
-        vec![Response {
-            text: Text(response_text(text)),
-        }]
-    };
+    let say = |text: &ir::Text| vec![Response::new(text, names)];
     let mut responses = Vec::new();
     if let Some(opening) = &spec.opening {
-        responses.push((names.name(Name::Opening), say(&opening.to_string())));
+        responses.push((names.name(Name::Opening), say(opening)));
     }
     for (name, text) in &call.lines {
         responses.push((name.clone(), say(text)));
     }
     if call.uses_wait {
-        responses.push((names.name(Name::Wait), say("")));
+        responses.push((names.name(Name::Wait), say(&ir::Text::default())));
     }
     for &t in &transfers {
-        responses.push((
-            names.name(Name::TransferLine(t)),
-            say(&spec.transfers[t].say.to_string()),
-        ));
+        responses.push((names.name(Name::TransferLine(t)), say(&spec.transfers[t].say)));
     }
     for (q, qa) in spec.faq.iter().enumerate() {
-        responses.push((names.name(Name::Answer(q)), say(&qa.answer.to_string())));
+        responses.push((names.name(Name::Answer(q)), say(&qa.answer)));
     }
-    responses.push((names.name(Name::Closing), say(&spec.closing.to_string())));
+    responses.push((names.name(Name::Closing), say(&spec.closing)));
     Domain {
         version: "3.1",
         intents: (0..spec.faq.len())
             .filter(|&q| !examples[q].is_empty())
             .map(|q| names.name(Name::Intent(q)))
             .collect(),
+        actions: {
+            let mut actions = Vec::new();
+            if !spec.vars.is_empty() {
+                actions.push(SESSION_START.to_owned());
+            }
+            if transfers
+                .iter()
+                .any(|&t| spec.transfers[t].to.as_ref().is_some_and(|to| !to.is_lit()))
+            {
+                actions.push(TRANSFER_TO.to_owned());
+            }
+            actions
+        },
         slots: Ordered(slots),
         responses: Ordered(responses),
     }
+}
+
+/// Rasa's action that starts a session, which `actions/session_start.py`
+/// overrides to fill the slots of the per-call variables.
+const SESSION_START: &str = "action_session_start";
+
+/// The project's action that sets `transfer_to` to the destination of the
+/// transfer in slot `transfer`, with the call's variables in it
+/// (`actions/session_start.py`).
+const TRANSFER_TO: &str = "action_transfer_to";
+
+/// The slots of the per-call variables, two each, set only by
+/// `action_session_start` (`controlled`): `var_<id>`, the value (typed:
+/// `float` for numbers, percentages, money and whole numbers, `bool` for
+/// yes/no, `categorical` for one of a set, `text` otherwise; empty when a
+/// call gives none), and `said_<id>`, the value as it is said (text; `""`
+/// when a call gives none, so no response ever says `None`). A default is
+/// each slot's initial value.
+fn var_slots(spec: &ir::Spec, names: &Names) -> Vec<(String, Slot)> {
+    let mut slots = Vec::new();
+    for (v, var) in spec.vars.iter().enumerate() {
+        let default = match &var.need {
+            ir::Need::Default(d) => var.kind.parse(d).ok(),
+            ir::Need::Required | ir::Need::Optional => None,
+        };
+        let (kind, values) = match &var.kind {
+            ir::ValueType::Number
+            | ir::ValueType::Integer { .. }
+            | ir::ValueType::Percent
+            | ir::ValueType::Money { .. } => ("float", Vec::new()),
+            ir::ValueType::YesNo => ("bool", Vec::new()),
+            ir::ValueType::OneOf(words) => ("categorical", words.clone()),
+            ir::ValueType::Text
+            | ir::ValueType::Date
+            | ir::ValueType::Time
+            | ir::ValueType::Phone
+            | ir::ValueType::Email => ("text", Vec::new()),
+        };
+        let initial = default.as_ref().map(|value| match (kind, value) {
+            (_, ir::Value::YesNo(b)) => SlotValue::Bool(*b),
+            ("float", v) => SlotValue::Float(v.canonical().parse().unwrap_or_default()),
+            (_, v) => SlotValue::Text(v.canonical()),
+        });
+        slots.push((
+            names.name(Name::VarSlot(v)),
+            Slot {
+                initial_value: initial,
+                ..Slot::controlled(kind, values)
+            },
+        ));
+        let said = default.map_or_else(String::new, |value| value.spoken(spec.language()));
+        slots.push((
+            names.name(Name::SaidSlot(v)),
+            Slot {
+                initial_value: Some(SlotValue::Text(said)),
+                ..Slot::controlled("text", Vec::new())
+            },
+        ));
+    }
+    slots
 }
 
 /// For each FAQ entry, the phrasings Rasa's NLU data can carry exactly
@@ -1659,7 +2009,7 @@ fn faq_examples(spec: &ir::Spec) -> Vec<Vec<String>> {
         .map(|qa| {
             qa.questions
                 .iter()
-                .filter_map(|q| nlu_example(&q.to_string()))
+                .filter_map(|q| q.as_lit().and_then(nlu_example))
                 .filter(|q| seen.insert(q.clone()))
                 .collect()
         })
@@ -1690,7 +2040,7 @@ fn faq_flows(spec: &ir::Spec, names: &Names, examples: &[Vec<String>]) -> FlowsF
                 qa.id
             );
             for question in &qa.questions {
-                let _ = write!(description, "\n- {}", prompt_text(&question.to_string()));
+                let _ = write!(description, "\n- {}", prompt(question, names));
             }
             let flow = Flow {
                 description: Text(description),

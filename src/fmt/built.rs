@@ -124,12 +124,12 @@ pub(crate) fn text(value: &str, at: Span) -> Text {
 
 /// `label "value"` in `knows` or `background`, at `at`: the label is a
 /// string when it cannot be a bare word.
-pub(crate) fn entry(label: &str, value: &str, at: Span) -> ast::Entry {
+pub(crate) fn entry(label: &str, value: Text, at: Span) -> ast::Entry {
     ast::Entry {
         label: label.to_owned(),
         label_span: at,
         quoted_label: !literal::is_bare_word(label),
-        value: text(value, at),
+        value,
     }
 }
 
@@ -179,7 +179,10 @@ mod tests {
         let knows = b.at();
         let entries = ["公司", "Open ticket", "call", "1st", "a\"b"]
             .iter()
-            .map(|label| EntriesItem::Entry(entry(label, "值", b.at())))
+            .map(|label| {
+                let at = b.at();
+                EntriesItem::Entry(entry(label, text("值", at), at))
+            })
             .collect();
         party.push(PartyItem::Knows(Entries {
             items: entries,

@@ -38,7 +38,7 @@ mod meaning;
 mod printer;
 
 pub(crate) use built::{Builder, Built, entry, ident, text};
-pub(crate) use literal::is_bare_word;
+pub(crate) use literal::{fits_block, is_bare_word};
 
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;

@@ -109,6 +109,11 @@ pub(super) enum RawKind {
     /// The bounds as written (digits, perhaps a sign).
     Integer(Option<String>, Option<String>),
     OneOf(Vec<String>),
+    Number,
+    Percent,
+    /// The currency's code as written.
+    Money(String),
+    Time,
 }
 
 /// `retry N -> T`: N as written, and the target.
@@ -141,6 +146,42 @@ pub(super) struct RawTransfer {
     pub(super) fallback: Option<RawTarget>,
     pub(super) requires: Vec<String>,
     pub(super) span: Span,
+}
+
+/// A row of the variables table, as written (escaped Markdown).
+#[derive(Debug)]
+pub(super) struct RawVar {
+    pub(super) id: String,
+    pub(super) kind: String,
+    pub(super) need: String,
+    pub(super) example: String,
+    pub(super) pii: String,
+    pub(super) description: String,
+    pub(super) span: Span,
+}
+
+/// The things a callee might say that give a signal: the signal's words,
+/// and the examples (escaped Markdown).
+#[derive(Debug)]
+pub(super) struct RawExamples {
+    pub(super) words: String,
+    pub(super) examples: Vec<String>,
+}
+
+/// A callee's prompt, read: its identity, the id its heading gives when
+/// the document has several callees, and its parts.
+#[derive(Debug, Default)]
+pub(super) struct CalleeDoc {
+    pub(super) party: PartyDoc,
+    pub(super) label: Option<String>,
+    pub(super) background: Vec<(String, String)>,
+    pub(super) concerns: Vec<(Priority, String)>,
+    pub(super) concerns_span: Option<Span>,
+    pub(super) behavior: Vec<String>,
+    pub(super) style_note: Option<String>,
+    pub(super) avoid: Vec<String>,
+    pub(super) prefer: Vec<String>,
+    pub(super) examples: Vec<RawExamples>,
 }
 
 #[derive(Debug)]
@@ -184,7 +225,35 @@ pub(super) struct Doc {
     pub(super) silence_rule: Option<u32>,
     pub(super) silence_notes: Vec<u32>,
     pub(super) closing: Option<String>,
+    /// The rows of the variables table.
+    pub(super) vars: Vec<RawVar>,
+    /// The signals' examples of the callee being read.
+    pub(super) examples: Vec<RawExamples>,
+    /// The id the heading of the callee being read gives.
+    pub(super) callee_label: Option<String>,
+    /// The callees read, in order (the callee being read is in the fields
+    /// above until [`Doc::finish_callee`]).
+    pub(super) callees: Vec<CalleeDoc>,
     pub(super) unplaced: Vec<Unplaced>,
+}
+
+impl Doc {
+    /// Moves the callee being read into [`Doc::callees`]; the fields are
+    /// then empty for the next one.
+    pub(super) fn finish_callee(&mut self) {
+        self.callees.push(CalleeDoc {
+            party: std::mem::take(&mut self.callee),
+            label: self.callee_label.take(),
+            background: std::mem::take(&mut self.background),
+            concerns: std::mem::take(&mut self.concerns),
+            concerns_span: self.concerns_span.take(),
+            behavior: std::mem::take(&mut self.behavior),
+            style_note: self.style_note.take(),
+            avoid: std::mem::take(&mut self.avoid),
+            prefer: std::mem::take(&mut self.prefer),
+            examples: std::mem::take(&mut self.examples),
+        });
+    }
 }
 
 /// A party section.
@@ -210,4 +279,6 @@ pub(super) enum Kind {
     Concerns,
     Behavior,
     Style,
+    /// `### 你可能的说法（…）`: the signals' examples.
+    Signals,
 }

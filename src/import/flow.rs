@@ -236,7 +236,7 @@ fn capture_note(text: &str) -> Option<RawCapture> {
 }
 
 /// Reads a capture type in either layout's words.
-fn read_kind(words: &str) -> Option<RawKind> {
+pub(super) fn read_kind(words: &str) -> Option<RawKind> {
     let number = |s: &str| {
         let s = s.trim();
         let digits = s.strip_prefix('-').unwrap_or(s);
@@ -252,6 +252,9 @@ fn read_kind(words: &str) -> Option<RawKind> {
             (k.date, RawKind::Date),
             (k.yes_no, RawKind::YesNo),
             (k.integer, RawKind::Integer(None, None)),
+            (k.number, RawKind::Number),
+            (k.percent, RawKind::Percent),
+            (k.time, RawKind::Time),
         ];
         if let Some((_, kind)) = plain.into_iter().find(|(w, _)| same(w)) {
             return Some(kind);
@@ -268,6 +271,9 @@ fn read_kind(words: &str) -> Option<RawKind> {
         }
         if let Some(b) = words.strip_prefix(k.at_most).and_then(number) {
             return Some(RawKind::Integer(None, Some(b)));
+        }
+        if let Some(code) = words.strip_prefix(k.money[0]).and_then(|r| r.strip_suffix(k.money[1])) {
+            return Some(RawKind::Money(code.trim().to_owned()));
         }
         if let Some(values) = words.strip_prefix(k.one_of) {
             let values: Vec<String> = values

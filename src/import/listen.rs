@@ -66,8 +66,9 @@ pub(super) fn captures(doc: &Doc, taken: &mut Taken, rejected: &mut Vec<Unplaced
 }
 
 /// `capture ID TYPE [optional] "description"`, at `at`.
-pub(super) fn capture_ast(c: &Capture, at: Span) -> ast::Capture {
-    let args = match &c.kind {
+/// A value type as written in a spec: `integer(1..500)`, `money(CNY)`.
+pub(super) fn type_ast(kind: &ValueType, at: Span) -> ast::CaptureType {
+    let args = match kind {
         ValueType::Integer { min, max } if min.is_some() || max.is_some() => Some(ast::TypeArgs::Range {
             min: min.map(|n| (n.to_string(), at)),
             max: max.map(|n| (n.to_string(), at)),
@@ -77,15 +78,23 @@ pub(super) fn capture_ast(c: &Capture, at: Span) -> ast::Capture {
             values: values.iter().map(|v| ident(v.as_str(), at)).collect(),
             span: at,
         }),
+        ValueType::Money { currency } => Some(ast::TypeArgs::Values {
+            values: vec![ident(currency.as_str(), at)],
+            span: at,
+        }),
         _ => None,
     };
+    ast::CaptureType {
+        name: ident(kind.word(), at),
+        args,
+        span: at,
+    }
+}
+
+pub(super) fn capture_ast(c: &Capture, at: Span) -> ast::Capture {
     ast::Capture {
         id: ident(c.id.as_str(), at),
-        kind: ast::CaptureType {
-            name: ident(c.kind.word(), at),
-            args,
-            span: at,
-        },
+        kind: type_ast(&c.kind, at),
         optional: c.optional.then_some(at),
         description: Some(text(&c.description, at)),
         span: at,
@@ -116,6 +125,16 @@ pub(super) fn capture_type(kind: &RawKind) -> Option<ValueType> {
                 return None;
             }
             ValueType::Integer { min, max }
+        }
+        RawKind::Number => ValueType::Number,
+        RawKind::Percent => ValueType::Percent,
+        RawKind::Time => ValueType::Time,
+        RawKind::Money(code) => {
+            let code = decode(code);
+            if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+                return None;
+            }
+            ValueType::Money { currency: code }
         }
         RawKind::OneOf(values) => {
             let values: Vec<String> = values.iter().map(|v| decode(v)).collect();

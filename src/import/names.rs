@@ -1,7 +1,7 @@
 //! The parties' names: from an identity bullet, the persona's first words,
 //! a self-introduction or a greeting, else a TODO.
 
-use super::doc::{Doc, PartyDoc};
+use super::doc::{CalleeDoc, Doc, PartyDoc};
 use super::markdown::is_han;
 
 /// Common Chinese surnames, to find a name at the end of
@@ -162,7 +162,7 @@ pub(super) fn names(doc: &Doc) -> [(String, NameFrom); 2] {
             doc.layout.caller,
         ),
         pick(
-            &doc.callee,
+            doc.callees.first().map_or(&doc.callee, |c| &c.party),
             &[
                 "请问是",
                 "请问您是",
@@ -177,6 +177,19 @@ pub(super) fn names(doc: &Doc) -> [(String, NameFrom); 2] {
             doc.layout.callee,
         ),
     ]
+}
+
+/// The name of a callee after the first (whose name may come from the
+/// caller's greeting): its identity bullet, else the persona's first
+/// words, else the first callee's.
+pub(super) fn other_callee_name(c: &CalleeDoc, first: (&str, NameFrom)) -> (String, NameFrom) {
+    if let Some(n) = &c.party.name {
+        return (n.clone(), NameFrom::Bullet);
+    }
+    if let Some(n) = c.party.persona.as_deref().and_then(|p| persona_name(p, p)) {
+        return (n, NameFrom::Persona);
+    }
+    (first.0.to_owned(), first.1)
 }
 
 #[cfg(test)]

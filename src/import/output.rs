@@ -5,25 +5,27 @@
 //! in `callc fmt`'s layout.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use crate::ast::{
-    Branch, Call, CallItem, Concern, EndBlock, EndItem, Entries, EntriesItem, Faq, FaqItem, Field, Flow, FlowItem,
-    LintAttr, Party, PartyItem, PartyKind, Qa, QaItem, Requires, Retry, Signal, Step, StepItem, Style, StyleItem,
-    Target, Transfer, TransferItem, Transition, Value, When,
+    self, Branch, Call, CallItem, Concern, EndBlock, EndItem, Entries, EntriesItem, Faq, FaqItem, Field, Flow,
+    FlowItem, LintAttr, Party, PartyItem, PartyKind, Qa, QaItem, Requires, Retry, Signal, SignalItem, Step, StepItem,
+    Style, StyleItem, Target, Transfer, TransferItem, Transition, Value, When,
 };
 use crate::codes::Level;
 use crate::diagnostic::Diagnostic;
 use crate::fmt::{self, Builder, entry, ident, text};
-use crate::ir::{DEFAULT_SILENCE_TIMEOUT, Event, Speaker};
-use crate::layout::ZH;
+use crate::ir::{DEFAULT_SILENCE_TIMEOUT, Event, Need, Speaker, ValueType};
+use crate::layout::{EN, ZH};
 use crate::names::transliterate;
 use crate::source::Span;
 
 use super::diagnostics::{covers_not_imported, unplaced_diagnostic};
 use super::doc::{Block, Cause, Doc, Kind, PartyDoc, RawStep, RawTarget, Unplaced, Why};
+use super::flow::read_kind;
 use super::ids::{Taken, claim, derive_id};
-use super::listen::{Capture, capture_ast, captures, retry_bound, talks_forever};
-use super::names::{NameFrom, names};
+use super::listen::{Capture, capture_ast, capture_type, captures, retry_bound, talks_forever, type_ast};
+use super::names::{NameFrom, names, other_callee_name};
 use super::text::decode;
 
 /// Comments the importer writes, in the spec's language.
@@ -74,6 +76,63 @@ const EN_WORDS: Words = Words {
     no_steps: "TODO: the Markdown has no numbered steps",
     paired: "The caller's and the callee's lists of end conditions are as long as each other: paired in order; please check",
 };
+
+/// The ids of the per-call variables the table declares: a text of the
+/// Markdown says `{{id}}` for each (a literal brace pair is escaped, `\{`).
+#[derive(Debug, Default)]
+struct VarIds(std::collections::BTreeSet<String>);
+
+impl VarIds {
+    /// A text of the Markdown (still escaped) as a string of the spec:
+    /// escapes undone, each `{{id}}` of a declared variable a placeholder
+    /// `{var.id}`.
+    fn text(&self, md: &str, at: Span) -> ast::Text {
+        let mut parts = ast::TextParts::new();
+        let mut lit = String::new();
+        let mut shown = String::new();
+        let flush = |lit: &mut String, parts: &mut ast::TextParts, shown: &mut String| {
+            if !lit.is_empty() {
+                let decoded = decode(lit);
+                shown.push_str(&decoded);
+                parts.push(ast::TextPart::Literal(decoded));
+                lit.clear();
+            }
+        };
+        let mut rest = md;
+        while let Some(c) = rest.chars().next() {
+            if c == '\\' {
+                // An escape: the backslash and what it escapes stay literal.
+                let n = rest[1..].chars().next().map_or(0, char::len_utf8);
+                lit.push_str(&rest[..=n]);
+                rest = &rest[n + 1..];
+                continue;
+            }
+            if let Some(inner) = rest.strip_prefix("{{")
+                && let Some(end) = inner.find("}}")
+                && self.0.contains(&inner[..end])
+            {
+                flush(&mut lit, &mut parts, &mut shown);
+                // As the parser reads it: a placeholder follows a literal, empty if need be.
+                if !matches!(parts.last(), Some(ast::TextPart::Literal(_))) {
+                    parts.push(ast::TextPart::Literal(String::new()));
+                }
+                let path = format!("var.{}", &inner[..end]);
+                let _ = write!(shown, "{{{path}}}");
+                parts.push(ast::TextPart::Placeholder(ast::Placeholder { path, span: at }));
+                rest = &inner[end + 2..];
+                continue;
+            }
+            lit.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+        flush(&mut lit, &mut parts, &mut shown);
+        ast::Text {
+            parts,
+            span: at,
+            block: crate::fmt::fits_block(&shown),
+        }
+    }
+}
 
 /// Where a flow note leads, resolved: a step (its id), the end of the
 /// call (the id of the end condition it names) or a transfer (its id).
@@ -137,9 +196,29 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             .find(|c| c.written == id)
             .map(|c| c.id.clone())
     };
+    let (var_rows, var_ids, bad_vars) = vars(doc);
+    let vars_of = &var_ids;
     let [(caller_name, caller_from), (callee_name, callee_from)] = names(doc);
     let caller_id = claim(&transliterate(&decode(&caller_name)), &mut taken);
-    let callee_id = claim(&transliterate(&decode(&callee_name)), &mut taken);
+    // Each callee: the id its heading gives (several callees), else one from its name.
+    let callees: Vec<(String, String, NameFrom)> = doc
+        .callees
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (name, from) = if i == 0 {
+                (callee_name.clone(), callee_from)
+            } else {
+                other_callee_name(c, (&callee_name, callee_from))
+            };
+            let id = match &c.label {
+                Some(label) if crate::fmt::is_bare_word(&decode(label)) => claim(&decode(label), &mut taken),
+                Some(label) => claim(&transliterate(&decode(label)), &mut taken),
+                None => claim(&transliterate(&decode(&name)), &mut taken),
+            };
+            (id, name, from)
+        })
+        .collect();
     let mut step_ids: Vec<String> = doc
         .steps
         .iter()
@@ -148,10 +227,23 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             derive_id(text, "step", &mut taken)
         })
         .collect();
-    let concern_ids: Vec<String> = doc
-        .concerns
+    // A concern is one id for the same words in every callee (a callee's stance on it).
+    let mut concern_of: BTreeMap<&str, String> = BTreeMap::new();
+    let concern_ids: Vec<Vec<String>> = doc
+        .callees
         .iter()
-        .map(|(_, t)| derive_id(t, "concern", &mut taken))
+        .map(|c| {
+            let mut own: Vec<String> = Vec::new();
+            for (_, t) in &c.concerns {
+                let id = match concern_of.get(t.as_str()) {
+                    Some(id) if !own.contains(id) => id.clone(),
+                    _ => derive_id(t, "concern", &mut taken),
+                };
+                concern_of.entry(t.as_str()).or_insert_with(|| id.clone());
+                own.push(id);
+            }
+            own
+        })
         .collect();
     // Signals, by their words, in order of first use.
     let mut signals: Vec<(String, String)> = Vec::new();
@@ -163,6 +255,22 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             let id = derive_id(cause, "signal", &mut taken);
             signal_ids.insert(cause, id.clone());
             signals.push((id, cause.clone()));
+        }
+    }
+    // The things callees might say: each signal's examples (every callee prompt
+    // repeats them), a signal no note names by its words becoming one.
+    let mut examples: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in doc.callees.iter().flat_map(|c| &c.examples) {
+        if !signal_ids.contains_key(e.words.as_str()) {
+            let id = derive_id(&e.words, "signal", &mut taken);
+            signal_ids.insert(&e.words, id.clone());
+            signals.push((id, e.words.clone()));
+        }
+        let list = examples.entry(e.words.clone()).or_default();
+        for x in &e.examples {
+            if !list.contains(x) {
+                list.push(x.clone());
+            }
         }
     }
     let qa_ids: Vec<String> = doc
@@ -461,7 +569,10 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             }
         })
         .collect();
-    let leftovers = Leftovers::new(md, doc.unplaced.iter().chain(&bad_notes).chain(&rejected));
+    let leftovers = Leftovers::new(
+        md,
+        doc.unplaced.iter().chain(&bad_notes).chain(&rejected).chain(&bad_vars),
+    );
 
     let b = &mut Builder::default();
     b.comment(words.header);
@@ -469,9 +580,14 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
     let mut items: Vec<CallItem> = doc
         .title
         .iter()
-        .map(|t| CallItem::Field(field(b, "title", t)))
+        .map(|t| CallItem::Field(field(b, &VarIds::default(), "title", t)))
         .collect();
-    items.push(CallItem::Field(field(b, "locale", doc.layout.locale)));
+    items.push(CallItem::Field(field(
+        b,
+        &VarIds::default(),
+        "locale",
+        doc.layout.locale,
+    )));
     if doc.first_speaker == Some(Speaker::Caller) {
         let at = b.at();
         items.push(CallItem::Field(Field {
@@ -500,86 +616,108 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
 
     // The caller.
     let open = open_party(b, &doc.caller);
-    let mut caller = party_fields(b, &doc.caller, &caller_name, caller_from, words);
+    let mut caller = party_fields(b, vars_of, &doc.caller, &caller_name, caller_from, words);
     if let Some(task) = &doc.task {
         heading_comment(b, doc, Kind::Task);
-        caller.push(PartyItem::Field(field(b, "task", task)));
+        caller.push(PartyItem::Field(field(b, vars_of, "task", task)));
     }
     if !doc.knows.is_empty() {
         heading_comment(b, doc, Kind::Knows);
-        caller.push(PartyItem::Knows(entries(b, &doc.knows)));
+        caller.push(PartyItem::Knows(entries(b, vars_of, &doc.knows)));
     }
     leftovers.write(b, Block::Caller, words);
     items.push(party(b, PartyKind::Caller, caller_id, open, caller));
 
-    // The callee.
-    let open = open_party(b, &doc.callee);
-    let mut callee = party_fields(b, &doc.callee, &callee_name, callee_from, words);
-    if !doc.background.is_empty() {
-        heading_comment(b, doc, Kind::Background);
-        callee.push(PartyItem::Background(entries(b, &doc.background)));
-    }
-    if !doc.concerns.is_empty() {
-        heading_comment(b, doc, Kind::Concerns);
-        for line in words.covers {
-            b.comment(line);
+    // The callees, each whole.
+    for (k, (c, (callee_id, callee_name, callee_from))) in doc.callees.iter().zip(&callees).enumerate() {
+        let open = open_party(b, &c.party);
+        let mut callee = party_fields(b, vars_of, &c.party, callee_name, *callee_from, words);
+        if !c.background.is_empty() {
+            heading_comment(b, doc, Kind::Background);
+            callee.push(PartyItem::Background(entries(b, vars_of, &c.background)));
         }
-        let at = b.at();
-        callee.push(PartyItem::Lint(LintAttr {
-            level: Level::Warn,
-            lint: ident("uncovered_concern", at),
-            span: at,
-        }));
-        for ((priority, t), id) in doc.concerns.iter().zip(&concern_ids) {
+        if !c.concerns.is_empty() {
+            heading_comment(b, doc, Kind::Concerns);
+            for line in words.covers {
+                b.comment(line);
+            }
             let at = b.at();
-            callee.push(PartyItem::Concern(Concern {
-                id: ident(id.as_str(), at),
-                priority: *priority,
-                text: text(&decode(t), at),
+            callee.push(PartyItem::Lint(LintAttr {
+                level: Level::Warn,
+                lint: ident("uncovered_concern", at),
                 span: at,
             }));
+            for ((priority, t), id) in c.concerns.iter().zip(&concern_ids[k]) {
+                let at = b.at();
+                callee.push(PartyItem::Concern(Concern {
+                    id: ident(id.as_str(), at),
+                    priority: *priority,
+                    text: vars_of.text(t, at),
+                    span: at,
+                }));
+            }
+            if let Some(span) = c.concerns_span {
+                diags.push(covers_not_imported(span, &concern_ids[k]));
+            }
         }
-        if let Some(span) = doc.concerns_span {
-            diags.push(covers_not_imported(span, &concern_ids));
+        if !c.behavior.is_empty() {
+            heading_comment(b, doc, Kind::Behavior);
+            for behavior in &c.behavior {
+                callee.push(PartyItem::Field(field(b, vars_of, "behavior", behavior)));
+            }
         }
-    }
-    if !doc.behavior.is_empty() {
-        heading_comment(b, doc, Kind::Behavior);
-        for behavior in &doc.behavior {
-            callee.push(PartyItem::Field(field(b, "behavior", behavior)));
+        if c.style_note.is_some() || !c.avoid.is_empty() || !c.prefer.is_empty() {
+            heading_comment(b, doc, Kind::Style);
+            let open = b.at();
+            let notes = c.style_note.iter().map(|n| ("note", n));
+            let examples = (c.avoid.iter().map(|a| ("avoid", a))).chain(c.prefer.iter().map(|p| ("prefer", p)));
+            let style = notes
+                .chain(examples)
+                .map(|(name, t)| StyleItem::Field(field(b, vars_of, name, t)));
+            callee.push(PartyItem::Style(Style {
+                items: style.collect(),
+                keyword: open,
+                span: b.close(open),
+            }));
         }
+        if k + 1 == doc.callees.len() {
+            leftovers.write(b, Block::Callee, words);
+        }
+        items.push(party(b, PartyKind::Callee, callee_id.clone(), open, callee));
     }
-    if doc.style_note.is_some() || !doc.avoid.is_empty() || !doc.prefer.is_empty() {
-        heading_comment(b, doc, Kind::Style);
-        let open = b.at();
-        let notes = doc.style_note.iter().map(|n| ("note", n));
-        let examples = (doc.avoid.iter().map(|a| ("avoid", a))).chain(doc.prefer.iter().map(|p| ("prefer", p)));
-        let style = notes
-            .chain(examples)
-            .map(|(name, t)| StyleItem::Field(field(b, name, t)));
-        callee.push(PartyItem::Style(Style {
-            items: style.collect(),
-            keyword: open,
-            span: b.close(open),
-        }));
-    }
-    leftovers.write(b, Block::Callee, words);
-    items.push(party(b, PartyKind::Callee, callee_id, open, callee));
 
     b.blank();
     for (id, cause) in &signals {
         let at = b.at();
+        let fields: Vec<SignalItem> = examples
+            .get(cause)
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let at = b.at();
+                SignalItem::Field(Field {
+                    name: ident("example", at),
+                    value: Value::Text(text(&decode(e), at)),
+                    span: at,
+                })
+            })
+            .collect();
+        let body = (!fields.is_empty()).then(|| b.close(at));
         items.push(CallItem::Signal(Signal {
             id: ident(id.as_str(), at),
-            description: Some(text(&decode(cause), at)),
-            items: Vec::new(),
-            body: None,
-            span: at,
+            description: Some(vars_of.text(cause, at)),
+            items: fields,
+            body,
+            span: body.unwrap_or(at),
         }));
+    }
+    if let Some(v) = vars_block(b, var_rows) {
+        b.blank();
+        items.push(CallItem::Vars(v));
     }
     if let Some(opening) = &doc.opening {
         b.blank();
-        items.push(CallItem::Field(field(b, "opening", opening)));
+        items.push(CallItem::Field(field(b, vars_of, "opening", opening)));
     }
 
     // The flow.
@@ -611,7 +749,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         let open = b.at();
         let mut step = Vec::new();
         for say in &s.says {
-            step.push(StepItem::Say(text(&decode(say), b.at())));
+            step.push(StepItem::Say(vars_of.text(say, b.at())));
         }
         if go_on.get(i).copied().unwrap_or(false) {
             step.push(StepItem::Continue(b.at()));
@@ -676,7 +814,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             let answer = ("a", qa.answer.as_deref().unwrap_or_default());
             let fields = questions
                 .chain([answer])
-                .map(|(name, t)| QaItem::Field(field(b, name, t)));
+                .map(|(name, t)| QaItem::Field(field(b, vars_of, name, t)));
             faq.push(FaqItem::Qa(Qa {
                 id: ident(id.as_str(), at),
                 covers: Vec::new(),
@@ -710,17 +848,17 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
         let requires = end_requires.get(&i).filter(|_| caller.is_some());
         end.push(EndItem::When(When {
             id: ident(id.as_str(), at),
-            caller: caller.as_deref().map(|t| text(&decode(t), at)),
-            callee: callee.as_deref().map(|t| text(&decode(t), at)),
+            caller: caller.as_deref().map(|t| vars_of.text(t, at)),
+            callee: callee.as_deref().map(|t| vars_of.text(t, at)),
             requires: requires.map(|ids| requires_ast(ids, at)),
             span: at,
         }));
     }
     for (k, t) in doc.transfers.iter().enumerate() {
         let open = b.at();
-        let mut items = vec![TransferItem::Say(text(&decode(&t.say), b.at()))];
+        let mut items = vec![TransferItem::Say(vars_of.text(&t.say, b.at()))];
         if let Some(to) = &t.to {
-            items.push(TransferItem::Field(field(b, "to", to)));
+            items.push(TransferItem::Field(field(b, vars_of, "to", to)));
         }
         if let Some(Some(to)) = fallbacks.get(k) {
             let at = b.at();
@@ -745,6 +883,7 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
     }
     end.push(EndItem::Field(field(
         b,
+        vars_of,
         "closing",
         doc.closing.as_deref().unwrap_or_default(),
     )));
@@ -766,9 +905,111 @@ pub(super) fn write(doc: &Doc, md: &str, name: Option<&str>, diags: &mut Vec<Dia
             .iter()
             .chain(&bad_notes)
             .chain(&rejected)
+            .chain(&bad_vars)
             .map(unplaced_diagnostic),
     );
     fmt::print(&built)
+}
+
+/// A variable of the table, read: its id and its parts as the language
+/// writes them.
+struct VarRow {
+    id: String,
+    kind: ValueType,
+    need: Need,
+    example: Option<String>,
+    pii: bool,
+    description: Option<String>,
+}
+
+/// The variables' table read: its rows (none without a table), the ids
+/// the texts' `{{id}}` name, and the rows that are no variable (W0302).
+fn vars(doc: &Doc) -> (Vec<VarRow>, VarIds, Vec<Unplaced>) {
+    let (mut rows, mut ids, mut bad) = (Vec::new(), VarIds::default(), Vec::new());
+    for v in &doc.vars {
+        let id = decode(&v.id);
+        let need_words = decode(&v.need);
+        let need = [&ZH, &EN].into_iter().find_map(|l| {
+            if need_words == l.need[0] {
+                Some(Need::Required)
+            } else if need_words == l.need[1] {
+                Some(Need::Optional)
+            } else {
+                need_words.strip_prefix(l.need[2]).map(|d| Need::Default(d.to_owned()))
+            }
+        });
+        let kind = read_kind(&v.kind).and_then(|k| capture_type(&k));
+        let problem = if !crate::fmt::is_bare_word(&id) {
+            Some("a variable's id is a word of letters, digits and `_`")
+        } else if kind.is_none() {
+            Some("the type is none of the layout's type words")
+        } else if need.is_none() {
+            Some("the value column says required, optional or default: VALUE")
+        } else if ids.0.contains(&id) {
+            Some("a variable of this id is already in the table")
+        } else {
+            None
+        };
+        match (problem, kind, need) {
+            (None, Some(kind), Some(need)) => {
+                ids.0.insert(id.clone());
+                let pii = decode(&v.pii);
+                rows.push(VarRow {
+                    id,
+                    kind,
+                    need,
+                    example: Some(decode(&v.example)).filter(|e| !e.is_empty()),
+                    pii: !pii.is_empty(),
+                    description: Some(decode(&v.description)).filter(|d| !d.is_empty()),
+                });
+            }
+            (problem, _, _) => bad.push(Unplaced {
+                span: v.span,
+                block: Block::Top,
+                why: Why::Invalid(problem.unwrap_or_default().to_owned()),
+            }),
+        }
+    }
+    (rows, ids, bad)
+}
+
+/// `vars { … }`, when the table has rows.
+fn vars_block(b: &mut Builder, rows: Vec<VarRow>) -> Option<ast::Vars> {
+    if rows.is_empty() {
+        return None;
+    }
+    let open = b.at();
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let at = b.at();
+            let mut parts = vec![match r.need {
+                Need::Required => ast::VarPart::Required(at),
+                Need::Optional => ast::VarPart::Optional(at),
+                Need::Default(d) => ast::VarPart::Default(at, Value::Text(text(&d, at))),
+            }];
+            if let Some(e) = r.example {
+                parts.push(ast::VarPart::Example(at, Value::Text(text(&e, at))));
+            }
+            if r.pii {
+                parts.push(ast::VarPart::Pii(at));
+            }
+            if let Some(d) = r.description {
+                parts.push(ast::VarPart::Description(text(&d, at)));
+            }
+            ast::VarsItem::Var(ast::Var {
+                id: ident(r.id, at),
+                kind: type_ast(&r.kind, at),
+                parts,
+                span: at,
+            })
+        })
+        .collect();
+    Some(ast::Vars {
+        items,
+        keyword: open,
+        span: b.close(open),
+    })
 }
 
 /// Opens a party's block, after a blank line and the heading it came from.
@@ -792,11 +1033,11 @@ fn party(b: &mut Builder, kind: PartyKind, id: String, open: Span, items: Vec<Pa
 }
 
 /// `NAME "…"`: a field whose value is a text of the Markdown (escapes undone).
-fn field(b: &mut Builder, name: &str, markdown: &str) -> Field {
+fn field(b: &mut Builder, vars: &VarIds, name: &str, markdown: &str) -> Field {
     let at = b.at();
     Field {
         name: ident(name, at),
-        value: Value::Text(text(&decode(markdown), at)),
+        value: Value::Text(vars.text(markdown, at)),
         span: at,
     }
 }
@@ -804,7 +1045,14 @@ fn field(b: &mut Builder, name: &str, markdown: &str) -> Field {
 /// The identity of a party: its name (with a comment saying where it came
 /// from, unless an identity bullet gave it), gender, age, organisation,
 /// role and persona.
-fn party_fields(b: &mut Builder, p: &PartyDoc, name: &str, from: NameFrom, words: &Words) -> Vec<PartyItem> {
+fn party_fields(
+    b: &mut Builder,
+    vars: &VarIds,
+    p: &PartyDoc,
+    name: &str,
+    from: NameFrom,
+    words: &Words,
+) -> Vec<PartyItem> {
     let note = match from {
         NameFrom::Bullet => None,
         NameFrom::Persona => Some(words.names[0]),
@@ -812,7 +1060,7 @@ fn party_fields(b: &mut Builder, p: &PartyDoc, name: &str, from: NameFrom, words
         NameFrom::Greeting => Some(words.names[2]),
         NameFrom::Missing => Some(words.names[3]),
     };
-    let mut items = vec![PartyItem::Field(field(b, "name", name))];
+    let mut items = vec![PartyItem::Field(field(b, vars, "name", name))];
     if let Some(n) = note {
         b.trailing(n);
     }
@@ -834,7 +1082,7 @@ fn party_fields(b: &mut Builder, p: &PartyDoc, name: &str, from: NameFrom, words
     }
     for (name, value) in [("org", &p.org), ("role", &p.role), ("persona", &p.persona)] {
         if let Some(v) = value {
-            items.push(PartyItem::Field(field(b, name, v)));
+            items.push(PartyItem::Field(field(b, vars, name, v)));
         }
     }
     items
@@ -852,7 +1100,7 @@ fn heading_comment(b: &mut Builder, doc: &Doc, kind: Kind) {
 }
 
 /// `knows { … }` or `background { … }`.
-fn entries(b: &mut Builder, list: &[(String, String)]) -> Entries {
+fn entries(b: &mut Builder, vars: &VarIds, list: &[(String, String)]) -> Entries {
     let open = b.at();
     let mut seen = Taken::default();
     let items = list
@@ -860,7 +1108,8 @@ fn entries(b: &mut Builder, list: &[(String, String)]) -> Entries {
         .map(|(label, value)| {
             // The same label twice would be E0105: the second gets a suffix.
             let label = claim(&decode(label), &mut seen);
-            EntriesItem::Entry(entry(&label, &decode(value), b.at()))
+            let at = b.at();
+            EntriesItem::Entry(entry(&label, vars.text(value, at), at))
         })
         .collect();
     Entries {

@@ -5,11 +5,11 @@
 use crate::ast::Priority;
 use crate::source::Span;
 
-use super::doc::{Block, Doc, Kind, Party, RawQa, RawTransfer, Unplaced, Why};
+use super::doc::{Block, Doc, Kind, Party, RawExamples, RawQa, RawTransfer, Unplaced, Why};
 use super::flow::{destination_note, fallback_note, requires_note};
 use super::markdown::{Item, Line, Marker, Piece, marker};
 use super::sections::Section;
-use super::text::{OPENERS, after_label, join, runs, split_entry, style_label, unquote};
+use super::text::{CLOSERS, OPENERS, after_label, join, runs, split_entry, style_label, unquote};
 
 /// The text of a section of prose (task, opening): its lines, paragraphs
 /// separated by a blank line, a quotation around the whole removed.
@@ -206,6 +206,68 @@ pub(super) fn read_concerns(doc: &mut Doc, items: &[Item<'_>]) {
             }),
         }
     }
+}
+
+/// The things a callee might say that give a signal: `- words：“a”、“b”`
+/// (the signal's words, its examples in quotation marks). Anything else is
+/// not imported (W0302).
+pub(super) fn read_examples(doc: &mut Doc, items: &[Item<'_>]) {
+    let colon = doc.layout.colon.trim();
+    for it in items {
+        let text = join(&it.pieces);
+        let split = text
+            .find(colon)
+            .map(|i| (&text[..i], &text[i + colon.len()..]))
+            .or_else(|| text.split_once(['：', ':']));
+        let read = split.and_then(|(words, rest)| {
+            quoted_list(rest)
+                .filter(|_| !words.trim().is_empty())
+                .map(|e| (words.trim().to_owned(), e))
+        });
+        match read {
+            Some((words, examples)) if it.marker == Marker::Bullet => {
+                doc.examples.push(RawExamples { words, examples });
+            }
+            _ => doc.unplaced.push(Unplaced {
+                span: it.span,
+                block: Block::Callee,
+                why: Why::Invalid(
+                    "a line here is a signal's words, a colon and its examples in quotation marks".to_owned(),
+                ),
+            }),
+        }
+    }
+}
+
+/// Texts in quotation marks separated by `、` or `,`: `“a”、“b”`. A closing
+/// mark ends a text where the end, or a separator and an opening mark,
+/// follows it (so a text may hold quotation marks of its own).
+fn quoted_list(s: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut rest = s.trim();
+    'texts: while !rest.is_empty() {
+        let open = rest.chars().next().filter(|c| OPENERS.contains(c))?;
+        let body = &rest[open.len_utf8()..];
+        for (j, c) in body.char_indices() {
+            if !CLOSERS.contains(&c) {
+                continue;
+            }
+            let after = body[j + c.len_utf8()..].trim_start();
+            if after.is_empty() {
+                out.push(body[..j].to_owned());
+                break 'texts;
+            }
+            if let Some(next) = after.strip_prefix(['、', ',']).map(str::trim_start)
+                && next.starts_with(OPENERS)
+            {
+                out.push(body[..j].to_owned());
+                rest = next;
+                continue 'texts;
+            }
+        }
+        return None;
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 pub(super) fn read_style(doc: &mut Doc, items: &[Item<'_>]) {

@@ -7,13 +7,14 @@ use std::collections::BTreeSet;
 use crate::diagnostic::Diagnostic;
 use crate::ir::Speaker;
 use crate::layout::{EN, Layout, ZH};
+use crate::source::Span;
 
 use super::diagnostics::not_a_spec;
-use super::doc::{Block, Doc, Kind, Party, PartyDoc, Unplaced, Why};
+use super::doc::{Block, Doc, Kind, Party, PartyDoc, RawVar, Unplaced, Why};
 use super::flow::read_flow;
 use super::markdown::{Line, Marker, heading, is_han, items, marker, split_lines};
-use super::parts::{read_concerns, read_ending, read_entries, read_faq, read_role, read_style, text_of};
-use super::sections::{Section, kind_of, party_of, section_span};
+use super::parts::{read_concerns, read_ending, read_entries, read_examples, read_faq, read_role, read_style, text_of};
+use super::sections::{Section, is_vars_title, kind_of, party_heading, section_span};
 use super::text::join;
 
 pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
@@ -24,6 +25,11 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
     let mut layout: Option<&'static Layout> = None;
     let mut parties: [Option<Line<'_>>; 2] = [None, None];
     let mut current: Option<Party> = None;
+    // The callees' headings so far, and the id each gives.
+    let mut callees: Vec<(Option<String>, String, Span)> = Vec::new();
+    // The lines of the variables' section while it is being read.
+    let mut vars: Option<(Line<'_>, Vec<Line<'_>>)> = None;
+    let mut vars_sections: Vec<(Line<'_>, Vec<Line<'_>>)> = Vec::new();
     let mut unplaced = Vec::new();
     // Headings before the first party heading that are not the title: the
     // section they open cannot be placed.
@@ -40,6 +46,10 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
     };
     for &line in &lines {
         let Some((level, text)) = heading(line) else {
+            if let Some((_, body)) = vars.as_mut() {
+                body.push(line);
+                continue;
+            }
             match (sections.last_mut(), stray.as_mut()) {
                 (_, Some((_, body))) => body.push(line),
                 (Some(s), None) => s.body.push(line),
@@ -47,9 +57,18 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
             }
             continue;
         };
-        if let Some(p) = party_of(text.text) {
+        vars_sections.extend(vars.take());
+        if is_vars_title(text.text) {
+            flush_stray(&mut stray, &mut unplaced);
+            vars = Some((line.trim(), Vec::new()));
+            continue;
+        }
+        if let Some((p, label)) = party_heading(text.text) {
             flush_stray(&mut stray, &mut unplaced);
             current = Some(p);
+            if p == Party::Callee {
+                callees.push((label, text.text.to_owned(), line.trim().span()));
+            }
             let slot = &mut parties[usize::from(p == Party::Callee)];
             if slot.is_none() {
                 *slot = Some(line.trim());
@@ -57,6 +76,7 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
             layout.get_or_insert(if text.text.chars().any(is_han) { &ZH } else { &EN });
             sections.push(Section {
                 party: p,
+                callee: callees.len().saturating_sub(1),
                 kind: Some(Kind::Role),
                 heading: None,
                 body: Vec::new(),
@@ -83,6 +103,7 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
                 }
                 sections.push(Section {
                     party,
+                    callee: callees.len().saturating_sub(1),
                     kind,
                     heading: Some(line.trim()),
                     body: Vec::new(),
@@ -91,6 +112,7 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
         }
     }
     flush_stray(&mut stray, &mut unplaced);
+    vars_sections.extend(vars.take());
 
     let Some(layout) = layout.filter(|_| parties.iter().all(Option::is_some)) else {
         diags.push(not_a_spec(&lines, parties));
@@ -136,8 +158,15 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
         silence_rule: None,
         silence_notes: Vec::new(),
         closing: None,
+        vars: Vec::new(),
+        examples: Vec::new(),
+        callee_label: callees.first().and_then(|c| c.0.clone()),
+        callees: Vec::new(),
         unplaced,
     };
+    for (_, body) in &vars_sections {
+        read_vars(&mut doc, body);
+    }
     for (i, p) in parties.iter().enumerate() {
         if let Some(l) = p {
             let text = heading(*l).map_or(l.text, |(_, t)| t.text);
@@ -160,18 +189,24 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
     }
     // Text right under a party heading is its role, unless a role section
     // follows: then it is left over.
-    let role_section = |p: Party| {
+    let role_section = |p: Party, callee: usize| {
         sections
             .iter()
-            .any(|s| s.party == p && s.kind == Some(Kind::Role) && s.heading.is_some())
+            .any(|s| s.party == p && s.callee == callee && s.kind == Some(Kind::Role) && s.heading.is_some())
     };
-    let explicit_role = [role_section(Party::Caller), role_section(Party::Callee)];
-    let mut seen: BTreeSet<(Party, Kind)> = BTreeSet::new();
+    let mut seen: BTreeSet<(Party, usize, Kind)> = BTreeSet::new();
+    let mut reading = 0;
     for s in &sections {
-        if s.heading.is_none()
-            && explicit_role[usize::from(s.party == Party::Callee)]
-            && s.body.iter().any(|l| !l.is_blank())
-        {
+        if s.party == Party::Callee && s.callee != reading {
+            // The next callee's prompt: the one read so far is complete.
+            doc.finish_callee();
+            if let Some((label, text, span)) = callees.get(s.callee) {
+                doc.callee_label.clone_from(label);
+                doc.callee.heading = Some((text.clone(), *span));
+            }
+            reading = s.callee;
+        }
+        if s.heading.is_none() && role_section(s.party, s.callee) && s.body.iter().any(|l| !l.is_blank()) {
             doc.unplaced.push(Unplaced {
                 span: section_span(s),
                 block: if s.party == Party::Caller {
@@ -185,10 +220,80 @@ pub(super) fn read(md: &str, diags: &mut Vec<Diagnostic>) -> Option<Doc> {
         }
         read_section(&mut doc, s, &mut seen);
     }
+    doc.finish_callee();
     Some(doc)
 }
 
-fn read_section(doc: &mut Doc, s: &Section<'_>, seen: &mut BTreeSet<(Party, Kind)>) {
+/// The variables' table: a row per variable, its cells in the layout's
+/// columns (variable, type, whether a call gives it, example, personal
+/// data, description); the header row and its `---` line are skipped. A
+/// line that is no row of six cells is not imported (W0302).
+fn read_vars(doc: &mut Doc, body: &[Line<'_>]) {
+    let mut rows = body.iter().filter(|l| !l.is_blank()).peekable();
+    // The note under the heading is the layout's own.
+    while rows.next_if(|l| !l.trim().text.starts_with('|')).is_some() {}
+    for (n, line) in rows.enumerate() {
+        let t = line.trim();
+        let cells = table_cells(t.text);
+        let rule = cells
+            .iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')));
+        if n == 0
+            && cells.len() == 6
+            && [&ZH, &EN]
+                .iter()
+                .any(|l| cells.iter().zip(l.var_columns).all(|(c, h)| c == h))
+        {
+            continue;
+        }
+        if rule {
+            continue;
+        }
+        match <[String; 6]>::try_from(cells) {
+            Ok([id, kind, need, example, pii, description]) if !id.is_empty() => doc.vars.push(RawVar {
+                id,
+                kind,
+                need,
+                example,
+                pii,
+                description,
+                span: t.span(),
+            }),
+            _ => doc.unplaced.push(Unplaced {
+                span: t.span(),
+                block: Block::Top,
+                why: Why::Invalid("a row of the variables' table has six cells: variable, type, value, example, personal data, description".to_owned()),
+            }),
+        }
+    }
+}
+
+/// The cells of a table row `| a | b |`, trimmed, still escaped Markdown
+/// (a `\|` is part of a cell).
+fn table_cells(row: &str) -> Vec<String> {
+    let inner = row.strip_prefix('|').unwrap_or(row);
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                cell.push(c);
+                if let Some(n) = chars.next() {
+                    cell.push(n);
+                }
+            }
+            '|' => cells.push(std::mem::take(&mut cell).trim().to_owned()),
+            c => cell.push(c),
+        }
+    }
+    if !cell.trim().is_empty() {
+        cells.push(cell.trim().to_owned());
+    }
+    cells
+}
+
+fn read_section(doc: &mut Doc, s: &Section<'_>, seen: &mut BTreeSet<(Party, usize, Kind)>) {
     let party_block = if s.party == Party::Caller {
         Block::Caller
     } else {
@@ -213,7 +318,7 @@ fn read_section(doc: &mut Doc, s: &Section<'_>, seen: &mut BTreeSet<(Party, Kind
     }
     // A second section of a single-valued kind is not merged.
     let single = matches!(kind, Kind::Role | Kind::Task | Kind::Opening);
-    let key = (s.party, kind);
+    let key = (s.party, s.callee, kind);
     if single && seen.contains(&key) && s.heading.is_some() {
         let title = s.heading.and_then(heading).map_or("", |(_, t)| t.text);
         doc.unplaced.push(Unplaced {
@@ -255,13 +360,25 @@ fn read_section(doc: &mut Doc, s: &Section<'_>, seen: &mut BTreeSet<(Party, Kind
             read_ending(doc, &items, kind);
         }
         Kind::Ending | Kind::EndConditions | Kind::Closing => {
-            for it in &items {
-                let text = join(&it.pieces);
-                if !text.is_empty() {
-                    doc.callee_ends.push(text);
-                }
+            let texts: Vec<String> = items
+                .iter()
+                .map(|it| join(&it.pieces))
+                .filter(|t| !t.is_empty())
+                .collect();
+            // Every callee prompt lists the spec's callee-side end conditions: the
+            // first's are them; another's are the same, or not imported.
+            if s.callee == 0 {
+                doc.callee_ends.extend(texts);
+            } else if texts != doc.callee_ends {
+                let title = s.heading.and_then(heading).map_or("", |(_, t)| t.text);
+                doc.unplaced.push(Unplaced {
+                    span,
+                    block: party_block,
+                    why: Why::Second(title.to_owned()),
+                });
             }
         }
+        Kind::Signals => read_examples(doc, &items),
         Kind::Concerns => {
             doc.concerns_span.get_or_insert(span);
             read_concerns(doc, &items);

@@ -101,7 +101,19 @@ const KIND_TITLES: &[(Kind, &[&str])] = &[
             "style",
         ],
     ),
+    (
+        Kind::Signals,
+        &[
+            "你可能的说法",
+            "可能的说法",
+            "things you might say",
+            "what you might say",
+        ],
+    ),
 ];
+
+/// Titles of the per-call variables' section, after [`normalize`].
+const VARS_TITLES: &[&str] = &["每通电话的变量", "变量", "per-call variables", "variables"];
 
 /// A title as compared: bold marks, a leading number, a trailing
 /// parenthesised note and colons removed, spaces collapsed, lower case.
@@ -123,14 +135,30 @@ pub(super) fn normalize(title: &str) -> String {
 }
 
 pub(super) fn party_of(title: &str) -> Option<Party> {
+    party_heading(title).map(|(p, _)| p)
+}
+
+/// The party a heading opens, and for a callee the id written after its
+/// title and a colon (`电话接听方：忙碌的张总`, `Callee: busy_buyer`), which
+/// a document with several callees gives each (still escaped Markdown).
+pub(super) fn party_heading(title: &str) -> Option<(Party, Option<String>)> {
     let t = normalize(title);
     if CALLER_TITLES.contains(&t.as_str()) {
-        Some(Party::Caller)
-    } else if CALLEE_TITLES.contains(&t.as_str()) {
-        Some(Party::Callee)
-    } else {
-        None
+        return Some((Party::Caller, None));
     }
+    if CALLEE_TITLES.contains(&t.as_str()) {
+        return Some((Party::Callee, None));
+    }
+    let unbold = title.replace("**", "").replace("__", "");
+    let (head, label) = unbold.split_once([':', '：'])?;
+    let label = label.trim();
+    (CALLEE_TITLES.contains(&normalize(head).as_str()) && !label.is_empty())
+        .then(|| (Party::Callee, Some(label.to_owned())))
+}
+
+/// Whether a heading opens the per-call variables' table.
+pub(super) fn is_vars_title(title: &str) -> bool {
+    VARS_TITLES.contains(&normalize(title).as_str())
 }
 
 pub(super) fn kind_of(title: &str) -> Option<Kind> {
@@ -144,12 +172,14 @@ pub(super) fn kind_of(title: &str) -> Option<Kind> {
 /// Whether a heading with this title would open a party or a section of the
 /// layout (so the `markdown` target must not write a spec's title as it is).
 pub(crate) fn is_layout_title(title: &str) -> bool {
-    party_of(title).is_some() || kind_of(title).is_some()
+    party_of(title).is_some() || kind_of(title).is_some() || is_vars_title(title)
 }
 
 /// A section: its party, kind and heading, and the lines under it.
 pub(super) struct Section<'a> {
     pub(super) party: Party,
+    /// Which callee (0 for the first, and for the caller's sections).
+    pub(super) callee: usize,
     pub(super) kind: Option<Kind>,
     pub(super) heading: Option<Line<'a>>,
     pub(super) body: Vec<Line<'a>>,
@@ -188,6 +218,7 @@ mod tests {
                 (l.behavior, Kind::Behavior),
                 (l.style, Kind::Style),
                 (l.callee_end, Kind::EndConditions),
+                (l.signals, Kind::Signals),
             ] {
                 assert_eq!(kind_of(title), Some(kind), "{title}");
             }
@@ -196,5 +227,15 @@ mod tests {
         assert_eq!(kind_of("2. 核心任务 (一句话)"), Some(Kind::Task));
         assert_eq!(kind_of("Reply Style"), Some(Kind::Style));
         assert_eq!(kind_of("角色扮演"), None);
+        assert_eq!(
+            party_heading("电话接听方：忙碌的张总"),
+            Some((Party::Callee, Some("忙碌的张总".into())))
+        );
+        assert_eq!(
+            party_heading("Callee: busy"),
+            Some((Party::Callee, Some("busy".into())))
+        );
+        assert_eq!(party_heading("电话拨打方：李明"), None);
+        assert!(is_vars_title(ZH.vars) && is_vars_title(EN.vars));
     }
 }

@@ -27,6 +27,16 @@ the JSON alone, by the rules of docs/language.md and docs/targets/rasa.md):
   while a step waits, and at the end `end_condition`, the hang-up, the
   captured values and `transfer_to` must be the spec's.
 
+A project with per-call variables (`actions/vars.json`) is loaded with its
+`actions` package run in Rasa's process (`actions_module`), and every
+conversation starts with `/session_start` carrying each variable's example
+(else its default) in the message metadata, as a channel passes a call's
+values: each text of the spec is then expected with the values said as the
+project's `actions/callc_vars.py` says them (tests/target_rasa.rs checks that
+it says them as callc does), and the `var_`/`said_` slots must hold them.
+Two more sessions start with no value for the optional variables, and with
+no metadata at all: nothing said may hold `None` or a placeholder.
+
 Texts are compared exactly, so this also proves that Rasa's YAML reader and
 response templating give back every string of the spec. Slot values of
 `callee_signal` are the spec's signals in order, then `voicemail` and `silence`
@@ -72,6 +82,48 @@ class SpecError(Exception):
     """The JSON is not what this script reads."""
 
 
+class Exact(str):
+    """A text with the values of its variables in it: a Jinja response, said exactly
+    (no word joiner after a `{`: see `rasa_says`)."""
+
+
+def load_vars(project: Path):
+    """The project's `actions/callc_vars.py`, loaded under a name of its own (each project
+    has its own), or None for a project without variables."""
+    import importlib.util
+
+    path = project / "actions" / "callc_vars.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location(f"callc_vars_{abs(hash(str(project)))}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sample_metadata(module, optional: bool = True) -> dict:
+    """Each variable's example (else its default), as a channel passes a call's values;
+    without the optional ones if `optional` is false."""
+    return {
+        v["id"]: v["example"] if v.get("example") is not None else v["default"]
+        for v in module.SPEC["vars"]
+        if (v.get("example") is not None or v.get("default") is not None) and (optional or v["need"] != "optional")
+    }
+
+
+def said_text(text: dict | None, said: dict[str, str]):
+    """A text of the JSON target (format 4) as the call says it: its `text`, or with
+    `parts`, each literal as it is and each per-call variable as the call's value is said
+    (`said`, by the variable's id: what the project's `said_` slot holds). A text naming
+    a variable is `Exact` (a Jinja response, said byte for byte)."""
+    if text is None:
+        return None
+    if "parts" not in text:
+        return text["text"]
+    out = "".join(p["text"] if "text" in p else said[p["var"]] for p in text["parts"])
+    return Exact(out) if any("var" in p for p in text["parts"]) else out
+
+
 @dataclass(frozen=True)
 class State:
     """Where the call is between two replies (waiting at `ANSWER`, at a step, at the
@@ -111,21 +163,6 @@ class Outcome:
     events: list[tuple] = field(default_factory=list)
 
 
-def wording(data: dict, text: dict | None) -> str | None:
-    """A text of the JSON target (format 4) as said: its `text`, or with `parts`, each
-    literal as it is and each per-call variable as its example is said (else its default,
-    else nothing: an optional variable left out), as a preview of the call says it."""
-    if text is None:
-        return None
-    if "parts" not in text:
-        return text["text"]
-    values = {}
-    for var in data["vars"]:
-        value = var["example"] or var["default"]
-        values[var["id"]] = value["spoken"] if value else ""
-    return "".join(p["text"] if "text" in p else values[p["var"]] for p in text["parts"])
-
-
 def key_of(on: dict) -> tuple:
     if "signal" in on:
         return ("signal", on["signal"])
@@ -137,20 +174,29 @@ def key_of(on: dict) -> tuple:
 class Spec:
     """The call as the JSON target (format 4) gives it, with the Rasa slot values of its ids."""
 
-    def __init__(self, data: dict, domain: dict) -> None:
+    def __init__(self, data: dict, domain: dict, variables=None, metadata: dict | None = None) -> None:
         version = data.get("format_version")
         if version != FORMAT_VERSION:
             raise SpecError(f"format_version is {version!r}; this script reads {FORMAT_VERSION}")
-        # What is said, as strings (format 4 marks the variables of each text).
+        # What is said, as strings (format 4 marks the variables of each text), with
+        # the values of this call's variables: as the project's own reader says them
+        # (`actions/callc_vars.py`, tests/target_rasa.rs checks it says them as callc).
+        self.var_slots, self.var_problems, said = {}, [], {}
+        if variables is not None:
+            self.var_slots, self.var_problems = variables.read(metadata or {})
+            said = {v["id"]: self.var_slots[v["said"]] for v in variables.SPEC["vars"]}
+        elif data.get("vars"):
+            raise SpecError("the spec has per-call variables but the project has no actions/callc_vars.py")
         for step in data["flow"]["steps"]:
-            step["say"] = [wording(data, t) for t in step["say"]]
+            step["say"] = [said_text(t, said) for t in step["say"]]
         for transfer in data["end"]["transfers"]:
-            transfer["say"] = wording(data, transfer["say"])
-            transfer["to"] = wording(data, transfer.get("to"))
+            transfer["say"] = said_text(transfer["say"], said)
+            to = said_text(transfer.get("to"), said)
+            transfer["to"] = None if to is None else str(to)
         for qa in data["faq"]:
-            qa["answer"] = wording(data, qa["answer"])
-        data["opening"] = wording(data, data.get("opening"))
-        data["end"]["closing"] = wording(data, data["end"]["closing"])
+            qa["answer"] = said_text(qa["answer"], said)
+        data["opening"] = said_text(data.get("opening"), said)
+        data["end"]["closing"] = said_text(data["end"]["closing"], said)
         self.data = data
         flow = data["flow"]
         self.order = [s["id"] for s in flow["steps"]]
@@ -431,7 +477,10 @@ def capture_values(capture: dict) -> dict[str, tuple[str, str]]:
 def rasa_says(text: str) -> str:
     """What Rasa says for a spec text: the text itself, but for the word joiner (U+2060)
     that callc's `response_text` puts after a `{` followed by whitespace and `}` (or by a
-    word joiner), since Rasa's validator rejects any response matching `{\\s*}`."""
+    word joiner), since Rasa's validator rejects any response matching `{\\s*}`. A text
+    with variables (a Jinja response) is said exactly."""
+    if isinstance(text, Exact):
+        return str(text)
     return re.sub(r"\{(?=\s*\}|\u2060)", "{\u2060", text)
 
 
@@ -486,17 +535,65 @@ def message(spec: Spec, state: State, reply: tuple) -> str:
     return "/SetSlots(" + ", ".join(parts) + ")"
 
 
-async def talk(agent, sender: str, text: str) -> list[str]:
+async def talk(agent, sender: str, text: str, metadata: dict | None = None) -> list[str]:
     """What the assistant says in reply, as it decided to say it (the `BotUttered` events:
-    output channels then format texts their own way, e.g. the REST channel strips them)."""
+    output channels then format texts their own way, e.g. the REST channel strips them).
+    `metadata` goes with the message, as a channel's does (the first message's is the
+    session's)."""
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.shared.core.events import BotUttered
 
     before = await agent.tracker_store.retrieve(sender)
     known = len(before.events) if before else 0
-    await agent.handle_message(UserMessage(text, CollectingOutputChannel(), sender_id=sender))
+    await agent.handle_message(UserMessage(text, CollectingOutputChannel(), sender_id=sender, metadata=metadata))
     after = await agent.tracker_store.retrieve(sender)
     return [e.text for e in list(after.events)[known:] if isinstance(e, BotUttered)]
+
+
+def action_endpoints(project: Path, variables):
+    """The project's endpoints.yml as Rasa reads it: its `actions` package, run in Rasa's
+    process. Each project has a package of that name: the previous one's is forgotten and
+    this one's registered (Rasa registers the package once per process)."""
+    if variables is None:
+        return None
+    import importlib
+
+    from rasa.core.actions.direct_custom_actions_executor import DirectCustomActionExecutor
+    from rasa.core.config.available_endpoints import AvailableEndpoints
+
+    for name in [m for m in sys.modules if m == "actions" or m.startswith("actions.")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(project))
+    try:
+        package = importlib.import_module("actions.session_start")
+    finally:
+        sys.path.remove(str(project))
+    endpoints = AvailableEndpoints.read_endpoints(str(project / "endpoints.yml"))
+    if endpoints.action is None or endpoints.action.actions_module != "actions":
+        raise SpecError("endpoints.yml does not run the package `actions`")
+    from rasa_sdk import Action
+
+    executor = DirectCustomActionExecutor._create_action_executor()
+    actions = [
+        a for a in vars(package).values()
+        if isinstance(a, type) and issubclass(a, Action) and a.__module__ == package.__name__
+    ]
+    if not actions:
+        raise SpecError(f"{project}/actions/session_start.py defines no action")
+    for action in actions:
+        executor.register_action(action)
+    DirectCustomActionExecutor._actions_module_registered = True
+    return endpoints
+
+
+async def check_var_slots(agent, sender: str, spec: Spec, problems: list[str], checks) -> None:
+    """After the session start, each variable's slots hold its value and how it is said."""
+    tracker = await agent.tracker_store.retrieve(sender)
+    for slot, want in spec.var_slots.items():
+        checks["variable slots"] += 1
+        got = tracker.get_slot(slot)
+        if got != want:
+            problems.append(f"after /session_start: slot {slot} holds {got!r}, expected {want!r}")
 
 
 def reached_steps(spec: Spec) -> set[str]:
@@ -534,8 +631,10 @@ async def check_project(project: Path, spec_json: Path, totals: collections.Coun
     problems: list[str] = []
     data = json.loads(spec_json.read_text(encoding="utf-8"))
     domain = read_yaml_file(project / "domain.yml")
+    variables = load_vars(project)
+    metadata = sample_metadata(variables) if variables is not None else None
     try:
-        spec = Spec(data, domain)
+        spec = Spec(json.loads(json.dumps(data)), domain, variables, metadata)
     except (SpecError, KeyError) as e:
         return [f"{spec_json}: {type(e).__name__}: {e}"]
     reached = reached_steps(spec)
@@ -561,7 +660,7 @@ async def check_project(project: Path, spec_json: Path, totals: collections.Coun
             )
             if result.code != 0 or not result.model:
                 return [f"training failed with code {result.code}"]
-            agent = await load_agent(model_path=result.model)
+            agent = await load_agent(model_path=result.model, endpoints=action_endpoints(project, variables))
         print(f"  trained and loaded in {time.monotonic() - t:.1f}s")
     finally:
         os.chdir(here)
@@ -657,8 +756,25 @@ async def check_project(project: Path, spec_json: Path, totals: collections.Coun
 
     sender = f"c{next(counter)}"
     start = spec.start()
-    compare("/session_start", await talk(agent, sender, "/session_start"), start.said)
+    compare("/session_start", await talk(agent, sender, "/session_start", metadata), start.said)
     await check_wait("/session_start", sender, start.state)
+    if variables is not None:
+        await check_var_slots(agent, sender, spec, problems, checks)
+        # Calls that give no value for the optional variables, and none at all: their
+        # variables are said as nothing (a default as the default), never `None`.
+        for what, given in (("no optional values", sample_metadata(variables, optional=False)), ("no metadata", None)):
+            other = Spec(json.loads(json.dumps(data)), domain, variables, given)
+            other_sender = f"c{next(counter)}"
+            said = await talk(agent, other_sender, "/session_start", given)
+            compare(f"/session_start with {what}", said, other.start().said)
+            await check_var_slots(agent, other_sender, other, problems, checks)
+            if spec.first_speaker == "callee":
+                # The opening and the first step: the callee's first words.
+                said = await talk(agent, other_sender, "/SetSlots(callee_signal=no_signal)")
+                compare(f"the opening with {what}", said, other.reply(other.start().state, ("no_signal", ())).said)
+            for text in said:
+                if "None" in text or "{{" in text or "said_" in text:
+                    problems.append(f"/session_start with {what}: said {text!r}")
     await walk(root, sender, start.state, [], [])
 
     # Every end condition is reached in some conversation, but those only the dialer's events lead to.
@@ -690,7 +806,7 @@ async def check_project(project: Path, spec_json: Path, totals: collections.Coun
         f"{checks['faq']} FAQ answers, {checks['retry_spent']} retries spent, {checks['transfer']} transfers, "
         f"{checks['capture_filled']} captures filled, {checks['capture_asked_again']} asked again, "
         f"{checks['capture_rejected']} rejected, {checks['silence']} silences, "
-        f"{checks['voicemail_at_start']} voicemail at the start"
+        f"{checks['voicemail_at_start']} voicemail at the start, {checks['variable slots']} variable slots"
     )
     totals.update(checks)
     return problems
