@@ -583,71 +583,74 @@ fn fill_moves(spec: &Spec, options: &Options, reach: &paths::Reach, set: &mut Co
     true
 }
 
-/// Writes texts with the variables' values (spoken for the locale).
+/// Writes the texts of a previewed spec (variables filled in by
+/// [`Spec::preview`]; one without a sample stays `{{id}}`).
 struct Filler<'s> {
     spec: &'s Spec,
-    values: Vec<Option<String>>,
 }
 
 impl<'s> Filler<'s> {
+    /// The filler of a previewed spec, and the variables' values, said as
+    /// the preview says them.
     fn new(spec: &'s Spec) -> (Self, Vec<VarValue>) {
         let language = spec.language();
-        let mut values = Vec::with_capacity(spec.vars.len());
-        let mut vars = Vec::with_capacity(spec.vars.len());
-        for v in &spec.vars {
-            let sample = v.sample().map(str::to_owned);
-            let spoken = sample.as_deref().map(|s| {
-                v.kind
-                    .parse(s)
-                    .map_or_else(|_| s.to_owned(), |value| value.spoken(language))
-            });
-            values.push(spoken.clone());
-            vars.push(VarValue {
-                id: v.id.clone(),
-                kind: v.kind.written(),
-                value: sample,
-                spoken,
-                pii: v.pii,
-            });
-        }
-        (Self { spec, values }, vars)
+        let vars = spec
+            .vars
+            .iter()
+            .map(|v| {
+                let sample = v.sample().map(str::to_owned);
+                let spoken = sample.as_deref().map(|s| {
+                    v.kind
+                        .parse(s)
+                        .map_or_else(|_| s.to_owned(), |value| value.spoken(language))
+                });
+                VarValue {
+                    id: v.id.clone(),
+                    kind: v.kind.written(),
+                    value: sample,
+                    spoken,
+                    pii: v.pii,
+                }
+            })
+            .collect();
+        (Self { spec }, vars)
     }
 
-    fn text(&self, t: &Text) -> String {
-        t.fill(&|v| self.values.get(v.index).cloned().flatten()).to_string()
+    fn text(t: &Text) -> String {
+        t.to_string()
     }
 
-    fn opt(&self, t: Option<&Text>) -> Option<String> {
-        t.map(|t| self.text(t))
+    fn opt(t: Option<&Text>) -> Option<String> {
+        t.map(Self::text)
     }
 
-    fn all(&self, ts: &[Text]) -> Vec<String> {
-        ts.iter().map(|t| self.text(t)).collect()
+    fn all(ts: &[Text]) -> Vec<String> {
+        ts.iter().map(Self::text).collect()
     }
 
     fn persona(&self, p: &ir::Party, path: &Path) -> Persona {
         let spec = self.spec;
         Persona {
-            name: self.text(&p.name),
+            name: Self::text(&p.name),
             extends: p.extends.and_then(|b| spec.callees.get(b)).map(|b| b.id.clone()),
             gender: p.gender.clone(),
             age: p.age,
-            org: self.opt(p.org.as_ref()),
-            role: self.opt(p.role.as_ref()),
-            persona: self.opt(p.persona.as_ref()),
+            org: Self::opt(p.org.as_ref()),
+            role: Self::opt(p.role.as_ref()),
+            persona: Self::opt(p.persona.as_ref()),
             background: p
                 .background
                 .iter()
                 .map(|(label, value)| Entry {
                     label: label.clone(),
-                    value: self.text(value),
+                    value: Self::text(value),
                 })
                 .collect(),
-            behavior: self.all(&p.behavior),
+            behavior: Self::all(&p.behavior),
             style: Style {
-                note: self.opt(p.style.note.as_ref()),
-                avoid: self.all(&p.style.avoid),
-                prefer: self.all(&p.style.prefer),
+                note: Self::opt(p.style.note.as_ref()),
+                avoid: Self::all(&p.style.avoid),
+                prefer: Self::all(&p.style.prefer),
             },
             concerns: p
                 .concerns
@@ -668,7 +671,7 @@ impl<'s> Filler<'s> {
                             AstPriority::Secondary => Priority::Secondary,
                             AstPriority::Latent => Priority::Latent,
                         },
-                        text: self.text(&st.text),
+                        text: Self::text(&st.text),
                         addressed_at,
                         faq: c.faq.iter().map(|&q| spec.faq[q].id.clone()).collect(),
                     }
@@ -688,7 +691,7 @@ const fn event(e: ir::Event) -> Event {
 }
 
 /// What happens along a path (the same for every callee).
-fn moments(spec: &Spec, f: &Filler<'_>, path: &Path) -> Vec<Moment> {
+fn moments(spec: &Spec, path: &Path) -> Vec<Moment> {
     let mut out = Vec::with_capacity(path.hops.len() + 1);
     for &hop in &path.hops {
         match hop.at {
@@ -697,7 +700,7 @@ fn moments(spec: &Spec, f: &Filler<'_>, path: &Path) -> Vec<Moment> {
                 out.push(Moment::Transfer {
                     transfer: t.id.clone(),
                     title: t.title.clone(),
-                    caller_says: f.text(&t.say),
+                    caller_says: Filler::text(&t.say),
                     succeeds: false,
                 });
             }
@@ -727,7 +730,7 @@ fn moments(spec: &Spec, f: &Filler<'_>, path: &Path) -> Vec<Moment> {
                             let sig = &spec.signals[s];
                             Some(Action::Signal {
                                 signal: sig.id.clone(),
-                                description: f.opt(sig.description.as_ref()),
+                                description: Filler::opt(sig.description.as_ref()),
                                 examples: sig.examples.clone(),
                             })
                         }
@@ -750,7 +753,7 @@ fn moments(spec: &Spec, f: &Filler<'_>, path: &Path) -> Vec<Moment> {
                 out.push(Moment::Turn {
                     step: step.id.clone(),
                     title: step.title.clone(),
-                    caller_says: f.all(&step.lines),
+                    caller_says: Filler::all(&step.lines),
                     waits: step.waits,
                     callee,
                     covers: step.covers.iter().map(|&c| spec.concerns[c].id.clone()).collect(),
@@ -763,7 +766,7 @@ fn moments(spec: &Spec, f: &Filler<'_>, path: &Path) -> Vec<Moment> {
         out.push(Moment::Transfer {
             transfer: t.id.clone(),
             title: t.title.clone(),
-            caller_says: f.text(&t.say),
+            caller_says: Filler::text(&t.say),
             succeeds: true,
         });
     }
@@ -787,14 +790,14 @@ fn captures_made(spec: &Spec, path: &Path) -> Vec<String> {
     out
 }
 
-fn outcome_model(spec: &Spec, f: &Filler<'_>, o: Outcome) -> OutcomeModel {
+fn outcome_model(spec: &Spec, o: Outcome) -> OutcomeModel {
     match o {
         Outcome::End(c) => {
             let e = c.and_then(|j| spec.ends.get(j));
             OutcomeModel::End {
                 condition: e.map(|e| e.id.clone()),
-                caller: e.and_then(|e| f.opt(e.caller.as_ref())),
-                callee: e.and_then(|e| f.opt(e.callee.as_ref())),
+                caller: e.and_then(|e| Filler::opt(e.caller.as_ref())),
+                callee: e.and_then(|e| Filler::opt(e.callee.as_ref())),
             }
         }
         Outcome::Transfer(k) => OutcomeModel::Transfer {
@@ -816,6 +819,9 @@ struct Walked {
 /// The scenario set of a checked spec.
 #[must_use]
 pub fn model(spec: &Spec, options: &Options) -> ScenarioSet {
+    // Every text with the variables' samples, as `build --preview` says them.
+    let previewed = spec.preview();
+    let spec = &previewed;
     let (filler, vars) = Filler::new(spec);
     let (chosen, selection) = choose(spec, options);
     let mut scenarios = Vec::with_capacity(chosen.len() * spec.callees.len());
@@ -832,13 +838,13 @@ pub fn model(spec: &Spec, options: &Options) -> ScenarioSet {
                 .iter()
                 .filter(|h| matches!(h.at, At::Step(_)) && h.by != Move::RetriesSpent)
                 .count(),
-            moments: moments(spec, &filler, p),
+            moments: moments(spec, p),
             ended_by: p.ended_by(spec).map(event),
             captures: captures_made(spec, p),
         })
         .collect();
     for callee in &spec.callees {
-        let who = filler.text(&callee.name);
+        let who = Filler::text(&callee.name);
         for (n, (p, w)) in chosen.iter().zip(&walked).enumerate() {
             let persona = filler.persona(callee, p);
             let concerns_answered = persona
@@ -857,7 +863,7 @@ pub fn model(spec: &Spec, options: &Options) -> ScenarioSet {
                 start: w.start,
                 moments: w.moments.clone(),
                 success: Success {
-                    outcome: outcome_model(spec, &filler, p.outcome),
+                    outcome: outcome_model(spec, p.outcome),
                     ended_by: w.ended_by,
                     captures: w.captures.clone(),
                     concerns_answered,
@@ -878,12 +884,12 @@ pub fn model(spec: &Spec, options: &Options) -> ScenarioSet {
         silence_timeout: spec.silence_timeout,
         caller: Caller {
             id: spec.caller.id.clone(),
-            name: filler.text(&spec.caller.name),
-            org: filler.opt(spec.caller.org.as_ref()),
-            role: filler.opt(spec.caller.role.as_ref()),
+            name: Filler::text(&spec.caller.name),
+            org: Filler::opt(spec.caller.org.as_ref()),
+            role: Filler::opt(spec.caller.role.as_ref()),
         },
-        opening: filler.opt(spec.opening.as_ref()),
-        closing: filler.text(&spec.closing),
+        opening: Filler::opt(spec.opening.as_ref()),
+        closing: Filler::text(&spec.closing),
         vars,
         selection,
         scenarios,
