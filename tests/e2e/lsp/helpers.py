@@ -111,7 +111,7 @@ MANY = """call 续约 {
     behavior "时间紧😀"
     concern 价格 latent "价格之后再看"
   }
-  callee 比价 extends 忙碌 { concern 价格 primary "只关心最终价格" }
+  callee 比价 extends 忙碌 { concern 价格 primary "只关心最终价格" allow uncovered_on_path }
   signal 忙 "张强说忙😀" {
     example "我现在很忙，发邮箱吧"
     example "在开会😀"
