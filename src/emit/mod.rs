@@ -4,10 +4,16 @@
 
 pub mod graph;
 pub mod json;
+pub mod livekit;
 pub mod markdown;
+pub mod pipecat;
+pub mod pipecat_evals;
+pub mod prompt;
 pub mod rasa;
+pub mod retell;
 pub mod rust;
 pub mod scenarios;
+pub mod vapi;
 
 use std::path::PathBuf;
 
@@ -35,14 +41,61 @@ pub enum Target {
     Rust,
     /// The caller and callee role prompts, in the reference Markdown layout.
     Markdown,
+    /// A Pipecat Flows `FlowConfig` (JSON): a node per step, a transition function per branch.
+    Pipecat,
+    /// The scenario set as Pipecat Evals scenario files (a directory: needs `-o DIR`).
+    PipecatEvals,
+    /// A Retell conversation flow and its test cases (a directory: needs `-o DIR`).
+    Retell,
+    /// LiveKit agent-simulation scenarios (`scenarios.yaml`).
+    Livekit,
+    /// A Vapi GitOps assistant and its simulation files (a directory: needs `-o DIR`).
+    Vapi,
 }
 
 impl Target {
     /// Whether the target is a directory of files (`-o DIR`) rather than one file.
     #[must_use]
     pub fn is_directory(self) -> bool {
-        matches!(self, Target::Rasa)
+        matches!(
+            self,
+            Target::Rasa | Target::PipecatEvals | Target::Retell | Target::Vapi
+        )
     }
+
+    /// The vendor package whose own loader checks this target's output in
+    /// CI (`.ci/`), at the version recorded in every output; `None` for
+    /// callc's own formats.
+    #[must_use]
+    pub fn checked_against(self) -> Option<Vendor> {
+        match self {
+            Target::Json | Target::Rust | Target::Markdown => None,
+            Target::Rasa => Some(Vendor {
+                package: "rasa-pro",
+                version: rasa::RASA_PRO_VERSION,
+                requirements: "tests/e2e/rasa/requirements.txt",
+            }),
+            Target::Pipecat => Some(pipecat::CHECKED_AGAINST),
+            Target::PipecatEvals => Some(pipecat_evals::CHECKED_AGAINST),
+            Target::Retell => Some(retell::CHECKED_AGAINST),
+            Target::Livekit => Some(livekit::CHECKED_AGAINST),
+            Target::Vapi => Some(vapi::CHECKED_AGAINST),
+        }
+    }
+}
+
+/// A vendor package at the version a target's output was checked against.
+/// `tests/runtimes.rs` holds each `requirements` file to the same pin, so the
+/// version an output records is the one CI loads it with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vendor {
+    /// The package's name on PyPI (`pipecat-ai`).
+    pub package: &'static str,
+    /// The exact version (`1.14.0`).
+    pub version: &'static str,
+    /// The pip requirements file, relative to the repository, that CI
+    /// installs it from.
+    pub requirements: &'static str,
 }
 
 /// Why a target cannot be written for a spec that checked clean: the
@@ -77,7 +130,14 @@ pub fn try_emit(target: Target, spec: &ir::Spec) -> Result<Vec<OutputFile>, Emit
             });
         }
     }
-    Ok(emit(target, spec))
+    let files = emit(target, spec);
+    if files.is_empty() {
+        return Err(EmitError {
+            message: format!("callc cannot write the {target:?} target yet"),
+            help: "use another target".to_owned(),
+        });
+    }
+    Ok(files)
 }
 
 /// Emits a checked spec for a target. No limit is checked: see [`try_emit`].
@@ -91,5 +151,10 @@ pub fn emit(target: Target, spec: &ir::Spec) -> Vec<OutputFile> {
         Target::Rasa => rasa::emit(spec),
         Target::Rust => rust::emit(spec),
         Target::Markdown => markdown::emit(spec),
+        Target::Pipecat => pipecat::emit(spec),
+        Target::PipecatEvals => pipecat_evals::emit(spec),
+        Target::Retell => retell::emit(spec),
+        Target::Livekit => livekit::emit(spec),
+        Target::Vapi => vapi::emit(spec),
     }
 }

@@ -1,0 +1,19 @@
+//! The `pipecat-evals` target: Pipecat Evals scenario files. (Being written: this module is the place
+//! its emitter goes; until then `callc build --target pipecat-evals` says so and
+//! writes nothing.)
+
+use super::{OutputFile, Vendor};
+use crate::ir;
+
+/// The package this target's output is checked against in CI.
+pub const CHECKED_AGAINST: Vendor = Vendor {
+    package: "pipecat-ai",
+    version: "1.14.0",
+    requirements: "tests/e2e/pipecat/requirements.txt",
+};
+
+/// The files of the target.
+#[must_use]
+pub fn emit(_spec: &ir::Spec) -> Vec<OutputFile> {
+    Vec::new()
+}

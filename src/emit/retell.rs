@@ -1,0 +1,19 @@
+//! The `retell` target: a Retell conversation flow and its test cases. (Being written: this module is the place
+//! its emitter goes; until then `callc build --target retell` says so and
+//! writes nothing.)
+
+use super::{OutputFile, Vendor};
+use crate::ir;
+
+/// The package this target's output is checked against in CI.
+pub const CHECKED_AGAINST: Vendor = Vendor {
+    package: "retell-sdk",
+    version: "6.2.13",
+    requirements: "tests/e2e/retell/requirements.txt",
+};
+
+/// The files of the target.
+#[must_use]
+pub fn emit(_spec: &ir::Spec) -> Vec<OutputFile> {
+    Vec::new()
+}

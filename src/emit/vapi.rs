@@ -1,0 +1,19 @@
+//! The `vapi` target: a Vapi GitOps assistant and its simulations. (Being written: this module is the place
+//! its emitter goes; until then `callc build --target vapi` says so and
+//! writes nothing.)
+
+use super::{OutputFile, Vendor};
+use crate::ir;
+
+/// The package this target's output is checked against in CI.
+pub const CHECKED_AGAINST: Vendor = Vendor {
+    package: "vapi-server-sdk",
+    version: "3.0.0",
+    requirements: "tests/e2e/vapi/requirements.txt",
+};
+
+/// The files of the target.
+#[must_use]
+pub fn emit(_spec: &ir::Spec) -> Vec<OutputFile> {
+    Vec::new()
+}
