@@ -2,7 +2,7 @@
 //! its emitter goes; until then `callc build --target livekit` says so and
 //! writes nothing.)
 
-use super::{OutputFile, Vendor};
+use super::{EmitError, OutputFile, Vendor};
 use crate::ir;
 
 /// The package this target's output is checked against in CI.
@@ -16,4 +16,13 @@ pub const CHECKED_AGAINST: Vendor = Vendor {
 #[must_use]
 pub fn emit(_spec: &ir::Spec) -> Vec<OutputFile> {
     Vec::new()
+}
+
+/// Whether the runtime can express the spec: an [`EmitError`] names what it
+/// cannot (the build then writes nothing).
+///
+/// # Errors
+/// What the runtime cannot express.
+pub fn limits(_spec: &ir::Spec) -> Result<(), EmitError> {
+    Ok(())
 }

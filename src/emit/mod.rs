@@ -130,6 +130,14 @@ pub fn try_emit(target: Target, spec: &ir::Spec) -> Result<Vec<OutputFile>, Emit
             });
         }
     }
+    match target {
+        Target::Json | Target::Rust | Target::Markdown | Target::Rasa => {}
+        Target::Pipecat => pipecat::limits(spec)?,
+        Target::PipecatEvals => pipecat_evals::limits(spec)?,
+        Target::Retell => retell::limits(spec)?,
+        Target::Livekit => livekit::limits(spec)?,
+        Target::Vapi => vapi::limits(spec)?,
+    }
     let files = emit(target, spec);
     if files.is_empty() {
         return Err(EmitError {
