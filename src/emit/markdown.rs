@@ -483,8 +483,9 @@ fn flow(out: &mut String, spec: &ir::Spec, l: &Layout) {
 
 /// The rule at the top of the flow: wait after every step (but those that
 /// say not to); with an FAQ, answer and come back; with a `silence_timeout`
-/// written, how long a silence is.
-fn wait_rule(spec: &ir::Spec, l: &Layout) -> String {
+/// written, how long a silence is. (Layout words only: the voice-runtime
+/// prompts, `prompt::script`, write the same rule.)
+pub(crate) fn wait_rule(spec: &ir::Spec, l: &Layout) -> String {
     let mut rule = l.wait_rule[0].to_owned();
     if spec.steps.iter().any(|s| !s.waits) {
         rule.push_str(l.wait_rule[1]);
@@ -559,6 +560,13 @@ fn capture_note(l: &Layout, c: &ir::Capture) -> String {
 
 /// A capture type in the locale's words.
 fn kind_words(l: &Layout, kind: &ir::ValueType) -> String {
+    kind_words_with(l, kind, &line_text)
+}
+
+/// A capture type in the locale's words, the words of the spec in it (a
+/// currency, the values of `one_of`) written by `text` (this target's
+/// [`line_text`]; the voice-runtime prompts' template, `prompt::script`).
+pub(crate) fn kind_words_with(l: &Layout, kind: &ir::ValueType, text: &dyn Fn(&str) -> String) -> String {
     let k = &l.kinds;
     match kind {
         ir::ValueType::Text => k.text.to_owned(),
@@ -568,7 +576,7 @@ fn kind_words(l: &Layout, kind: &ir::ValueType) -> String {
         ir::ValueType::YesNo => k.yes_no.to_owned(),
         ir::ValueType::Number => k.number.to_owned(),
         ir::ValueType::Percent => k.percent.to_owned(),
-        ir::ValueType::Money { currency } => format!("{}{}{}", k.money[0], line_text(currency), k.money[1]),
+        ir::ValueType::Money { currency } => format!("{}{}{}", k.money[0], text(currency), k.money[1]),
         ir::ValueType::Time => k.time.to_owned(),
         ir::ValueType::Integer { min: None, max: None } => k.integer.to_owned(),
         ir::ValueType::Integer {
@@ -584,7 +592,7 @@ fn kind_words(l: &Layout, kind: &ir::ValueType) -> String {
             max: Some(b),
         } => format!("{}{b}", k.at_most),
         ir::ValueType::OneOf(values) => {
-            let values: Vec<String> = values.iter().map(|v| line_text(v)).collect();
+            let values: Vec<String> = values.iter().map(|v| text(v)).collect();
             format!("{}{}", k.one_of, values.join(l.list_sep))
         }
     }
