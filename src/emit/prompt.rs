@@ -146,9 +146,9 @@ pub fn caller(spec: &ir::Spec, template: &dyn Template) -> String {
 /// wait rule and capture-type words, `markdown::wait_rule` and
 /// `markdown::kind_words_with`).
 ///
-/// A text's later lines are indented under its item, so that no text can
-/// start a step of its own: undo by removing the item's indentation after
-/// each line feed. Ends in one line feed.
+/// A text's later lines are indented under its item (a global note's by
+/// two spaces), so that no text can start a step of its own: undo by
+/// removing that indentation after each line feed. Ends in one line feed.
 #[must_use]
 pub fn script(spec: &ir::Spec, template: &dyn Template) -> String {
     let l = layout(&spec.locale);
@@ -160,7 +160,7 @@ pub fn script(spec: &ir::Spec, template: &dyn Template) -> String {
     if !spec.global_branches.is_empty() {
         out.push('\n');
         for b in &spec.global_branches {
-            let _ = writeln!(out, "{}", branch_note(spec, l, b, true, template));
+            let _ = writeln!(out, "{}", branch_note(spec, l, b, true, template).replace('\n', "\n  "));
         }
     }
     for (i, step) in spec.steps.iter().enumerate() {

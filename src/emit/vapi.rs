@@ -29,6 +29,8 @@ use crate::names::transliterate;
 
 mod sim;
 
+pub use sim::left_out;
+
 /// The package this target's output is checked against in CI.
 pub const CHECKED_AGAINST: Vendor = Vendor {
     package: "vapi-server-sdk",
