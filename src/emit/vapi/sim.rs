@@ -63,6 +63,8 @@ struct Words {
     given: &'static str,
     /// Between a list's items.
     list_sep: &'static str,
+    /// Between two quoted lines the caller says.
+    lines_sep: &'static str,
 }
 
 const ZH: Words = Words {
@@ -91,6 +93,7 @@ const ZH: Words = Words {
     outcome: "这通电话是怎样结束的，以下之一：",
     given: "接听方在通话中是否提供了：",
     list_sep: "、",
+    lines_sep: "",
 };
 
 const EN: Words = Words {
@@ -119,6 +122,7 @@ const EN: Words = Words {
     outcome: "How the call ended, one of:",
     given: "Whether the callee gave, during the call: ",
     list_sep: ", ",
+    lines_sep: " ",
 };
 
 fn words(language: Language) -> &'static Words {
@@ -133,12 +137,12 @@ fn words(language: Language) -> &'static Words {
 #[must_use]
 pub fn left_out(moments: &[Moment], start: Start) -> Option<&'static str> {
     if start == Start::NoAnswer {
-        return Some("the call never connects (a simulation always does)");
+        return Some("the call never connects");
     }
     moments
         .iter()
         .any(|m| matches!(m, Moment::Transfer { succeeds: false, .. }))
-        .then_some("a transfer fails (a simulation cannot make one fail)")
+        .then_some("a transfer fails")
 }
 
 /// Every simulation file, and the structured outputs.
@@ -271,10 +275,11 @@ pub(super) fn files(spec: &ir::Spec, names: &Names, liquid: &Liquid<'_>, set: &S
         .filter_map(|(i, v)| Some((names.var(i).to_owned(), v.spoken.clone()?)))
         .collect();
     let mut simulations = Vec::new();
-    let mut skipped = Vec::new();
+    // The scenarios left out, by why.
+    let mut skipped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for s in &set.scenarios {
         if let Some(why) = left_out(&s.moments, s.start) {
-            skipped.push(format!("{} ({why})", s.id));
+            skipped.entry(why).or_default().push(&s.id);
             continue;
         }
         let (Some(personality), Some(k)) = (
@@ -348,12 +353,11 @@ pub(super) fn files(spec: &ir::Spec, names: &Names, liquid: &Liquid<'_>, set: &S
             .filter(|t| !t.trim().is_empty())
             .unwrap_or(&spec.id);
         let mut what = String::from("Every simulation of the call");
-        if !skipped.is_empty() {
+        for (why, ids) in &skipped {
             let _ = write!(
                 what,
-                "; {} scenario(s) of the set are left out, a simulation cannot make them happen: {}",
-                skipped.len(),
-                skipped.join(", ")
+                "; left out, a simulation cannot make it happen ({why}): {}",
+                ids.join(", ")
             );
         }
         // One line of comment: no line break can hide in an id.
@@ -499,7 +503,11 @@ fn instructions(
                 caller_says, callee, ..
             } => {
                 n += 1;
-                let said: String = caller_says.iter().map(|t| quote(t)).collect();
+                let said = caller_says
+                    .iter()
+                    .map(|t| quote(t))
+                    .collect::<Vec<_>>()
+                    .join(w.lines_sep);
                 let mut item = format!("{}{said}", w.caller_says);
                 match callee {
                     None => {

@@ -40,6 +40,7 @@ rejected: so CI fails if a check stopped checking.
 from __future__ import annotations
 
 import argparse
+import collections.abc
 import copy
 import inspect
 import json
@@ -155,7 +156,7 @@ def strict(value: typing.Any, ann: typing.Any, path: str, errors: list[str]) -> 
         if value not in typing.get_args(ann):
             errors.append(f"{path}: {value!r} is not one of {list(typing.get_args(ann))}")
         return
-    if origin in (list, typing.List, typing.Sequence) or str(origin) == "<class 'collections.abc.Sequence'>":
+    if origin in (list, collections.abc.Sequence):
         if not isinstance(value, list):
             errors.append(f"{path}: a list is expected, not {type(value).__name__}")
             return
@@ -163,7 +164,7 @@ def strict(value: typing.Any, ann: typing.Any, path: str, errors: list[str]) -> 
         for i, v in enumerate(value):
             strict(v, item, f"{path}[{i}]", errors)
         return
-    if origin in (dict, typing.Dict):
+    if origin in (dict, collections.abc.Mapping):
         if not isinstance(value, dict):
             errors.append(f"{path}: a mapping is expected, not {type(value).__name__}")
             return
@@ -436,7 +437,7 @@ def self_test(out: Path, scenario_set: dict) -> None:
             if why is None:
                 survived.append(f"{what}: {errors[:3] or 'accepted'}")
             else:
-                print(f"   rejected: {what}\n      {why[:160]}")
+                print(f"   rejected: {what}\n      {why.splitlines()[0][:160]}")
     if survived:
         raise SystemExit("self-test: the checks let these broken outputs through:\n  " + "\n  ".join(survived))
 
