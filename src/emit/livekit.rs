@@ -47,7 +47,7 @@ pub const CHECKED_AGAINST: Vendor = Vendor {
 /// built from the scenario set, so most fields reach it through
 /// [`scenarios::model`]; the checklist says where each one ends up.
 #[rustfmt::skip]
-const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Qa, &ir::Concern, &ir::Signal, &ir::EndCondition, &ir::Transfer, &ir::Capture) = |
+const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Qa, &ir::Concern, &ir::Signal, &ir::EndCondition) = |
     ir::Spec {
         id: _,                       // the group's `name`; `userdata.call`
         title: _,                    // the header comment
@@ -125,6 +125,11 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Qa, &ir::Concern,
         callee: _,   // `userdata.expect`
         requires: _, // through the paths
     },
+| {};
+
+/// The same for the parts of "calls that listen".
+#[rustfmt::skip]
+const _: fn(&ir::Transfer, &ir::Capture, &ir::Retry) = |
     ir::Transfer {
         id: _,       // `agent_expectations`, `userdata.transfers_fail`, the `outcome` tag
         title: _,    // `instructions`, `agent_expectations`
@@ -139,6 +144,10 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Qa, &ir::Concern,
         optional: _,    // `instructions`
         description: _, // `instructions`
         step: _,        // through the paths
+    },
+    ir::Retry {
+        max: _,  // through the paths: how often a capture is withheld
+        then: _, // through the paths
     },
 | {};
 
@@ -379,7 +388,7 @@ fn header(set: &ScenarioSet, left: &[(&Scenario, &str)]) -> String {
     if !left.is_empty() {
         h.push_str("# Left out, because a LiveKit simulation cannot play them:\n");
         for (s, why) in left {
-            let _ = writeln!(h, "#   {}: {} ({why})", c(&s.id), c(&s.summary));
+            let _ = writeln!(h, "#   {}: {} — {why}", c(&s.id), c(&s.summary));
         }
     }
     h

@@ -49,7 +49,7 @@ pub const RUNS: u32 = 3;
 /// built from the scenario set, so most fields reach it through
 /// [`scenarios::model`]; the checklist says where each one ends up.
 #[rustfmt::skip]
-const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Qa, &ir::Concern, &ir::Signal, &ir::EndCondition, &ir::Transfer, &ir::Capture) = |
+const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Qa, &ir::Concern, &ir::Signal, &ir::EndCondition) = |
     ir::Spec {
         id: _,                       // the header comment
         title: _,                    // not written: the judge needs no title
@@ -127,6 +127,11 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Qa, &ir::Concern,
         callee: _,   // not written: the persona hangs up after the closing line
         requires: _, // through the paths
     },
+| {};
+
+/// The same for the parts of "calls that listen".
+#[rustfmt::skip]
+const _: fn(&ir::Transfer, &ir::Capture, &ir::Retry) = |
     ir::Transfer {
         id: _,       // `success`
         title: _,    // `goal`, `success`
@@ -141,6 +146,10 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Qa, &ir::Concern,
         optional: _,    // `goal`: may be left out
         description: _, // `goal`
         step: _,        // through the paths
+    },
+    ir::Retry {
+        max: _,  // through the paths: how often a capture is withheld
+        then: _, // through the paths
     },
 | {};
 
@@ -409,7 +418,7 @@ fn header(
     if !left.is_empty() && !transfer_fails {
         h.push_str("# Left out, because Pipecat Evals cannot play them:\n");
         for (s, why) in left {
-            let _ = writeln!(h, "#   {}: {} ({why})", c(&s.id), c(&s.summary));
+            let _ = writeln!(h, "#   {}: {} — {why}", c(&s.id), c(&s.summary));
         }
     }
     h

@@ -90,7 +90,7 @@ fn caller(set: &ScenarioSet, w: &Words) -> String {
 /// language.
 #[must_use]
 pub fn persona(set: &ScenarioSet, p: &Persona, runtime: &Runtime, template: &dyn Template) -> String {
-    let w = words(set, template);
+    let w = words_of(set, template);
     let mut out = String::new();
     let mut who: Vec<String> = vec![w.say(&p.name)];
     who.extend(p.gender.as_deref().map(|g| w.say(g)));
@@ -192,7 +192,7 @@ fn answering(set: &ScenarioSet, runtime: &Runtime) -> String {
 /// Who to play when an answering machine answers (the `voicemail` start).
 #[must_use]
 pub fn answering_machine(set: &ScenarioSet, p: &Persona, template: &dyn Template) -> String {
-    let w = words(set, template);
+    let w = words_of(set, template);
     let greeting = match Language::of(&set.locale) {
         Language::Chinese => "您好，我现在不方便接听，请在提示音后留言。",
         Language::English => "Hi, I can't take your call right now. Please leave a message after the tone.",
@@ -208,18 +208,24 @@ pub fn answering_machine(set: &ScenarioSet, p: &Persona, template: &dyn Template
     )
 }
 
-fn words<'a>(set: &ScenarioSet, template: &'a dyn Template) -> Words<'a> {
+fn words_of<'a>(set: &ScenarioSet, template: &'a dyn Template) -> Words<'a> {
     Words {
         template,
         quotes: layout(&set.locale).quotes,
     }
 }
 
-/// What to give: `email (张强接收资料的邮箱地址, type email)`.
-fn gives(g: &[Give], w: &Words) -> String {
+/// What to give: `email (张强接收资料的邮箱地址, type email)`; told to the
+/// callee, an optional one "may be left out", told to the judge it is
+/// "optional".
+fn gives(g: &[Give], w: &Words, to_callee: bool) -> String {
     g.iter()
         .map(|g| {
-            let optional = if g.optional { ", you may leave it out" } else { "" };
+            let optional = match (g.optional, to_callee) {
+                (false, _) => "",
+                (true, true) => ", you may leave it out",
+                (true, false) => ", optional",
+            };
             format!(
                 "{} ({}, type {}{optional})",
                 w.say(&g.capture),
@@ -234,15 +240,18 @@ fn gives(g: &[Give], w: &Words) -> String {
 /// What the simulated callee does, moment by moment, then how the call ends
 /// for it; and which signals never to give unless told.
 #[must_use]
-pub fn course(set: &ScenarioSet, s: &Scenario, runtime: &Runtime, template: &dyn Template) -> String {
-    let w = words(set, template);
-    let mut out = String::from(
-        "You want nothing from this call: you did not place it. Play it through exactly as follows, one caller turn at a time.\n",
-    );
-    let mut n = 0;
+pub fn course(set: &ScenarioSet, scenario: &Scenario, runtime: &Runtime, template: &dyn Template) -> String {
+    let words = words_of(set, template);
+    let machine = scenario.start == Start::Voicemail;
+    let mut out = String::from(if machine {
+        "Play the call through exactly as follows, saying nothing but your greeting.\n"
+    } else {
+        "You want nothing from this call: you did not place it. Play it through exactly as follows, one caller turn at a time.\n"
+    });
+    let mut number = 0;
     let mut hung_up = false;
     let mut handed_over = false;
-    for m in &s.moments {
+    for m in &scenario.moments {
         let item = match m {
             Moment::Turn {
                 caller_says,
@@ -253,7 +262,7 @@ pub fn course(set: &ScenarioSet, s: &Scenario, runtime: &Runtime, template: &dyn
                 let when = if caller_says.is_empty() {
                     "At the caller's next turn".to_owned()
                 } else {
-                    format!("When the caller says {}", w.quote_all(caller_says))
+                    format!("When the caller says {}", words.quote_all(caller_says))
                 };
                 match callee {
                     None if !waits => format!("{when}, they go straight on without waiting for you: just listen."),
@@ -262,8 +271,8 @@ pub fn course(set: &ScenarioSet, s: &Scenario, runtime: &Runtime, template: &dyn
                         format!("{when}: reply in character, giving no signal.")
                     }
                     Some(Action::Reply { gives: g }) => format!(
-                        "{when}: reply in character, giving no signal, and give {} (make up a plausible value).",
-                        gives(g, &w)
+                        "{when}: reply in character, giving no signal, and give {} (make up plausible values).",
+                        gives(g, &words, true)
                     ),
                     Some(Action::Signal {
                         signal,
@@ -271,17 +280,17 @@ pub fn course(set: &ScenarioSet, s: &Scenario, runtime: &Runtime, template: &dyn
                         examples,
                     }) => {
                         let meaning = description.as_deref().unwrap_or(signal);
-                        let mut t = format!(
+                        let mut text = format!(
                             "{when}: say, in your own words, something that means: {} (the signal {})",
-                            w.say(meaning),
-                            w.say(signal)
+                            words.say(meaning),
+                            words.say(signal)
                         );
                         if !examples.is_empty() {
-                            let e: Vec<String> = examples.iter().map(|e| w.quote(e)).collect();
-                            let _ = write!(t, "; for example {}", e.join(" or "));
+                            let e: Vec<String> = examples.iter().map(|e| words.quote(e)).collect();
+                            let _ = write!(text, "; for example {}", e.join(" or "));
                         }
-                        t.push('.');
-                        t
+                        text.push('.');
+                        text
                     }
                     Some(Action::Silence { seconds }) => format!(
                         "{when}: say nothing at all for at least {seconds} seconds ({}); then let the caller speak again.",
@@ -292,7 +301,7 @@ pub fn course(set: &ScenarioSet, s: &Scenario, runtime: &Runtime, template: &dyn
                         format!("{when}: hang up at once, without another word ({}).", runtime.hang_up)
                     }
                     Some(Action::Withhold { captures }) => {
-                        let c: Vec<String> = captures.iter().map(|c| w.say(c)).collect();
+                        let c: Vec<String> = captures.iter().map(|c| words.say(c)).collect();
                         format!(
                             "{when}: reply, but do not give {} yet (dodge the question); the caller will ask again.",
                             c.join(", ")
@@ -308,37 +317,39 @@ pub fn course(set: &ScenarioSet, s: &Scenario, runtime: &Runtime, template: &dyn
                 caller_says,
                 succeeds,
             } => {
-                let to = w.say(title.as_deref().unwrap_or(transfer));
+                let to = words.say(title.as_deref().unwrap_or(transfer));
                 if *succeeds {
                     handed_over = true;
                     format!(
                         "The caller says {} and hands you over to {to}: once the hand-over is announced, this call is over for you; {}.",
-                        w.quote(caller_says),
+                        words.quote(caller_says),
                         runtime.hang_up
                     )
                 } else {
                     format!(
                         "The caller says {} and tries to hand you over to {to}; the hand-over fails and the caller goes on with you.",
-                        w.quote(caller_says)
+                        words.quote(caller_says)
                     )
                 }
             }
         };
-        n += 1;
-        let _ = writeln!(out, "{n}. {item}");
+        number += 1;
+        let _ = writeln!(out, "{number}. {item}");
     }
     if !hung_up && !handed_over {
         let _ = writeln!(
             out,
-            "{}. When the caller says goodbye (something like {}), {}. Do not hang up before that.",
-            n + 1,
-            w.quote(&set.closing),
+            "{}. When the caller says goodbye (something like {}), {}, and not before.",
+            number + 1,
+            words.quote(&set.closing),
             runtime.hang_up
         );
     }
-    out.push_str(
-        "If the caller says something this course does not mention, answer briefly and in character, and go on with the course.\n",
-    );
+    out.push_str(if machine {
+        "Whatever else the caller says, stay silent.\n"
+    } else {
+        "If the caller says something this course does not mention, answer briefly and in character, and go on with the course.\n"
+    });
     out
 }
 
@@ -367,19 +378,19 @@ fn signals(set: &ScenarioSet) -> Vec<(&str, &str)> {
 /// the lines of each step in order, how it reacts to what the callee does,
 /// how the call ends, what it records, which concerns its lines address.
 #[must_use]
-pub fn expectations(set: &ScenarioSet, s: &Scenario, template: &dyn Template) -> String {
-    let w = words(set, template);
-    let callee = w.say(&s.persona.name);
+pub fn expectations(set: &ScenarioSet, scenario: &Scenario, template: &dyn Template) -> String {
+    let words = words_of(set, template);
+    let callee = words.say(&scenario.persona.name);
     let mut out = format!(
-        "The agent is {}. It placed this outbound call to {callee} and follows its script:\n",
-        caller(set, &w)
+        "The agent is {}. It placed this outbound call to {callee} and follows its script, in this order:\n",
+        caller(set, &words)
     );
-    let mut n = 0;
+    let mut number = 0;
     let mut item = |out: &mut String, text: String| {
-        n += 1;
-        let _ = writeln!(out, "{n}. {text}");
+        number += 1;
+        let _ = writeln!(out, "{number}. {text}");
     };
-    match s.start {
+    match scenario.start {
         Start::Answered => {}
         Start::Voicemail => item(
             &mut out,
@@ -389,14 +400,15 @@ pub fn expectations(set: &ScenarioSet, s: &Scenario, template: &dyn Template) ->
         ),
         Start::NoAnswer => item(&mut out, "Nobody answers: the call never connects.".to_owned()),
     }
-    if let Some(opening) = set.opening.as_deref() {
-        let after = match (s.start, set.first_speaker) {
-            (Start::Answered, Speaker::Callee) => format!("After {callee} picks up and answers, it"),
-            _ => "It".to_owned(),
+    // An answering machine or no answer takes the start branch instead of the opening.
+    if let (Some(opening), Start::Answered) = (set.opening.as_deref(), scenario.start) {
+        let after = match set.first_speaker {
+            Speaker::Callee => format!("After {callee} picks up and answers, it"),
+            Speaker::Caller => "It".to_owned(),
         };
-        item(&mut out, format!("{after} opens with {}.", w.quote(opening)));
+        item(&mut out, format!("{after} opens with {}.", words.quote(opening)));
     }
-    for m in &s.moments {
+    for m in &scenario.moments {
         let text = match m {
             Moment::Turn {
                 step,
@@ -406,45 +418,41 @@ pub fn expectations(set: &ScenarioSet, s: &Scenario, template: &dyn Template) ->
                 ..
             } => {
                 let at = match title {
-                    Some(t) => format!("Step {} ({})", w.say(step), w.say(t)),
-                    None => format!("Step {}", w.say(step)),
+                    Some(t) => format!("Step {} ({})", words.say(step), words.say(t)),
+                    None => format!("Step {}", words.say(step)),
                 };
                 let says = if caller_says.is_empty() {
                     "it says nothing new".to_owned()
                 } else {
-                    format!("it says, in substance, {}", w.quote_all(caller_says))
+                    format!("it says, in substance, {}", words.quote_all(caller_says))
                 };
                 let then = match action {
                     None => String::new(),
                     Some(Action::Reply { gives: g }) if g.is_empty() => {
-                        format!("; {callee} replies without a signal and the agent goes on")
+                        format!("; {callee} replies without a signal")
                     }
                     Some(Action::Reply { gives: g }) => {
-                        format!("; {callee} gives {} and the agent records it", gives(g, &w))
+                        format!("; {callee} replies and gives {}", gives(g, &words, false))
                     }
                     Some(Action::Signal {
                         signal, description, ..
                     }) => format!(
-                        "; {callee} gives the signal {} ({}) and the agent follows its script for it",
-                        w.say(signal),
-                        w.say(description.as_deref().unwrap_or(signal))
+                        "; {callee} gives the signal {} ({})",
+                        words.say(signal),
+                        words.say(description.as_deref().unwrap_or(signal))
                     ),
-                    Some(Action::Silence { seconds }) => {
-                        format!(
-                            "; {callee} says nothing for {seconds} seconds and the agent follows its script for silence"
-                        )
-                    }
+                    Some(Action::Silence { seconds }) => format!("; {callee} says nothing for {seconds} seconds"),
                     Some(Action::Hangup) => format!("; {callee} hangs up"),
                     Some(Action::Withhold { captures }) => {
-                        let c: Vec<String> = captures.iter().map(|c| w.say(c)).collect();
-                        format!("; {callee} does not give {} and the agent asks again", c.join(", "))
+                        let c: Vec<String> = captures.iter().map(|c| words.say(c)).collect();
+                        format!("; {callee} does not give {}, so the agent asks again", c.join(", "))
                     }
                 };
                 format!("{at}: {says}{then}.")
             }
             Moment::RetriesSpent { step } => format!(
                 "The call comes back to step {} after it ran as often as its retry allows: the agent moves on as its script says instead of asking again.",
-                w.say(step)
+                words.say(step)
             ),
             Moment::Transfer {
                 transfer,
@@ -452,34 +460,34 @@ pub fn expectations(set: &ScenarioSet, s: &Scenario, template: &dyn Template) ->
                 caller_says,
                 succeeds,
             } => {
-                let to = w.say(title.as_deref().unwrap_or(transfer));
+                let to = words.say(title.as_deref().unwrap_or(transfer));
                 if *succeeds {
                     format!(
                         "It says {} and hands the call to {to} (transfer {}).",
-                        w.quote(caller_says),
-                        w.say(transfer)
+                        words.quote(caller_says),
+                        words.say(transfer)
                     )
                 } else {
                     format!(
                         "It says {} and tries to hand the call to {to} (transfer {}); the transfer fails and it goes on.",
-                        w.quote(caller_says),
-                        w.say(transfer)
+                        words.quote(caller_says),
+                        words.say(transfer)
                     )
                 }
             }
         };
         item(&mut out, text);
     }
-    let ended_by_hangup = s.success.ended_by == Some(crate::emit::scenarios::Event::Hangup);
-    match &s.success.outcome {
+    let ended_by_hangup = scenario.success.ended_by == Some(crate::emit::scenarios::Event::Hangup);
+    match &scenario.success.outcome {
         OutcomeModel::End {
             condition,
             caller: reason,
             ..
         } => {
             let at = match (condition, reason) {
-                (Some(c), Some(r)) => format!("end condition {} ({})", w.say(c), w.say(r)),
-                (Some(c), None) => format!("end condition {}", w.say(c)),
+                (Some(id), Some(reason)) => format!("end condition {} ({})", words.say(id), words.say(reason)),
+                (Some(id), None) => format!("end condition {}", words.say(id)),
                 (None, _) => "a plain end".to_owned(),
             };
             if ended_by_hangup {
@@ -491,28 +499,28 @@ pub fn expectations(set: &ScenarioSet, s: &Scenario, template: &dyn Template) ->
                 let _ = writeln!(
                     out,
                     "The call ends at {at}: the agent says its closing line, in substance {}, and ends the call.",
-                    w.quote(&set.closing)
+                    words.quote(&set.closing)
                 );
             }
         }
         OutcomeModel::Transfer { transfer, title } => {
-            let to = w.say(title.as_deref().unwrap_or(transfer));
+            let to = words.say(title.as_deref().unwrap_or(transfer));
             let _ = writeln!(
                 out,
                 "The call ends with the hand-over to {to}: the agent says no closing line after it."
             );
         }
     }
-    if !s.success.captures.is_empty() {
-        let c: Vec<String> = s.success.captures.iter().map(|c| w.say(c)).collect();
+    if !scenario.success.captures.is_empty() {
+        let c: Vec<String> = scenario.success.captures.iter().map(|c| words.say(c)).collect();
         let _ = writeln!(out, "It records what {callee} gave: {}.", c.join(", "));
     }
-    let answered: Vec<String> = s
+    let answered: Vec<String> = scenario
         .persona
         .concerns
         .iter()
-        .filter(|c| s.success.concerns_answered.contains(&c.id))
-        .map(|c| format!("{} ({})", w.say(&c.id), w.say(&c.text)))
+        .filter(|c| scenario.success.concerns_answered.contains(&c.id))
+        .map(|c| format!("{} ({})", words.say(&c.id), words.say(&c.text)))
         .collect();
     if !answered.is_empty() {
         let _ = writeln!(

@@ -106,7 +106,7 @@ def header(path: Path) -> str:
 def left_out(head: str) -> dict[str, str]:
     out = {}
     for line in head.splitlines():
-        m = re.match(r"^#   (\S+): .*\((.+)\)$", line)
+        m = re.match(r"^#   (\S+): .* — (.+)$", line)
         if m:
             out[m.group(1)] = m.group(2)
     return out

@@ -106,7 +106,7 @@ def left_out(path: Path) -> dict[str, str]:
     """The scenarios the header names as left out: id -> reason."""
     out = {}
     for line in header(path).splitlines():
-        m = re.match(r"^#   (\S+): .*\((.+)\)$", line)
+        m = re.match(r"^#   (\S+): .* — (.+)$", line)
         if m:
             out[m.group(1)] = m.group(2)
     return out
