@@ -285,25 +285,23 @@ pub fn emit_set(set: &ScenarioSet) -> Vec<OutputFile> {
         .map(|v| (names.get(&v.id), v.value.as_deref().map(|x| t.literal(x))))
         .collect();
     let mut left: Vec<(&Scenario, &str)> = Vec::new();
+    let mut personas: BTreeMap<&str, String> = BTreeMap::new();
     let mut out = Vec::new();
     for s in &set.scenarios {
         if let Some(why) = left_out(s) {
             left.push((s, why));
             continue;
         }
-        let instructions = if s.start == Start::Voicemail {
-            format!(
-                "{}\n{}",
-                brief::answering_machine(set, &s.persona, t),
-                brief::course(set, s, &RUNTIME, t)
-            )
+        // The persona is the same on every path of a callee: written once per callee.
+        let who = if s.start == Start::Voicemail {
+            brief::answering_machine(set, &s.persona, t)
         } else {
-            format!(
-                "{}\n{}",
-                brief::persona(set, &s.persona, &RUNTIME, t),
-                brief::course(set, s, &RUNTIME, t)
-            )
+            personas
+                .entry(s.callee.as_str())
+                .or_insert_with(|| brief::persona(set, &s.persona, &RUNTIME, t))
+                .clone()
         };
+        let instructions = format!("{who}\n{}", brief::course(set, s, &RUNTIME, t));
         let start = match s.start {
             Start::Answered => "answered",
             Start::Voicemail => "voicemail",
