@@ -681,7 +681,7 @@ fn variables_are_retell_markup_and_never_spoken_as_braces() {
 #[test]
 fn a_flow_with_too_many_edges_is_refused_with_help() {
     // 1,001 steps that wait × 1,000 global branches some step overrides.
-    let mut src = String::from("call big {\n  caller a { name \"a\" }\n  callee b { name \"b\" }\n");
+    let mut src = String::from("call big {\n  locale \"en\"\n  caller a { name \"a\" }\n  callee b { name \"b\" }\n");
     for s in 0..1000 {
         let _ = writeln!(src, "  signal s{s} \"s{s}\"");
     }
@@ -698,9 +698,8 @@ fn a_flow_with_too_many_edges_is_refused_with_help() {
         let _ = writeln!(src, "    step k{k} {{ say \"x\" }}");
     }
     src.push_str("  }\n  end { when done \"done\" closing \"bye\" }\n}\n");
-    let c = callc::compile("big.call", src.as_bytes(), &LintLevels::default());
-    let spec = c.spec.as_ref().unwrap();
-    let err = try_emit(Target::Retell, spec).unwrap_err();
+    let spec = compile("big.call", src.as_bytes());
+    let err = try_emit(Target::Retell, &spec).unwrap_err();
     assert!(err.message.contains("1001000 transition edges"), "{}", err.message);
     assert!(err.help.contains("global node"), "{}", err.help);
 }
