@@ -985,3 +985,13 @@ proptest! {
         }
     }
 }
+
+/// The reference spec written with CRLF line breaks builds the same files.
+#[test]
+fn crlf_sources_build_the_same_output() {
+    let lf = std::fs::read_to_string(root("specs/taishan_renewal.call")).unwrap();
+    let crlf = lf.replace('\n', "\r\n");
+    let a = try_emit(Target::Retell, &compile("lf.call", lf.as_bytes())).unwrap();
+    let b = try_emit(Target::Retell, &compile("crlf.call", crlf.as_bytes())).unwrap();
+    assert_eq!(a, b);
+}
