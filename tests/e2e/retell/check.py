@@ -455,7 +455,7 @@ def self_test(directory):
         errors = check(f, m, "mutant")
         if errors:
             by = "retell-sdk" if vendor else "callc's own checks (retell-sdk accepts it)"
-            print(f"   rejected ({by}): {what}\n      {errors[0][:200]}")
+            print(f"   rejected ({by}): {what}\n      {errors[0].splitlines()[0][:200]}")
         else:
             print(f"mutation NOT rejected: {what}", file=sys.stderr)
             failed += 1
