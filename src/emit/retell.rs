@@ -37,7 +37,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::prompt::{self, Template};
-use super::{EmitError, OutputFile, Vendor};
+use super::{Approximation, EmitError, OutputFile, Vendor};
 use crate::ir::{self, On, Target, VarRef};
 use crate::names::{AsciiNames, transliterate};
 
@@ -622,6 +622,70 @@ pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {
             contents: json(&cases),
         },
     ]
+}
+
+/// What the flow cannot carry: `on silence` (Retell has no transition on
+/// silence; the steps only a silence reaches are left out), and the
+/// dialer's events `on hangup` / `on no_answer`.
+#[must_use]
+pub fn approximations(spec: &ir::Spec) -> Vec<Approximation> {
+    let names = Names::new(spec);
+    let built = Builder::new(spec, &names).build();
+    let mut out = Vec::new();
+    let on = |e: ir::Event| -> Vec<String> {
+        let mut at: Vec<String> = Vec::new();
+        if spec.global_branches.iter().any(|b| b.on == On::Event(e)) {
+            at.push("`flow`".to_owned());
+        }
+        at.extend(
+            spec.steps
+                .iter()
+                .filter(|s| s.branches.iter().any(|b| b.on == On::Event(e)))
+                .map(|s| format!("step `{}`", s.id)),
+        );
+        at
+    };
+    let silence = on(ir::Event::Silence);
+    if !silence.is_empty() {
+        let mut message = format!(
+            "the retell target leaves out `on silence` (in {}): Retell has no transition on silence",
+            silence.join(", ")
+        );
+        if !built.left_out_steps.is_empty() {
+            let ids: Vec<String> = built
+                .left_out_steps
+                .iter()
+                .map(|&i| format!("`{}`", spec.steps[i].id))
+                .collect();
+            let _ = write!(
+                message,
+                "; steps only a silence reaches are left out too: {}",
+                ids.join(", ")
+            );
+        }
+        out.push(Approximation {
+            message,
+            help: format!(
+                "in the Retell flow each step that waits says something again after {} s (its reminder), and the test cases \
+                 that play a silence are listed under `left_out` in {CASES_FILE}; the pipecat and rasa targets branch on silence",
+                spec.silence_timeout
+            ),
+        });
+    }
+    for e in [ir::Event::Hangup, ir::Event::NoAnswer] {
+        let at = on(e);
+        if !at.is_empty() {
+            out.push(Approximation {
+                message: format!(
+                    "the retell target leaves out `on {}` (in {}): a Retell flow runs only while someone is on the line",
+                    e.as_str(),
+                    at.join(", ")
+                ),
+                help: "handle it in the dialer that places the calls (Retell's call status and webhooks)".to_owned(),
+            });
+        }
+    }
+    out
 }
 
 /// Pretty JSON, UTF-8 (no `\u` escapes but for controls), ending in a line
