@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -45,10 +46,11 @@ fn expected_stderr(spec: &str, target: &str) -> String {
     let t = callc::emit::Target::from_str(target, false).unwrap();
     let bytes = std::fs::read(spec).unwrap();
     let c = callc::compile(spec, &bytes, &callc::check::LintLevels::default());
-    callc::emit::approximations(t, c.spec_if_ok().unwrap())
-        .iter()
-        .map(|a| format!("callc: warning: {}\n  = help: {}\n", a.message, a.help))
-        .collect()
+    let mut out = String::new();
+    for a in callc::emit::approximations(t, c.spec_if_ok().unwrap()) {
+        writeln!(out, "callc: warning: {}\n  = help: {}", a.message, a.help).unwrap();
+    }
+    out
 }
 
 fn callc(args: &[&str]) -> std::process::Output {
