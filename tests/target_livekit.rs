@@ -322,3 +322,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_unanswered_call_left_out_is_an_approximation() {
+    // The default scenario set follows no `no_answer`: nothing is left out.
+    for path in all_specs() {
+        assert!(
+            livekit::approximations(&spec_file(&path)).is_empty(),
+            "{}",
+            path.display()
+        );
+    }
+    let spec = spec_file(Path::new("specs/zh_renewal_followup.call"));
+    let set = scenarios::model(
+        &spec,
+        &Options {
+            events: Events::ALL,
+            ..Options::default()
+        },
+    );
+    let a = livekit::approximations_of(&set);
+    assert_eq!(a.len(), 1);
+    assert!(
+        a[0].message
+            .starts_with("the livekit target leaves out 1 scenario(s) on which nobody answers"),
+        "{:?}",
+        a[0]
+    );
+}

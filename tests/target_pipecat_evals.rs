@@ -409,3 +409,44 @@ proptest! {
         prop_assert_eq!(v["runs"].as_u64(), Some(3));
     }
 }
+
+#[test]
+fn what_evals_cannot_play_is_an_approximation_said_at_every_build() {
+    let messages = |path: &str| -> Vec<String> {
+        pipecat_evals::approximations(&spec_file(Path::new(path)))
+            .into_iter()
+            .map(|a| format!("{} | {}", a.message, a.help))
+            .collect()
+    };
+    // Answering machines, and the callee speaking first (the default).
+    let campaign = messages("specs/zh_renewal_campaign.call");
+    assert_eq!(campaign.len(), 2, "{campaign:#?}");
+    assert!(
+        campaign[0]
+            .starts_with("the pipecat-evals target leaves out 3 scenario(s) that start with an answering machine")
+    );
+    assert!(
+        campaign[0].contains("`busy_buyer.p71`, `price_watcher.p71`, `refuser.p71`"),
+        "{}",
+        campaign[0]
+    );
+    assert!(
+        campaign[1].contains("cannot let the callee speak first"),
+        "{}",
+        campaign[1]
+    );
+    // A transfer that fails.
+    let followup = messages("specs/zh_renewal_followup.call");
+    assert!(
+        followup
+            .iter()
+            .any(|m| m.contains("a transfer fails") && m.contains("CALLEE__transfer_fails.yaml")),
+        "{followup:#?}"
+    );
+    // The caller speaks first and no machine answers first: nothing about either.
+    let corners = messages("tests/e2e/rasa/listen_corners.call");
+    assert!(corners.iter().all(|m| !m.contains("speak first")), "{corners:#?}");
+    // ... and the reference spec only has the first speaker to say.
+    let reference = messages("specs/taishan_renewal.call");
+    assert_eq!(reference.len(), 1, "{reference:#?}");
+}

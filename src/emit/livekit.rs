@@ -32,7 +32,7 @@ use serde::ser::Serializer;
 use super::pipecat_evals::brief;
 use super::prompt::Template;
 use super::scenarios::{self, Options, OutcomeModel, Scenario, ScenarioSet, SelectionKind, Start, Success};
-use super::{EmitError, OutputFile, Vendor};
+use super::{Approximation, EmitError, OutputFile, Vendor};
 use crate::ir::{self, VarRef};
 use crate::names::AsciiNames;
 
@@ -408,4 +408,36 @@ pub fn limits(spec: &ir::Spec) -> Result<(), EmitError> {
                 .to_owned(),
         help: "give the flow a path on which the call connects, or use `callc scenarios`".to_owned(),
     })
+}
+
+/// What the file leaves out, said as a warning at every build
+/// (`emit::approximations`): the scenarios on which nobody answers (never
+/// with the default scenario set, which does not follow `no_answer`).
+#[must_use]
+pub fn approximations(spec: &ir::Spec) -> Vec<Approximation> {
+    approximations_of(&scenarios::model(spec, &Options::default()))
+}
+
+/// The same for a scenario set (any [`Options`]).
+#[must_use]
+pub fn approximations_of(set: &ScenarioSet) -> Vec<Approximation> {
+    let left: Vec<String> = set
+        .scenarios
+        .iter()
+        .filter(|s| left_out(s).is_some())
+        .map(|s| format!("`{}`", s.id))
+        .collect();
+    if left.is_empty() {
+        return Vec::new();
+    }
+    vec![Approximation {
+        message: format!(
+            "the livekit target leaves out {} scenario(s) on which nobody answers ({}): a LiveKit simulation always connects",
+            left.len(),
+            left.join(", ")
+        ),
+        help:
+            "each is named, with its reason, in the file's header; the dialer that places the calls handles no answer"
+                .to_owned(),
+    }]
 }

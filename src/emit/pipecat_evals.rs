@@ -29,8 +29,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::prompt::Template;
-use super::scenarios::{self, Options, Persona, Scenario, ScenarioSet, SelectionKind, Start};
-use super::{EmitError, OutputFile, Vendor};
+use super::scenarios::{self, Options, Persona, Scenario, ScenarioSet, SelectionKind, Speaker, Start};
+use super::{Approximation, EmitError, OutputFile, Vendor};
 use crate::ir::{self, VarRef};
 use crate::names::AsciiNames;
 
@@ -442,4 +442,82 @@ pub fn limits(spec: &ir::Spec) -> Result<(), EmitError> {
         help: "give the flow a path on which the callee answers, or use `callc scenarios` or --target livekit"
             .to_owned(),
     })
+}
+
+/// What the files leave out or play only approximately, said as a warning
+/// at every build (`emit::approximations`): the scenarios Evals cannot play
+/// (an answering machine, no answer), the first word when the callee speaks
+/// first (Evals' persona only answers), and the transfers that must fail
+/// (Evals sends the bot nothing per scenario).
+#[must_use]
+pub fn approximations(spec: &ir::Spec) -> Vec<Approximation> {
+    approximations_of(&scenarios::model(spec, &Options::default()))
+}
+
+/// The same for a scenario set (any [`Options`]).
+#[must_use]
+pub fn approximations_of(set: &ScenarioSet) -> Vec<Approximation> {
+    let mut out = Vec::new();
+    let left: Vec<&str> = set
+        .scenarios
+        .iter()
+        .filter(|s| left_out(s).is_some())
+        .map(|s| s.id.as_str())
+        .collect();
+    if !left.is_empty() {
+        out.push(Approximation {
+            message: format!(
+                "the pipecat-evals target leaves out {} scenario(s) that start with an answering machine or no answer ({}): \
+                 Evals' simulated caller is a person, who speaks only after the bot",
+                left.len(),
+                list(&left)
+            ),
+            help: "each is named, with its reason, in the header of its callee's file; --target livekit plays an answering machine"
+                .to_owned(),
+        });
+    }
+    if set.first_speaker == Speaker::Callee {
+        out.push(Approximation {
+            message: "the pipecat-evals target cannot let the callee speak first (`first_speaker callee`): \
+                      Evals' simulated caller only ever answers the bot"
+                .to_owned(),
+            help: "the persona is told it has already picked up and answered; under Evals the bot must open the call \
+                   without waiting for the callee's first words"
+                .to_owned(),
+        });
+    }
+    let fails: Vec<&str> = set
+        .scenarios
+        .iter()
+        .filter(|s| left_out(s).is_none() && !brief::failed_transfers(s).is_empty())
+        .map(|s| s.id.as_str())
+        .collect();
+    if !fails.is_empty() {
+        out.push(Approximation {
+            message: format!(
+                "on {} scenario(s) a transfer fails ({}), and Evals cannot make a bot's transfer fail",
+                fails.len(),
+                list(&fails)
+            ),
+            help: format!(
+                "they are written to CALLEE{TRANSFER_FAILS}.yaml: run those files against a bot whose transfers fail \
+                 (a manifest entry of their own)"
+            ),
+        });
+    }
+    out
+}
+
+/// At most five ids, then how many more.
+fn list(ids: &[&str]) -> String {
+    let mut s = ids
+        .iter()
+        .take(5)
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > 5 {
+        let _ = write!(s, " and {} more", ids.len() - 5);
+    }
+    s
 }
