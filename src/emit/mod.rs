@@ -126,6 +126,8 @@ pub struct Approximation {
 pub fn approximations(target: Target, spec: &ir::Spec) -> Vec<Approximation> {
     match target {
         Target::Retell => retell::approximations(spec),
+        Target::PipecatEvals => pipecat_evals::approximations(spec),
+        Target::Livekit => livekit::approximations(spec),
         _ => Vec::new(),
     }
 }
