@@ -1030,3 +1030,13 @@ proptest! {
         prop_assert_eq!(&capture["schema"]["format"], "email");
     }
 }
+
+#[test]
+fn what_the_model_only_follows_is_a_warning() {
+    let spec = compile(include_str!("../specs/zh_renewal_followup.call"));
+    let warnings: Vec<String> = vapi::approximations(&spec).into_iter().map(|a| a.message).collect();
+    let all = warnings.join("\n");
+    insta::assert_snapshot!("followup_approximations", all);
+    // The reference spec has none of these.
+    assert!(vapi::approximations(&compile(REFERENCE)).is_empty());
+}

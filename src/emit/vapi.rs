@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::prompt::{self, Template};
-use super::{EmitError, OutputFile, Vendor, rasa};
+use super::{Approximation, EmitError, OutputFile, Vendor, rasa};
 use crate::ir::{self, Language, Need, VarRef};
 use crate::names::transliterate;
 
@@ -571,6 +571,125 @@ pub fn limits(spec: &ir::Spec) -> Result<(), EmitError> {
         }
     }
     Ok(())
+}
+
+/// What the output leaves to the model or cannot run (`callc build` says
+/// each as a warning; `emit::approximations` dispatches here): Vapi's
+/// assistant is one prompt, so what the spec enforces the model only
+/// follows.
+#[must_use]
+pub fn approximations(spec: &ir::Spec) -> Vec<Approximation> {
+    let mut out = Vec::new();
+    let on = |e: ir::Event| -> Vec<String> {
+        let mut at: Vec<String> = Vec::new();
+        if spec.global_branches.iter().any(|b| b.on == ir::On::Event(e)) {
+            at.push("`flow`".to_owned());
+        }
+        at.extend(
+            spec.steps
+                .iter()
+                .filter(|s| s.branches.iter().any(|b| b.on == ir::On::Event(e)))
+                .map(|s| format!("step `{}`", s.id)),
+        );
+        at
+    };
+    for (e, why) in [
+        (ir::Event::NoAnswer, "when the line never connects"),
+        (ir::Event::Hangup, "when the callee hangs up"),
+    ] {
+        let at = on(e);
+        if !at.is_empty() {
+            out.push(Approximation {
+                message: format!(
+                    "the vapi target writes `on {}` (in {}) into the script only: {why}, Vapi ends the call and the model gets no turn",
+                    e.as_str(),
+                    at.join(", ")
+                ),
+                help: "Vapi records it as the call's `endedReason` (the end-of-call report): handle the outcome in your server"
+                    .to_owned(),
+            });
+        }
+    }
+    let voicemail = on(ir::Event::Voicemail);
+    if !voicemail.is_empty() {
+        out.push(Approximation {
+            message: "the vapi target writes `on voicemail` into the script: the model takes the branch when it hears a voicemail greeting"
+                .to_owned(),
+            help: "turn on the assistant's `voicemailDetection` for Vapi to detect answering machines itself".to_owned(),
+        });
+    }
+    let retries: Vec<String> = spec
+        .steps
+        .iter()
+        .filter(|s| s.retry.is_some())
+        .map(|s| format!("`{}`", s.id))
+        .collect();
+    let requires =
+        spec.ends.iter().any(|e| !e.requires.is_empty()) || spec.transfers.iter().any(|t| !t.requires.is_empty());
+    if !retries.is_empty() || requires {
+        let mut what = Vec::new();
+        if !retries.is_empty() {
+            what.push(format!("`retry` (in {})", list(&retries)));
+        }
+        if requires {
+            what.push("`requires`".to_owned());
+        }
+        out.push(Approximation {
+            message: format!(
+                "the vapi target writes {} into the script: the model follows them, nothing counts the tries or checks the captures",
+                what.join(" and ")
+            ),
+            help: "Vapi's assistant is one prompt with no flow nodes; the pipecat and rasa targets enforce them".to_owned(),
+        });
+    }
+    let names = Names::new(spec);
+    let liquid = Liquid::new(spec, &names);
+    let no_destination: Vec<String> = spec
+        .transfers
+        .iter()
+        .filter(|t| destination(t, &liquid).is_none())
+        .map(|t| format!("`{}`", t.id))
+        .collect();
+    if !no_destination.is_empty() {
+        out.push(Approximation {
+            message: format!(
+                "the vapi target writes no destination for transfer {}: its `to` is not a fixed phone number (`+` and digits) or `sip:` URI",
+                list(&no_destination)
+            ),
+            help: "Vapi then asks your server for one (`transfer-destination-request`); give `to` a number or a SIP URI to dial it directly"
+                .to_owned(),
+        });
+    }
+    let set = super::scenarios::model(spec, &super::scenarios::Options::default());
+    let left: Vec<String> = set
+        .scenarios
+        .iter()
+        .filter(|s| left_out(&s.moments, s.start).is_some())
+        .map(|s| format!("`{}`", s.id))
+        .collect();
+    if !left.is_empty() {
+        out.push(Approximation {
+            message: format!(
+                "the vapi target leaves out {} scenario(s) whose path needs a transfer to fail or the call never to connect ({}): a Vapi simulation cannot make either happen",
+                left.len(),
+                list(&left)
+            ),
+            help: format!(
+                "each is named, with its reason, in the header of simulations/suites/{}.yml",
+                names.call()
+            ),
+        });
+    }
+    out
+}
+
+/// The first few of a list of names, and how many more.
+fn list(items: &[String]) -> String {
+    let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > 5 {
+        s = format!("{s} and {} more", items.len() - 5);
+    }
+    s
 }
 
 /// The files of the target (see the module's documentation).
