@@ -128,6 +128,7 @@ pub fn approximations(target: Target, spec: &ir::Spec) -> Vec<Approximation> {
         Target::Retell => retell::approximations(spec),
         Target::PipecatEvals => pipecat_evals::approximations(spec),
         Target::Livekit => livekit::approximations(spec),
+        Target::Vapi => vapi::approximations(spec),
         _ => Vec::new(),
     }
 }
