@@ -14,7 +14,16 @@ use std::process::Command;
 
 /// Every target, by its command-line name (`every_target_is_listed` keeps
 /// this in step with `callc::emit::Target`).
-const TARGETS: &[&str] = &["json", "rasa", "rust", "markdown", "retell", "pipecat-evals", "livekit", "vapi"];
+const TARGETS: &[&str] = &[
+    "json",
+    "rasa",
+    "rust",
+    "markdown",
+    "retell",
+    "pipecat-evals",
+    "livekit",
+    "vapi",
+];
 
 #[test]
 fn every_target_is_listed() {
