@@ -4,8 +4,9 @@
 Usage: check.py [--require-all] [--reference NAME] RUNTIME_MODULE DIR
 
 DIR holds, for each spec NAME, `NAME.flow.json` (`callc build --target pipecat`),
-`NAME.scenarios.json` (`callc scenarios`) and `NAME.all-events.json` (`callc
-scenarios --all-events`). RUNTIME_MODULE is callc's `callc_flows.py`.
+`NAME.json` (`--target json`), `NAME.scenarios.json` (`callc scenarios`) and
+`NAME.all-events.json` (`callc scenarios --all-events`). RUNTIME_MODULE is callc's
+`callc_flows.py`.
 
 For every config this
 - loads it with `pipecat.flows.FlowConfig.from_json` (pydantic: unknown keys, the
@@ -31,8 +32,12 @@ For every config this
   exactly the nodes of the scenario's path (the answer and opening nodes, the steps,
   the transfer nodes, the end node), say exactly the scenario's lines (the
   `TTSSpeakFrame`s Pipecat queued, with the variables filled by Pipecat from the
-  scenario's values), reach its outcome with its captures, never make the LLM
-  speak on entering a node, and end the pipeline when the call ends;
+  scenario's values), send a role message holding every caller text of the spec
+  (from `NAME.json`, `callc build --target json`), reach its outcome with its
+  captures and transfer destination, never make the LLM speak on entering a node,
+  and end the pipeline when the call ends; a few scenarios of some specs
+  (REAL_PIPELINE) run again through a real `PipelineWorker` and `Pipeline`, whose
+  last processor stands in for TTS and the output transport;
 - and, with --reference NAME (default taishan_renewal), requires that spec's runs to
   reach every end condition.
 
@@ -74,6 +79,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 import jsonschema  # noqa: E402
 from pipecat.flows import Flow, FlowConfig, FlowManager, FlowReferenceError  # noqa: E402
 from pipecat.frames.frames import (  # noqa: E402
+    BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
     EndFrame,
     LLMRunFrame,
@@ -81,7 +87,11 @@ from pipecat.frames.frames import (  # noqa: E402
     LLMUpdateSettingsFrame,
     TTSSpeakFrame,
 )
+from pipecat.pipeline.pipeline import Pipeline  # noqa: E402
+from pipecat.pipeline.worker import PipelineWorker  # noqa: E402
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor  # noqa: E402
 from pipecat.services.llm_service import FunctionCallParams  # noqa: E402
+from pipecat.workers.runner import WorkerRunner  # noqa: E402
 
 
 class Failure(Exception):
@@ -217,6 +227,11 @@ class FakeWorker:
         self.errors: list[BaseException] = []
         self.consumer = asyncio.get_running_loop().create_task(self._consume())
 
+    @property
+    def worker(self):
+        """What the flow manager is given as its worker: this stand-in itself."""
+        return self
+
     # The PipelineWorker API the flow manager uses.
     def set_reached_downstream_filter(self, types) -> None:
         self.filter = tuple(types)
@@ -300,6 +315,94 @@ class FakeWorker:
             task.cancel()
 
 
+class Speaker(FrameProcessor):
+    """The end of a real pipeline, in place of TTS and the output transport: records what
+    reaches it and, for each `TTSSpeakFrame`, after a moment of "playback", pushes
+    `BotStartedSpeakingFrame` and `BotStoppedSpeakingFrame` downstream, as the output
+    transport does once the audio is played."""
+
+    def __init__(self, harness: "RealPipeline") -> None:
+        super().__init__()
+        self.harness = harness
+
+    async def process_frame(self, frame, direction):
+        await super().process_frame(frame, direction)
+        h = self.harness
+        if direction == FrameDirection.DOWNSTREAM:
+            if isinstance(frame, TTSSpeakFrame):
+                h.said.append(frame.text)
+                h.speech += 1
+            elif isinstance(frame, LLMSetToolsFrame):
+                h.tools = frame.tools
+            elif isinstance(frame, LLMUpdateSettingsFrame):
+                h.system.append(frame.delta.system_instruction)
+            elif isinstance(frame, LLMRunFrame):
+                h.llm_runs += 1
+            elif isinstance(frame, EndFrame):
+                h.ended = True
+        await self.push_frame(frame, direction)
+        if direction == FrameDirection.DOWNSTREAM and isinstance(frame, TTSSpeakFrame):
+            self.create_task(self._play())
+
+    async def _play(self) -> None:
+        await asyncio.sleep(0.005)
+        await self.push_frame(BotStartedSpeakingFrame())
+        await asyncio.sleep(0.005)
+        self.harness.speech -= 1
+        if self.harness.speech == 0:
+            await self.push_frame(BotStoppedSpeakingFrame())
+
+
+class RealPipeline:
+    """A real `PipelineWorker` running a `Pipeline` that ends in a `Speaker`, for the flow
+    manager: its frames go through Pipecat's own worker, processors and sink, and its
+    downstream reports are the worker's own."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.tools = None
+        self.system: list[str] = []
+        self.llm_runs = 0
+        self.ended = False
+        self.speech = 0
+        self.worker = PipelineWorker(Pipeline([Speaker(self)]), cancel_on_idle_timeout=False, enable_rtvi=False)
+        self.started = asyncio.Event()
+
+        @self.worker.event_handler("on_pipeline_started")
+        async def _started(worker, frame):
+            self.started.set()
+
+        self.runner = WorkerRunner()
+        self.task: asyncio.Task | None = None
+
+    async def open(self) -> None:
+        await self.runner.add_workers(self.worker)
+        self.task = asyncio.get_running_loop().create_task(self.runner.run())
+        await asyncio.wait_for(self.started.wait(), timeout=5)
+
+    async def settle(self, hold=lambda: False, quiet: float = 0.08, limit: float = 10.0) -> None:
+        """Wait until nothing has changed for `quiet` seconds and no speech is playing."""
+        if hold():
+            raise Failure("a hang-up during a `continue` step is not run through the real pipeline")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        last, since = None, loop.time()
+        while loop.time() < deadline:
+            now = (len(self.said), self.speech, self.ended, id(self.tools))
+            if now != last:
+                last, since = now, loop.time()
+            elif self.speech == 0 and loop.time() - since >= quiet:
+                return
+            await asyncio.sleep(0.01)
+        raise Failure("the real pipeline did not settle")
+
+    async def close(self) -> None:
+        if not self.ended:
+            await self.worker.cancel()
+        if self.task is not None:
+            await asyncio.wait_for(self.task, timeout=10)
+
+
 class FakeAssistantAggregator:
     has_function_calls_in_progress = False
 
@@ -331,7 +434,7 @@ async def llm_calls(worker: FakeWorker, name: str, arguments: dict | None = None
         tool_call_id=f"call_{name}",
         arguments=arguments,
         llm=None,
-        pipeline_worker=worker,
+        pipeline_worker=worker.worker,
         context=None,
         result_callback=result_callback,
     )
@@ -474,8 +577,9 @@ class Spec:
                 lines.append(doc["closing"])
         return nodes, lines, want
 
-    async def drive(self, doc: dict, scenario: dict, via_event: bool = False) -> dict:
-        """One run of a scenario; returns what it showed (for --require-all)."""
+    async def drive(self, doc: dict, scenario: dict, via_event: bool = False, real: bool = False) -> dict:
+        """One run of a scenario (through the stand-in worker, or `real`ly through a
+        `PipelineWorker`); returns what it showed (for --require-all)."""
         values = {v["id"]: v["spoken"] if v["spoken"] is not None else "{{" + v["id"] + "}}" for v in doc["vars"]}
         shown: dict[str, bool] = {}
         self._transfers = [m["succeeds"] for m in scenario["moments"] if m["kind"] == "transfer"]
@@ -486,7 +590,11 @@ class Spec:
             if outcome != want:
                 raise Failure(f"outcome {outcome}, want {want}")
             return {"no_answer": True}
-        worker = FakeWorker()
+        if real:
+            worker = RealPipeline()
+            await worker.open()
+        else:
+            worker = FakeWorker()
         moments = scenario["moments"]
         # The node where the callee hangs up while a `continue` step is said, if any: its
         # speech must not end (and so the call must not go on) before the hang-up.
@@ -496,7 +604,7 @@ class Spec:
             None,
         )
         try:
-            fm = FlowManager(worker=worker, llm=None, context_aggregator=FakeContextAggregator())
+            fm = FlowManager(worker=worker.worker, llm=None, context_aggregator=FakeContextAggregator())
 
             def hold() -> bool:
                 return hang is not None and fm.current_node == hang
@@ -593,6 +701,24 @@ class Spec:
         finally:
             await worker.close()
 
+    async def drive_real(self) -> int:
+        """A few scenarios again, through a real `PipelineWorker`: the first, and the first
+        with each construct the others have not shown."""
+        wanted: set[str] = set()
+        runs = 0
+        doc = self.sets[0]
+        for scenario in doc["scenarios"]:
+            has = features(scenario)
+            if runs and not has - wanted:
+                continue
+            wanted |= has
+            try:
+                await self.drive(doc, scenario, real=True)
+            except Exception as e:  # noqa: BLE001 - named with the scenario
+                raise Failure(f"{self.name} {scenario['id']} through a PipelineWorker: {type(e).__name__}: {e}") from e
+            runs += 1
+        return runs
+
     async def drive_all(self) -> tuple[int, dict, set]:
         shown: dict[str, bool] = {}
         runs = 0
@@ -613,6 +739,21 @@ class Spec:
                     outcome = scenario["success"]["outcome"]
                     ends.add(outcome.get("condition") if outcome["kind"] == "end" else ("transfer", outcome["transfer"]))
         return runs, shown, ends
+
+
+def features(scenario: dict) -> set[str]:
+    """The constructs a scenario shows."""
+    out = {scenario["start"]}
+    for m in scenario["moments"]:
+        if m["kind"] == "turn":
+            out.add("continue" if m["callee"] is None else m["callee"]["does"])
+            if m["callee"] and m["callee"]["does"] == "reply" and m["callee"]["gives"]:
+                out.add("capture")
+        elif m["kind"] == "transfer":
+            out.add("transfer_made" if m["succeeds"] else "transfer_failed")
+        else:
+            out.add(m["kind"])
+    return out
 
 
 # --- the mutation self-test --------------------------------------------------------------
@@ -772,6 +913,11 @@ async def self_test(specs: dict[str, Spec], module, directory: Path) -> int:
 
 # --- main --------------------------------------------------------------------------------
 
+# The specs a few scenarios of which also run through a real PipelineWorker (a second
+# or so each): between them the reference spec, a caller-first call, `continue`,
+# captures, retries, silence, voicemail, transfers and literal placeholders.
+REAL_PIPELINE = ("taishan_renewal", "zh_renewal_followup", "listen_corners", "placeholders")
+
 REQUIRED = ("capture", "asked_again", "retry_spent", "transfer_made", "transfer_failed", "silence",
             "voicemail", "voicemail_event", "hangup", "no_answer", "continue")
 
@@ -808,6 +954,7 @@ async def main(argv: list[str]) -> int:
             spec = Spec(name, directory, module)
             captures = check_captures(spec.call, module)
             runs, got, ends = await spec.drive_all()
+            real = await spec.drive_real() if name in REAL_PIPELINE else 0
             for k, v in got.items():
                 shown[k] = shown.get(k, False) or v
             if name == reference:
@@ -817,7 +964,7 @@ async def main(argv: list[str]) -> int:
             specs[name] = spec
             print(
                 f"ok   {name}: FlowConfig, JSON Schema, Flow; {captures} capture schemas; "
-                f"{runs} runs driven ({time.monotonic() - started:.1f}s)"
+                f"{runs} runs driven, {real} through a PipelineWorker ({time.monotonic() - started:.1f}s)"
             )
         except Failure as e:
             failed += 1
