@@ -65,7 +65,6 @@ import importlib.util
 import json
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +72,6 @@ from loguru import logger
 
 logger.remove()
 logger.add(sys.stderr, level="ERROR")
-# Pipecat's own built-in actions use the handler signature it deprecates.
-warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 import jsonschema  # noqa: E402
 from pipecat.flows import Flow, FlowConfig, FlowManager, FlowReferenceError  # noqa: E402
