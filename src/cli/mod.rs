@@ -499,8 +499,11 @@ fn run_build(
     options: &CheckOptions,
     matches: Option<&ArgMatches>,
 ) -> ExitCode {
+    let name = clap::ValueEnum::to_possible_value(&target).map_or_else(String::new, |v| v.get_name().to_owned());
     if target.is_directory() && !output.is_some_and(|o| matches!(Sink::parse(o), Sink::Path(_))) {
-        return tool_error("`--target rasa` writes a directory of files: give it with `-o DIR`");
+        return tool_error(&format!(
+            "`--target {name}` writes a directory of files: give it with `-o DIR`"
+        ));
     }
     checked_output(
         path,
@@ -508,11 +511,14 @@ fn run_build(
         options,
         matches,
         |spec| {
-            if preview {
-                emit::try_emit(target, &spec.preview())
-            } else {
-                emit::try_emit(target, spec)
+            let spec = if preview { &spec.preview() } else { spec };
+            let files = emit::try_emit(target, spec)?;
+            // What the runtime cannot express is said each time it is left out.
+            let mut err = std::io::stderr().lock();
+            for a in emit::approximations(target, spec) {
+                let _ = writeln!(err, "callc: warning: {}\n  = help: {}", a.message, a.help);
             }
+            Ok(files)
         },
         target.is_directory(),
     )

@@ -108,6 +108,30 @@ pub struct EmitError {
     pub help: String,
 }
 
+/// Something of a spec that a target's runtime cannot express and that the
+/// build leaves out or approximates: the output runs the rest of the call,
+/// and `callc build` says what, as a warning, every time it writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approximation {
+    /// What the output leaves out or approximates, and why.
+    pub message: String,
+    /// What the output does instead, and what to do about it.
+    pub help: String,
+}
+
+/// What the output of `target` for `spec` leaves out or approximates
+/// (nothing for callc's own formats and for Rasa, which express every
+/// construct).
+#[must_use]
+pub fn approximations(target: Target, spec: &ir::Spec) -> Vec<Approximation> {
+    match target {
+        Target::Retell => retell::approximations(spec),
+        Target::PipecatEvals => pipecat_evals::approximations(spec),
+        Target::Livekit => livekit::approximations(spec),
+        _ => Vec::new(),
+    }
+}
+
 /// Emits a checked spec for a target, after checking the limits of what
 /// the target can express. The CLI and the language server use this.
 ///

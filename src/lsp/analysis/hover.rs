@@ -941,9 +941,13 @@ mod tests {
     use crate::lsp::analysis::fixtures::MANY;
 
     fn many_hover(needle: &str, delta: usize) -> String {
-        let a = Analysis::new("t.call", MANY);
+        hover_in(MANY, needle, delta)
+    }
+
+    fn hover_in(src: &str, needle: &str, delta: usize) -> String {
+        let a = Analysis::new("t.call", src);
         assert!(a.compiled.diagnostics.is_empty(), "{:?}", a.compiled.diagnostics);
-        let at = MANY.find(needle).expect("needle") + delta;
+        let at = src.find(needle).expect("needle") + delta;
         hover(&a, at).map(|h| h.markdown).unwrap_or_default()
     }
 
@@ -1024,9 +1028,10 @@ mod tests {
 
     #[test]
     fn placeholders_name_the_callee_that_gives_the_value() {
-        let h = many_hover("{callee.name}，", 1);
+        let src = crate::lsp::analysis::fixtures::many_with_background();
+        let h = hover_in(&src, "{callee.name}，", 1);
         assert_eq!(h, "`{callee.name}`\n\n> {var.客户}\n\n- given by callee `张强`");
-        let h = many_hover("{background.情境}", 1);
+        let h = hover_in(&src, "{background.情境}", 1);
         assert_eq!(
             h,
             "`{background.情境}`\n\n> 在开会😀\n\n- in the `background` of callee `忙碌`"

@@ -435,8 +435,8 @@ mod tests {
 
     #[test]
     fn variables_sit_in_vars_and_callees_say_what_they_extend() {
-        let src = crate::lsp::analysis::fixtures::MANY;
-        let (file, _) = crate::syntax::parse(src);
+        let src = crate::lsp::analysis::fixtures::many_with_background();
+        let (file, _) = crate::syntax::parse(&src);
         let root = outline(&file.expect("parses"));
         walk(&root);
         let top: Vec<(&str, Option<&str>)> = root

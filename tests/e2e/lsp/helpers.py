@@ -96,47 +96,9 @@ LISTEN = """call 续约 {
 """
 
 
-# Per-call variables (every need, a `money`, a `one_of`, `pii`), three callees (one
-# extending another, which a third extends) and a signal with examples, with Chinese
-# ids and emoji before the positions involved. It checks clean.
-MANY = """call 续约 {
-  locale "zh-CN"
-  caller 李明 { name "李明" org "长江公司" }
-  callee 张强 {
-    name "{var.客户}"
-    concern 条款 primary "条款是否有书面明细😀"
-    concern 价格 secondary "价格是否透明"
-  }
-  callee 忙碌 extends 张强 {
-    behavior "时间紧😀"
-    concern 价格 latent "价格之后再看"
-  }
-  callee 比价 extends 忙碌 { concern 价格 primary "只关心最终价格" allow uncovered_on_path }
-  signal 忙 "张强说忙😀" {
-    example "我现在很忙，发邮箱吧"
-    example "在开会😀"
-  }
-  vars {
-    客户   text               required example "张强" "客户姓名😀"
-    到期日 date               required example "2026-12-31"
-    优惠   percent            default 8
-    费用   money(CNY)         optional example "1299.00"
-    套餐   one_of(标准, 高级) default 标准
-    回拨   phone              optional pii
-  }
-  flow {
-    on voicemail -> end(拒绝)
-    on 忙 -> end(拒绝)
-    step 开场 "问候😀" covers 条款 { say "{callee.name}您好😀，合同{var.到期日}到期。" next 报价 }
-    step 报价 covers 价格 { say "享{var.优惠}优惠，{var.套餐}{var.费用}，回拨{var.回拨}" -> end(同意) }
-  }
-  end {
-    when 同意 "同意" callee "同意了"
-    when 拒绝 "拒绝" callee "拒绝了"
-    closing "再见，{var.客户}"
-  }
-}
-"""
+# The language server tests' shared spec (see the file's header): per-call variables,
+# several callees, a signal with examples, Chinese ids and emoji. It checks clean.
+MANY = (Path(__file__).resolve().parents[2] / "fixtures" / "lsp" / "many.call").read_text(encoding="utf-8")
 
 
 def utf8(client: LanguageClient) -> bool:
