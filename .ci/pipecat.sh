@@ -15,7 +15,7 @@
 #     check what was broken.
 # pipecat-ai is installed with pip into a virtualenv OUTSIDE the clone (CALLC_PIPECAT_VENV,
 # default ~/.cache/callc/pipecat-venv, shared with .ci/pipecat-evals.sh); later runs reuse
-# it. CALLC_PYTHON picks the interpreter (CPython 3.11 to 3.13; default python3). CALLC
+# it. CALLC_PYTHON picks the interpreter (CPython 3.11 or later; default python3). CALLC
 # overrides the compiler command (default `cargo run --quiet --`), e.g. an installed callc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,12 +23,14 @@ cd "$(dirname "$0")/.."
 venv="${CALLC_PIPECAT_VENV:-$HOME/.cache/callc/pipecat-venv}"
 python="${CALLC_PYTHON:-python3}"
 requirements=tests/e2e/pipecat/requirements.txt
+# The specs' Chinese texts are printed in failures: UTF-8 whatever the locale.
+export PYTHONUTF8=1
 
 . .ci/lib.sh
 
 started=$(date +%s)
 echo "== pipecat-ai in $venv"
-python_venv "$venv" "$python" "(3, 11) <= v < (3, 14)" "pipecat-ai 1.14.0 is checked here with CPython 3.11 to 3.13" \
+python_venv "$venv" "$python" "(3, 11) <= v" "pipecat-ai needs CPython 3.11 or later" \
   "$requirements" "The pipecat target is NOT checked by Pipecat."
 echo "   ready in $(( $(date +%s) - started ))s"
 

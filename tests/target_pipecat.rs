@@ -601,6 +601,38 @@ fn what_pipecat_cannot_express_is_refused() {
 }
 
 #[test]
+fn silence_at_a_step_that_says_nothing_is_an_approximation() {
+    let src = r#"call c {
+  locale "en-US"
+  caller a { name "a" }
+  callee b { name "b" }
+  flow {
+    on silence -> end
+    step ask { say "Still there?" }
+    step quiet { allow silent_step }
+  }
+  end { closing "bye" }
+}"#;
+    let spec = compile("c.call", src);
+    let a = pipecat::approximations(&spec);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert!(a[0].message.contains("`silence` at `quiet`"), "{}", a[0].message);
+    assert!(a[0].help.contains("call.event"), "{}", a[0].help);
+    // It still builds, with the route for an application that times the silence itself.
+    let doc = flow(&spec);
+    assert_eq!(doc["nodes"]["quiet"]["pre_actions"][0]["on"]["silence"], "END");
+    for path in every_spec() {
+        if path.ends_with("specs/zh_renewal_followup.call") || path.ends_with("specs/taishan_renewal.call") {
+            assert!(
+                pipecat::approximations(&compile_file(&path)).is_empty(),
+                "{}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn the_runtime_module_is_the_one_the_docs_name() {
     let module = std::fs::read_to_string("src/emit/pipecat/callc_flows.py").unwrap();
     assert_eq!(module, pipecat::CALLC_FLOWS_PY);

@@ -43,7 +43,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use super::prompt::{self, Template};
-use super::{EmitError, OutputFile, Vendor};
+use super::{Approximation, EmitError, OutputFile, Vendor};
 use crate::ir::{self, Event, Language, On, Piece, Target, ValueType, VarRef};
 use crate::names::AsciiNames;
 
@@ -250,6 +250,34 @@ pub fn limits(spec: &ir::Spec) -> Result<(), EmitError> {
         }
     }
     Ok(())
+}
+
+/// What the output approximates: `silence` at a step that waits and says
+/// nothing. Pipecat's idle detection (`on_user_turn_idle`) starts its timer
+/// when the bot stops speaking, so after the callee's reply moves the call to
+/// such a step, no timer runs and the step's `silence` branch is not taken
+/// (the call waits for the callee).
+#[must_use]
+pub fn approximations(spec: &ir::Spec) -> Vec<Approximation> {
+    let silent: Vec<String> = (0..spec.steps.len())
+        .filter(|&i| {
+            let step = &spec.steps[i];
+            step.waits
+                && step.lines.iter().all(ir::Text::is_blank)
+                && spec.branches_at(i).any(|b| b.on == On::Event(Event::Silence))
+        })
+        .map(|i| format!("`{}`", spec.steps[i].id))
+        .collect();
+    if silent.is_empty() {
+        return Vec::new();
+    }
+    vec![Approximation {
+        message: format!(
+            "the pipecat target does not hear `silence` at {}, which say(s) nothing: Pipecat's idle timer starts when the bot stops speaking",
+            silent.join(", ")
+        ),
+        help: "give the step a line, or take the silence from a timer of your own with `call.event(flow_manager, \"silence\")` (docs/targets/pipecat.md)".to_owned(),
+    }]
 }
 
 /// Every text this target writes where Pipecat fills `{{ key }}`
