@@ -49,7 +49,10 @@ run_callc() {
 }
 for spec in specs/*.call tests/e2e/rasa/*.call tests/e2e/pipecat/*.call; do
   name=$(basename "$spec" .call)
-  run_callc build "$spec" --target pipecat -o "$out/$name.flow.json"
+  run_callc build "$spec" --target pipecat -o "$out/build/$name"
+  # The directory holds the config and the runtime module, the repository's own.
+  cp "$out/build/$name/"*.flow.json "$out/$name.flow.json"
+  cmp "$out/build/$name/callc_flows.py" src/emit/pipecat/callc_flows.py
   run_callc build "$spec" --target json -o "$out/$name.json"
   run_callc scenarios "$spec" -o "$out/$name.scenarios.json"
   run_callc scenarios "$spec" --all-events -o "$out/$name.all-events.json"
@@ -59,7 +62,7 @@ done
 echo "== FlowConfig, its JSON Schema and Flow; every scenario driven through FlowManager; mutation self-test"
 t=$(date +%s)
 "$venv/bin/python" tests/e2e/pipecat/check.py --require-all --reference taishan_renewal \
-  src/emit/pipecat/callc_flows.py "$out"
+  "$out/build/taishan_renewal/callc_flows.py" "$out"
 echo "   checks took $(( $(date +%s) - t ))s"
 
 echo "pipecat target checked by pipecat-ai in $(( $(date +%s) - started ))s"

@@ -37,11 +37,13 @@ fn compile_file(path: &Path) -> ir::Spec {
     compile(&path.display().to_string(), &std::fs::read_to_string(path).unwrap())
 }
 
-/// The one file, parsed.
+/// The config, parsed (the directory's other file is the runtime module).
 fn flow(spec: &ir::Spec) -> Value {
     let files = try_emit(Target::Pipecat, spec).unwrap_or_else(|e| panic!("{}: {}", e.message, e.help));
-    assert_eq!(files.len(), 1);
+    assert_eq!(files.len(), 2);
     assert_eq!(files[0].path.to_str().unwrap(), format!("{}.flow.json", spec.id));
+    assert_eq!(files[1].path.to_str().unwrap(), pipecat::MODULE_FILE);
+    assert_eq!(files[1].contents, pipecat::CALLC_FLOWS_PY);
     serde_json::from_str(&files[0].contents).unwrap()
 }
 

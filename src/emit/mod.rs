@@ -41,7 +41,7 @@ pub enum Target {
     Rust,
     /// The caller and callee role prompts, in the reference Markdown layout.
     Markdown,
-    /// A Pipecat Flows `FlowConfig` (JSON): a node per step, a transition function per branch.
+    /// A Pipecat Flows `FlowConfig` (JSON) and the runtime module that runs it (a directory: needs `-o DIR`).
     Pipecat,
     /// The scenario set as Pipecat Evals scenario files (a directory: needs `-o DIR`).
     PipecatEvals,
@@ -59,7 +59,7 @@ impl Target {
     pub fn is_directory(self) -> bool {
         matches!(
             self,
-            Target::Rasa | Target::PipecatEvals | Target::Retell | Target::Vapi
+            Target::Rasa | Target::Pipecat | Target::PipecatEvals | Target::Retell | Target::Vapi
         )
     }
 
@@ -129,7 +129,8 @@ pub fn approximations(target: Target, spec: &ir::Spec) -> Vec<Approximation> {
         Target::PipecatEvals => pipecat_evals::approximations(spec),
         Target::Livekit => livekit::approximations(spec),
         Target::Vapi => vapi::approximations(spec),
-        _ => Vec::new(),
+        Target::Pipecat => pipecat::approximations(spec),
+        Target::Json | Target::Rust | Target::Markdown | Target::Rasa => Vec::new(),
     }
 }
 

@@ -201,11 +201,22 @@ pub fn emit(spec: &ir::Spec) -> Vec<OutputFile> {
     // serde_json cannot fail on these types (string keys, no floats).
     let mut contents = serde_json::to_string_pretty(&config).unwrap_or_default();
     contents.push('\n');
-    vec![OutputFile {
-        path: PathBuf::from(format!("{}.flow.json", spec.id)),
-        contents,
-    }]
+    vec![
+        OutputFile {
+            path: PathBuf::from(format!("{}.flow.json", spec.id)),
+            contents,
+        },
+        // The runtime module the config needs, beside it: the bot imports
+        // it from the same directory, with nothing copied by hand.
+        OutputFile {
+            path: PathBuf::from(MODULE_FILE),
+            contents: CALLC_FLOWS_PY.to_owned(),
+        },
+    ]
 }
+
+/// The file name of the runtime module in the output directory.
+pub const MODULE_FILE: &str = "callc_flows.py";
 
 /// Whether the runtime can express the spec: an [`EmitError`] names what it
 /// cannot (the build then writes nothing).
