@@ -440,3 +440,9 @@ fn the_terminal_shows_at_most_five_hundred_diagnostics() {
     assert!(human.ends_with("callc: 1000 errors found\n"));
     assert_eq!(run("short").lines().count(), 1000);
 }
+
+#[test]
+fn the_pipeline_builds_every_target() {
+    use clap::ValueEnum as _;
+    assert_eq!(pipeline::TARGETS.as_slice(), callc::emit::Target::value_variants());
+}
