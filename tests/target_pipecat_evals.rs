@@ -99,7 +99,7 @@ fn every_spec_builds_one_file_per_callee_with_every_playable_path() {
         // The file names come from the naming function, one per callee (and its transfer failures).
         let mut want = BTreeSet::new();
         for s in set.scenarios.iter().filter(|s| s.start == Start::Answered) {
-            let suffix = if pipecat_evals::brief::failed_transfers(s).is_empty() {
+            let suffix = if callc::emit::simulation::failed_transfers(s).is_empty() {
                 ""
             } else {
                 TRANSFER_FAILS

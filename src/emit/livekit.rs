@@ -29,9 +29,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde::ser::Serializer;
 
-use super::pipecat_evals::brief;
 use super::prompt::Template;
 use super::scenarios::{self, Options, OutcomeModel, Scenario, ScenarioSet, SelectionKind, Start, Success};
+use super::simulation as brief; // the words both simulator targets share
 use super::{Approximation, EmitError, OutputFile, Vendor};
 use crate::ir::{self, VarRef};
 use crate::names::AsciiNames;

@@ -13,6 +13,7 @@ pub mod rasa;
 pub mod retell;
 pub mod rust;
 pub mod scenarios;
+pub mod simulation;
 pub mod vapi;
 
 use std::path::PathBuf;

@@ -21,8 +21,6 @@
 //! those runs need a bot whose transfers fail (a manifest entry of its own).
 //! docs/targets/pipecat-evals.md documents the mapping.
 
-pub mod brief;
-
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -30,6 +28,7 @@ use serde::Serialize;
 
 use super::prompt::Template;
 use super::scenarios::{self, Options, Persona, Scenario, ScenarioSet, SelectionKind, Speaker, Start};
+use super::simulation;
 use super::{Approximation, EmitError, OutputFile, Vendor};
 use crate::ir::{self, VarRef};
 use crate::names::AsciiNames;
@@ -53,7 +52,7 @@ const _: fn(&ir::Spec, &ir::Party, &ir::Style, &ir::Step, &ir::Qa, &ir::Concern,
     ir::Spec {
         id: _,                       // the header comment
         title: _,                    // not written: the judge needs no title
-        locale: _,                   // the language the persona must speak (`brief::language_name`), the quotation marks
+        locale: _,                   // the language the persona must speak (`simulation::language_name`), the quotation marks
         caller: _,                   // who calls, in `persona` and `success`
         callees: _,                  // one file each; `persona`
         concerns: _,                 // `persona` (the callee's words), `success` (those the path addresses)
@@ -184,7 +183,7 @@ const _: fn(&ScenarioSet, &Scenario) = |
 
 /// The words of Evals' simulated caller (`pipecat/evals/persona.py`): it
 /// hangs up with its `end_call` tool, and it answers the bot's turns only.
-pub const RUNTIME: brief::Runtime = brief::Runtime {
+pub const RUNTIME: simulation::Runtime = simulation::Runtime {
     hang_up: "hang up by calling the end_call tool",
     stay_silent: "send no reply at all, an empty message",
     speaks_first: false,
@@ -281,7 +280,7 @@ fn metrics(set: &ScenarioSet) -> Vec<Metric> {
             name: "language",
             criterion: format!(
                 "The reply is entirely in {}, greetings and goodbyes included.",
-                brief::language_name(set)
+                simulation::language_name(set)
             ),
             min_score: 1.0,
         },
@@ -299,7 +298,7 @@ fn metrics(set: &ScenarioSet) -> Vec<Metric> {
 /// concern, a goodbye and one spare.
 #[must_use]
 pub fn max_turns(s: &Scenario) -> usize {
-    brief::spoken_turns(s) + s.persona.concerns.len() + 2
+    simulation::spoken_turns(s) + s.persona.concerns.len() + 2
 }
 
 /// The run's wall-clock cap: a minute, half a minute per persona turn, and
@@ -307,7 +306,7 @@ pub fn max_turns(s: &Scenario) -> usize {
 #[must_use]
 pub fn max_duration_s(set: &ScenarioSet, s: &Scenario) -> usize {
     let silence = usize::try_from(set.silence_timeout).unwrap_or(usize::MAX);
-    60 + 30 * max_turns(s) + silence.saturating_mul(brief::silences(s))
+    60 + 30 * max_turns(s) + silence.saturating_mul(simulation::silences(s))
 }
 
 /// The lull cap: longer than the spec's silence timeout, so that the bot's
@@ -339,13 +338,13 @@ pub fn emit_set(set: &ScenarioSet) -> Vec<OutputFile> {
     for callee in callees {
         let mine: Vec<&Scenario> = set.scenarios.iter().filter(|s| s.callee == callee).collect();
         let Some(first) = mine.first() else { continue };
-        let persona = brief::persona(set, &first.persona, &RUNTIME, t);
+        let persona = simulation::persona(set, &first.persona, &RUNTIME, t);
         let left: Vec<(&Scenario, &str)> = mine.iter().filter_map(|s| left_out(s).map(|why| (*s, why))).collect();
         let (fails, plays): (Vec<&Scenario>, Vec<&Scenario>) = mine
             .iter()
             .copied()
             .filter(|s| left_out(s).is_none())
-            .partition(|s| !brief::failed_transfers(s).is_empty());
+            .partition(|s| !simulation::failed_transfers(s).is_empty());
         let name = names.get(callee);
         for (suffix, group) in [("", plays), (TRANSFER_FAILS, fails)] {
             if group.is_empty() {
@@ -373,8 +372,8 @@ pub fn emit_set(set: &ScenarioSet) -> Vec<OutputFile> {
 fn entry(set: &ScenarioSet, s: &Scenario, t: &dyn Template) -> Entry {
     Entry {
         name: t.literal(&s.path),
-        goal: brief::course(set, s, &RUNTIME, t),
-        success: brief::expectations(set, s, t),
+        goal: simulation::course(set, s, &RUNTIME, t),
+        success: simulation::expectations(set, s, t),
         max_turns: max_turns(s),
         max_duration_s: max_duration_s(set, s),
     }
@@ -390,7 +389,7 @@ fn header(
     left: &[(&Scenario, &str)],
     transfer_fails: bool,
 ) -> String {
-    let c = brief::comment;
+    let c = simulation::comment;
     let mut h = format!(
         "# Pipecat Evals simulations of the call {} played by the callee {} ({}): {} scenario(s), one per path\n\
          # (`callc scenarios`; {}), each run {RUNS} times.\n\
@@ -489,7 +488,7 @@ pub fn approximations_of(set: &ScenarioSet) -> Vec<Approximation> {
     let fails: Vec<&str> = set
         .scenarios
         .iter()
-        .filter(|s| left_out(s).is_none() && !brief::failed_transfers(s).is_empty())
+        .filter(|s| left_out(s).is_none() && !simulation::failed_transfers(s).is_empty())
         .map(|s| s.id.as_str())
         .collect();
     if !fails.is_empty() {

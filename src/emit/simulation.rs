@@ -1,9 +1,9 @@
 //! What a simulator is told about one scenario of the scenario set
 //! ([`scenarios::model`](crate::emit::scenarios::model)): who the simulated
 //! callee is, what to do at each moment of the path, and what the agent under
-//! test must do for the run to pass. Shared by the two simulator targets,
-//! `pipecat-evals` (persona, goal, success) and `livekit` (instructions,
-//! agent expectations), which differ only in the [`Runtime`] words: how the
+//! test must do for the run to pass: the one owner of those words for the
+//! simulator targets, `pipecat-evals` (persona, goal, success) and `livekit`
+//! (instructions, agent expectations), which differ only in the [`Runtime`] words: how the
 //! simulated person hangs up, how it stays silent, and whether it can speak
 //! first.
 //!
