@@ -845,15 +845,32 @@ fn placeholders(
     } else {
         var_paths(source, tokens)
     };
+    // The callees a `{callee.…}` or `{background.…}` here is said for: the
+    // one whose block the cursor is in, or every callee in the shared script,
+    // where a path must mean one thing for all of them (else E0103).
+    let spec = last_good.and_then(|a| a.compiled.spec.as_ref());
+    let before = tokens.partition_point(|t| t.span.start < offset);
+    let scope: Vec<&ir::Party> = spec.map_or_else(Vec::new, |spec| match enclosing_callee(source, &tokens[..before]) {
+        Some(id) => spec.callees.iter().filter(|p| p.id == id).collect(),
+        None => spec.callees.iter().collect(),
+    });
+    let agreed = |value: &dyn Fn(&ir::Party) -> Option<String>| -> bool {
+        let first = scope.first().and_then(|p| value(p));
+        first.is_some() && scope.iter().all(|p| value(p) == first)
+    };
     let mut paths: Vec<(String, Option<String>)> = Vec::new();
     for party in [PartyKind::Caller, PartyKind::Callee] {
         for (i, f) in PLACEHOLDER_FIELDS.iter().enumerate() {
             // With a check at hand, only the fields the spec sets (others are E0103).
-            let set = last.is_none_or(|(_, symbols)| {
-                symbols
-                    .of_kind(Kind::Field(party))
-                    .any(|d| symbols.definitions()[d].item() == Some(i))
-            });
+            let set = if party == PartyKind::Callee && !scope.is_empty() {
+                agreed(&|p| field_value(p, f))
+            } else {
+                last.is_none_or(|(_, symbols)| {
+                    symbols
+                        .of_kind(Kind::Field(party))
+                        .any(|d| symbols.definitions()[d].item() == Some(i))
+                })
+            };
             if set {
                 let party = party.keyword();
                 paths.push((format!("{party}.{f}"), Some(format!("the {party}'s `{f}`"))));
@@ -861,10 +878,29 @@ fn placeholders(
         }
     }
     if let Some((text, symbols)) = last {
-        for (kind, root) in [(Kind::Knows, "knows"), (Kind::Background, "background")] {
-            for d in symbols.of_kind(kind) {
+        for d in symbols.of_kind(Kind::Knows) {
+            let label = symbols.definition_name(text, d);
+            paths.push((format!("knows.{label}"), Some("`knows` entry".to_owned())));
+        }
+        if let Some(first) = scope.first() {
+            for (label, _) in &first.background {
+                let value = |p: &ir::Party| {
+                    p.background
+                        .iter()
+                        .find(|(l, _)| l == label)
+                        .map(|(_, v)| v.to_string())
+                };
+                if agreed(&value) {
+                    paths.push((format!("background.{label}"), Some("`background` entry".to_owned())));
+                }
+            }
+        } else {
+            for d in symbols.of_kind(Kind::Background) {
                 let label = symbols.definition_name(text, d);
-                paths.push((format!("{root}.{label}"), Some(format!("`{root}` entry"))));
+                let path = format!("background.{label}");
+                if !paths.iter().any(|(p, _)| *p == path) {
+                    paths.push((path, Some("`background` entry".to_owned())));
+                }
             }
         }
     }
@@ -883,6 +919,43 @@ fn placeholders(
         }
     }
     items
+}
+
+/// The id of the callee whose block the cursor is in (`before`: the tokens
+/// before it), or `None` outside every callee block.
+fn enclosing_callee<'a>(source: &'a str, before: &[Token]) -> Option<&'a str> {
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, t) in before.iter().enumerate() {
+        match t.kind {
+            TokenKind::LBrace => stack.push(i),
+            TokenKind::RBrace => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.into_iter().find_map(|open| {
+        let header = &before[..open];
+        let start = header
+            .iter()
+            .rposition(|t| matches!(t.kind, TokenKind::LBrace | TokenKind::RBrace))
+            .map_or(0, |k| k + 1);
+        let mut words = header[start..].iter().filter(|t| t.kind == TokenKind::Ident);
+        (words.next()?.text(source) == "callee").then(|| words.next().map(|t| t.text(source)))?
+    })
+}
+
+/// What `{callee.FIELD}` says for callee `p`, as written (variables as
+/// `{{id}}`), or `None` when the callee does not set it.
+fn field_value(p: &ir::Party, field: &str) -> Option<String> {
+    match field {
+        "name" => Some(p.name.to_string()).filter(|s| !s.is_empty()),
+        "gender" => p.gender.clone(),
+        "age" => p.age.map(|a| a.to_string()),
+        "org" => p.org.as_ref().map(ToString::to_string),
+        "role" => p.role.as_ref().map(ToString::to_string),
+        _ => None,
+    }
 }
 
 /// `{var.NAME}` for each variable declared in the text, with its type and
@@ -1786,6 +1859,36 @@ mod tests {
                 labels(&c)
             );
         }
+    }
+
+    #[test]
+    fn callee_paths_are_those_every_callee_in_scope_gives_alike() {
+        let src = crate::lsp::analysis::fixtures::many_with_background();
+        let last = Analysis::new("t.call", &src);
+        assert!(last.compiled.diagnostics.is_empty(), "{:?}", last.compiled.diagnostics);
+        let at = |old: &str, new: &str| {
+            assert!(src.contains(old), "{old}");
+            let text = src.replacen(old, new, 1);
+            let offset = text.find('|').expect("cursor");
+            let text = text.replacen('|', "", 1);
+            complete(&text, offset, Some(&last))
+        };
+        // In the shared script: only 忙碌 and 比价 have the background entry (E0103 for 张强).
+        let c = at("回拨{var.回拨}\"", "回拨{|\"");
+        assert!(labels(&c).contains(&"callee.name"), "{:?}", labels(&c));
+        assert!(
+            !labels(&c).iter().any(|l| l.starts_with("background.")),
+            "{:?}",
+            labels(&c)
+        );
+        // In 忙碌's own block: its background is offered, once.
+        let c = at("，{background.情境}", "，{|");
+        let entries: Vec<_> = labels(&c)
+            .into_iter()
+            .filter(|l| l.starts_with("background."))
+            .collect();
+        assert_eq!(entries, ["background.情境"]);
+        assert!(labels(&c).contains(&"callee.name"));
     }
 
     #[test]
