@@ -454,6 +454,45 @@ pub fn read_event(words: &str) -> Option<(ir::Event, Option<u32>)> {
         .map(|(e, _)| (*e, None))
 }
 
+impl Layout {
+    /// A value type in these words (`邮箱`, `整数（1到500）`), the words of the
+    /// spec in it (a currency, the values of `one_of`) written by `text`
+    /// (the Markdown target's escaping, or as they are for a prompt). The
+    /// one owner of these words for every target.
+    #[must_use]
+    pub fn kind_words(&self, kind: &ir::ValueType, text: &dyn Fn(&str) -> String) -> String {
+        let (l, k) = (self, &self.kinds);
+        match kind {
+            ir::ValueType::Text => k.text.to_owned(),
+            ir::ValueType::Email => k.email.to_owned(),
+            ir::ValueType::Phone => k.phone.to_owned(),
+            ir::ValueType::Date => k.date.to_owned(),
+            ir::ValueType::YesNo => k.yes_no.to_owned(),
+            ir::ValueType::Number => k.number.to_owned(),
+            ir::ValueType::Percent => k.percent.to_owned(),
+            ir::ValueType::Money { currency } => format!("{}{}{}", k.money[0], text(currency), k.money[1]),
+            ir::ValueType::Time => k.time.to_owned(),
+            ir::ValueType::Integer { min: None, max: None } => k.integer.to_owned(),
+            ir::ValueType::Integer {
+                min: Some(a),
+                max: Some(b),
+            } => format!("{}{a}{}{b}{}", k.range[0], k.range[1], k.range[2]),
+            ir::ValueType::Integer {
+                min: Some(a),
+                max: None,
+            } => format!("{}{a}", k.at_least),
+            ir::ValueType::Integer {
+                min: None,
+                max: Some(b),
+            } => format!("{}{b}", k.at_most),
+            ir::ValueType::OneOf(values) => {
+                let values: Vec<String> = values.iter().map(|v| text(v)).collect();
+                format!("{}{}", k.one_of, values.join(l.list_sep))
+            }
+        }
+    }
+}
+
 /// The layout for a locale: Chinese (`zh`, any region or script) gets the
 /// reference document's titles, every other locale the English ones.
 #[must_use]

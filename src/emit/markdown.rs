@@ -560,42 +560,7 @@ fn capture_note(l: &Layout, c: &ir::Capture) -> String {
 
 /// A capture type in the locale's words.
 fn kind_words(l: &Layout, kind: &ir::ValueType) -> String {
-    kind_words_with(l, kind, &line_text)
-}
-
-/// A capture type in the locale's words, the words of the spec in it (a
-/// currency, the values of `one_of`) written by `text` (this target's
-/// [`line_text`]; the voice-runtime prompts' template, `prompt::script`).
-pub(crate) fn kind_words_with(l: &Layout, kind: &ir::ValueType, text: &dyn Fn(&str) -> String) -> String {
-    let k = &l.kinds;
-    match kind {
-        ir::ValueType::Text => k.text.to_owned(),
-        ir::ValueType::Email => k.email.to_owned(),
-        ir::ValueType::Phone => k.phone.to_owned(),
-        ir::ValueType::Date => k.date.to_owned(),
-        ir::ValueType::YesNo => k.yes_no.to_owned(),
-        ir::ValueType::Number => k.number.to_owned(),
-        ir::ValueType::Percent => k.percent.to_owned(),
-        ir::ValueType::Money { currency } => format!("{}{}{}", k.money[0], text(currency), k.money[1]),
-        ir::ValueType::Time => k.time.to_owned(),
-        ir::ValueType::Integer { min: None, max: None } => k.integer.to_owned(),
-        ir::ValueType::Integer {
-            min: Some(a),
-            max: Some(b),
-        } => format!("{}{a}{}{b}{}", k.range[0], k.range[1], k.range[2]),
-        ir::ValueType::Integer {
-            min: Some(a),
-            max: None,
-        } => format!("{}{a}", k.at_least),
-        ir::ValueType::Integer {
-            min: None,
-            max: Some(b),
-        } => format!("{}{b}", k.at_most),
-        ir::ValueType::OneOf(values) => {
-            let values: Vec<String> = values.iter().map(|v| text(v)).collect();
-            format!("{}{}", k.one_of, values.join(l.list_sep))
-        }
-    }
+    l.kind_words(kind, &line_text)
 }
 
 /// The captures an end condition or a transfer requires, by id:

@@ -144,7 +144,7 @@ pub fn caller(spec: &ir::Spec, template: &dyn Template) -> String {
 /// required captures) and the captures each end condition requires. The
 /// words are the [`Layout`]'s, as the Markdown target writes them (the same
 /// wait rule and capture-type words, `markdown::wait_rule` and
-/// `markdown::kind_words_with`).
+/// `Layout::kind_words`).
 ///
 /// A text's later lines are indented under its item (a global note's by
 /// two spaces), so that no text can start a step of its own: undo by
@@ -177,7 +177,7 @@ pub fn script(spec: &ir::Spec, template: &dyn Template) -> String {
             lines.push(lit(&format!("{}{}{}", l.brackets[0], l.go_on, l.brackets[1])));
         }
         for c in step.captures.iter().filter_map(|&c| spec.captures.get(c)) {
-            let kind = super::markdown::kind_words_with(l, &c.kind, &|s| s.to_owned());
+            let kind = l.kind_words(&c.kind, &|s| s.to_owned());
             lines.push(lit(&format!(
                 "{}{}{}{}{kind}{}{}{}",
                 l.brackets[0],
@@ -329,4 +329,31 @@ fn section(out: &mut String, title: &str) {
 #[must_use]
 pub fn words(spec: &ir::Spec) -> &'static Layout {
     layout(&spec.locale)
+}
+
+/// The form of a value of `kind`, as an extractor LLM is told it after a
+/// capture's description (` (a date, YYYY-MM-DD)`; empty for `text`); a
+/// yes/no value is described by `yes_no` (` (yes or no)`, or how the
+/// runtime stores it). The one owner of these words for the targets whose
+/// LLM fills captures (Rasa, Retell).
+#[must_use]
+pub fn value_form(kind: &ir::ValueType, yes_no: &str) -> String {
+    match kind {
+        ir::ValueType::Text => String::new(),
+        ir::ValueType::Email => " (an e-mail address)".to_owned(),
+        ir::ValueType::Phone => " (a phone number: + and 6 to 15 digits, no spaces)".to_owned(),
+        ir::ValueType::Date => " (a date, YYYY-MM-DD)".to_owned(),
+        ir::ValueType::Time => " (a time of day, HH:MM, 24-hour)".to_owned(),
+        ir::ValueType::Number => " (a number)".to_owned(),
+        ir::ValueType::Percent => " (a percentage, as a number without %)".to_owned(),
+        ir::ValueType::Money { currency } => format!(" (an amount in {currency}, as a number)"),
+        ir::ValueType::YesNo => format!(" ({yes_no})"),
+        ir::ValueType::Integer { min, max } => match (min, max) {
+            (Some(a), Some(b)) => format!(" (a whole number from {a} to {b})"),
+            (Some(a), None) => format!(" (a whole number, at least {a})"),
+            (None, Some(b)) => format!(" (a whole number, at most {b})"),
+            (None, None) => " (a whole number)".to_owned(),
+        },
+        ir::ValueType::OneOf(values) => format!(" (one of: {})", values.join(", ")),
+    }
 }

@@ -1737,25 +1737,11 @@ fn invalid_condition(slot: &str, kind: &ir::ValueType) -> Option<String> {
 /// The `description` of a capture's `collect`: what the LLM reads to fill
 /// the slot from any reply, with the form of the value.
 fn capture_description(capture: &ir::Capture) -> String {
-    let form = match &capture.kind {
-        ir::ValueType::Text => String::new(),
-        ir::ValueType::Email => " (an e-mail address)".to_owned(),
-        ir::ValueType::Phone => " (a phone number: + and 6 to 15 digits, no spaces)".to_owned(),
-        ir::ValueType::Date => " (a date, YYYY-MM-DD)".to_owned(),
-        ir::ValueType::Time => " (a time of day, HH:MM, 24-hour)".to_owned(),
-        ir::ValueType::Number => " (a number)".to_owned(),
-        ir::ValueType::Percent => " (a percentage, as a number without %)".to_owned(),
-        ir::ValueType::Money { currency } => format!(" (an amount in {currency}, as a number)"),
-        ir::ValueType::YesNo => " (true for yes, false for no)".to_owned(),
-        ir::ValueType::Integer { min, max } => match (min, max) {
-            (Some(a), Some(b)) => format!(" (a whole number from {a} to {b})"),
-            (Some(a), None) => format!(" (a whole number, at least {a})"),
-            (None, Some(b)) => format!(" (a whole number, at most {b})"),
-            (None, None) => " (a whole number)".to_owned(),
-        },
-        ir::ValueType::OneOf(values) => format!(" (one of: {})", values.join(", ")),
-    };
-    format!("{}{form}", prompt_text(&capture.description))
+    format!(
+        "{}{}",
+        prompt_text(&capture.description),
+        super::prompt::value_form(&capture.kind, "true for yes, false for no")
+    )
 }
 
 /// The `description` of `ANSWER`: the callee's first words.

@@ -148,7 +148,7 @@ impl Writer<'_> {
     fn capture(&self, id: &str) -> (String, String) {
         self.spec.captures.iter().find(|c| c.id == id).map_or_else(
             || (id.to_owned(), String::new()),
-            |c| (c.description.clone(), kind_words(self.l, &c.kind)),
+            |c| (c.description.clone(), self.l.kind_words(&c.kind, &|s| s.to_owned())),
         )
     }
 
@@ -371,35 +371,5 @@ fn persona(out: &mut String, l: &Layout, w: &Words, p: &Persona) {
                 }
             }
         }
-    }
-}
-
-/// A capture type in the locale's words.
-fn kind_words(l: &Layout, kind: &ir::ValueType) -> String {
-    let k = &l.kinds;
-    match kind {
-        ir::ValueType::Text => k.text.to_owned(),
-        ir::ValueType::Email => k.email.to_owned(),
-        ir::ValueType::Phone => k.phone.to_owned(),
-        ir::ValueType::Date => k.date.to_owned(),
-        ir::ValueType::YesNo => k.yes_no.to_owned(),
-        ir::ValueType::Number => k.number.to_owned(),
-        ir::ValueType::Percent => k.percent.to_owned(),
-        ir::ValueType::Money { currency } => format!("{}{currency}{}", k.money[0], k.money[1]),
-        ir::ValueType::Time => k.time.to_owned(),
-        ir::ValueType::Integer { min: None, max: None } => k.integer.to_owned(),
-        ir::ValueType::Integer {
-            min: Some(a),
-            max: Some(b),
-        } => format!("{}{a}{}{b}{}", k.range[0], k.range[1], k.range[2]),
-        ir::ValueType::Integer {
-            min: Some(a),
-            max: None,
-        } => format!("{}{a}", k.at_least),
-        ir::ValueType::Integer {
-            min: None,
-            max: Some(b),
-        } => format!("{}{b}", k.at_most),
-        ir::ValueType::OneOf(values) => format!("{}{}", k.one_of, values.join(l.list_sep)),
     }
 }

@@ -197,7 +197,7 @@ pub(super) fn files(spec: &ir::Spec, names: &Names, liquid: &Liquid<'_>, set: &S
 
     // Each capture: its value (extracted after every call) and whether it was given.
     for (i, c) in spec.captures.iter().enumerate() {
-        let kind = crate::emit::markdown::kind_words_with(l, &c.kind, &|s| s.to_owned());
+        let kind = l.kind_words(&c.kind, &|s| s.to_owned());
         files.push(file(
             format!("structuredOutputs/{}.yml", names.capture_id(i)),
             yaml(
@@ -562,7 +562,7 @@ fn action_words(spec: &ir::Spec, action: &Action, w: &Words, l: &Layout, quote: 
         spec.captures.iter().find(|c| c.id == capture).map_or_else(
             || capture.to_owned(),
             |c| {
-                let kind = crate::emit::markdown::kind_words_with(l, &c.kind, &|s| s.to_owned());
+                let kind = l.kind_words(&c.kind, &|s| s.to_owned());
                 format!("{}{}{kind}", c.description, l.type_sep)
             },
         )
